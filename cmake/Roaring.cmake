@@ -1,0 +1,21 @@
+# Picks the CRoaring library: the -march=native build of Debian's source made
+# by scripts/build-croaring.sh when present (TAGLOOP_ROARING=native, default),
+# else Debian's libroaring-dev binary. Defines the target tagloop::roaring.
+set(TAGLOOP_ROARING "auto" CACHE STRING "CRoaring to link: auto, native or system")
+set(_native_dir "${CMAKE_SOURCE_DIR}/.deps/croaring")
+add_library(tagloop_roaring INTERFACE)
+add_library(tagloop::roaring ALIAS tagloop_roaring)
+if(NOT TAGLOOP_ROARING STREQUAL "system" AND EXISTS "${_native_dir}/lib/libroaring.a")
+  target_include_directories(tagloop_roaring SYSTEM INTERFACE "${_native_dir}/include")
+  target_link_libraries(tagloop_roaring INTERFACE "${_native_dir}/lib/libroaring.a")
+  set(TAGLOOP_ROARING_KIND "native" CACHE INTERNAL "")
+elseif(TAGLOOP_ROARING STREQUAL "native")
+  message(FATAL_ERROR "TAGLOOP_ROARING=native but ${_native_dir} is missing: run scripts/build-croaring.sh")
+else()
+  find_library(ROARING_LIB roaring REQUIRED)
+  find_path(ROARING_INCLUDE roaring/roaring.h REQUIRED)
+  target_include_directories(tagloop_roaring SYSTEM INTERFACE "${ROARING_INCLUDE}")
+  target_link_libraries(tagloop_roaring INTERFACE "${ROARING_LIB}")
+  set(TAGLOOP_ROARING_KIND "system" CACHE INTERNAL "")
+endif()
+message(STATUS "tagloop: CRoaring = ${TAGLOOP_ROARING_KIND}")

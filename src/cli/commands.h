@@ -1,0 +1,15 @@
+// The `tagloop` subcommands. Each Register* adds one subcommand (with its
+// --help) to the app; its callback sets the exit code through `exit_code`.
+// Commands print results on stdout and errors on stderr, exit 0 on success.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tagloop::cli {
+
+void RegisterImportCommand(CLI::App& app, int& exit_code);   // import_command.cc
+void RegisterQueryCommands(CLI::App& app, int& exit_code);   // query_commands.cc: count, query
+void RegisterTagsCommands(CLI::App& app, int& exit_code);    // tags_command.cc: tags, prune
+void RegisterSegmentsCommand(CLI::App& app, int& exit_code); // segments_command.cc: saved segments
+
+}  // namespace tagloop::cli

@@ -1,0 +1,27 @@
+#include "core/status.h"
+
+namespace tagloop {
+
+const char* Status::CodeName(Code code) {
+  switch (code) {
+    case Code::kOk: return "ok";
+    case Code::kInvalidArgument: return "invalid argument";
+    case Code::kNotFound: return "not found";
+    case Code::kAlreadyExists: return "already exists";
+    case Code::kCorruption: return "corruption";
+    case Code::kIOError: return "I/O error";
+    case Code::kFailedPrecondition: return "failed precondition";
+    case Code::kInternal: return "internal error";
+  }
+  return "unknown";
+}
+
+std::string Status::ToString() const {
+  if (ok()) return "ok";
+  std::string s = CodeName(code_);
+  s += ": ";
+  s += message_;
+  return s;
+}
+
+}  // namespace tagloop

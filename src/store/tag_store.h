@@ -1,0 +1,181 @@
+// The tag store: a data directory of versioned tags and the user dictionary.
+//
+// Layout (docs/format.md): DIR/MANIFEST names every live file; DIR/ids/*.ids
+// hold the dictionary (external id <-> dense uint32), DIR/tags/<tag>/*.tlv one
+// file per tag version. A write (StoreWriter) writes new files, then publishes
+// them all at once by replacing MANIFEST atomically: readers see the old or the
+// new state, never a mix, and never wait for a writer. One writer at a time
+// (DIR/LOCK, across processes).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bitmap.h"
+#include "core/date.h"
+#include "core/env.h"
+#include "core/status.h"
+#include "core/tag_type.h"
+#include "store/tag_version.h"
+#include "store/user_dictionary.h"
+
+namespace tagloop {
+
+struct StoreOptions {
+  Env* env = Env::Default();
+  // Create an empty store when DIR has no MANIFEST (default: error). Static.
+  bool create_if_missing = false;
+  // Check every section checksum when a version is first opened (header and
+  // directory checksums are always checked). Static.
+  bool verify_checksums = true;
+  // Files no longer named by MANIFEST (replaced or dropped versions, leftovers
+  // of a killed write) are removed by the next writer once this old, so that
+  // readers still holding an older snapshot can open them meanwhile.
+  int64_t obsolete_file_grace_seconds = 600;
+};
+
+struct VersionInfo {
+  Days date = 0;
+  std::string file;         // relative to DIR
+  uint64_t users = 0;       // users with a value
+  uint64_t bytes = 0;       // file size
+  int64_t created_unix = 0; // when it was published
+};
+
+struct TagInfo {
+  std::string name;
+  TagType type;
+  std::vector<VersionInfo> versions;  // ascending by date, one per date
+
+  // The version in force at `as_of`: the latest with date <= as_of, or null.
+  const VersionInfo* VersionAsOf(Days as_of) const;
+};
+
+class TagStore;
+
+// An immutable published state of the store. Cheap to hold; thread-safe.
+class Snapshot {
+ public:
+  uint64_t generation() const { return generation_; }
+  // Dense ids [0, user_count()) have been assigned.
+  uint32_t user_count() const { return dictionary_->size(); }
+  // Every user ever told about, minus deleted users: the complement base of NOT.
+  const roaring_bitmap_t* universe() const { return universe_.get(); }
+  uint64_t universe_size() const { return universe_.cardinality(); }
+
+  const std::map<std::string, TagInfo, std::less<>>& tags() const { return tags_; }
+  const TagInfo* FindTag(std::string_view name) const;
+
+  // Opens (once, then cached by the store) the given version of a tag.
+  Result<std::shared_ptr<const TagVersion>> OpenVersion(const TagInfo& tag,
+                                                        const VersionInfo& version) const;
+  // The version of `tag` in force at `as_of`; null (OK) when the tag has no
+  // version on or before that date; NotFound when there is no such tag.
+  Result<std::shared_ptr<const TagVersion>> VersionAsOf(std::string_view tag, Days as_of) const;
+
+  // Dense id -> external id. The user must be < user_count().
+  std::string_view ExternalId(uint32_t user) const { return dictionary_->ExternalId(user); }
+  // External id -> dense id (builds the hash index on first use).
+  std::optional<uint32_t> FindUser(std::string_view external_id) const {
+    return dictionary_->Find(external_id);
+  }
+
+ private:
+  friend class TagStore;
+  friend class StoreWriter;
+  const TagStore* store_ = nullptr;
+  uint64_t generation_ = 0;
+  std::shared_ptr<const UserDictionary> dictionary_;
+  Bitmap universe_;
+  std::string deleted_file_;  // "" when no user was deleted
+  std::map<std::string, TagInfo, std::less<>> tags_;
+};
+
+class StoreWriter;
+
+class TagStore {
+ public:
+  // Opens DIR (or creates it, with options.create_if_missing).
+  static Result<std::unique_ptr<TagStore>> Open(const std::string& dir, StoreOptions options = {});
+  ~TagStore();
+
+  const std::string& dir() const { return dir_; }
+  const StoreOptions& options() const { return options_; }
+
+  // The current published state. Thread-safe.
+  std::shared_ptr<const Snapshot> snapshot() const;
+  // Re-reads MANIFEST if another process published since; thread-safe.
+  Status Refresh();
+
+  // Starts a write: takes DIR/LOCK (FailedPrecondition if another writer has
+  // it) and removes obsolete files. Nothing is visible until Commit().
+  Result<std::unique_ptr<StoreWriter>> BeginWrite();
+
+ private:
+  friend class Snapshot;
+  friend class StoreWriter;
+  TagStore(std::string dir, StoreOptions options) : dir_(std::move(dir)), options_(options) {}
+  Result<std::shared_ptr<const Snapshot>> LoadManifest();
+  Result<std::shared_ptr<const TagVersion>> OpenVersionFile(const std::string& file) const;
+  void Publish(std::shared_ptr<const Snapshot> snap);
+  Status RemoveObsoleteFiles(const Snapshot& current);
+
+  std::string dir_;
+  StoreOptions options_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const Snapshot> current_;
+  mutable std::map<std::string, std::weak_ptr<const TagVersion>> version_cache_;
+};
+
+// An all-or-nothing write: new users, new or replaced tag versions, dropped
+// versions. Destroying it without Commit() publishes nothing. Not thread-safe.
+class StoreWriter {
+ public:
+  ~StoreWriter();
+
+  // The snapshot this write started from.
+  const Snapshot& base() const { return *base_; }
+
+  // Dense ids of external ids, assigning new ids (in order) to unseen ones.
+  // InvalidArgument (naming the index) for an id that is empty, longer than
+  // 128 bytes or has control characters.
+  Status InternUsers(std::span<const std::string_view> external_ids, std::vector<uint32_t>* out);
+  Result<uint32_t> InternUser(std::string_view external_id);
+  // Users assigned so far, including this write's new ones.
+  uint32_t user_count() const;
+
+  // Writes the version file now (durably, not yet visible) and stages it; at
+  // Commit it becomes the tag's version for content.date, replacing one that
+  // exists. InvalidArgument for a bad tag name or a type that differs from the
+  // tag's existing type.
+  Status PutVersion(std::string_view tag, TagVersionContent content);
+  // Stages the removal of one version (NotFound if absent).
+  Status DropVersion(std::string_view tag, Days date);
+  // Stages the removal of versions of `tag` (all tags when empty) that are
+  // older than `before` while keeping at least `keep_latest` newest ones.
+  // Returns how many were staged.
+  Result<size_t> ApplyRetention(std::string_view tag, Days before, size_t keep_latest);
+
+  // Publishes everything staged with one atomic MANIFEST swap.
+  Status Commit();
+
+ private:
+  friend class TagStore;
+  StoreWriter() = default;
+  TagStore* store_ = nullptr;
+  std::unique_ptr<FileLock> lock_;
+  std::shared_ptr<const Snapshot> base_;
+  std::unique_ptr<UserDictionary> dictionary_;  // base + new users
+  std::map<std::string, TagInfo, std::less<>> tags_;  // staged state
+  std::vector<std::string> written_files_;
+  bool committed_ = false;
+};
+
+}  // namespace tagloop

@@ -1,0 +1,105 @@
+// One immutable version of one tag: the users' values on one business date,
+// in one checksummed file (format in docs/format.md), memory-mapped and read
+// through CRoaring frozen views. Thread-safe: all methods are const.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bitmap.h"
+#include "core/bsi.h"
+#include "core/date.h"
+#include "core/env.h"
+#include "core/status.h"
+#include "core/tag_type.h"
+
+namespace tagloop {
+
+// What a new version holds, before encoding. Categorical tags (bool, enum,
+// set) give one bitmap per distinct value (bool: values "false" and "true");
+// numeric tags (int, decimal, date) give a BSI of int64 values (decimal
+// scaled by 10^scale, date as days since 1970-01-01).
+struct TagVersionContent {
+  TagType type;
+  Days date = 0;
+  std::vector<std::string> values;  // categorical: distinct values, any order
+  std::vector<Bitmap> value_users;  // categorical: users per value, parallel to `values`
+  BsiBuild bsi;                     // numeric
+};
+
+// Accumulates one user's value at a time (for tests and small producers;
+// the bulk CSV import fills TagVersionContent directly).
+class TagVersionBuilder {
+ public:
+  TagVersionBuilder(TagType type, Days date);
+  // bool tags: "true"/"false" are the values; enum: one value per user
+  // (a second call for the same user is the caller's bug); set: one call per value.
+  void AddValue(uint32_t user, std::string_view value);
+  void AddBool(uint32_t user, bool value) { AddValue(user, value ? "true" : "false"); }
+  void AddNumber(uint32_t user, int64_t value);
+  TagVersionContent Finish();
+
+ private:
+  TagType type_;
+  Days date_;
+  std::vector<std::string> values_;
+  std::vector<std::vector<uint32_t>> users_;
+  std::vector<uint32_t> num_users_;
+  std::vector<int64_t> num_values_;
+};
+
+// Encodes the file bytes of a version (optimizes the bitmaps in place).
+std::string EncodeTagVersion(TagVersionContent& content);
+
+class TagVersion {
+ public:
+  // Maps and validates a version file: header, directory and (when
+  // verify_checksums) every section's checksum. Corruption on any mismatch.
+  static Result<std::shared_ptr<const TagVersion>> Open(Env* env, const std::string& path,
+                                                        bool verify_checksums);
+  // Validates bytes held in memory (a copy is kept, aligned); for fuzzing and tests.
+  static Result<std::shared_ptr<const TagVersion>> FromBytes(std::string_view bytes);
+  ~TagVersion();
+
+  const TagType& type() const { return type_; }
+  Days date() const { return date_; }
+  // Users with a value (any value) in this version.
+  const roaring_bitmap_t* exists() const { return sections_[0]; }
+  uint64_t users_with_value() const { return cardinalities_[0]; }
+  size_t file_bytes() const { return size_; }
+
+  // Categorical tags: distinct values, sorted by bytes.
+  size_t value_count() const { return values_.size(); }
+  std::string_view value(size_t i) const { return values_[i]; }
+  const roaring_bitmap_t* value_users(size_t i) const { return sections_[1 + i]; }
+  uint64_t value_cardinality(size_t i) const { return cardinalities_[1 + i]; }
+  std::optional<size_t> FindValue(std::string_view value) const;
+
+  // Numeric tags.
+  BsiView bsi() const;
+  // A user's value(s) as text (empty when none): one for bool/enum/int/
+  // decimal/date, several for set. O(values) or O(slices) look-ups.
+  std::vector<std::string> ValuesOf(uint32_t user) const;
+
+ private:
+  TagVersion() = default;
+  static Result<std::shared_ptr<const TagVersion>> Parse(std::unique_ptr<MappedFile> file,
+                                                         std::string owned, const char* base,
+                                                         size_t size, bool verify);
+
+  std::unique_ptr<MappedFile> file_;
+  std::string owned_;  // FromBytes: the aligned copy
+  size_t size_ = 0;
+  TagType type_;
+  Days date_ = 0;
+  int64_t bsi_base_ = 0;
+  std::vector<const roaring_bitmap_t*> sections_;  // frozen views into the file
+  std::vector<uint64_t> cardinalities_;
+  std::vector<std::string_view> values_;           // categorical value names (into the file)
+};
+
+}  // namespace tagloop

@@ -1,0 +1,66 @@
+// The user dictionary: external ids (1-128 bytes of UTF-8 without control
+// characters) <-> dense uint32 ids assigned in order of first appearance.
+// Stored as immutable segment files (docs/format.md), each a run of
+// consecutive dense ids; new users are appended as a new segment.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/env.h"
+#include "core/status.h"
+
+namespace tagloop {
+
+// Checks the SPEC's rules for an external id; the message says which is broken.
+Status ValidateExternalId(std::string_view id);
+
+class UserDictionary {
+ public:
+  UserDictionary() = default;
+  UserDictionary(const UserDictionary&) = delete;
+  UserDictionary& operator=(const UserDictionary&) = delete;
+
+  // Maps segment files (in order; each must start where the previous ended).
+  static Result<std::unique_ptr<UserDictionary>> Open(Env* env, const std::vector<std::string>& paths);
+  // A writable copy sharing the mapped segments (new ids go to a pending run).
+  std::unique_ptr<UserDictionary> Fork() const;
+
+  uint32_t size() const { return committed_size_ + static_cast<uint32_t>(pending_offsets_.size()) - 1; }
+  std::string_view ExternalId(uint32_t user) const;
+  // Thread-safe; builds the hash index on first use (O(size)).
+  std::optional<uint32_t> Find(std::string_view external_id) const;
+  // Assigns the next dense id to an unseen id; returns the existing one otherwise.
+  // The caller validates the id first. Not thread-safe.
+  uint32_t Intern(std::string_view external_id);
+  uint32_t pending_count() const { return static_cast<uint32_t>(pending_offsets_.size()) - 1; }
+  // The segment file bytes of the pending ids.
+  std::string EncodePendingSegment() const;
+
+ private:
+  struct Segment {
+    std::shared_ptr<MappedFile> file;
+    uint32_t first = 0, count = 0;
+    const uint64_t* offsets = nullptr;  // count + 1 entries into blob
+    const char* blob = nullptr;
+  };
+  void EnsureIndexLocked() const;
+  void IndexInsert(uint32_t user) const;
+
+  std::vector<Segment> segments_;
+  uint32_t committed_size_ = 0;
+  std::string pending_blob_;
+  std::vector<uint64_t> pending_offsets_{0};
+
+  mutable std::once_flag index_once_;
+  mutable std::mutex index_mu_;
+  mutable std::vector<uint32_t> slots_;  // open addressing: user + 1, 0 = empty
+  mutable uint64_t indexed_ = 0;
+};
+
+}  // namespace tagloop
