@@ -151,6 +151,18 @@ class PosixEnv : public Env {
     return Status::Ok();
   }
 
+  Result<int64_t> FileModifiedUnix(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+    return static_cast<int64_t>(st.st_mtime);
+  }
+
+  Result<uint64_t> FileSize(const std::string& path) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return Errno("cannot stat", path);
+    return static_cast<uint64_t>(st.st_size);
+  }
+
   Result<std::vector<std::string>> ListDir(const std::string& path) override {
     DIR* d = ::opendir(path.c_str());
     if (!d) return errno == ENOENT ? Status::NotFound(fmt::format("no folder '{}'", path))

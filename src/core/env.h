@@ -45,6 +45,10 @@ class Env {
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   virtual Status RemoveFile(const std::string& path) = 0;
+  // Last modification time (unix seconds).
+  virtual Result<int64_t> FileModifiedUnix(const std::string& path) = 0;
+  // Bytes of a regular file.
+  virtual Result<uint64_t> FileSize(const std::string& path) = 0;
   // Names (not paths) of the entries of a folder, without "." and "..".
   virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
   // Non-blocking: FailedPrecondition if another process holds the lock.

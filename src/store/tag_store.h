@@ -65,7 +65,7 @@ class Snapshot {
  public:
   uint64_t generation() const { return generation_; }
   // Dense ids [0, user_count()) have been assigned.
-  uint32_t user_count() const { return dictionary_->size(); }
+  uint32_t user_count() const { return user_count_; }
   // Every user ever told about, minus deleted users: the complement base of NOT.
   const roaring_bitmap_t* universe() const { return universe_.get(); }
   uint64_t universe_size() const { return universe_.cardinality(); }
@@ -80,19 +80,20 @@ class Snapshot {
   // version on or before that date; NotFound when there is no such tag.
   Result<std::shared_ptr<const TagVersion>> VersionAsOf(std::string_view tag, Days as_of) const;
 
-  // Dense id -> external id. The user must be < user_count().
-  std::string_view ExternalId(uint32_t user) const { return dictionary_->ExternalId(user); }
-  // External id -> dense id (builds the hash index on first use).
-  std::optional<uint32_t> FindUser(std::string_view external_id) const {
-    return dictionary_->Find(external_id);
-  }
+  // The user dictionary (external id <-> dense id) of this snapshot, mapped
+  // and checksum-verified on first use (counts never need it). Thread-safe.
+  Result<const UserDictionary*> dictionary() const;
 
  private:
   friend class TagStore;
   friend class StoreWriter;
   const TagStore* store_ = nullptr;
   uint64_t generation_ = 0;
-  std::shared_ptr<const UserDictionary> dictionary_;
+  uint32_t user_count_ = 0;
+  std::vector<std::string> id_segments_;  // relative to DIR, in id order
+  mutable std::once_flag dictionary_once_;
+  mutable std::unique_ptr<UserDictionary> dictionary_;
+  mutable Status dictionary_status_;
   Bitmap universe_;
   std::string deleted_file_;  // "" when no user was deleted
   std::map<std::string, TagInfo, std::less<>> tags_;
@@ -129,9 +130,11 @@ class TagStore {
 
   std::string dir_;
   StoreOptions options_;
-  mutable std::mutex mu_;
+  mutable std::mutex mu_;          // guards current_ and version_cache_
+  mutable std::mutex version_mu_;  // one version file is opened (and verified) at a time
   std::shared_ptr<const Snapshot> current_;
-  mutable std::map<std::string, std::weak_ptr<const TagVersion>> version_cache_;
+  // Versions named by the current state stay mapped (and verified) once opened.
+  mutable std::map<std::string, std::shared_ptr<const TagVersion>> version_cache_;
 };
 
 // An all-or-nothing write: new users, new or replaced tag versions, dropped

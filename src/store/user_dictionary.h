@@ -33,7 +33,8 @@ class UserDictionary {
 
   uint32_t size() const { return committed_size_ + static_cast<uint32_t>(pending_offsets_.size()) - 1; }
   std::string_view ExternalId(uint32_t user) const;
-  // Thread-safe; builds the hash index on first use (O(size)).
+  // Thread-safe (on a dictionary no one Interns into); builds the hash
+  // index on first use, O(size).
   std::optional<uint32_t> Find(std::string_view external_id) const;
   // Assigns the next dense id to an unseen id; returns the existing one otherwise.
   // The caller validates the id first. Not thread-safe.
@@ -49,18 +50,19 @@ class UserDictionary {
     const uint64_t* offsets = nullptr;  // count + 1 entries into blob
     const char* blob = nullptr;
   };
-  void EnsureIndexLocked() const;
+  void EnsureIndex() const;
   void IndexInsert(uint32_t user) const;
+  void Grow() const;
 
   std::vector<Segment> segments_;
   uint32_t committed_size_ = 0;
   std::string pending_blob_;
   std::vector<uint64_t> pending_offsets_{0};
 
+  // Open addressing over dense ids (user + 1; 0 = empty), built on first Find.
   mutable std::once_flag index_once_;
-  mutable std::mutex index_mu_;
-  mutable std::vector<uint32_t> slots_;  // open addressing: user + 1, 0 = empty
-  mutable uint64_t indexed_ = 0;
+  mutable std::vector<uint32_t> slots_;
+  mutable uint64_t mask_ = 0;
 };
 
 }  // namespace tagloop

@@ -1,0 +1,321 @@
+#include "store/tag_store.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "store/manifest.h"
+
+namespace tagloop {
+
+namespace {
+
+constexpr const char* kManifest = "MANIFEST";
+constexpr const char* kLock = "LOCK";
+
+std::string Join(const std::string& dir, const std::string& rel) { return dir + "/" + rel; }
+
+}  // namespace
+
+// ---- TagInfo / Snapshot ----------------------------------------------------
+
+const VersionInfo* TagInfo::VersionAsOf(Days as_of) const {
+  auto it = std::upper_bound(versions.begin(), versions.end(), as_of,
+                             [](Days d, const VersionInfo& v) { return d < v.date; });
+  return it == versions.begin() ? nullptr : &*std::prev(it);
+}
+
+const TagInfo* Snapshot::FindTag(std::string_view name) const {
+  auto it = tags_.find(name);
+  return it == tags_.end() ? nullptr : &it->second;
+}
+
+Result<std::shared_ptr<const TagVersion>> Snapshot::OpenVersion(const TagInfo& tag,
+                                                                const VersionInfo& version) const {
+  auto v = store_->OpenVersionFile(version.file);
+  if (!v.ok()) return v.status();
+  if ((*v)->type() != tag.type || (*v)->date() != version.date) {
+    return Status::Corruption(fmt::format("{}: holds {} {} but MANIFEST says {} {}", version.file,
+                                          (*v)->type().ToString(), FormatDate((*v)->date()),
+                                          tag.type.ToString(), FormatDate(version.date)));
+  }
+  return v;
+}
+
+Result<std::shared_ptr<const TagVersion>> Snapshot::VersionAsOf(std::string_view name, Days as_of) const {
+  const TagInfo* tag = FindTag(name);
+  if (!tag) return Status::NotFound(fmt::format("unknown tag '{}'", name));
+  const VersionInfo* v = tag->VersionAsOf(as_of);
+  if (!v) return std::shared_ptr<const TagVersion>();
+  return OpenVersion(*tag, *v);
+}
+
+Result<const UserDictionary*> Snapshot::dictionary() const {
+  std::call_once(dictionary_once_, [this] {
+    std::vector<std::string> paths;
+    for (const auto& s : id_segments_) paths.push_back(Join(store_->dir(), s));
+    auto d = UserDictionary::Open(store_->options().env, paths);
+    if (!d.ok()) {
+      dictionary_status_ = d.status();
+      return;
+    }
+    if ((*d)->size() != user_count_) {
+      dictionary_status_ = Status::Corruption(fmt::format(
+          "user dictionary holds {} users, MANIFEST says {}", (*d)->size(), user_count_));
+      return;
+    }
+    dictionary_ = std::move(*d);
+  });
+  if (!dictionary_) return dictionary_status_;
+  return static_cast<const UserDictionary*>(dictionary_.get());
+}
+
+// ---- TagStore ----------------------------------------------------------------
+
+TagStore::~TagStore() = default;
+
+Result<std::unique_ptr<TagStore>> TagStore::Open(const std::string& dir, StoreOptions options) {
+  std::unique_ptr<TagStore> store(new TagStore(dir, options));
+  Env* env = options.env;
+  if (!env->FileExists(Join(dir, kManifest))) {
+    if (!options.create_if_missing) {
+      return Status::NotFound(fmt::format("no tag store at '{}' (no MANIFEST)", dir));
+    }
+    TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(dir, "tags")));
+    TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(dir, "ids")));
+    auto lock = env->LockFile(Join(dir, kLock));
+    if (!lock.ok()) return lock.status();
+    if (!env->FileExists(Join(dir, kManifest))) {
+      TAGLOOP_RETURN_IF_ERROR(env->WriteFileAtomic(Join(dir, kManifest), EncodeManifest(Manifest{})));
+    }
+  }
+  auto snap = store->LoadManifest();
+  if (!snap.ok()) return snap.status();
+  store->Publish(std::move(*snap));
+  return store;
+}
+
+Result<std::shared_ptr<const Snapshot>> TagStore::LoadManifest() {
+  auto text = options_.env->ReadFile(Join(dir_, kManifest));
+  if (!text.ok()) return text.status();
+  auto m = DecodeManifest(*text);
+  if (!m.ok()) return Status::Corruption(fmt::format("{}: {}", dir_, m.status().message()));
+  auto snap = std::make_shared<Snapshot>();
+  snap->store_ = this;
+  snap->generation_ = m->generation;
+  snap->user_count_ = m->user_count;
+  snap->id_segments_ = std::move(m->id_segments);
+  snap->tags_ = std::move(m->tags);
+  snap->universe_ = Bitmap::Range(0, m->user_count);
+  return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+std::shared_ptr<const Snapshot> TagStore::snapshot() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return current_;
+}
+
+Status TagStore::Refresh() {
+  auto snap = LoadManifest();
+  if (!snap.ok()) return snap.status();
+  if (snapshot() && (*snap)->generation() == snapshot()->generation()) return Status::Ok();
+  Publish(std::move(*snap));
+  return Status::Ok();
+}
+
+void TagStore::Publish(std::shared_ptr<const Snapshot> snap) {
+  std::set<std::string> live;
+  for (const auto& [name, tag] : snap->tags()) {
+    for (const auto& v : tag.versions) live.insert(v.file);
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  if (current_ && current_->generation() > snap->generation()) return;  // a newer one is in
+  current_ = std::move(snap);
+  // Keep open only what the current state names; older snapshots reopen on demand.
+  for (auto it = version_cache_.begin(); it != version_cache_.end();) {
+    it = live.count(it->first) ? std::next(it) : version_cache_.erase(it);
+  }
+}
+
+Result<std::shared_ptr<const TagVersion>> TagStore::OpenVersionFile(const std::string& file) const {
+  std::lock_guard<std::mutex> l(version_mu_);
+  {
+    std::lock_guard<std::mutex> cl(mu_);
+    auto it = version_cache_.find(file);
+    if (it != version_cache_.end()) return it->second;
+  }
+  auto v = TagVersion::Open(options_.env, Join(dir_, file), options_.verify_checksums);
+  if (!v.ok()) return v.status();
+  std::lock_guard<std::mutex> cl(mu_);
+  version_cache_[file] = *v;
+  return v;
+}
+
+Status TagStore::RemoveObsoleteFiles(const Snapshot& current) {
+  Env* env = options_.env;
+  std::set<std::string> live(current.id_segments_.begin(), current.id_segments_.end());
+  for (const auto& [name, tag] : current.tags()) {
+    for (const auto& v : tag.versions) live.insert(v.file);
+  }
+  const int64_t now = env->NowUnixSeconds();
+  auto sweep = [&](const std::string& rel_dir) -> Status {
+    auto names = env->ListDir(Join(dir_, rel_dir));
+    if (!names.ok()) return names.status().code() == Status::Code::kNotFound ? Status::Ok() : names.status();
+    for (const std::string& n : *names) {
+      const std::string rel = rel_dir + "/" + n;
+      if (live.count(rel)) continue;
+      auto mtime = env->FileModifiedUnix(Join(dir_, rel));
+      if (mtime.ok() && now - *mtime >= options_.obsolete_file_grace_seconds) {
+        TAGLOOP_RETURN_IF_ERROR(env->RemoveFile(Join(dir_, rel)));
+      }
+    }
+    return Status::Ok();
+  };
+  TAGLOOP_RETURN_IF_ERROR(sweep("ids"));
+  auto tag_dirs = env->ListDir(Join(dir_, "tags"));
+  if (tag_dirs.ok()) {
+    for (const std::string& t : *tag_dirs) TAGLOOP_RETURN_IF_ERROR(sweep("tags/" + t));
+  }
+  return env->RemoveFile(Join(dir_, std::string(kManifest) + ".tmp"));
+}
+
+Result<std::unique_ptr<StoreWriter>> TagStore::BeginWrite() {
+  auto lock = options_.env->LockFile(Join(dir_, kLock));
+  if (!lock.ok()) return lock.status();
+  // Another process may have published since we loaded: start from the newest.
+  TAGLOOP_RETURN_IF_ERROR(Refresh());
+  std::unique_ptr<StoreWriter> w(new StoreWriter());
+  w->store_ = this;
+  w->lock_ = std::move(*lock);
+  w->base_ = snapshot();
+  TAGLOOP_RETURN_IF_ERROR(RemoveObsoleteFiles(*w->base_));
+  auto dict = w->base_->dictionary();
+  if (!dict.ok()) return dict.status();
+  w->dictionary_ = (*dict)->Fork();
+  w->tags_ = w->base_->tags();
+  return w;
+}
+
+// ---- StoreWriter -----------------------------------------------------------
+
+StoreWriter::~StoreWriter() = default;
+
+uint32_t StoreWriter::user_count() const { return dictionary_->size(); }
+
+Status StoreWriter::InternUsers(std::span<const std::string_view> ids, std::vector<uint32_t>* out) {
+  out->resize(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    Status st = ValidateExternalId(ids[i]);
+    if (!st.ok()) return Status::InvalidArgument(fmt::format("id #{}: {}", i, st.message()));
+    if (dictionary_->size() == UINT32_MAX) return Status::FailedPrecondition("the store is full (2^32-1 users)");
+    (*out)[i] = dictionary_->Intern(ids[i]);
+  }
+  return Status::Ok();
+}
+
+Result<uint32_t> StoreWriter::InternUser(std::string_view id) {
+  std::vector<uint32_t> out;
+  TAGLOOP_RETURN_IF_ERROR(InternUsers(std::span<const std::string_view>(&id, 1), &out));
+  return out[0];
+}
+
+Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content) {
+  if (committed_) return Status::FailedPrecondition("write already committed");
+  if (!IsValidTagName(name)) {
+    return Status::InvalidArgument(fmt::format("invalid tag name '{}' (expected [A-Za-z_][A-Za-z0-9_]*)", name));
+  }
+  auto it = tags_.find(name);
+  if (it != tags_.end() && it->second.type != content.type) {
+    return Status::InvalidArgument(fmt::format("tag '{}' is {}; the new version is {}", name,
+                                               it->second.type.ToString(), content.type.ToString()));
+  }
+  const std::string folder = fmt::format("tags/{}", name);
+  const std::string file = fmt::format("{}/{}.g{}.tlv", folder, FormatDate(content.date),
+                                       base_->generation() + 1);
+  Env* env = store_->options().env;
+  TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(store_->dir(), folder)));
+  const std::string bytes = EncodeTagVersion(content);
+  TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(Join(store_->dir(), file), bytes));
+  written_files_.push_back(file);
+
+  VersionInfo info;
+  info.date = content.date;
+  info.file = file;
+  info.bytes = bytes.size();
+  info.created_unix = env->NowUnixSeconds();
+  uint64_t users;
+  std::memcpy(&users, bytes.data() + 32, 8);  // header: users with a value
+  info.users = users;
+  TagInfo& tag = tags_[std::string(name)];
+  tag.name = name;
+  tag.type = content.type;
+  auto pos = std::lower_bound(tag.versions.begin(), tag.versions.end(), info.date,
+                              [](const VersionInfo& v, Days d) { return v.date < d; });
+  if (pos != tag.versions.end() && pos->date == info.date) {
+    *pos = std::move(info);
+  } else {
+    tag.versions.insert(pos, std::move(info));
+  }
+  return Status::Ok();
+}
+
+Status StoreWriter::DropVersion(std::string_view name, Days date) {
+  auto it = tags_.find(name);
+  if (it == tags_.end()) return Status::NotFound(fmt::format("unknown tag '{}'", name));
+  auto& vs = it->second.versions;
+  auto pos = std::find_if(vs.begin(), vs.end(), [&](const VersionInfo& v) { return v.date == date; });
+  if (pos == vs.end()) {
+    return Status::NotFound(fmt::format("tag '{}' has no version {}", name, FormatDate(date)));
+  }
+  vs.erase(pos);
+  if (vs.empty()) tags_.erase(it);
+  return Status::Ok();
+}
+
+Result<size_t> StoreWriter::ApplyRetention(std::string_view name, Days before, size_t keep_latest) {
+  size_t dropped = 0;
+  for (auto it = tags_.begin(); it != tags_.end();) {
+    if (!name.empty() && it->first != name) {
+      ++it;
+      continue;
+    }
+    auto& vs = it->second.versions;
+    const size_t droppable = vs.size() > keep_latest ? vs.size() - keep_latest : 0;
+    size_t n = 0;
+    while (n < droppable && vs[n].date < before) ++n;
+    vs.erase(vs.begin(), vs.begin() + static_cast<std::ptrdiff_t>(n));
+    dropped += n;
+    it = vs.empty() ? tags_.erase(it) : std::next(it);
+  }
+  if (!name.empty() && !base_->FindTag(name)) return Status::NotFound(fmt::format("unknown tag '{}'", name));
+  return dropped;
+}
+
+Status StoreWriter::Commit() {
+  if (committed_) return Status::FailedPrecondition("write already committed");
+  Env* env = store_->options().env;
+  const std::string& dir = store_->dir();
+  Manifest m;
+  m.generation = base_->generation() + 1;
+  m.user_count = dictionary_->size();
+  m.id_segments = base_->id_segments_;
+  if (dictionary_->pending_count() > 0) {
+    const std::string seg = fmt::format("ids/{:010}.g{}.ids", base_->user_count(), m.generation);
+    TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(Join(dir, seg), dictionary_->EncodePendingSegment()));
+    written_files_.push_back(seg);
+    m.id_segments.push_back(seg);
+  }
+  // The new files' names must be durable before MANIFEST names them.
+  std::set<std::string> folders;
+  for (const auto& f : written_files_) folders.insert(f.substr(0, f.find_last_of('/')));
+  for (const auto& f : folders) TAGLOOP_RETURN_IF_ERROR(env->SyncDir(Join(dir, f)));
+  TAGLOOP_RETURN_IF_ERROR(env->SyncDir(Join(dir, "tags")));
+  m.tags = tags_;
+  TAGLOOP_RETURN_IF_ERROR(env->WriteFileAtomic(Join(dir, kManifest), EncodeManifest(m)));
+  committed_ = true;
+  return store_->Refresh();
+}
+
+}  // namespace tagloop
