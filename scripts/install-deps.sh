@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package tagloop's build, tests, benchmarks and demo
+# use, then builds Debian's CRoaring source for this CPU (scripts/build-croaring.sh).
+# Idempotent and quick when everything is already there. Needs root (or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config make xz-utils ca-certificates
+  clang libclang-rt-14-dev libfuzzer-14-dev
+  # libraries (Debian 12 packages only)
+  libroaring-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+scripts/build-croaring.sh

@@ -1,0 +1,28 @@
+// Helpers shared by the CLI commands: opening the store and printing errors
+// in one format ("tagloop <command>: <message>" on stderr).
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "store/tag_store.h"
+
+namespace tagloop::cli {
+
+// Prints `st` on stderr and returns the exit code for it (1).
+inline int Fail(const char* command, const Status& st) {
+  fmt::print(stderr, "tagloop {}: {}\n", command, st.ToString());
+  return 1;
+}
+
+inline Result<std::unique_ptr<TagStore>> OpenStoreForCli(const std::string& dir, bool create = false) {
+  StoreOptions o;
+  o.create_if_missing = create;
+  return TagStore::Open(dir, o);
+}
+
+}  // namespace tagloop::cli
