@@ -111,3 +111,34 @@ TEST(BsiTest, ConstantColumnHasNoSlices) {
 }
 
 }  // namespace tagloop
+
+namespace tagloop {
+
+// Many containers (the two-thread path), with array, bitset and run containers.
+TEST(BsiTest, ManyContainersOfEveryKindMatchANaiveScan) {
+  std::mt19937_64 rng(7);
+  Fixture f;
+  for (uint32_t u = 0; u < 200000; ++u) {  // dense run at the start: bitset/run containers
+    f.users.push_back(u);
+    f.values.push_back(static_cast<int64_t>(rng() % 5000));
+  }
+  for (uint32_t k = 0; k < 300; ++k) {  // sparse far away: array containers
+    f.users.push_back(1000000 + k * 70001);
+    f.values.push_back(static_cast<int64_t>(rng() % 5000));
+  }
+  f.build = BuildBsi(f.users, f.values);
+  BsiView v = f.view();
+  for (int64_t c : {-1, 0, 1, 17, 2500, 4999, 5000}) {
+    for (CompareOp op : {CompareOp::kEq, CompareOp::kNe, CompareOp::kLt, CompareOp::kLe, CompareOp::kGt,
+                         CompareOp::kGe}) {
+      uint64_t want = 0;
+      for (int64_t x : f.values) want += Holds(op, x, c);
+      ASSERT_EQ(BsiCompare(v, op, c).cardinality(), want) << int(op) << " " << c;
+    }
+  }
+  uint64_t want = 0;
+  for (int64_t x : f.values) want += x >= 100 && x <= 3000;
+  EXPECT_EQ(BsiBetween(v, 100, 3000).cardinality(), want);
+}
+
+}  // namespace tagloop
