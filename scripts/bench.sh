@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The `make bench` flow: tagloop against a PostgreSQL 15 wide table on the
+# same generated member data (bench/suite.txt, docs in bench/README.md).
+#
+#   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
+#                    [--pg-runs 5] [--no-build] [--no-pg-rebuild]
+#
+# Per size: generate the CSV (cached in build/bench-data), start a private
+# PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
+# time the suite there, rebuild one column, stop it; then import into tagloop,
+# time the suite in-process and as whole `tagloop count` processes, rebuild
+# one tag, and print the comparison. Results: bench/out/results-<N>.json.
+# Exits non-zero when any count differs between tagloop and PostgreSQL.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+sizes=1000000,10000000
+seed=42
+runs=30
+pg_runs=5
+build=1
+pg_rebuild=1
+as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --users) sizes=$2; shift 2 ;;
+    --quick) sizes=100000; runs=10; pg_runs=3; shift ;;
+    --seed) seed=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --pg-runs) pg_runs=$2; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-pg-rebuild) pg_rebuild=0; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+
+bin=build/release
+if [ "$build" = 1 ]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release --target tagloop tagloop_gen_users tagloop_bench_pg tagloop_bench_segments
+fi
+for b in tagloop bench/tagloop_gen_users bench/tagloop_bench_pg bench/tagloop_bench_segments; do
+  [ -x "$bin/$b" ] || { echo "bench.sh: $bin/$b missing (build first)" >&2; exit 1; }
+done
+
+data=build/bench-data
+pgdir=build/bench-pg
+mkdir -p "$data" bench/out
+stop_pg() { scripts/pg-peer.sh stop "$pgdir" 2>/dev/null || true; }
+trap stop_pg EXIT
+
+status=0
+IFS=, read -r -a size_list <<< "$sizes"
+for n in "${size_list[@]}"; do
+  echo "=== $n users ==="
+  csv=$data/users-$n-s$seed.csv
+  rebuild_csv=$data/credit-$n-s$seed.csv
+  if [ ! -f "$csv" ] || [ ! -f "$csv.types" ]; then
+    "$bin/bench/tagloop_gen_users" --users "$n" --seed "$seed" --date "$as_of" --out "$csv.tmp"
+    mv "$csv.tmp.types" "$csv.types" && mv "$csv.tmp" "$csv"
+  fi
+  if [ ! -f "$rebuild_csv" ]; then
+    "$bin/bench/tagloop_gen_users" --users "$n" --seed "$seed" --date "$as_of" --salt 1 \
+      --columns member_id,credit_score --out "$rebuild_csv.tmp"
+    mv "$rebuild_csv.tmp.types" "$rebuild_csv.types" && mv "$rebuild_csv.tmp" "$rebuild_csv"
+  fi
+
+  pg_json=bench/out/pg-$n.json
+  rm -f "$pg_json"
+  stop_pg
+  rm -rf "$pgdir"
+  conninfo=$(scripts/pg-peer.sh start "$pgdir")
+  "$bin/bench/tagloop_bench_pg" load --conninfo "$conninfo" --csv "$csv" --json "$pg_json"
+  "$bin/bench/tagloop_bench_pg" run --conninfo "$conninfo" --suite bench/suite.txt --as-of "$as_of" \
+    --runs "$pg_runs" --json "$pg_json"
+  if [ "$pg_rebuild" = 1 ]; then
+    "$bin/bench/tagloop_bench_pg" rebuild --conninfo "$conninfo" --csv "$rebuild_csv" \
+      --types-text credit_score:int --json "$pg_json"
+  fi
+  stop_pg
+  rm -rf "$pgdir"
+
+  "$bin/bench/tagloop_bench_segments" --tagloop "$bin/tagloop" --data "build/bench-store-$n" --fresh \
+    --csv "$csv" --suite bench/suite.txt --as-of "$as_of" --runs "$runs" \
+    --rebuild-csv "$rebuild_csv" --rebuild-types credit_score:int \
+    --pg "$pg_json" --out "bench/out/results-$n.json" || status=1
+done
+exit $status

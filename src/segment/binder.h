@@ -1,0 +1,42 @@
+// Stage 3 of the segment language: syntax tree -> bound tree (bound.h).
+//
+// Resolves tag names against a Snapshot and picks each reference's version
+// (the latest on or before the query's as-of date, or the date written after
+// '@'); checks types (ordering and BETWEEN need int/decimal/date, CONTAINS a
+// set, a bare tag a bool); converts literals with the shared parsers of
+// core/tag_type.h; turns DAYS_AGO(n) into the date n days before as-of;
+// expands SEGMENT('name') through a SegmentResolver, detecting cycles.
+//
+// Not errors: a tag without a version on or before the date (nobody has a
+// value), and a bool/enum/set value no user has (matches nobody).
+//
+// Errors (InvalidArgument, position = byte offset in the expression):
+// unknown tag or segment (with the closest name as a suggestion), type
+// errors, bad literals, bad dates, a segment cycle. Errors inside a saved
+// segment name the segment and point at SEGMENT(...) in the outer text.
+// Corruption/IOError from opening a version file are passed on.
+//
+// Thread-safe: reads the snapshot only. The bound tree keeps the versions it
+// uses alive; it must not outlive the snapshot.
+#pragma once
+
+#include "core/date.h"
+#include "core/status.h"
+#include "segment/ast.h"
+#include "segment/bound.h"
+#include "segment/segment_resolver.h"
+#include "store/tag_store.h"
+
+namespace tagloop::segment {
+
+struct BindOptions {
+  Days as_of = 0;                            // the query's date
+  const SegmentResolver* segments = nullptr; // null: SEGMENT(...) is an error
+};
+
+// How deep SEGMENT() references may nest (a -> b -> c ...).
+inline constexpr int kMaxSegmentDepth = 32;
+
+[[nodiscard]] Result<BoundExpr> Bind(const Snapshot& snapshot, const Node& root, const BindOptions& options);
+
+}  // namespace tagloop::segment

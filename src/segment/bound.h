@@ -1,0 +1,60 @@
+// The bound tree: the syntax tree with every name resolved against one
+// Snapshot, every tag reference pinned to the version in force, and every
+// literal converted to the tag's representation. The planner's input.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/bsi.h"
+#include "core/date.h"
+#include "core/tag_type.h"
+#include "store/tag_version.h"
+
+namespace tagloop::segment {
+
+struct BoundTag {
+  std::string name;
+  TagType type;
+  Days as_of = 0;                // the date the version was chosen for
+  bool explicit_version = false; // written as name@date
+  // The latest version on or before `as_of`; null when there is none, in
+  // which case no user has a value (everyone is NULL for this tag).
+  std::shared_ptr<const TagVersion> version;
+  size_t position = 0;
+};
+
+enum class PredicateKind : uint8_t {
+  kCompare,      // op, one value (categorical tags: kEq or kNe only)
+  kIn,           // any of values (also CONTAINS ANY)
+  kNotIn,        // has a value, none of them in values
+  kContainsAll,  // set tags: every one of values
+  kBetween,      // numbers = {lo, hi}
+  kNotBetween,   // has a value outside [lo, hi]
+  kIsNull,
+  kIsNotNull,
+};
+
+struct BoundPredicate {
+  PredicateKind kind = PredicateKind::kCompare;
+  CompareOp op = CompareOp::kEq;
+  BoundTag tag;
+  // Categorical tags: the values as stored (bool: "true"/"false"), distinct,
+  // in the order written. Numeric tags: `numbers` as stored (decimal scaled,
+  // date as days), distinct except for BETWEEN's {lo, hi}.
+  std::vector<std::string> values;
+  std::vector<int64_t> numbers;
+};
+
+enum class BoundKind : uint8_t { kAll, kAnd, kOr, kNot, kPredicate };
+
+struct BoundExpr {
+  BoundKind kind = BoundKind::kAll;
+  std::vector<BoundExpr> children;  // kAnd/kOr: 2+, kNot: 1
+  BoundPredicate predicate;         // kPredicate
+  std::string from_segment;         // set on the root of an expanded SEGMENT('x')
+};
+
+}  // namespace tagloop::segment

@@ -1,0 +1,160 @@
+#include "segment/executor.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+namespace tagloop::segment {
+
+namespace {
+
+// A set being computed: either borrowed (a stored bitmap, read in place) or
+// owned (an intermediate result, which may be updated in place).
+class Operand {
+ public:
+  static Operand Borrow(const roaring_bitmap_t* r) {
+    Operand o;
+    o.borrowed_ = r;
+    return o;
+  }
+  static Operand Own(Bitmap b) {
+    Operand o;
+    o.owned_.emplace(std::move(b));
+    return o;
+  }
+  const roaring_bitmap_t* get() const { return owned_ ? owned_->get() : borrowed_; }
+  bool owned() const { return owned_.has_value(); }
+  Bitmap& bitmap() { return *owned_; }
+  bool empty() const { return roaring_bitmap_is_empty(get()); }
+  Bitmap Take() && { return owned_ ? std::move(*owned_) : Bitmap::Copy(borrowed_); }
+
+ private:
+  const roaring_bitmap_t* borrowed_ = nullptr;
+  std::optional<Bitmap> owned_;
+};
+
+Operand Intersect(Operand a, Operand b) {
+  if (a.owned()) {
+    a.bitmap().AndWith(b.get());
+    return a;
+  }
+  if (b.owned()) {
+    b.bitmap().AndWith(a.get());
+    return b;
+  }
+  return Operand::Own(Bitmap::And(a.get(), b.get()));
+}
+
+Operand Subtract(Operand a, const Operand& b) {
+  if (a.owned()) {
+    a.bitmap().AndNotWith(b.get());
+    return a;
+  }
+  return Operand::Own(Bitmap::AndNot(a.get(), b.get()));
+}
+
+class Executor {
+ public:
+  explicit Executor(const SegmentPlan& plan) : plan_(plan) {}
+
+  Operand Eval(const PlanNode& n) {
+    switch (n.op) {
+      case PlanOp::kEmpty: return Operand::Own(Bitmap());
+      case PlanOp::kUniverse: return Operand::Borrow(plan_.universe);
+      case PlanOp::kStored: return Operand::Borrow(n.bitmap);
+      case PlanOp::kBsiCompare: return Operand::Own(BsiCompare(n.bsi, n.cmp, n.lo));
+      case PlanOp::kBsiBetween: return Operand::Own(BsiBetween(n.bsi, n.lo, n.hi));
+      case PlanOp::kOr: return Union(n.children);
+      case PlanOp::kAnd: {
+        Operand acc = IntersectChildren(n, n.children.size());
+        return SubtractExcluded(std::move(acc), n, n.excluded.size());
+      }
+    }
+    return Operand::Own(Bitmap());
+  }
+
+  uint64_t Count(const PlanNode& n) {
+    switch (n.op) {
+      case PlanOp::kEmpty: return 0;
+      case PlanOp::kUniverse: return plan_.universe_size;
+      case PlanOp::kStored: return roaring_bitmap_get_cardinality(n.bitmap);
+      case PlanOp::kBsiCompare:
+      case PlanOp::kBsiBetween: return roaring_bitmap_get_cardinality(Eval(n).get());
+      case PlanOp::kOr: return CountUnion(n.children);
+      case PlanOp::kAnd: break;
+    }
+    if (n.children.empty()) {  // complement: |U| - |U ∩ union(excluded)|
+      if (plan_.universe_is_dense) {
+        if (n.excluded.size() == 1) return plan_.universe_size - Count(n.excluded[0]);
+        return plan_.universe_size - CountUnion(n.excluded);
+      }
+      Operand x = Union(n.excluded);
+      return plan_.universe_size - roaring_bitmap_and_cardinality(x.get(), plan_.universe);
+    }
+    if (n.excluded.empty()) {
+      if (n.children.size() == 1) return Count(n.children[0]);
+      Operand acc = IntersectChildren(n, n.children.size() - 1);
+      if (acc.empty()) return 0;
+      Operand last = Eval(n.children.back());
+      return roaring_bitmap_and_cardinality(acc.get(), last.get());
+    }
+    Operand acc = IntersectChildren(n, n.children.size());
+    acc = SubtractExcluded(std::move(acc), n, n.excluded.size() - 1);
+    if (acc.empty()) return 0;
+    Operand last = Eval(n.excluded.back());
+    return roaring_bitmap_andnot_cardinality(acc.get(), last.get());
+  }
+
+ private:
+  // The intersection of the first `k` children (the universe when the node
+  // has none); stops early once empty.
+  Operand IntersectChildren(const PlanNode& n, size_t k) {
+    if (n.children.empty()) return Operand::Borrow(plan_.universe);
+    Operand acc = Eval(n.children[0]);
+    for (size_t i = 1; i < k && !acc.empty(); ++i) acc = Intersect(std::move(acc), Eval(n.children[i]));
+    return acc;
+  }
+
+  Operand SubtractExcluded(Operand acc, const PlanNode& n, size_t k) {
+    for (size_t i = 0; i < k && !acc.empty(); ++i) acc = Subtract(std::move(acc), Eval(n.excluded[i]));
+    return acc;
+  }
+
+  std::vector<Operand> EvalAll(const std::vector<PlanNode>& xs, size_t k) {
+    std::vector<Operand> ops;
+    ops.reserve(k);
+    for (size_t i = 0; i < k; ++i) ops.push_back(Eval(xs[i]));
+    return ops;
+  }
+
+  static Operand OrMany(std::vector<Operand> ops) {
+    if (ops.size() == 1) return std::move(ops[0]);
+    std::vector<const roaring_bitmap_t*> ptrs;
+    ptrs.reserve(ops.size());
+    for (const Operand& o : ops) ptrs.push_back(o.get());
+    return Operand::Own(Bitmap::OrMany(ptrs));
+  }
+
+  Operand Union(const std::vector<PlanNode>& xs) {
+    if (xs.empty()) return Operand::Own(Bitmap());
+    return OrMany(EvalAll(xs, xs.size()));
+  }
+
+  uint64_t CountUnion(const std::vector<PlanNode>& xs) {
+    if (xs.empty()) return 0;
+    if (xs.size() == 1) return Count(xs[0]);
+    Operand head = OrMany(EvalAll(xs, xs.size() - 1));
+    Operand last = Eval(xs.back());
+    return roaring_bitmap_or_cardinality(head.get(), last.get());
+  }
+
+  const SegmentPlan& plan_;
+};
+
+}  // namespace
+
+uint64_t CountPlan(const SegmentPlan& plan) { return Executor(plan).Count(plan.root); }
+
+Bitmap EvaluatePlan(const SegmentPlan& plan) { return Executor(plan).Eval(plan.root).Take(); }
+
+}  // namespace tagloop::segment

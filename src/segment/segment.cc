@@ -1,0 +1,51 @@
+#include "segment/segment.h"
+
+#include "segment/binder.h"
+#include "segment/executor.h"
+#include "segment/parser.h"
+#include "segment/planner.h"
+
+namespace tagloop {
+
+namespace {
+
+Result<segment::BoundExpr> ParseAndBind(const Snapshot& snapshot, std::string_view expr,
+                                        const SegmentQueryOptions& options) {
+  TAGLOOP_ASSIGN_OR_RETURN(segment::Node ast, segment::Parse(expr));
+  segment::BindOptions bind;
+  bind.as_of = options.as_of;
+  bind.segments = options.segments;
+  return segment::Bind(snapshot, ast, bind);
+}
+
+}  // namespace
+
+Result<segment::SegmentPlan> PlanSegment(const Snapshot& snapshot, std::string_view expr,
+                                         const SegmentQueryOptions& options) {
+  TAGLOOP_ASSIGN_OR_RETURN(segment::BoundExpr bound, ParseAndBind(snapshot, expr, options));
+  return segment::PlanSegment(snapshot, bound);
+}
+
+Result<uint64_t> CountSegment(const Snapshot& snapshot, std::string_view expr,
+                              const SegmentQueryOptions& options) {
+  TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
+  return segment::CountPlan(plan);
+}
+
+Result<Bitmap> EvaluateSegment(const Snapshot& snapshot, std::string_view expr,
+                               const SegmentQueryOptions& options) {
+  TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
+  return segment::EvaluatePlan(plan);
+}
+
+Status ValidateSegment(const Snapshot& snapshot, std::string_view expr, const SegmentQueryOptions& options) {
+  return ParseAndBind(snapshot, expr, options).status();
+}
+
+Result<std::string> ExplainSegment(const Snapshot& snapshot, std::string_view expr,
+                                   const SegmentQueryOptions& options) {
+  TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
+  return segment::ExplainPlan(plan);
+}
+
+}  // namespace tagloop
