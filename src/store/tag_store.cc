@@ -222,15 +222,19 @@ Result<uint32_t> StoreWriter::InternUser(std::string_view id) {
 }
 
 Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content) {
-  if (committed_) return Status::FailedPrecondition("write already committed");
   if (!IsValidTagName(name)) {
     return Status::InvalidArgument(fmt::format("invalid tag name '{}' (expected [A-Za-z_][A-Za-z0-9_]*)", name));
   }
-  auto it = tags_.find(name);
-  if (it != tags_.end() && it->second.type != content.type) {
-    return Status::InvalidArgument(fmt::format("tag '{}' is {}; the new version is {}", name,
-                                               it->second.type.ToString(), content.type.ToString()));
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (committed_) return Status::FailedPrecondition("write already committed");
+    auto it = tags_.find(name);
+    if (it != tags_.end() && it->second.type != content.type) {
+      return Status::InvalidArgument(fmt::format("tag '{}' is {}; the new version is {}", name,
+                                                 it->second.type.ToString(), content.type.ToString()));
+    }
   }
+  // Encoding and writing run outside the lock: callers may put many tags at once.
   const std::string folder = fmt::format("tags/{}", name);
   const std::string file = fmt::format("{}/{}.g{}.tlv", folder, FormatDate(content.date),
                                        base_->generation() + 1);
@@ -238,7 +242,6 @@ Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content)
   TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(store_->dir(), folder)));
   const std::string bytes = EncodeTagVersion(content);
   TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(Join(store_->dir(), file), bytes));
-  written_files_.push_back(file);
 
   VersionInfo info;
   info.date = content.date;
@@ -248,7 +251,14 @@ Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content)
   uint64_t users;
   std::memcpy(&users, bytes.data() + 32, 8);  // header: users with a value
   info.users = users;
+
+  std::lock_guard<std::mutex> l(mu_);
+  written_files_.push_back(file);
   TagInfo& tag = tags_[std::string(name)];
+  if (!tag.versions.empty() && tag.type != content.type) {
+    return Status::InvalidArgument(fmt::format("tag '{}' is {}; the new version is {}", name,
+                                               tag.type.ToString(), content.type.ToString()));
+  }
   tag.name = name;
   tag.type = content.type;
   auto pos = std::lower_bound(tag.versions.begin(), tag.versions.end(), info.date,

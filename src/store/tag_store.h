@@ -138,7 +138,9 @@ class TagStore {
 };
 
 // An all-or-nothing write: new users, new or replaced tag versions, dropped
-// versions. Destroying it without Commit() publishes nothing. Not thread-safe.
+// versions. Destroying it without Commit() publishes nothing. PutVersion may
+// be called from several threads at once; every other method from one thread
+// at a time, and not concurrently with PutVersion.
 class StoreWriter {
  public:
   ~StoreWriter();
@@ -154,7 +156,7 @@ class StoreWriter {
   // Users assigned so far, including this write's new ones.
   uint32_t user_count() const;
 
-  // Writes the version file now (durably, not yet visible) and stages it; at
+  // Encodes and writes the version file now (durably, not yet visible) and stages it; at
   // Commit it becomes the tag's version for content.date, replacing one that
   // exists. InvalidArgument for a bad tag name or a type that differs from the
   // tag's existing type.
@@ -177,6 +179,7 @@ class StoreWriter {
   std::shared_ptr<const Snapshot> base_;
   std::unique_ptr<UserDictionary> dictionary_;  // base + new users
   std::map<std::string, TagInfo, std::less<>> tags_;  // staged state
+  std::mutex mu_;  // guards tags_, written_files_ and committed_ during PutVersion
   std::vector<std::string> written_files_;
   bool committed_ = false;
 };

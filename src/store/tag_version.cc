@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <numeric>
 
 namespace tagloop {
@@ -16,6 +17,7 @@ constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kHeaderSize = 64;
 constexpr size_t kAlign = 32;  // CRoaring frozen views need 32-byte alignment
 constexpr uint32_t kMaxSections = 1u << 24;
+constexpr uint8_t kFlagForwardColumn = 1;  // the last section is the forward column
 
 template <typename T>
 void Put(std::string& out, size_t at, T v) {
@@ -73,6 +75,71 @@ TagVersionContent TagVersionBuilder::Finish() {
   return c;
 }
 
+namespace {
+
+// The forward column: user -> code, bit-packed at `width` bits per user, so a
+// profile look-up reads one field per tag instead of probing every bitmap.
+// Codes: enum/bool value index + 1 (0 = no value); set: bit i = value i
+// (<= 64 values); numeric: bit width-1 = has a value, low bits = value - base.
+struct ForwardColumn {
+  uint32_t width = 0;
+  uint64_t users = 0;  // covers dense ids [0, users)
+  std::vector<uint64_t> words;
+
+  void Init(uint32_t w, uint64_t n) {
+    width = w;
+    users = n;
+    words.assign((n * w + 63) / 64 + 1, 0);  // +1: a field may straddle the last word
+  }
+  void OrBits(uint32_t user, uint64_t bits) {
+    const uint64_t pos = uint64_t{user} * width;
+    words[pos >> 6] |= bits << (pos & 63);
+    if ((pos & 63) + width > 64) words[(pos >> 6) + 1] |= bits >> (64 - (pos & 63));
+  }
+};
+
+void ForEachUser(const roaring_bitmap_t* r, const std::function<void(uint32_t)>& f) {
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(r, &it);
+  uint32_t batch[1024];
+  for (uint32_t n; (n = roaring_read_uint32_iterator(&it, batch, 1024)) > 0;) {
+    for (uint32_t i = 0; i < n; ++i) f(batch[i]);
+  }
+}
+
+// Builds the forward column from the sections (section 0 = exists); false
+// when the tag does not fit one (a set of > 64 values, a 64-bit-wide BSI).
+bool BuildForwardColumn(const TagType& type, const std::vector<const roaring_bitmap_t*>& sections,
+                        ForwardColumn* col) {
+  const roaring_bitmap_t* exists = sections[0];
+  const uint64_t users = roaring_bitmap_is_empty(exists) ? 0 : uint64_t{roaring_bitmap_maximum(exists)} + 1;
+  const size_t n = sections.size() - 1;
+  if (type.is_numeric()) {
+    if (n >= 64) return false;
+    col->Init(static_cast<uint32_t>(n + 1), users);
+    ForEachUser(exists, [&](uint32_t u) { col->OrBits(u, uint64_t{1} << n); });
+    for (size_t j = 0; j < n; ++j) {
+      ForEachUser(sections[1 + j], [&](uint32_t u) { col->OrBits(u, uint64_t{1} << j); });
+    }
+  } else if (type.kind == TagKind::kSet) {
+    if (n > 64) return false;
+    col->Init(static_cast<uint32_t>(std::max<size_t>(n, 1)), users);
+    for (size_t i = 0; i < n; ++i) {
+      ForEachUser(sections[1 + i], [&](uint32_t u) { col->OrBits(u, uint64_t{1} << i); });
+    }
+  } else {
+    uint32_t w = 1;
+    while ((uint64_t{1} << w) <= n) ++w;  // codes 0..n
+    col->Init(w, users);
+    for (size_t i = 0; i < n; ++i) {
+      ForEachUser(sections[1 + i], [&](uint32_t u) { col->OrBits(u, uint64_t{i + 1}); });
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string EncodeTagVersion(TagVersionContent& c) {
   // Section 0 is `exists`; then values (sorted by bytes) or BSI slices.
   std::vector<Section> sections;
@@ -112,6 +179,18 @@ std::string EncodeTagVersion(TagVersionContent& c) {
     roaring_bitmap_frozen_serialize(s.bitmap, out.data() + at);
     dir.push_back({at, len, roaring_bitmap_get_cardinality(s.bitmap), Hash(out.data() + at, len)});
   }
+  std::vector<const roaring_bitmap_t*> bitmaps;
+  for (const Section& sec : sections) bitmaps.push_back(sec.bitmap);
+  ForwardColumn fwd;
+  const bool has_forward = BuildForwardColumn(c.type, bitmaps, &fwd);
+  if (has_forward) {
+    out.resize((out.size() + kAlign - 1) / kAlign * kAlign, '\0');
+    const size_t at = out.size();
+    Append(out, fwd.users);
+    out.append(reinterpret_cast<const char*>(fwd.words.data()), fwd.words.size() * 8);
+    dir.push_back({at, out.size() - at, fwd.width, Hash(out.data() + at, out.size() - at)});
+    sections.push_back({nullptr, {}});
+  }
   out.resize((out.size() + 7) / 8 * 8, '\0');
   const size_t dir_offset = out.size();
   for (size_t i = 0; i < sections.size(); ++i) {
@@ -130,6 +209,7 @@ std::string EncodeTagVersion(TagVersionContent& c) {
   Put(out, 8, kFormatVersion);
   Put(out, 12, static_cast<uint8_t>(c.type.kind));
   Put(out, 13, c.type.scale);
+  Put(out, 14, static_cast<uint8_t>(has_forward ? kFlagForwardColumn : 0));
   Put(out, 16, static_cast<int32_t>(c.date));
   Put(out, 20, static_cast<uint32_t>(sections.size()));
   Put(out, 24, c.type.is_numeric() ? c.bsi.base : int64_t{0});
@@ -181,10 +261,11 @@ Result<std::shared_ptr<const TagVersion>> TagVersion::Parse(std::unique_ptr<Mapp
     return Status::Corruption("bad tag type in header");
   }
   v->date_ = Get<int32_t>(p + 16);
+  const bool has_forward = (Get<uint8_t>(p + 14) & kFlagForwardColumn) != 0;
   const uint32_t nsections = Get<uint32_t>(p + 20);
   v->bsi_base_ = Get<int64_t>(p + 24);
   const uint64_t dir_offset = Get<uint64_t>(p + 40), dir_size = Get<uint64_t>(p + 48);
-  if (nsections == 0 || nsections > kMaxSections || dir_offset > size || dir_size > size - dir_offset ||
+  if (nsections < (has_forward ? 2u : 1u) || nsections > kMaxSections || dir_offset > size || dir_size > size - dir_offset ||
       size - dir_offset - dir_size < 8) {
     return Status::Corruption("bad directory bounds");
   }
@@ -207,6 +288,22 @@ Result<std::shared_ptr<const TagVersion>> TagVersion::Parse(std::unique_ptr<Mapp
     }
     if (verify && Hash(p + off, len) != hash) {
       return Status::Corruption(fmt::format("section {} checksum mismatch", i));
+    }
+    if (has_forward && i == nsections - 1) {
+      // card holds the field width; the words follow the user count.
+      const uint64_t width = card;
+      if (len < 8 || (len - 8) % 8 != 0 || width == 0 || width > 64) {
+        return Status::Corruption("bad forward column");
+      }
+      const uint64_t users = Get<uint64_t>(p + off);
+      const uint64_t words = (len - 8) / 8;
+      if (users > (uint64_t{1} << 32) || (users * width + 63) / 64 + 1 != words) {
+        return Status::Corruption("forward column size mismatch");
+      }
+      v->forward_ = reinterpret_cast<const uint64_t*>(p + off + 8);
+      v->forward_users_ = users;
+      v->forward_width_ = static_cast<uint32_t>(width);
+      break;
     }
     const roaring_bitmap_t* r = roaring_bitmap_frozen_view(p + off, len);
     if (!r) return Status::Corruption(fmt::format("section {} is not a valid bitmap", i));
@@ -239,8 +336,31 @@ BsiView TagVersion::bsi() const {
   return b;
 }
 
+uint64_t TagVersion::ForwardCode(uint32_t user) const {
+  if (user >= forward_users_) return 0;
+  const uint64_t pos = uint64_t{user} * forward_width_;
+  uint64_t bits = forward_[pos >> 6] >> (pos & 63);
+  if ((pos & 63) + forward_width_ > 64) bits |= forward_[(pos >> 6) + 1] << (64 - (pos & 63));
+  return forward_width_ == 64 ? bits : bits & ((uint64_t{1} << forward_width_) - 1);
+}
+
 std::vector<std::string> TagVersion::ValuesOf(uint32_t user) const {
   std::vector<std::string> out;
+  if (forward_) {
+    const uint64_t code = ForwardCode(user);
+    if (code == 0) return out;
+    if (type_.is_numeric()) {
+      const uint64_t off = code & ~(uint64_t{1} << (forward_width_ - 1));
+      out.push_back(FormatNumericValue(type_, static_cast<int64_t>(static_cast<uint64_t>(bsi_base_) + off)));
+    } else if (type_.kind == TagKind::kSet) {
+      for (size_t i = 0; i < values_.size(); ++i) {
+        if ((code >> i) & 1) out.emplace_back(values_[i]);
+      }
+    } else if (code <= values_.size()) {
+      out.emplace_back(values_[code - 1]);
+    }
+    return out;
+  }
   if (!roaring_bitmap_contains(exists(), user)) return out;
   if (type_.is_numeric()) {
     int64_t v;

@@ -82,8 +82,10 @@ class TagVersion {
   // Numeric tags.
   BsiView bsi() const;
   // A user's value(s) as text (empty when none): one for bool/enum/int/
-  // decimal/date, several for set. O(values) or O(slices) look-ups.
+  // decimal/date, several for set (sorted). One read of the forward column
+  // (docs/format.md) when the version has one, else a probe per bitmap.
   std::vector<std::string> ValuesOf(uint32_t user) const;
+  bool has_forward_column() const { return forward_ != nullptr; }
 
  private:
   TagVersion() = default;
@@ -100,6 +102,10 @@ class TagVersion {
   std::vector<const roaring_bitmap_t*> sections_;  // frozen views into the file
   std::vector<uint64_t> cardinalities_;
   std::vector<std::string_view> values_;           // categorical value names (into the file)
+  uint64_t ForwardCode(uint32_t user) const;
+  const uint64_t* forward_ = nullptr;  // packed user -> code, or null
+  uint64_t forward_users_ = 0;
+  uint32_t forward_width_ = 0;
 };
 
 }  // namespace tagloop
