@@ -11,9 +11,9 @@ packages=(
   clang libclang-rt-14-dev libfuzzer-14-dev
   # libraries (Debian 12 packages only)
   libroaring-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev
+  libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev libssl-dev libboost-dev libyaml-cpp-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk
 )
 
 missing=()

@@ -11,6 +11,9 @@ const char* Status::CodeName(Code code) {
     case Code::kCorruption: return "corruption";
     case Code::kIOError: return "I/O error";
     case Code::kFailedPrecondition: return "failed precondition";
+    case Code::kUnauthenticated: return "unauthenticated";
+    case Code::kPermissionDenied: return "permission denied";
+    case Code::kResourceExhausted: return "resource exhausted";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

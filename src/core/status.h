@@ -21,6 +21,9 @@ class [[nodiscard]] Status {
     kCorruption,          // stored bytes fail a checksum or a structural check
     kIOError,             // the operating system refused
     kFailedPrecondition,  // the store is not in a state that allows this
+    kUnauthenticated,     // no or an unknown/revoked credential
+    kPermissionDenied,    // the caller's role does not allow this
+    kResourceExhausted,   // a size or rate limit was exceeded
     kInternal,
   };
 
@@ -38,6 +41,9 @@ class [[nodiscard]] Status {
   static Status FailedPrecondition(std::string msg) {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
+  static Status Unauthenticated(std::string msg) { return Status(Code::kUnauthenticated, std::move(msg)); }
+  static Status PermissionDenied(std::string msg) { return Status(Code::kPermissionDenied, std::move(msg)); }
+  static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }
