@@ -24,6 +24,7 @@ std::string EncodeManifest(const Manifest& m) {
   j["generation"] = m.generation;
   j["user_count"] = m.user_count;
   j["id_segments"] = m.id_segments;
+  j["deleted"] = m.deleted_file;
   nlohmann::json tags = nlohmann::json::object();
   for (const auto& [name, tag] : m.tags) {
     nlohmann::json versions = nlohmann::json::array();
@@ -55,6 +56,7 @@ Result<Manifest> DecodeManifest(std::string_view text) {
     m.generation = j.at("generation").get<uint64_t>();
     m.user_count = j.at("user_count").get<uint32_t>();
     m.id_segments = j.at("id_segments").get<std::vector<std::string>>();
+    m.deleted_file = j.at("deleted").get<std::string>();
     for (const auto& [name, t] : j.at("tags").items()) {
       TagInfo tag;
       tag.name = name;

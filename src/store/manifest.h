@@ -16,6 +16,7 @@ struct Manifest {
   uint64_t generation = 0;
   uint32_t user_count = 0;
   std::vector<std::string> id_segments;
+  std::string deleted_file;  // "" when no user was ever deleted
   std::map<std::string, TagInfo, std::less<>> tags;
 };
 

@@ -1,6 +1,7 @@
 #include "store/tag_store.h"
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,6 +17,59 @@ constexpr const char* kManifest = "MANIFEST";
 constexpr const char* kLock = "LOCK";
 
 std::string Join(const std::string& dir, const std::string& rel) { return dir + "/" + rel; }
+
+constexpr char kDeletedMagic[8] = {'T', 'L', 'D', 'E', 'L', '0', '0', '1'};
+
+// The deleted-users file: magic, u64 length, a portable Roaring bitmap, XXH3-64 of all before.
+std::string EncodeDeletedUsers(const Bitmap& deleted) {
+  std::string out(kDeletedMagic, 8);
+  const uint64_t n = roaring_bitmap_portable_size_in_bytes(deleted.get());
+  out.append(reinterpret_cast<const char*>(&n), 8);
+  const size_t at = out.size();
+  out.resize(at + n);
+  roaring_bitmap_portable_serialize(deleted.get(), out.data() + at);
+  const uint64_t h = XXH3_64bits(out.data(), out.size());
+  out.append(reinterpret_cast<const char*>(&h), 8);
+  return out;
+}
+
+Result<Bitmap> ReadDeletedUsers(Env* env, const std::string& path) {
+  auto bytes = env->ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  const std::string& b = *bytes;
+  uint64_t n = 0, h = 0;
+  if (b.size() < 24 || std::memcmp(b.data(), kDeletedMagic, 8) != 0) {
+    return Status::Corruption(fmt::format("{}: not a deleted-users file", path));
+  }
+  std::memcpy(&n, b.data() + 8, 8);
+  if (n != b.size() - 24) return Status::Corruption(fmt::format("{}: bad size", path));
+  std::memcpy(&h, b.data() + 16 + n, 8);
+  if (h != XXH3_64bits(b.data(), 16 + n)) return Status::Corruption(fmt::format("{}: checksum mismatch", path));
+  roaring_bitmap_t* r = roaring_bitmap_portable_deserialize_safe(b.data() + 16, n);
+  if (!r) return Status::Corruption(fmt::format("{}: bad bitmap", path));
+  return Bitmap(r);
+}
+
+// The content of `v` without the users in `removed`, for a rewrite.
+TagVersionContent WithoutUsers(const TagVersion& v, const roaring_bitmap_t* removed) {
+  TagVersionContent c;
+  c.type = v.type();
+  c.date = v.date();
+  if (v.type().is_numeric()) {
+    BsiView view = v.bsi();
+    c.bsi.base = view.base;
+    c.bsi.exists = Bitmap::AndNot(view.exists, removed);
+    for (const roaring_bitmap_t* s : view.slices) c.bsi.slices.push_back(Bitmap::AndNot(s, removed));
+  } else {
+    for (size_t i = 0; i < v.value_count(); ++i) {
+      Bitmap users = Bitmap::AndNot(v.value_users(i), removed);
+      if (users.empty()) continue;
+      c.values.emplace_back(v.value(i));
+      c.value_users.push_back(std::move(users));
+    }
+  }
+  return c;
+}
 
 }  // namespace
 
@@ -109,6 +163,13 @@ Result<std::shared_ptr<const Snapshot>> TagStore::LoadManifest() {
   snap->id_segments_ = std::move(m->id_segments);
   snap->tags_ = std::move(m->tags);
   snap->universe_ = Bitmap::Range(0, m->user_count);
+  snap->deleted_file_ = m->deleted_file;
+  if (!m->deleted_file.empty()) {
+    auto deleted = ReadDeletedUsers(options_.env, Join(dir_, m->deleted_file));
+    if (!deleted.ok()) return deleted.status();
+    snap->deleted_ = std::move(*deleted);
+    snap->universe_.AndNotWith(snap->deleted_.get());
+  }
   return std::shared_ptr<const Snapshot>(std::move(snap));
 }
 
@@ -156,6 +217,7 @@ Result<std::shared_ptr<const TagVersion>> TagStore::OpenVersionFile(const std::s
 Status TagStore::RemoveObsoleteFiles(const Snapshot& current) {
   Env* env = options_.env;
   std::set<std::string> live(current.id_segments_.begin(), current.id_segments_.end());
+  if (!current.deleted_file_.empty()) live.insert(current.deleted_file_);
   for (const auto& [name, tag] : current.tags()) {
     for (const auto& v : tag.versions) live.insert(v.file);
   }
@@ -174,6 +236,7 @@ Status TagStore::RemoveObsoleteFiles(const Snapshot& current) {
     return Status::Ok();
   };
   TAGLOOP_RETURN_IF_ERROR(sweep("ids"));
+  TAGLOOP_RETURN_IF_ERROR(sweep("deleted"));
   auto tag_dirs = env->ListDir(Join(dir_, "tags"));
   if (tag_dirs.ok()) {
     for (const std::string& t : *tag_dirs) TAGLOOP_RETURN_IF_ERROR(sweep("tags/" + t));
@@ -195,6 +258,7 @@ Result<std::unique_ptr<StoreWriter>> TagStore::BeginWrite() {
   if (!dict.ok()) return dict.status();
   w->dictionary_ = (*dict)->Fork();
   w->tags_ = w->base_->tags();
+  w->deleted_ = Bitmap::Copy(w->base_->deleted_.get());
   return w;
 }
 
@@ -210,7 +274,8 @@ Status StoreWriter::InternUsers(std::span<const std::string_view> ids, std::vect
     Status st = ValidateExternalId(ids[i]);
     if (!st.ok()) return Status::InvalidArgument(fmt::format("id #{}: {}", i, st.message()));
     if (dictionary_->size() == UINT32_MAX) return Status::FailedPrecondition("the store is full (2^32-1 users)");
-    (*out)[i] = dictionary_->Intern(ids[i]);
+    auto found = dictionary_->Find(ids[i]);
+    (*out)[i] = found && !deleted_.Contains(*found) ? *found : dictionary_->Append(ids[i]);
   }
   return Status::Ok();
 }
@@ -271,6 +336,28 @@ Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content)
   return Status::Ok();
 }
 
+Status StoreWriter::DeleteUsers(std::span<const uint32_t> users) {
+  for (uint32_t u : users) {
+    if (u >= dictionary_->size()) return Status::NotFound(fmt::format("no user with dense id {}", u));
+  }
+  deleted_.AddMany(users);
+  deleted_changed_ = true;
+  return Status::Ok();
+}
+
+Status StoreWriter::PurgeDeletedFromLatestVersions() {
+  Env* env = store_->options().env;
+  std::vector<std::pair<std::string, VersionInfo>> latest;
+  for (const auto& [name, tag] : tags_) latest.emplace_back(name, tag.versions.back());
+  for (const auto& [name, info] : latest) {
+    auto v = TagVersion::Open(env, Join(store_->dir(), info.file), store_->options().verify_checksums);
+    if (!v.ok()) return v.status();
+    if (!roaring_bitmap_intersect((*v)->exists(), deleted_.get())) continue;
+    TAGLOOP_RETURN_IF_ERROR(PutVersion(name, WithoutUsers(**v, deleted_.get())));
+  }
+  return Status::Ok();
+}
+
 Status StoreWriter::DropVersion(std::string_view name, Days date) {
   auto it = tags_.find(name);
   if (it == tags_.end()) return Status::NotFound(fmt::format("unknown tag '{}'", name));
@@ -311,6 +398,14 @@ Status StoreWriter::Commit() {
   m.generation = base_->generation() + 1;
   m.user_count = dictionary_->size();
   m.id_segments = base_->id_segments_;
+  m.deleted_file = base_->deleted_file_;
+  if (deleted_changed_) {
+    TAGLOOP_RETURN_IF_ERROR(PurgeDeletedFromLatestVersions());
+    TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(dir, "deleted")));
+    m.deleted_file = fmt::format("deleted/users.g{}.del", m.generation);
+    TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(Join(dir, m.deleted_file), EncodeDeletedUsers(deleted_)));
+    written_files_.push_back(m.deleted_file);
+  }
   if (dictionary_->pending_count() > 0) {
     const std::string seg = fmt::format("ids/{:010}.g{}.ids", base_->user_count(), m.generation);
     TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(Join(dir, seg), dictionary_->EncodePendingSegment()));

@@ -96,6 +96,7 @@ class Snapshot {
   mutable Status dictionary_status_;
   Bitmap universe_;
   std::string deleted_file_;  // "" when no user was deleted
+  Bitmap deleted_;
   std::map<std::string, TagInfo, std::less<>> tags_;
 };
 
@@ -161,6 +162,13 @@ class StoreWriter {
   // exists. InvalidArgument for a bad tag name or a type that differs from the
   // tag's existing type.
   Status PutVersion(std::string_view tag, TagVersionContent content);
+  // Deletes users (the right to be forgotten): at Commit they leave the
+  // universe, and every tag's latest version that holds a value for one of
+  // them is rewritten without them (older versions keep their history, but
+  // no query, count or profile shows deleted users at any date). A deleted
+  // external id that is imported again later gets a new dense id.
+  // NotFound for a dense id that was never assigned.
+  Status DeleteUsers(std::span<const uint32_t> users);
   // Stages the removal of one version (NotFound if absent).
   Status DropVersion(std::string_view tag, Days date);
   // Stages the removal of versions of `tag` (all tags when empty) that are
@@ -179,7 +187,10 @@ class StoreWriter {
   std::shared_ptr<const Snapshot> base_;
   std::unique_ptr<UserDictionary> dictionary_;  // base + new users
   std::map<std::string, TagInfo, std::less<>> tags_;  // staged state
+  Status PurgeDeletedFromLatestVersions();
   std::mutex mu_;  // guards tags_, written_files_ and committed_ during PutVersion
+  Bitmap deleted_;          // base's deleted users plus this write's
+  bool deleted_changed_ = false;
   std::vector<std::string> written_files_;
   bool committed_ = false;
 };

@@ -19,7 +19,7 @@ T Get(const char* p) {
   return v;
 }
 template <typename T>
-void Append(std::string& out, T v) {
+void AppendRaw(std::string& out, T v) {
   out.append(reinterpret_cast<const char*>(&v), sizeof v);
 }
 
@@ -124,15 +124,23 @@ void UserDictionary::Grow() const {
 
 std::optional<uint32_t> UserDictionary::Find(std::string_view id) const {
   EnsureIndex();
+  // Later dense ids of the same external id (Append) sit later in the probe
+  // chain: keep the last match.
+  std::optional<uint32_t> found;
   for (uint64_t h = XXH3_64bits(id.data(), id.size()) & mask_;; h = (h + 1) & mask_) {
     const uint32_t s = slots_[h];
-    if (s == 0) return std::nullopt;
-    if (ExternalId(s - 1) == id) return s - 1;
+    if (s == 0) return found;
+    if (ExternalId(s - 1) == id) found = s - 1;
   }
 }
 
 uint32_t UserDictionary::Intern(std::string_view id) {
   if (auto found = Find(id)) return *found;
+  return Append(id);
+}
+
+uint32_t UserDictionary::Append(std::string_view id) {
+  EnsureIndex();
   const uint32_t user = size();
   pending_blob_.append(id);
   pending_offsets_.push_back(pending_blob_.size());
@@ -156,7 +164,7 @@ std::string UserDictionary::EncodePendingSegment() const {
   std::memcpy(out.data() + 32, &h, 8);
   out.append(reinterpret_cast<const char*>(pending_offsets_.data()), pending_offsets_.size() * 8);
   out.append(pending_blob_);
-  Append(out, XXH3_64bits(out.data() + kHeaderSize, out.size() - kHeaderSize));
+  AppendRaw(out, XXH3_64bits(out.data() + kHeaderSize, out.size() - kHeaderSize));
   return out;
 }
 

@@ -33,12 +33,16 @@ class UserDictionary {
 
   uint32_t size() const { return committed_size_ + static_cast<uint32_t>(pending_offsets_.size()) - 1; }
   std::string_view ExternalId(uint32_t user) const;
+  // The newest dense id of an external id.
   // Thread-safe (on a dictionary no one Interns into); builds the hash
   // index on first use, O(size).
   std::optional<uint32_t> Find(std::string_view external_id) const;
   // Assigns the next dense id to an unseen id; returns the existing one otherwise.
   // The caller validates the id first. Not thread-safe.
   uint32_t Intern(std::string_view external_id);
+  // Always assigns a new dense id (a deleted user coming back). Find then
+  // returns the newest dense id of that external id. Not thread-safe.
+  uint32_t Append(std::string_view external_id);
   uint32_t pending_count() const { return static_cast<uint32_t>(pending_offsets_.size()) - 1; }
   // The segment file bytes of the pending ids.
   std::string EncodePendingSegment() const;

@@ -206,3 +206,44 @@ TEST(TagStoreTest, OtherProcessesPublishesAreSeenAfterRefresh) {
 }
 
 }  // namespace tagloop
+
+namespace tagloop {
+
+TEST(TagStoreTest, DeletedUsersLeaveTheUniverseAndTheLatestVersions) {
+  testing::TempDir tmp;
+  auto store = OpenStore(tmp.path());
+  WriteBasic(*store, D("2026-10-01"));
+  WriteBasic(*store, D("2026-10-02"));
+  {
+    auto w = store->BeginWrite();
+    ASSERT_TRUE(w.ok());
+    std::vector<uint32_t> gone = {0};  // "a"
+    ASSERT_TRUE((*w)->DeleteUsers(gone).ok());
+    std::vector<uint32_t> never = {99};
+    EXPECT_EQ((*w)->DeleteUsers(never).code(), Status::Code::kNotFound);
+    ASSERT_TRUE((*w)->Commit().ok());
+  }
+  auto reopened = OpenStore(tmp.path());
+  auto snap = reopened->snapshot();
+  EXPECT_EQ(snap->universe_size(), 2u);
+  EXPECT_FALSE(roaring_bitmap_contains(snap->universe(), 0));
+  auto latest = snap->VersionAsOf("city", D("2026-10-02"));
+  EXPECT_TRUE((*latest)->ValuesOf(0).empty());
+  EXPECT_EQ((*latest)->users_with_value(), 2u);
+  auto age = snap->VersionAsOf("age", D("2026-10-02"));
+  EXPECT_TRUE((*age)->ValuesOf(0).empty());
+  // Older versions keep their history; queries exclude the user through the universe.
+  auto older = snap->VersionAsOf("city", D("2026-10-01"));
+  EXPECT_EQ((*older)->users_with_value(), 3u);
+
+  // The same external id imported again is a new user.
+  WriteBasic(*reopened, D("2026-10-03"));
+  snap = reopened->snapshot();
+  EXPECT_EQ(snap->user_count(), 4u);
+  EXPECT_EQ(snap->universe_size(), 3u);
+  auto dict = snap->dictionary();
+  EXPECT_EQ((*dict)->Find("a"), 3u);
+  EXPECT_EQ((*(snap->VersionAsOf("city", D("2026-10-03"))))->ValuesOf(3), std::vector<std::string>{"北京"});
+}
+
+}  // namespace tagloop
