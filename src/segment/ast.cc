@@ -14,18 +14,6 @@ std::string Quote(const std::string& s) {
   return out;
 }
 
-const char* OpText(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "!=";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-  }
-  return "?";
-}
-
 std::string TagText(const TagRef& t) {
   if (!t.version_date) return t.name;
   return t.name + "@" + Quote(*t.version_date);
@@ -41,6 +29,18 @@ std::string List(const std::vector<Literal>& ls) {
 }
 
 }  // namespace
+
+const char* CompareOpText(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq: return "=";
+    case CompareOp::kNe: return "!=";
+    case CompareOp::kLt: return "<";
+    case CompareOp::kLe: return "<=";
+    case CompareOp::kGt: return ">";
+    case CompareOp::kGe: return ">=";
+  }
+  return "?";
+}
 
 std::string ToString(const Literal& l) {
   switch (l.kind) {
@@ -68,7 +68,8 @@ std::string ToString(const Node& n) {
     case NodeKind::kAll: return "ALL";
     case NodeKind::kSegment: return "SEGMENT(" + Quote(n.segment_name) + ")";
     case NodeKind::kBareTag: return TagText(n.tag);
-    case NodeKind::kCompare: return TagText(n.tag) + " " + OpText(n.op) + " " + ToString(n.literals.at(0));
+    case NodeKind::kCompare:
+      return TagText(n.tag) + " " + CompareOpText(n.op) + " " + ToString(n.literals.at(0));
     case NodeKind::kIn: return TagText(n.tag) + (n.negated ? " NOT IN " : " IN ") + List(n.literals);
     case NodeKind::kBetween:
       return TagText(n.tag) + (n.negated ? " NOT BETWEEN " : " BETWEEN ") + ToString(n.literals.at(0)) +

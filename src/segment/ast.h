@@ -13,8 +13,8 @@
 namespace tagloop::segment {
 
 enum class LiteralKind : uint8_t {
-  kString,   // text = the unescaped value
-  kNumber,   // text = the number as written ("-12", "3.50")
+  kString,  // text = the unescaped value
+  kNumber,  // text = the number as written ("-12", "3.50")
   kTrue,
   kFalse,
   kDaysAgo,  // text = the argument as written ("30")
@@ -69,5 +69,7 @@ struct Node {
 // same tree (positions aside), which the tests and the fuzzer check.
 std::string ToString(const Node& node);
 std::string ToString(const Literal& literal);
+// "=", "!=", "<", "<=", ">", ">=".
+const char* CompareOpText(CompareOp op);
 
 }  // namespace tagloop::segment

@@ -17,18 +17,6 @@ Status ErrorAt(size_t pos, std::string what) {
   return Status::InvalidArgument(fmt::format("{} at position {}", what, pos), pos);
 }
 
-const char* OpText(CompareOp op) {
-  switch (op) {
-    case CompareOp::kEq: return "=";
-    case CompareOp::kNe: return "!=";
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-  }
-  return "?";
-}
-
 std::string_view LiteralKindName(LiteralKind k) {
   switch (k) {
     case LiteralKind::kString: return "a string";
@@ -48,8 +36,9 @@ class Binder {
     // Each expression's nesting is bounded by the parser; this bounds the
     // total through nested saved segments, so later stages' recursion is too.
     if (depth_ >= kMaxTotalNesting) {
-      return ErrorAt(n.position, fmt::format("expression (with its saved segments) nested more than {} levels deep",
-                                             kMaxTotalNesting));
+      return ErrorAt(n.position,
+                     fmt::format("expression (with its saved segments) nested more than {} levels deep",
+                                 kMaxTotalNesting));
     }
     ++depth_;
     Result<BoundExpr> r = BindNodeInner(n);
@@ -66,8 +55,9 @@ class Binder {
       case NodeKind::kOr:
       case NodeKind::kAnd:
       case NodeKind::kNot: {
-        out.kind = n.kind == NodeKind::kOr ? BoundKind::kOr : n.kind == NodeKind::kAnd ? BoundKind::kAnd
-                                                                                       : BoundKind::kNot;
+        out.kind = n.kind == NodeKind::kOr    ? BoundKind::kOr
+                   : n.kind == NodeKind::kAnd ? BoundKind::kAnd
+                                              : BoundKind::kNot;
         for (const Node& c : n.children) {
           TAGLOOP_ASSIGN_OR_RETURN(BoundExpr b, BindNode(c));
           out.children.push_back(std::move(b));
@@ -138,8 +128,8 @@ class Binder {
     if (ref.version_date) {
       Result<Days> d = ParseDate(*ref.version_date);
       if (!d.ok()) {
-        return ErrorAt(ref.version_position, fmt::format("bad version date after '{}@': {}", ref.name,
-                                                         d.status().message()));
+        return ErrorAt(ref.version_position,
+                       fmt::format("bad version date after '{}@': {}", ref.name, d.status().message()));
       }
       tag.as_of = *d;
       tag.explicit_version = true;
@@ -181,8 +171,8 @@ class Binder {
       if (tag.type.kind != TagKind::kDate) return TypeMismatch(tag, l);
       Result<int64_t> n = ParseIntValue(l.text);
       static const int64_t kFirst = DaysFromCivil(1, 1, 1), kLast = DaysFromCivil(9999, 12, 31);
-      if (!n.ok() || *n < kFirst - kLast || *n > kLast - kFirst ||
-          options_.as_of - *n < kFirst || options_.as_of - *n > kLast) {
+      if (!n.ok() || *n < kFirst - kLast || *n > kLast - kFirst || options_.as_of - *n < kFirst ||
+          options_.as_of - *n > kLast) {
         return ErrorAt(l.position, fmt::format("DAYS_AGO({}) is outside the years 0001-9999", l.text));
       }
       return static_cast<int64_t>(options_.as_of) - *n;
@@ -194,8 +184,8 @@ class Binder {
   }
 
   Status TypeMismatch(const BoundTag& tag, const Literal& l) {
-    return ErrorAt(l.position, fmt::format("type error: tag '{}' is {}, it cannot be compared with {}", tag.name,
-                                           tag.type.ToString(), LiteralKindName(l.kind)));
+    return ErrorAt(l.position, fmt::format("type error: tag '{}' is {}, it cannot be compared with {}",
+                                           tag.name, tag.type.ToString(), LiteralKindName(l.kind)));
   }
   Status BadLiteral(const BoundTag& tag, const Literal& l, const Status& why) {
     return ErrorAt(l.position, fmt::format("type error: {} for tag '{}' ({})", why.message(), tag.name,
@@ -211,7 +201,8 @@ class Binder {
         }
       } else {
         TAGLOOP_ASSIGN_OR_RETURN(std::string v, CategoricalValue(p.tag, l));
-        if (std::find(p.values.begin(), p.values.end(), v) == p.values.end()) p.values.push_back(std::move(v));
+        if (std::find(p.values.begin(), p.values.end(), v) == p.values.end())
+          p.values.push_back(std::move(v));
       }
     }
     return Status::Ok();
@@ -225,17 +216,19 @@ class Binder {
     switch (n.kind) {
       case NodeKind::kBareTag:
         if (type.kind != TagKind::kBool) {
-          return ErrorAt(n.position, fmt::format("type error: tag '{}' is {}; only a bool tag can stand alone "
-                                                 "(compare it, e.g. {} IS NOT NULL)",
-                                                 name, type.ToString(), name));
+          return ErrorAt(n.position,
+                         fmt::format("type error: tag '{}' is {}; only a bool tag can stand alone "
+                                     "(compare it, e.g. {} IS NOT NULL)",
+                                     name, type.ToString(), name));
         }
         p.kind = PredicateKind::kCompare;
         p.values.push_back("true");
         return p;
       case NodeKind::kCompare:
         if (n.op != CompareOp::kEq && n.op != CompareOp::kNe && !type.is_numeric()) {
-          return ErrorAt(n.position, fmt::format("type error: '{}' needs an int, decimal or date tag; '{}' is {}",
-                                                 OpText(n.op), name, type.ToString()));
+          return ErrorAt(n.position,
+                         fmt::format("type error: '{}' needs an int, decimal or date tag; '{}' is {}",
+                                     CompareOpText(n.op), name, type.ToString()));
         }
         p.kind = PredicateKind::kCompare;
         p.op = n.op;
@@ -247,8 +240,9 @@ class Binder {
         return p;
       case NodeKind::kBetween:
         if (!type.is_numeric()) {
-          return ErrorAt(n.position, fmt::format("type error: BETWEEN needs an int, decimal or date tag; '{}' is {}",
-                                                 name, type.ToString()));
+          return ErrorAt(n.position,
+                         fmt::format("type error: BETWEEN needs an int, decimal or date tag; '{}' is {}",
+                                     name, type.ToString()));
         }
         p.kind = n.negated ? PredicateKind::kNotBetween : PredicateKind::kBetween;
         TAGLOOP_RETURN_IF_ERROR(ConvertAll(p, n.literals, true));

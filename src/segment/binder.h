@@ -4,8 +4,12 @@
 // (the latest on or before the query's as-of date, or the date written after
 // '@'); checks types (ordering and BETWEEN need int/decimal/date, CONTAINS a
 // set, a bare tag a bool); converts literals with the shared parsers of
-// core/tag_type.h; turns DAYS_AGO(n) into the date n days before as-of;
-// expands SEGMENT('name') through a SegmentResolver, detecting cycles.
+// core/tag_type.h (bool: TRUE/FALSE or text ParseBoolValue accepts; enum/set:
+// a string, or a number standing for its text as written; int/decimal/date:
+// a string or number ParseNumericValue accepts, dates also DAYS_AGO(n));
+// turns DAYS_AGO(n) into the date n days before the query's as-of date (also
+// inside tag@DATE comparisons and saved segments); expands SEGMENT('name')
+// through a SegmentResolver, bound as of the same date, detecting cycles.
 //
 // Not errors: a tag without a version on or before the date (nobody has a
 // value), and a bool/enum/set value no user has (matches nobody).
@@ -30,8 +34,8 @@
 namespace tagloop::segment {
 
 struct BindOptions {
-  Days as_of = 0;                            // the query's date
-  const SegmentResolver* segments = nullptr; // null: SEGMENT(...) is an error
+  Days as_of = 0;                             // the query's date
+  const SegmentResolver* segments = nullptr;  // null: SEGMENT(...) is an error
 };
 
 // How deep SEGMENT() references may nest (a -> b -> c ...).

@@ -18,8 +18,8 @@ namespace tagloop::segment {
 struct BoundTag {
   std::string name;
   TagType type;
-  Days as_of = 0;                // the date the version was chosen for
-  bool explicit_version = false; // written as name@date
+  Days as_of = 0;                 // the date the version was chosen for
+  bool explicit_version = false;  // written as name@date
   // The latest version on or before `as_of`; null when there is none, in
   // which case no user has a value (everyone is NULL for this tag).
   std::shared_ptr<const TagVersion> version;

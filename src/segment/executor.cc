@@ -1,6 +1,6 @@
 #include "segment/executor.h"
 
-#include <optional>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -14,23 +14,26 @@ class Operand {
  public:
   static Operand Borrow(const roaring_bitmap_t* r) {
     Operand o;
-    o.borrowed_ = r;
+    o.view_ = r;
     return o;
   }
   static Operand Own(Bitmap b) {
     Operand o;
-    o.owned_.emplace(std::move(b));
+    o.owned_ = std::make_unique<Bitmap>(std::move(b));
+    o.view_ = o.owned_->get();
     return o;
   }
-  const roaring_bitmap_t* get() const { return owned_ ? owned_->get() : borrowed_; }
-  bool owned() const { return owned_.has_value(); }
+
+  const roaring_bitmap_t* get() const { return view_; }
+  bool owned() const { return owned_ != nullptr; }
   Bitmap& bitmap() { return *owned_; }
-  bool empty() const { return roaring_bitmap_is_empty(get()); }
-  Bitmap Take() && { return owned_ ? std::move(*owned_) : Bitmap::Copy(borrowed_); }
+  bool empty() const { return roaring_bitmap_is_empty(view_); }
+  Bitmap Take() && { return owned_ ? std::move(*owned_) : Bitmap::Copy(view_); }
 
  private:
-  const roaring_bitmap_t* borrowed_ = nullptr;
-  std::optional<Bitmap> owned_;
+  Operand() = default;
+  const roaring_bitmap_t* view_ = nullptr;
+  std::unique_ptr<Bitmap> owned_;  // a pointer, not an optional: GCC misreads optional<Bitmap>
 };
 
 Operand Intersect(Operand a, Operand b) {

@@ -16,11 +16,20 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
 
 Keyword KeywordOf(std::string_view w) {
   static constexpr std::array<std::pair<std::string_view, Keyword>, 14> kWords = {{
-      {"AND", Keyword::kAnd},         {"OR", Keyword::kOr},         {"NOT", Keyword::kNot},
-      {"IN", Keyword::kIn},           {"BETWEEN", Keyword::kBetween}, {"IS", Keyword::kIs},
-      {"NULL", Keyword::kNull},       {"CONTAINS", Keyword::kContains}, {"TRUE", Keyword::kTrue},
-      {"FALSE", Keyword::kFalse},     {"ALL", Keyword::kAll},       {"ANY", Keyword::kAny},
-      {"SEGMENT", Keyword::kSegment}, {"DAYS_AGO", Keyword::kDaysAgo},
+      {"AND", Keyword::kAnd},
+      {"OR", Keyword::kOr},
+      {"NOT", Keyword::kNot},
+      {"IN", Keyword::kIn},
+      {"BETWEEN", Keyword::kBetween},
+      {"IS", Keyword::kIs},
+      {"NULL", Keyword::kNull},
+      {"CONTAINS", Keyword::kContains},
+      {"TRUE", Keyword::kTrue},
+      {"FALSE", Keyword::kFalse},
+      {"ALL", Keyword::kAll},
+      {"ANY", Keyword::kAny},
+      {"SEGMENT", Keyword::kSegment},
+      {"DAYS_AGO", Keyword::kDaysAgo},
   }};
   for (const auto& [name, k] : kWords) {
     if (name.size() != w.size()) continue;
@@ -84,9 +93,7 @@ size_t FindInvalidUtf8(std::string_view s) {
   return std::string_view::npos;
 }
 
-bool IsReservedKeyword(Keyword k) {
-  return k != Keyword::kNone && k < Keyword::kAll;
-}
+bool IsReservedKeyword(Keyword k) { return k != Keyword::kNone && k < Keyword::kAll; }
 
 std::string DescribeToken(const Token& t) {
   switch (t.kind) {
@@ -148,8 +155,7 @@ Result<std::vector<Token>> Lex(std::string_view in) {
         while (i < n && IsDigit(in[i])) ++i;
       }
       if (i < n && IsWordChar(in[i])) {
-        return ErrorAt(start, fmt::format("malformed number '{}'",
-                                          in.substr(start, i + 1 - start)));
+        return ErrorAt(start, fmt::format("malformed number '{}'", in.substr(start, i + 1 - start)));
       }
       push(TokenKind::kNumber, start, std::string(in.substr(start, i - start)));
     } else if (c == '\'') {
@@ -191,7 +197,8 @@ Result<std::vector<Token>> Lex(std::string_view in) {
     } else if (c == '=') {
       push(TokenKind::kEq, start, "="), ++i;
     } else if (c == '!') {
-      if (i + 1 >= n || in[i + 1] != '=') return ErrorAt(start, "unexpected character '!' (did you mean '!='?)");
+      if (i + 1 >= n || in[i + 1] != '=')
+        return ErrorAt(start, "unexpected character '!' (did you mean '!='?)");
       push(TokenKind::kNe, start, "!="), i += 2;
     } else if (c == '<') {
       if (i + 1 < n && in[i + 1] == '=') {

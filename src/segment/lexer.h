@@ -40,8 +40,20 @@ enum class TokenKind : uint8_t {
 
 enum class Keyword : uint8_t {
   kNone = 0,
-  kAnd, kOr, kNot, kIn, kBetween, kIs, kNull, kContains, kTrue, kFalse,  // reserved
-  kAll, kAny, kSegment, kDaysAgo,                                      // contextual
+  kAnd,
+  kOr,
+  kNot,
+  kIn,
+  kBetween,
+  kIs,
+  kNull,
+  kContains,
+  kTrue,
+  kFalse,  // reserved
+  kAll,
+  kAny,
+  kSegment,
+  kDaysAgo,  // contextual
 };
 
 struct Token {

@@ -52,10 +52,9 @@ class Parser {
   }
   Status Enter() {
     if (++depth_ > kMaxNesting) {
-      return Status::InvalidArgument(
-          fmt::format("expression nested more than {} levels deep at position {}", kMaxNesting,
-                      Peek().position),
-          Peek().position);
+      return Status::InvalidArgument(fmt::format("expression nested more than {} levels deep at position {}",
+                                                 kMaxNesting, Peek().position),
+                                     Peek().position);
     }
     return Status::Ok();
   }

@@ -10,8 +10,11 @@ void Explain(const PlanNode& n, int depth, std::string& out) {
   const std::string indent(static_cast<size_t>(depth) * 2, ' ');
   const std::string size = fmt::format("{}{}", n.exact ? "=" : "~", n.estimate);
   switch (n.op) {
-    case PlanOp::kEmpty: out += fmt::format("{}EMPTY {}\n", indent, n.label); return;
-    case PlanOp::kUniverse: out += fmt::format("{}UNIVERSE {}\n", indent, size); return;
+    case PlanOp::kEmpty:
+      out +=
+          n.label.empty() ? fmt::format("{}EMPTY\n", indent) : fmt::format("{}EMPTY {}\n", indent, n.label);
+      return;
+    case PlanOp::kUniverse: out += fmt::format("{}UNIVERSE  {}\n", indent, size); return;
     case PlanOp::kStored: out += fmt::format("{}BITMAP {}  {}\n", indent, n.label, size); return;
     case PlanOp::kBsiCompare:
     case PlanOp::kBsiBetween:
@@ -31,6 +34,29 @@ void Explain(const PlanNode& n, int depth, std::string& out) {
 }
 
 }  // namespace
+
+PlanNode MakeLeaf(PlanOp op, std::string label, uint64_t estimate, bool exact) {
+  PlanNode n;
+  n.op = op;
+  n.label = std::move(label);
+  n.estimate = estimate;
+  n.exact = exact;
+  return n;
+}
+
+PlanNode MakeComplement(PlanNode x) {
+  PlanNode n;
+  n.op = PlanOp::kAnd;
+  n.excluded.push_back(std::move(x));
+  return n;
+}
+
+PlanNode MakeNary(PlanOp op, std::vector<PlanNode> children) {
+  PlanNode n;
+  n.op = op;
+  n.children = std::move(children);
+  return n;
+}
 
 std::string ExplainPlan(const SegmentPlan& plan) {
   std::string out = fmt::format("universe: {} users{}\n", plan.universe_size,

@@ -57,6 +57,11 @@ struct SegmentPlan {
   std::vector<std::shared_ptr<const TagVersion>> versions;
 };
 
+// Node constructors.
+PlanNode MakeLeaf(PlanOp op, std::string label, uint64_t estimate, bool exact);
+PlanNode MakeNary(PlanOp op, std::vector<PlanNode> children);  // kAnd / kOr
+PlanNode MakeComplement(PlanNode x);                           // the universe minus x
+
 // A human-readable tree, one node per line, with estimates.
 std::string ExplainPlan(const SegmentPlan& plan);
 

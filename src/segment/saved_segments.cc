@@ -90,7 +90,8 @@ Result<SavedSegments::Map> SavedSegments::ReadFile() const {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return bad("not valid JSON");
   try {
-    if (j.at("format").get<int>() != kFormat) return bad(fmt::format("unsupported format {}", j.at("format").dump()));
+    if (j.at("format").get<int>() != kFormat)
+      return bad(fmt::format("unsupported format {}", j.at("format").dump()));
     for (const auto& s : j.at("segments")) {
       SavedSegment seg;
       seg.name = s.at("name").get<std::string>();
@@ -109,13 +110,16 @@ Result<SavedSegments::Map> SavedSegments::ReadFile() const {
 Status SavedSegments::WriteFile(const Map& segments) const {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& [name, s] : segments) {
-    list.push_back({{"name", s.name}, {"expr", s.expr}, {"created_unix", s.created_unix},
+    list.push_back({{"name", s.name},
+                    {"expr", s.expr},
+                    {"created_unix", s.created_unix},
                     {"updated_unix", s.updated_unix}});
   }
   nlohmann::json j = {{"format", kFormat}, {"segments", std::move(list)}};
   // Names and expressions are checked to be UTF-8, so `replace` never acts;
   // it only guarantees dump() cannot throw.
-  return env_->WriteFileAtomic(path(), j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  return env_->WriteFileAtomic(path(),
+                               j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
 }
 
 Result<std::unique_ptr<SavedSegments>> SavedSegments::Open(Env* env, const std::string& dir) {
@@ -124,7 +128,8 @@ Result<std::unique_ptr<SavedSegments>> SavedSegments::Open(Env* env, const std::
   return s;
 }
 
-Status SavedSegments::Save(std::string_view name, std::string_view expr, const Snapshot& snapshot, Days as_of) {
+Status SavedSegments::Save(std::string_view name, std::string_view expr, const Snapshot& snapshot,
+                           Days as_of) {
   TAGLOOP_RETURN_IF_ERROR(ValidateName(name));
   std::lock_guard<std::mutex> l(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(auto lock, env_->LockFile(dir_ + "/segments.lock"));

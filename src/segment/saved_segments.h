@@ -52,7 +52,8 @@ class SavedSegments : public SegmentResolver {
   // defined as `expr` (so a cycle through it is refused). InvalidArgument
   // (with the expression position) when either is bad; IOError when the file
   // cannot be written, in which case nothing changed.
-  [[nodiscard]] Status Save(std::string_view name, std::string_view expr, const Snapshot& snapshot, Days as_of);
+  [[nodiscard]] Status Save(std::string_view name, std::string_view expr, const Snapshot& snapshot,
+                            Days as_of);
 
   // Removes `name`. NotFound when there is none; FailedPrecondition naming
   // the segments whose expressions use it (delete or change them first).

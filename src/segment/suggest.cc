@@ -32,7 +32,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   return prev[m];
 }
 
-std::optional<std::string> ClosestName(std::string_view name, const std::vector<std::string_view>& candidates) {
+std::optional<std::string> ClosestName(std::string_view name,
+                                       const std::vector<std::string_view>& candidates) {
   const size_t limit = name.size() <= 2 ? 1 : name.size() <= 5 ? 2 : 3;
   std::optional<std::string> best;
   size_t best_distance = limit + 1;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -135,6 +136,15 @@ inline Result<std::unique_ptr<FixtureStore>> BuildFixtureStore(const std::string
   TAGLOOP_RETURN_IF_ERROR(flush());
   TAGLOOP_RETURN_IF_ERROR(writer->Commit());
   return fx;
+}
+
+// The store of tests/segment/golden/fixture.txt (see the comments there).
+inline Result<std::unique_ptr<FixtureStore>> BuildGoldenFixtureStore() {
+  std::ifstream f(std::string(TAGLOOP_SOURCE_DIR) + "/tests/segment/golden/fixture.txt", std::ios::binary);
+  if (!f) return Status::NotFound("tests/segment/golden/fixture.txt");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return BuildFixtureStore(ss.str());
 }
 
 }  // namespace tagloop::testing

@@ -65,7 +65,9 @@ std::vector<Record> ParseSlt(const std::string& file, const std::string& text, D
       std::istringstream ws(line);
       std::string head, opt;
       ws >> head;
-      cur = Record{file, line_no};
+      cur = Record();
+      cur.file = file;
+      cur.line = line_no;
       cur.as_of = default_as_of;
       if (head != "query" && head != "error") {
         ADD_FAILURE() << file << ":" << line_no << ": expected 'query' or 'error', found: " << line;
@@ -104,8 +106,8 @@ std::vector<Record> ParseSlt(const std::string& file, const std::string& text, D
 class GoldenTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto fx = testing::BuildFixtureStore(ReadAll(std::string(TAGLOOP_SOURCE_DIR) +
-                                                 "/tests/segment/golden/fixture.txt"));
+    auto fx = testing::BuildFixtureStore(
+        ReadAll(std::string(TAGLOOP_SOURCE_DIR) + "/tests/segment/golden/fixture.txt"));
     ASSERT_TRUE(fx.ok()) << fx.status().ToString();
     fixture_ = std::move(*fx).release();
   }
@@ -144,11 +146,12 @@ class GoldenTest : public ::testing::Test {
     }
     if (!users.ok()) return "error: " + users.status().ToString();
     if (!count.ok() || *count != users->cardinality()) {
-      return fmt::format("CountSegment {} != EvaluateSegment {}", count.ok() ? std::to_string(*count) : "error",
-                         users->cardinality());
+      return fmt::format("CountSegment {} != EvaluateSegment {}",
+                         count.ok() ? std::to_string(*count) : "error", users->cardinality());
     }
     if (!valid.ok()) return "ValidateSegment: " + valid.ToString();
-    if (auto plan = ExplainSegment(snap, r.expr, options); !plan.ok()) return "Explain: " + plan.status().ToString();
+    if (auto plan = ExplainSegment(snap, r.expr, options); !plan.ok())
+      return "Explain: " + plan.status().ToString();
     std::vector<std::string> ids;
     for (uint32_t u : users->ToVector()) ids.push_back(fixture_->users.at(u));
     std::sort(ids.begin(), ids.end());
@@ -180,9 +183,8 @@ TEST_F(GoldenTest, AllFiles) {
       ++cases;
       std::string problem = Run(r);
       if (!problem.empty()) {
-        ADD_FAILURE_AT(path.string().c_str(), r.line)
-            << (r.is_error ? "error" : "query") << " `" << r.expr << "`\n  expected: " << r.expected << "\n  "
-            << problem;
+        ADD_FAILURE_AT(path.string().c_str(), r.line) << (r.is_error ? "error" : "query") << " `" << r.expr
+                                                      << "`\n  expected: " << r.expected << "\n  " << problem;
       }
     }
   }

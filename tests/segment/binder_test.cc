@@ -1,0 +1,167 @@
+#include "segment/binder.h"
+
+#include <gtest/gtest.h>
+
+#include "fixture_store.h"
+#include "segment/parser.h"
+#include "segment/suggest.h"
+
+namespace tagloop::segment {
+namespace {
+
+Days D(const char* s) { return *ParseDate(s); }
+
+class BinderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fx = testing::BuildGoldenFixtureStore();
+    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
+    fx_ = std::move(*fx);
+    snap_ = fx_->store->snapshot();
+  }
+
+  Result<BoundExpr> BindText(std::string_view text, Days as_of = D("2026-03-01"),
+                             const SegmentResolver* segments = nullptr) {
+    auto ast = Parse(text);
+    if (!ast.ok()) return ast.status();
+    BindOptions o;
+    o.as_of = as_of;
+    o.segments = segments ? segments : &fx_->segments;
+    return Bind(*snap_, *ast, o);
+  }
+
+  BoundPredicate Pred(std::string_view text, Days as_of = D("2026-03-01")) {
+    auto b = BindText(text, as_of);
+    EXPECT_TRUE(b.ok()) << text << ": " << b.status().ToString();
+    EXPECT_EQ(b.ok() ? b->kind : BoundKind::kAll, BoundKind::kPredicate);
+    return b.ok() ? b->predicate : BoundPredicate{};
+  }
+
+  std::unique_ptr<testing::FixtureStore> fx_;
+  std::shared_ptr<const Snapshot> snap_;
+};
+
+TEST_F(BinderTest, BoolLiteralsBecomeStoredValues) {
+  EXPECT_EQ(Pred("vip").values, std::vector<std::string>{"true"});
+  EXPECT_EQ(Pred("vip = 0").values, std::vector<std::string>{"false"});
+  EXPECT_EQ(Pred("vip = 'TRUE'").values, std::vector<std::string>{"true"});
+  EXPECT_EQ(Pred("vip IN (1, TRUE, 'true')").values, std::vector<std::string>{"true"});  // distinct
+}
+
+TEST_F(BinderTest, NumericLiteralsUseTheSharedParsers) {
+  EXPECT_EQ(Pred("spend = 12.5").numbers, std::vector<int64_t>{1250});
+  EXPECT_EQ(Pred("spend = '-0.25'").numbers, std::vector<int64_t>{-25});
+  EXPECT_EQ(Pred("age = -7").numbers, std::vector<int64_t>{-7});
+  EXPECT_EQ(Pred("last_order = '1970-01-02'").numbers, std::vector<int64_t>{1});
+  EXPECT_EQ(Pred("last_order = DAYS_AGO(10)").numbers, std::vector<int64_t>{D("2026-02-19")});
+  EXPECT_EQ(Pred("last_order > DAYS_AGO(10)", D("2026-01-11")).numbers,
+            std::vector<int64_t>{D("2026-01-01")});
+  // BETWEEN keeps both bounds even when equal; IN drops duplicates.
+  EXPECT_EQ(Pred("age BETWEEN 3 AND 3").numbers, (std::vector<int64_t>{3, 3}));
+  EXPECT_EQ(Pred("age IN (3, 3, 4)").numbers, (std::vector<int64_t>{3, 4}));
+}
+
+TEST_F(BinderTest, PredicateKinds) {
+  EXPECT_EQ(Pred("city != 'x'").kind, PredicateKind::kCompare);
+  EXPECT_EQ(Pred("city != 'x'").op, CompareOp::kNe);
+  EXPECT_EQ(Pred("city NOT IN ('x')").kind, PredicateKind::kNotIn);
+  EXPECT_EQ(Pred("interests CONTAINS ANY ('x')").kind, PredicateKind::kIn);
+  EXPECT_EQ(Pred("interests CONTAINS ALL ('x')").kind, PredicateKind::kContainsAll);
+  EXPECT_EQ(Pred("age NOT BETWEEN 1 AND 2").kind, PredicateKind::kNotBetween);
+  EXPECT_EQ(Pred("age IS NOT NULL").kind, PredicateKind::kIsNotNull);
+}
+
+TEST_F(BinderTest, VersionsFollowAsOfAndExplicitDates) {
+  BoundPredicate latest = Pred("age > 1");
+  ASSERT_NE(latest.tag.version, nullptr);
+  EXPECT_EQ(latest.tag.version->date(), D("2026-02-15"));
+  EXPECT_FALSE(latest.tag.explicit_version);
+  BoundPredicate older = Pred("age > 1", D("2026-02-14"));
+  ASSERT_NE(older.tag.version, nullptr);
+  EXPECT_EQ(older.tag.version->date(), D("2026-01-01"));
+  BoundPredicate at = Pred("age@2026-01-31 > 1");
+  EXPECT_TRUE(at.tag.explicit_version);
+  EXPECT_EQ(at.tag.as_of, D("2026-01-31"));
+  EXPECT_EQ(at.tag.version->date(), D("2026-01-01"));
+  // No version yet: bound, with no values.
+  BoundPredicate none = Pred("age > 1", D("2025-01-01"));
+  EXPECT_EQ(none.tag.version, nullptr);
+  EXPECT_EQ(none.tag.type.kind, TagKind::kInt);
+}
+
+TEST_F(BinderTest, UnknownValuesAreNotErrors) {
+  EXPECT_EQ(Pred("city = 'nowhere'").values, std::vector<std::string>{"nowhere"});
+  EXPECT_EQ(Pred("interests CONTAINS ALL ('x', 'y')").values.size(), 2u);
+}
+
+TEST_F(BinderTest, SegmentsExpandAndRememberTheirName) {
+  auto b = BindText("vip OR SEGMENT('shanghai_adults')");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_EQ(b->children.size(), 2u);
+  EXPECT_EQ(b->children[1].from_segment, "shanghai_adults");
+  EXPECT_EQ(b->children[1].kind, BoundKind::kAnd);
+}
+
+TEST_F(BinderTest, SegmentErrors) {
+  BindOptions none;
+  none.as_of = D("2026-03-01");
+  auto ast = Parse("SEGMENT('seg_vip')");
+  ASSERT_TRUE(ast.ok());
+  auto r = Bind(*snap_, *ast, none);
+  EXPECT_NE(r.status().message().find("no saved segments"), std::string::npos);
+
+  class Failing : public SegmentResolver {
+   public:
+    Result<std::string> ExpressionOf(std::string_view) const override {
+      return Status::IOError("disk on fire");
+    }
+    std::vector<std::string> Names() const override { return {}; }
+  } failing;
+  auto io = BindText("SEGMENT('x')", D("2026-03-01"), &failing);
+  EXPECT_EQ(io.status().code(), Status::Code::kIOError);
+
+  testing::MapSegmentResolver deep;
+  for (int i = 0; i < kMaxSegmentDepth + 5; ++i) {
+    deep.segments["s" + std::to_string(i)] = "SEGMENT('s" + std::to_string(i + 1) + "')";
+  }
+  deep.segments["s" + std::to_string(kMaxSegmentDepth + 5)] = "vip";
+  auto too_deep = BindText("SEGMENT('s0')", D("2026-03-01"), &deep);
+  EXPECT_NE(too_deep.status().message().find("nested more than"), std::string::npos)
+      << too_deep.status().ToString();
+  auto fine = BindText("SEGMENT('s10')", D("2026-03-01"), &deep);
+  EXPECT_TRUE(fine.ok()) << fine.status().ToString();
+}
+
+TEST_F(BinderTest, ErrorsCarryPositions) {
+  auto r = BindText("vip AND agee > 1");
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(r.status().position(), 8u);
+  EXPECT_EQ(r.status().message(), "unknown tag 'agee' at position 8; did you mean 'age'?");
+  EXPECT_EQ(BindText("age > 'x'").status().position(), 6u);
+  EXPECT_EQ(BindText("vip AND city > 1").status().position(), 8u);
+}
+
+TEST(SuggestTest, EditDistance) {
+  EXPECT_EQ(EditDistance("", ""), 0u);
+  EXPECT_EQ(EditDistance("age", "age"), 0u);
+  EXPECT_EQ(EditDistance("agee", "age"), 1u);
+  EXPECT_EQ(EditDistance("ciyt", "city"), 1u);  // a swap
+  EXPECT_EQ(EditDistance("AGE", "age"), 0u);
+  EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+  EXPECT_EQ(EditDistance("", "abc"), 3u);
+}
+
+TEST(SuggestTest, ClosestName) {
+  const std::vector<std::string_view> names = {"age", "city", "vip", "last_order", "interests"};
+  EXPECT_EQ(ClosestName("agee", names), "age");
+  EXPECT_EQ(ClosestName("Age", names), "age");
+  EXPECT_EQ(ClosestName("lastorder", names), "last_order");
+  EXPECT_EQ(ClosestName("zzzzzz", names), std::nullopt);
+  EXPECT_EQ(ClosestName("age", names), std::nullopt);  // never itself
+  EXPECT_EQ(ClosestName("x", {}), std::nullopt);
+  EXPECT_EQ(DidYouMean("vp", names), "; did you mean 'vip'?");
+  EXPECT_EQ(DidYouMean("qqqq", names), "");
+}
+
+}  // namespace
+}  // namespace tagloop::segment

@@ -1,0 +1,156 @@
+#include "segment/saved_segments.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fixture_store.h"
+#include "segment/segment.h"
+
+namespace tagloop {
+namespace {
+
+Days D(const char* s) { return *ParseDate(s); }
+
+class SavedSegmentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fx = testing::BuildGoldenFixtureStore();
+    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
+    fx_ = std::move(*fx);
+    snap_ = fx_->store->snapshot();
+    dir_ = fx_->dir.Sub("segments");
+    std::filesystem::create_directories(dir_);
+    auto s = SavedSegments::Open(Env::Default(), dir_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    saved_ = std::move(*s);
+  }
+
+  Status Save(std::string_view name, std::string_view expr) {
+    return saved_->Save(name, expr, *snap_, D("2026-03-01"));
+  }
+
+  std::unique_ptr<testing::FixtureStore> fx_;
+  std::shared_ptr<const Snapshot> snap_;
+  std::string dir_;
+  std::unique_ptr<SavedSegments> saved_;
+};
+
+TEST_F(SavedSegmentsTest, SaveGetListAndUseInQueries) {
+  EXPECT_TRUE(saved_->List().empty());
+  ASSERT_TRUE(Save("vips", "vip").ok());
+  ASSERT_TRUE(Save("上海 VIPs", "SEGMENT('vips') AND city = '上海'").ok());
+  auto got = saved_->Get("vips");
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->expr, "vip");
+  EXPECT_GT(got->created_unix, 0);
+  auto list = saved_->List();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].name, "vips");  // sorted by bytes
+  EXPECT_EQ(list[1].name, "上海 VIPs");
+
+  SegmentQueryOptions o;
+  o.as_of = D("2026-03-01");
+  o.segments = saved_.get();
+  auto n = CountSegment(*snap_, "SEGMENT('上海 VIPs')", o);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2u);  // u01 u06
+}
+
+TEST_F(SavedSegmentsTest, ReplacingKeepsCreationTime) {
+  ASSERT_TRUE(Save("a", "vip").ok());
+  const int64_t created = saved_->Get("a")->created_unix;
+  ASSERT_TRUE(Save("a", "NOT vip").ok());
+  EXPECT_EQ(saved_->Get("a")->expr, "NOT vip");
+  EXPECT_EQ(saved_->Get("a")->created_unix, created);
+  EXPECT_EQ(saved_->List().size(), 1u);
+}
+
+TEST_F(SavedSegmentsTest, PersistsAcrossOpen) {
+  ASSERT_TRUE(Save("a", "vip").ok());
+  ASSERT_TRUE(Save("b", "age > 30").ok());
+  auto again = SavedSegments::Open(Env::Default(), dir_);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->Names(), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(*(*again)->ExpressionOf("b"), "age > 30");
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/segments.json"));
+}
+
+TEST_F(SavedSegmentsTest, ReloadSeesOtherWriters) {
+  auto other = SavedSegments::Open(Env::Default(), dir_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Save("from_other", "vip", *snap_, D("2026-03-01")).ok());
+  EXPECT_EQ(saved_->ExpressionOf("from_other").status().code(), Status::Code::kNotFound);
+  ASSERT_TRUE(saved_->Reload().ok());
+  EXPECT_TRUE(saved_->ExpressionOf("from_other").ok());
+  // A save re-reads the file first: nothing of the other writer is lost.
+  ASSERT_TRUE(Save("mine", "NOT vip").ok());
+  auto third = SavedSegments::Open(Env::Default(), dir_);
+  EXPECT_EQ((*third)->Names().size(), 2u);
+}
+
+TEST_F(SavedSegmentsTest, InvalidNamesAndExpressionsAreRefused) {
+  EXPECT_EQ(Save("", "vip").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Save(" padded", "vip").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Save("tab\there", "vip").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Save(std::string(129, 'x'), "vip").code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(Save(std::string("bad\xff"), "vip").code(), Status::Code::kInvalidArgument);
+  Status st = Save("x", "agee > 1");
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(st.position(), 0u);
+  EXPECT_NE(st.message().find("did you mean 'age'"), std::string::npos);
+  EXPECT_EQ(Save("x", "vip AND").position(), 7u);
+  EXPECT_EQ(Save("x", "SEGMENT('nope')").code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(saved_->List().empty());
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/segments.json"));
+}
+
+TEST_F(SavedSegmentsTest, CyclesAreRefused) {
+  EXPECT_NE(Save("self", "SEGMENT('self')").message().find("refers to itself"), std::string::npos);
+  ASSERT_TRUE(Save("a", "vip").ok());
+  ASSERT_TRUE(Save("b", "SEGMENT('a') OR age > 30").ok());
+  Status st = Save("a", "SEGMENT('b')");  // a -> b -> a
+  EXPECT_NE(st.message().find("refers to itself (b -> a -> b)"), std::string::npos) << st.ToString();
+  EXPECT_EQ(saved_->Get("a")->expr, "vip");
+}
+
+TEST_F(SavedSegmentsTest, DeleteRefusesSegmentsInUse) {
+  ASSERT_TRUE(Save("a", "vip").ok());
+  ASSERT_TRUE(Save("b", "SEGMENT('a') AND age > 3").ok());
+  Status used = saved_->Delete("a");
+  EXPECT_EQ(used.code(), Status::Code::kFailedPrecondition);
+  EXPECT_NE(used.message().find("used by 'b'"), std::string::npos);
+  ASSERT_TRUE(saved_->Delete("b").ok());
+  ASSERT_TRUE(saved_->Delete("a").ok());
+  EXPECT_EQ(saved_->Delete("a").code(), Status::Code::kNotFound);
+  EXPECT_TRUE(saved_->List().empty());
+}
+
+TEST_F(SavedSegmentsTest, UnknownNamesSuggest) {
+  ASSERT_TRUE(Save("loyal_buyers", "vip").ok());
+  auto r = saved_->Get("loyal_buyer");
+  EXPECT_EQ(r.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(r.status().message().find("did you mean 'loyal_buyers'"), std::string::npos);
+}
+
+TEST_F(SavedSegmentsTest, CorruptFilesAreReported) {
+  auto write = [&](const std::string& text) {
+    std::ofstream(dir_ + "/segments.json", std::ios::binary | std::ios::trunc) << text;
+  };
+  for (const char* bad : {"not json", "[]", "{\"format\": 2, \"segments\": []}", "{\"format\": 1}",
+                          "{\"format\": 1, \"segments\": [{\"name\": 3, \"expr\": \"vip\"}]}",
+                          "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\"}, "
+                          "{\"name\": \"a\", \"expr\": \"vip\"}]}"}) {
+    write(bad);
+    auto s = SavedSegments::Open(Env::Default(), dir_);
+    EXPECT_EQ(s.status().code(), Status::Code::kCorruption) << bad;
+  }
+  write("{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\"}]}");
+  auto ok = SavedSegments::Open(Env::Default(), dir_);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(*(*ok)->ExpressionOf("a"), "vip");
+}
+
+}  // namespace
+}  // namespace tagloop
