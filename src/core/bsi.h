@@ -23,10 +23,18 @@ struct BsiView {
   std::span<const roaring_bitmap_t* const> slices;  // slices[i] = bit i
 };
 
-// Users with a value v such that `v op constant`. kNe: with a value other than it.
-Bitmap BsiCompare(const BsiView& bsi, CompareOp op, int64_t constant);
-// Users with lo <= v <= hi (empty if lo > hi).
-Bitmap BsiBetween(const BsiView& bsi, int64_t lo, int64_t hi);
+// Users with a value v such that `v op constant`. kNe: with a value other
+// than it. With `within`, only users of that set (an AND pushed into the scan,
+// which then reads only the containers `within` has). Large inputs are split
+// across two threads.
+Bitmap BsiCompare(const BsiView& bsi, CompareOp op, int64_t constant,
+                  const roaring_bitmap_t* within = nullptr);
+// The size of BsiCompare's result, without building it.
+uint64_t BsiCompareCount(const BsiView& bsi, CompareOp op, int64_t constant,
+                         const roaring_bitmap_t* within = nullptr);
+// Users with lo <= v <= hi (empty if lo > hi); `within` as above.
+Bitmap BsiBetween(const BsiView& bsi, int64_t lo, int64_t hi, const roaring_bitmap_t* within = nullptr);
+uint64_t BsiBetweenCount(const BsiView& bsi, int64_t lo, int64_t hi, const roaring_bitmap_t* within = nullptr);
 // The value of one user, if it has one (O(slices) look-ups).
 bool BsiValueOf(const BsiView& bsi, uint32_t user, int64_t* value);
 // Sum of the values of the users in `filter` (all users when null), exact in

@@ -82,7 +82,7 @@ class Executor {
       case PlanOp::kUniverse: return plan_.universe_size;
       case PlanOp::kStored: return roaring_bitmap_get_cardinality(n.bitmap);
       case PlanOp::kBsiCompare:
-      case PlanOp::kBsiBetween: return roaring_bitmap_get_cardinality(Eval(n).get());
+      case PlanOp::kBsiBetween: return CountBsi(n, nullptr);
       case PlanOp::kOr: return CountUnion(n.children);
       case PlanOp::kAnd: break;
     }
@@ -98,13 +98,17 @@ class Executor {
       if (n.children.size() == 1) return Count(n.children[0]);
       Operand acc = IntersectChildren(n, n.children.size() - 1);
       if (acc.empty()) return 0;
-      Operand last = Eval(n.children.back());
+      const PlanNode& last_node = n.children.back();
+      if (IsBsi(last_node)) return CountBsi(last_node, acc.get());
+      Operand last = Eval(last_node);
       return roaring_bitmap_and_cardinality(acc.get(), last.get());
     }
     Operand acc = IntersectChildren(n, n.children.size());
     acc = SubtractExcluded(std::move(acc), n, n.excluded.size() - 1);
     if (acc.empty()) return 0;
-    Operand last = Eval(n.excluded.back());
+    const PlanNode& last_node = n.excluded.back();
+    if (IsBsi(last_node)) return roaring_bitmap_get_cardinality(acc.get()) - CountBsi(last_node, acc.get());
+    Operand last = Eval(last_node);
     return roaring_bitmap_andnot_cardinality(acc.get(), last.get());
   }
 
@@ -114,13 +118,38 @@ class Executor {
   Operand IntersectChildren(const PlanNode& n, size_t k) {
     if (n.children.empty()) return Operand::Borrow(plan_.universe);
     Operand acc = Eval(n.children[0]);
-    for (size_t i = 1; i < k && !acc.empty(); ++i) acc = Intersect(std::move(acc), Eval(n.children[i]));
+    for (size_t i = 1; i < k && !acc.empty(); ++i) {
+      const PlanNode& c = n.children[i];
+      // A range after a cheaper child scans only the users still in play.
+      if (IsBsi(c)) {
+        acc = Operand::Own(EvalBsi(c, acc.get()));
+      } else {
+        Operand next = Eval(c);
+        acc = Intersect(std::move(acc), std::move(next));
+      }
+    }
     return acc;
   }
 
   Operand SubtractExcluded(Operand acc, const PlanNode& n, size_t k) {
-    for (size_t i = 0; i < k && !acc.empty(); ++i) acc = Subtract(std::move(acc), Eval(n.excluded[i]));
+    for (size_t i = 0; i < k && !acc.empty(); ++i) {
+      const PlanNode& x = n.excluded[i];
+      Operand drop = IsBsi(x) ? Operand::Own(EvalBsi(x, acc.get())) : Eval(x);
+      acc = Subtract(std::move(acc), drop);
+    }
     return acc;
+  }
+
+  static bool IsBsi(const PlanNode& n) { return n.op == PlanOp::kBsiCompare || n.op == PlanOp::kBsiBetween; }
+
+  // A BSI predicate, restricted to `within` when not null.
+  static Bitmap EvalBsi(const PlanNode& n, const roaring_bitmap_t* within) {
+    return n.op == PlanOp::kBsiCompare ? BsiCompare(n.bsi, n.cmp, n.lo, within)
+                                       : BsiBetween(n.bsi, n.lo, n.hi, within);
+  }
+  static uint64_t CountBsi(const PlanNode& n, const roaring_bitmap_t* within) {
+    return n.op == PlanOp::kBsiCompare ? BsiCompareCount(n.bsi, n.cmp, n.lo, within)
+                                       : BsiBetweenCount(n.bsi, n.lo, n.hi, within);
   }
 
   std::vector<Operand> EvalAll(const std::vector<PlanNode>& xs, size_t k) {

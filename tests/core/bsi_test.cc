@@ -142,3 +142,41 @@ TEST(BsiTest, ManyContainersOfEveryKindMatchANaiveScan) {
 }
 
 }  // namespace tagloop
+
+namespace tagloop {
+
+// Count-only and `within` variants agree with the plain comparison ∩ filter.
+TEST(BsiTest, CountAndWithinVariantsAgree) {
+  std::mt19937_64 rng(11);
+  Fixture f;
+  for (uint32_t u = 0; u < 4000000; u += 1 + static_cast<uint32_t>(rng() % 3)) {
+    if (rng() % 5 == 0) continue;
+    f.users.push_back(u);
+    f.values.push_back(static_cast<int64_t>(rng() % 1000) - 100);
+  }
+  f.build = BuildBsi(f.users, f.values);
+  BsiView v = f.view();
+  Bitmap filter;
+  for (uint32_t u = 0; u < 5000000; u += 1 + static_cast<uint32_t>(rng() % 7)) {
+    if ((u >> 16) % 3 != 1) filter.Add(u);  // some containers absent from the filter
+  }
+  filter.Optimize();
+  for (int64_t c : {-101, -100, 0, 450, 899, 900}) {
+    for (CompareOp op : {CompareOp::kEq, CompareOp::kNe, CompareOp::kLt, CompareOp::kLe, CompareOp::kGt,
+                         CompareOp::kGe}) {
+      Bitmap plain = BsiCompare(v, op, c);
+      ASSERT_EQ(BsiCompareCount(v, op, c), plain.cardinality());
+      Bitmap want = Bitmap::And(plain.get(), filter.get());
+      Bitmap got = BsiCompare(v, op, c, filter.get());
+      ASSERT_TRUE(roaring_bitmap_equals(want.get(), got.get())) << int(op) << " " << c;
+      ASSERT_EQ(BsiCompareCount(v, op, c, filter.get()), want.cardinality());
+    }
+  }
+  Bitmap between = BsiBetween(v, -50, 300);
+  EXPECT_EQ(BsiBetweenCount(v, -50, 300), between.cardinality());
+  Bitmap want = Bitmap::And(between.get(), filter.get());
+  EXPECT_EQ(BsiBetweenCount(v, -50, 300, filter.get()), want.cardinality());
+  EXPECT_TRUE(roaring_bitmap_equals(BsiBetween(v, -50, 300, filter.get()).get(), want.get()));
+}
+
+}  // namespace tagloop
