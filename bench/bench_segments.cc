@@ -1,8 +1,8 @@
 // tagloop_bench_segments: the tagloop side of the segment benchmark, and the
 // comparison with PostgreSQL (tagloop_bench_pg's JSON).
 //
-//   tagloop_bench_segments --tagloop build/release/tagloop --data DIR --fresh \
-//       --csv users.csv --suite bench/suite.txt --as-of 2026-10-31 \
+//   tagloop_bench_segments --tagloop build/release/tagloop --data DIR --fresh
+//       --csv users.csv --suite bench/suite.txt --as-of 2026-10-31
 //       --rebuild-csv credit.csv --rebuild-types credit_score:int --pg pg.json --out results.json
 //
 // Steps: (1) `tagloop import` of the CSV, timed as a whole process; (2) the
@@ -172,7 +172,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::vector<tb::QueryResult> results;
-  for (auto& q : suite) results.push_back({.query = q});
+  for (auto& q : suite) {
+    results.emplace_back();
+    results.back().query = q;
+  }
   tb::TagloopFigures fig;
 
   if (a.fresh) fs::remove_all(a.data);
@@ -183,7 +186,9 @@ int main(int argc, char** argv) {
     if (fig.import_s < 0) return 1;
     std::fprintf(stderr, "bench_segments: imported in %.1f s\n", fig.import_s);
   }
+  fig.load_before = tb::LoadAverage1();
   if (!RunInProcess(a, &results, &fig) || !RunCli(a, &results)) return 1;
+  fig.load_after = tb::LoadAverage1();
   fig.disk_bytes = AllocatedBytes(a.data);
 
   if (!a.rebuild_csv.empty()) {

@@ -161,7 +161,7 @@ bool PgConnection::Connect(const std::string& conninfo, std::string* error) {
     *error = std::string("connect: ") + PQerrorMessage(conn_);
     return false;
   }
-  return true;
+  return Exec("SET client_min_messages = warning", error);
 }
 
 bool PgConnection::Exec(const std::string& sql, std::string* error) {

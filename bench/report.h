@@ -34,6 +34,7 @@ struct TagloopFigures {
   double rebuild_s = -1;        // `tagloop import` of one column, new version
   int64_t rebuild_max_rss_kb = 0;
   std::string rebuild_column;
+  double load_before = -1, load_after = -1;  // 1-minute load average around the suite
 };
 
 // Prints the table and summary on stdout, writes `out_path` (JSON). `pg` is

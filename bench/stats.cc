@@ -41,4 +41,11 @@ int64_t ProcStatusKb(int pid, const std::string& field) {
   return -1;
 }
 
+double LoadAverage1() {
+  std::ifstream in("/proc/loadavg");
+  double load = -1;
+  in >> load;
+  return in ? load : -1;
+}
+
 }  // namespace tagloop::bench

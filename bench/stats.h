@@ -21,4 +21,8 @@ double NowMs();
 // is this process; -1 when unreadable.
 int64_t ProcStatusKb(int pid, const std::string& field);
 
+// The 1-minute load average (/proc/loadavg), -1 when unreadable: other work
+// on the machine inflates every timing, so results record it.
+double LoadAverage1();
+
 }  // namespace tagloop::bench

@@ -3,7 +3,7 @@
 # same generated member data (bench/suite.txt, docs in bench/README.md).
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
-#                    [--pg-runs 5] [--no-build] [--no-pg-rebuild]
+#                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -20,6 +20,7 @@ seed=42
 runs=30
 pg_runs=5
 build=1
+bin=build/release
 pg_rebuild=1
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -30,13 +31,13 @@ while [ $# -gt 0 ]; do
     --runs) runs=$2; shift 2 ;;
     --pg-runs) pg_runs=$2; shift 2 ;;
     --no-build) build=0; shift ;;
+    --bin) bin=$2; build=0; shift 2 ;;
     --no-pg-rebuild) pg_rebuild=0; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 
-bin=build/release
 if [ "$build" = 1 ]; then
   cmake --preset release >/dev/null
   cmake --build --preset release --target tagloop tagloop_gen_users tagloop_bench_pg tagloop_bench_segments

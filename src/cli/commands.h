@@ -11,5 +11,7 @@ void RegisterImportCommand(CLI::App& app, int& exit_code);   // import_command.c
 void RegisterQueryCommands(CLI::App& app, int& exit_code);   // query_commands.cc: count, query
 void RegisterTagsCommands(CLI::App& app, int& exit_code);    // tags_command.cc: tags, prune
 void RegisterSegmentsCommand(CLI::App& app, int& exit_code); // segments_command.cc: saved segments
+void RegisterTokenCommand(CLI::App& app, int& exit_code);    // token_command.cc: API tokens
+void RegisterServeCommand(CLI::App& app, int& exit_code);    // serve_command.cc: the HTTP API
 
 }  // namespace tagloop::cli

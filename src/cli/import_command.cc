@@ -30,10 +30,15 @@ struct ImportArgs {
   bool timings = false;
 };
 
+// 1234567 -> "1,234,567".
 std::string Grouped(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
-  return s;
+  const std::string digits = std::to_string(n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 // "\r<line>" redrawn in place; cleared before anything else is printed.
@@ -41,23 +46,16 @@ void ShowProgress(const ImportProgress& p) {
   std::string line;
   const double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
   switch (p.phase) {
-    case ImportPhase::kScan:
-      line = "scanning";
-      break;
+    case ImportPhase::kScan: line = "scanning"; break;
     case ImportPhase::kParse:
-      line = fmt::format("parse  {:3.0f}%  {} rows  {} rows/s",
-                         p.total_bytes ? 100.0 * static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes) : 100.0,
-                         Grouped(p.rows), Grouped(static_cast<uint64_t>(rate)));
+      line = fmt::format(
+          "parse  {:3.0f}%  {} rows  {} rows/s",
+          p.total_bytes ? 100.0 * static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes) : 100.0,
+          Grouped(p.rows), Grouped(static_cast<uint64_t>(rate)));
       break;
-    case ImportPhase::kIds:
-      line = fmt::format("ids    {} users resolved", Grouped(p.rows));
-      break;
-    case ImportPhase::kBuild:
-      line = fmt::format("build  {}/{} tags", p.tags_done, p.tags_total);
-      break;
-    case ImportPhase::kCommit:
-      line = "commit";
-      break;
+    case ImportPhase::kIds: line = fmt::format("ids    {} users resolved", Grouped(p.rows)); break;
+    case ImportPhase::kBuild: line = fmt::format("build  {}/{} tags", p.tags_done, p.tags_total); break;
+    case ImportPhase::kCommit: line = "commit"; break;
   }
   fmt::print(stderr, "\r\033[Kimport: {}  ({:.1f} s)", line, p.seconds);
   std::fflush(stderr);
@@ -103,13 +101,15 @@ int RunImport(const ImportArgs& a) {
 
   const ImportSummary& s = *r;
   if (!a.quiet) {
-    fmt::print(stderr, "imported {} users × {} tags for {} in {:.1f} s (new users: {}; {} rows/s)\n",
-               Grouped(s.rows), s.tags, FormatDate(s.version), s.seconds, Grouped(s.new_users),
-               Grouped(s.seconds > 0 ? static_cast<uint64_t>(static_cast<double>(s.rows) / s.seconds) : s.rows));
+    fmt::print(
+        stderr, "imported {} users × {} tags for {} in {:.1f} s (new users: {}; {} rows/s)\n",
+        Grouped(s.rows), s.tags, FormatDate(s.version), s.seconds, Grouped(s.new_users),
+        Grouped(s.seconds > 0 ? static_cast<uint64_t>(static_cast<double>(s.rows) / s.seconds) : s.rows));
   }
   if (a.timings) {
     std::string line = "phases:";
-    for (const ImportPhaseTime& p : s.phases) line += fmt::format(" {} {:.2f} s", ImportPhaseName(p.phase), p.seconds);
+    for (const ImportPhaseTime& p : s.phases)
+      line += fmt::format(" {} {:.2f} s", ImportPhaseName(p.phase), p.seconds);
     fmt::print(stderr, "{}\n", line);
   }
   return 0;
@@ -119,15 +119,17 @@ int RunImport(const ImportArgs& a) {
 
 void RegisterImportCommand(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ImportArgs>();
-  CLI::App* cmd = app.add_subcommand(
-      "import",
-      "Import a wide CSV (one row per user, one column per tag) as new tag versions for one date, all or nothing");
+  CLI::App* cmd = app.add_subcommand("import",
+                                     "Import a wide CSV (one row per user, one column per tag) as new tag "
+                                     "versions for one date, all or nothing");
   cmd->add_option("--data", args->data, "data directory (created if missing)")->required();
-  cmd->add_option("--csv", args->csv, "the CSV file (RFC 4180, UTF-8, header first); '-' reads stdin")->required();
+  cmd->add_option("--csv", args->csv, "the CSV file (RFC 4180, UTF-8, header first); '-' reads stdin")
+      ->required();
   cmd->add_option("--id-column", args->id_column, "the column holding the users' external ids")->required();
-  cmd->add_option("--types", args->types,
-                  "tag types, 'col:type,col:type,...' with type bool, enum, set, int, decimal:N (0-6) or date; "
-                  "other columns are enum");
+  cmd->add_option(
+      "--types", args->types,
+      "tag types, 'col:type,col:type,...' with type bool, enum, set, int, decimal:N (0-6) or date; "
+      "other columns are enum");
   cmd->add_option("--version", args->version, "business date of the data, YYYY-MM-DD (default: today, UTC)");
   cmd->add_option("--threads", args->threads, "worker threads (default: one per core)");
   cmd->add_flag("--quiet", args->quiet, "no progress and no summary line");

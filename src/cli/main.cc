@@ -12,6 +12,8 @@ int main(int argc, char** argv) {
   tagloop::cli::RegisterQueryCommands(app, exit_code);
   tagloop::cli::RegisterTagsCommands(app, exit_code);
   tagloop::cli::RegisterSegmentsCommand(app, exit_code);
+  tagloop::cli::RegisterTokenCommand(app, exit_code);
+  tagloop::cli::RegisterServeCommand(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -20,7 +20,8 @@ Result<std::vector<ColumnType>> ParseColumnTypes(std::string_view text) {
   size_t start = 0;
   for (;;) {
     const size_t comma = text.find(',', start);
-    const std::string_view entry = Trim(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
+    const std::string_view entry =
+        Trim(text.substr(start, comma == std::string_view::npos ? comma : comma - start));
     const size_t colon = entry.find(':');
     if (colon == std::string_view::npos) {
       return Status::InvalidArgument(fmt::format("--types: entry '{}' is not COLUMN:TYPE", entry));
@@ -32,7 +33,8 @@ Result<std::vector<ColumnType>> ParseColumnTypes(std::string_view text) {
     }
     auto type = TagType::Parse(Trim(entry.substr(colon + 1)));
     if (!type.ok()) {
-      return Status::InvalidArgument(fmt::format("--types: column \"{}\": {}", ct.column, type.status().message()));
+      return Status::InvalidArgument(
+          fmt::format("--types: column \"{}\": {}", ct.column, type.status().message()));
     }
     ct.type = *type;
     for (const ColumnType& seen : out) {

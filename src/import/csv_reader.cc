@@ -237,9 +237,9 @@ bool CsvRowReader::Next() {
   if (bad != std::string_view::npos) return FailUtf8(row_begin_ + bad);
   if (count > limit) {
     pos_ = row_end;
-    return Fail(first_extra, expected_fields_
-                                 ? fmt::format("row has {} fields; the header has {}", count, expected_fields_)
-                                 : fmt::format("more than {} fields in a row", kMaxCsvFields));
+    return Fail(first_extra, expected_fields_ ? fmt::format("row has {} fields; the header has {}", count,
+                                                            expected_fields_)
+                                              : fmt::format("more than {} fields in a row", kMaxCsvFields));
   }
   if (expected_fields_ && count < expected_fields_) {
     // Point at the end of the row's text (before its line break).

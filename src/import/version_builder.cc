@@ -65,7 +65,8 @@ Result<TagVersionContent> BuildCategorical(TagVersionContent c, const WideColumn
     auto first = by_value.begin() + static_cast<std::ptrdiff_t>(start[v]);
     auto last = by_value.begin() + static_cast<std::ptrdiff_t>(start[v + 1]);
     if (!std::is_sorted(first, last)) std::sort(first, last);
-    c.value_users.push_back(Bitmap::Of(std::span<const uint32_t>(&*first, static_cast<size_t>(last - first))));
+    c.value_users.push_back(
+        Bitmap::Of(std::span<const uint32_t>(&*first, static_cast<size_t>(last - first))));
   }
   // The values are copied; now the parsed column can go.
   for (ParsedChunk& p : chunks) p.columns[column] = ColumnValues();

@@ -8,8 +8,8 @@
 
 #include "core/date.h"
 #include "core/status.h"
-#include "store/tag_version.h"
 #include "import/wide_csv_reader.h"
+#include "store/tag_version.h"
 
 namespace tagloop {
 

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <mutex>
 
 #include "import/csv_reader.h"
 #include "import/parallel.h"
@@ -65,8 +64,8 @@ struct RowLocator {
   const std::vector<uint64_t>& row_base;
 
   std::pair<size_t, size_t> Find(uint64_t row) const {  // chunk, id offset
-    const size_t k = static_cast<size_t>(std::upper_bound(row_base.begin(), row_base.end(), row) -
-                                         row_base.begin() - 1);
+    const size_t k =
+        static_cast<size_t>(std::upper_bound(row_base.begin(), row_base.end(), row) - row_base.begin() - 1);
     return {k, chunks[k].id_offsets[row - row_base[k]]};
   }
   TextPosition Locate(uint64_t row) const {
@@ -84,10 +83,10 @@ Status CheckTypesAgainstStore(const CsvText& text, const WideSchema& schema, con
   for (const WideColumn& c : schema.tags) {
     const TagInfo* existing = base.FindTag(c.name);
     if (existing && existing->type != c.type) {
-      return text.ErrorAt(schema.header, c.header_offset,
-                          fmt::format("column \"{}\": the tag is {} in the store but {} here (--types {}:{})",
-                                      c.name, existing->type.ToString(), c.type.ToString(), c.name,
-                                      existing->type.ToString()));
+      return text.ErrorAt(
+          schema.header, c.header_offset,
+          fmt::format("column \"{}\": the tag is {} in the store but {} here (--types {}:{})", c.name,
+                      existing->type.ToString(), c.type.ToString(), c.name, existing->type.ToString()));
     }
   }
   return Status::Ok();
@@ -99,7 +98,6 @@ Status ResolveUsers(StoreWriter& writer, const WideSchema& schema, const RowLoca
                     std::vector<uint32_t>* users) {
   users->reserve(rows);
   constexpr size_t kBatch = 1 << 18;
-  std::vector<std::string_view> batch;
   std::vector<uint32_t> ids;
   auto last_report = Clock::now();
   for (ParsedChunk& chunk : chunks) {
@@ -121,7 +119,8 @@ Status ResolveUsers(StoreWriter& writer, const WideSchema& schema, const RowLoca
     uint64_t& word = seen[u / 64];
     const uint64_t bit = uint64_t{1} << (u % 64);
     if (word & bit) {
-      const uint64_t first = static_cast<uint64_t>(std::find(users->begin(), users->end(), u) - users->begin());
+      const uint64_t first =
+          static_cast<uint64_t>(std::find(users->begin(), users->end(), u) - users->begin());
       const size_t k = where.Find(row).first;
       const std::string_view id = chunks[k].ids[row - where.row_base[k]];
       return where.Error(row, fmt::format("column \"{}\": duplicate user id '{}' (also on line {})",
@@ -133,7 +132,8 @@ Status ResolveUsers(StoreWriter& writer, const WideSchema& schema, const RowLoca
   return Status::Ok();
 }
 
-// Builds every tag's version on all threads; writes them one at a time.
+// Builds, encodes and writes every tag's version on all threads
+// (StoreWriter::PutVersion may run on several threads at once).
 Status BuildAndWriteVersions(StoreWriter& writer, const WideSchema& schema, Days version, unsigned threads,
                              std::vector<ParsedChunk>& chunks, const std::vector<uint32_t>& users,
                              const std::vector<uint64_t>& row_base, PhaseTracker& tracker) {
@@ -141,19 +141,13 @@ Status BuildAndWriteVersions(StoreWriter& writer, const WideSchema& schema, Days
   std::vector<Status> errors(n);
   std::atomic<bool> failed{false};
   std::atomic<size_t> done{0};
-  std::mutex write_mu;  // PutVersion is not thread-safe
   ParallelFor(
       threads, n,
       [&](size_t c) {
         if (failed.load()) return;
         const WideColumn& tag = schema.tags[c];
         auto content = BuildVersionContent(tag, c, version, chunks, users, row_base);
-        if (content.ok()) {
-          std::lock_guard lock(write_mu);
-          errors[c] = writer.PutVersion(tag.name, std::move(*content));
-        } else {
-          errors[c] = content.status();
-        }
+        errors[c] = content.ok() ? writer.PutVersion(tag.name, std::move(*content)) : content.status();
         if (!errors[c].ok()) failed = true;
         ++done;
       },
@@ -186,12 +180,13 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
   PhaseTracker tracker(progress, csv.size());
   ImportSummary summary;
   summary.bytes = csv.size();
-  summary.version = options.version ? *options.version
-                                    : DaysFromUnixSeconds(store.options().env->NowUnixSeconds());
+  summary.version =
+      options.version ? *options.version : DaysFromUnixSeconds(store.options().env->NowUnixSeconds());
 
   tracker.Begin(ImportPhase::kScan);
   const CsvText text(options.source_name.empty() ? "csv" : options.source_name, csv);
-  TAGLOOP_ASSIGN_OR_RETURN(const WideSchema schema, ReadWideHeader(text, options.id_column, options.column_types));
+  TAGLOOP_ASSIGN_OR_RETURN(const WideSchema schema,
+                           ReadWideHeader(text, options.id_column, options.column_types));
   TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<StoreWriter> writer, store.BeginWrite());
   TAGLOOP_RETURN_IF_ERROR(CheckTypesAgainstStore(text, schema, writer->base()));
   const uint32_t users_before = writer->user_count();
@@ -210,13 +205,13 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
   for (const ParsedChunk& c : chunks) row_base.push_back(row_base.back() + c.rows);
   summary.rows = row_base.back();
   row_base.pop_back();
-  tracker.progress().rows = summary.rows;
   tracker.progress().bytes = csv.size();
   if (summary.rows >= UINT32_MAX) {
-    return Status::InvalidArgument(fmt::format("{}: {} rows; an import holds fewer than 2^32", text.name(),
-                                               summary.rows));
+    return Status::InvalidArgument(
+        fmt::format("{}: {} rows; an import holds fewer than 2^32", text.name(), summary.rows));
   }
 
+  tracker.progress().rows = 0;
   tracker.Begin(ImportPhase::kIds);
   const RowLocator where{text, chunks, row_base};
   std::vector<uint32_t> users;
@@ -227,8 +222,8 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
     c.id_offsets = {};
   }
 
-  tracker.Begin(ImportPhase::kBuild);
   tracker.progress().tags_total = schema.tags.size();
+  tracker.Begin(ImportPhase::kBuild);
   TAGLOOP_RETURN_IF_ERROR(
       BuildAndWriteVersions(*writer, schema, summary.version, threads, chunks, users, row_base, tracker));
   summary.tags = schema.tags.size();
@@ -241,12 +236,13 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
   return summary;
 }
 
-Result<ImportSummary> ImportWideCsvFile(TagStore& store, const std::string& path, const ImportOptions& options,
-                                        const ImportProgressFn& progress) {
+Result<ImportSummary> ImportWideCsvFile(TagStore& store, const std::string& path,
+                                        const ImportOptions& options, const ImportProgressFn& progress) {
   TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> file, store.options().env->MapFile(path));
   ImportOptions o = options;
   if (o.source_name.empty()) o.source_name = path;
-  const std::string_view bytes = file->size() ? std::string_view(file->data(), file->size()) : std::string_view();
+  const std::string_view bytes =
+      file->size() ? std::string_view(file->data(), file->size()) : std::string_view();
   return ImportWideCsv(store, bytes, o, progress);
 }
 

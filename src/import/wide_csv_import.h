@@ -6,8 +6,8 @@
 //   scan    header check, quote-aware split of the rows into chunks
 //   parse   chunks parsed on all threads into typed per-column values
 //   ids     external ids resolved in file order (new users get new ids)
-//   build   each tag's bitmaps / BSI built on all threads, its version file
-//           written durably (one file at a time)
+//   build   each tag's bitmaps / BSI built, encoded and its version file
+//           written durably, on all threads
 //   commit  one MANIFEST swap publishes users and versions together
 // Any error (file:line:column for problems of the file) leaves the store as it
 // was: the write is abandoned before the swap.
@@ -54,7 +54,7 @@ struct ImportProgress {
   uint64_t total_bytes = 0;  // size of the CSV
   size_t tags_done = 0;      // versions written (build)
   size_t tags_total = 0;
-  double seconds = 0;        // since the import started
+  double seconds = 0;  // since the import started
 };
 // Called on the importing thread, about ten times a second and at each phase change.
 using ImportProgressFn = std::function<void(const ImportProgress&)>;
@@ -86,7 +86,7 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
                                     const ImportProgressFn& progress = {});
 
 // The same for a file, mapped read-only through the store's Env.
-Result<ImportSummary> ImportWideCsvFile(TagStore& store, const std::string& path, const ImportOptions& options,
-                                        const ImportProgressFn& progress = {});
+Result<ImportSummary> ImportWideCsvFile(TagStore& store, const std::string& path,
+                                        const ImportOptions& options, const ImportProgressFn& progress = {});
 
 }  // namespace tagloop

@@ -87,9 +87,9 @@ Result<WideSchema> ReadWideHeader(const CsvText& text, std::string_view id_colum
     auto [it, inserted] = seen.emplace(f.value, f.offset);
     if (!inserted) {
       const TextPosition first = text.Locate(schema.header, it->second);
-      return text.ErrorAt(schema.header, f.offset,
-                          fmt::format("duplicate column name \"{}\" (also at {}:{})", f.value, first.line,
-                                      first.column));
+      return text.ErrorAt(
+          schema.header, f.offset,
+          fmt::format("duplicate column name \"{}\" (also at {}:{})", f.value, first.line, first.column));
     }
     if (f.value == id_column) {
       schema.id_field = i;
@@ -98,10 +98,11 @@ Result<WideSchema> ReadWideHeader(const CsvText& text, std::string_view id_colum
       continue;
     }
     if (!IsValidTagName(f.value)) {
-      return text.ErrorAt(schema.header, f.offset,
-                          fmt::format("column \"{}\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, "
-                                      "at most 128 bytes)",
-                                      f.value));
+      return text.ErrorAt(
+          schema.header, f.offset,
+          fmt::format("column \"{}\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, "
+                      "at most 128 bytes)",
+                      f.value));
     }
     schema.tags.push_back(WideColumn{std::string(f.value), TagType{TagKind::kEnum}, i, f.offset});
   }
@@ -125,7 +126,8 @@ Result<WideSchema> ReadWideHeader(const CsvText& text, std::string_view id_colum
   return schema;
 }
 
-Status ParseWideChunk(const CsvText& text, const WideSchema& schema, const CsvChunk& chunk, ParsedChunk* out) {
+Status ParseWideChunk(const CsvText& text, const WideSchema& schema, const CsvChunk& chunk,
+                      ParsedChunk* out) {
   out->chunk = chunk;
   out->columns.resize(schema.tags.size());
   for (size_t c = 0; c < schema.tags.size(); ++c) {

@@ -55,10 +55,10 @@ Result<WideSchema> ReadWideHeader(const CsvText& text, std::string_view id_colum
 // The values of one tag column in one chunk: (row, value) pairs in row order,
 // NULL cells left out; a set cell gives one pair per value.
 struct ColumnValues {
-  std::vector<uint32_t> rows;     // chunk-local row index of each value
-  std::vector<uint32_t> codes;    // categorical: code in `dictionary`
-  std::vector<int64_t> numbers;   // numeric: ParseNumericValue
-  ValueDictionary dictionary;     // categorical (bool: 0 = "false", 1 = "true")
+  std::vector<uint32_t> rows;    // chunk-local row index of each value
+  std::vector<uint32_t> codes;   // categorical: code in `dictionary`
+  std::vector<int64_t> numbers;  // numeric: ParseNumericValue
+  ValueDictionary dictionary;    // categorical (bool: 0 = "false", 1 = "true")
 };
 
 // The parsed rows of one chunk. Views (ids, dictionary values) point into the

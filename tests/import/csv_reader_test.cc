@@ -68,10 +68,15 @@ TEST(CsvReaderTest, QuotedFieldsEscapesAndEmbeddedLineBreaks) {
 }
 
 TEST(CsvReaderTest, ByteOrderMarkIsSkippedAndNotCounted) {
-  ReadResult r = ReadAll("\xEF\xBB\xBF" "id,x\n1,2\n");
+  ReadResult r = ReadAll(
+      "\xEF\xBB\xBF"
+      "id,x\n1,2\n");
   EXPECT_EQ(r.rows, (Rows{{"id", "x"}, {"1", "2"}}));
-  r = ReadAll("\xEF\xBB\xBF" "id,x\"\n");
-  EXPECT_EQ(r.error, "t.csv:1:5: quote inside an unquoted field (quote the whole field and double the quote)");
+  r = ReadAll(
+      "\xEF\xBB\xBF"
+      "id,x\"\n");
+  EXPECT_EQ(r.error,
+            "t.csv:1:5: quote inside an unquoted field (quote the whole field and double the quote)");
 }
 
 TEST(CsvReaderTest, Utf8IsValidated) {
@@ -90,10 +95,10 @@ TEST(CsvReaderTest, Utf8IsValidated) {
 TEST(CsvReaderTest, Utf8Validator) {
   EXPECT_EQ(FindInvalidUtf8("plain ascii text, long enough for the fast path"), std::string_view::npos);
   EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98\x80 \xE2\x82\xAC \xC2\xA9"), std::string_view::npos);
-  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);      // above U+10FFFF
-  EXPECT_EQ(FindInvalidUtf8("abcdefgh\x80"), 8u);          // lone continuation byte
-  EXPECT_EQ(FindInvalidUtf8("abc\xE0\x80\x80"), 3u);       // overlong 3-byte
-  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98"), 0u);          // truncated
+  EXPECT_EQ(FindInvalidUtf8("\xF4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(FindInvalidUtf8("abcdefgh\x80"), 8u);      // lone continuation byte
+  EXPECT_EQ(FindInvalidUtf8("abc\xE0\x80\x80"), 3u);   // overlong 3-byte
+  EXPECT_EQ(FindInvalidUtf8("\xF0\x9F\x98"), 0u);      // truncated
 }
 
 TEST(CsvReaderTest, MalformedQuotingIsLocated) {
@@ -114,8 +119,8 @@ TEST(CsvReaderTest, WrongFieldCountIsLocated) {
   EXPECT_EQ(ReadAll("a,b\n\"x\ny\",1\n1\n", 2).error, "t.csv:4:2: row has 1 field; the header has 2");
   std::string wide;
   for (size_t i = 0; i <= kMaxCsvFields; ++i) wide += i ? ",x" : "x";
-  EXPECT_EQ(ReadAll(wide).error, fmt::format("t.csv:1:{}: more than {} fields in a row", 2 * kMaxCsvFields + 1,
-                                             kMaxCsvFields));
+  EXPECT_EQ(ReadAll(wide).error,
+            fmt::format("t.csv:1:{}: more than {} fields in a row", 2 * kMaxCsvFields + 1, kMaxCsvFields));
 }
 
 TEST(CsvReaderTest, SplitRowsKeepsRowsWholeAndLinesRight) {
@@ -137,7 +142,9 @@ TEST(CsvReaderTest, SplitRowsKeepsRowsWholeAndLinesRight) {
     EXPECT_EQ(chunks.front().begin, 0u);
     EXPECT_EQ(chunks.back().end, csv.size());
     for (size_t k = 0; k < chunks.size(); ++k) {
-      if (k) EXPECT_EQ(chunks[k].begin, chunks[k - 1].end);
+      if (k) {
+        EXPECT_EQ(chunks[k].begin, chunks[k - 1].end);
+      }
       EXPECT_EQ(chunks[k].first_line, 1 + CountLineFeeds(csv, 0, chunks[k].begin)) << chunk;
     }
     EXPECT_EQ(ReadAll(csv, 2, chunk).rows, expected) << chunk;
@@ -146,9 +153,10 @@ TEST(CsvReaderTest, SplitRowsKeepsRowsWholeAndLinesRight) {
   const uint64_t next_line = 1 + CountLineFeeds(csv, 0, csv.size());
   std::string stray = csv + "x,a\"b\n" + csv;
   for (size_t chunk : {1, 7, 64, 1 << 20}) {
-    EXPECT_EQ(ReadAll(stray, 2, chunk).error,
-              fmt::format("t.csv:{}:4: quote inside an unquoted field (quote the whole field and double the quote)",
-                          next_line))
+    EXPECT_EQ(
+        ReadAll(stray, 2, chunk).error,
+        fmt::format("t.csv:{}:4: quote inside an unquoted field (quote the whole field and double the quote)",
+                    next_line))
         << chunk;
   }
   std::string open = csv + "x,\"open\n" + csv;

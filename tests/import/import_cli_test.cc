@@ -21,8 +21,8 @@ class ImportCliTest : public ::testing::Test {
     return tmp_.Sub(name);
   }
   RunResult Import(const std::string& csv, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {TAGLOOP_BINARY, "import", "--data", tmp_.Sub("data"), "--csv", csv,
-                                     "--id-column", "member_id"};
+    std::vector<std::string> args = {TAGLOOP_BINARY, "import", "--data",      tmp_.Sub("data"),
+                                     "--csv",        csv,      "--id-column", "member_id"};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunProgram(args);
   }
@@ -51,8 +51,8 @@ TEST_F(ImportCliTest, SuccessKeepsStdoutCleanAndSummarizesOnStderr) {
   EXPECT_EQ(r.err.find("imported"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("phases: scan"), std::string::npos) << r.err;
 
-  RunResult count = RunProgram({TAGLOOP_BINARY, "count", "--data", tmp_.Sub("data"), "--as-of", "2026-10-02",
-                                "is_vip AND age < 35"});
+  RunResult count = RunProgram(
+      {TAGLOOP_BINARY, "count", "--data", tmp_.Sub("data"), "--as-of", "2026-10-02", "is_vip AND age < 35"});
   EXPECT_EQ(count.out, "1\n") << count.err;
 }
 

@@ -38,9 +38,13 @@ void WriteFile(const std::string& path, const std::string& bytes) {
 }
 
 pid_t StartImport(const std::string& data, const std::string& csv) {
-  std::vector<std::string> argv = {TAGLOOP_BINARY, "import",  "--data",    data,    "--csv", csv,
-                                   "--id-column",  "member_id", "--types", testing::kGeneratedTypes,
-                                   "--version",    kVersion,  "--quiet"};
+  std::vector<std::string> argv = {TAGLOOP_BINARY, "import",
+                                   "--data",       data,
+                                   "--csv",        csv,
+                                   "--id-column",  "member_id",
+                                   "--types",      testing::kGeneratedTypes,
+                                   "--version",    kVersion,
+                                   "--quiet"};
   pid_t pid = fork();
   if (pid == 0) {
     int devnull = open("/dev/null", O_WRONLY);
@@ -126,11 +130,16 @@ TEST(ImportCrashTest, KilledImportLeavesTheOldOrTheNewState) {
     kill(pid, SIGKILL);
     waitpid(pid, &status, 0);
     const bool finished = WIFEXITED(status);
-    if (finished) ASSERT_EQ(WEXITSTATUS(status), 0) << "import " << i << " failed on its own";
+    if (finished) {
+      ASSERT_EQ(WEXITSTATUS(status), 0) << "import " << i << " failed on its own";
+    }
     const std::string now = StateOf(data);
     ASSERT_TRUE(now == current || now == next)
-        << "kill " << i << " left a state that is neither before nor after:\n" << now;
-    if (finished) ASSERT_EQ(now, next) << "kill " << i << ": the import exited 0 but did not publish";
+        << "kill " << i << " left a state that is neither before nor after:\n"
+        << now;
+    if (finished) {
+      ASSERT_EQ(now, next) << "kill " << i << ": the import exited 0 but did not publish";
+    }
     (now == current ? interrupted : completed)++;
     current = now;
     if (Clock::now() - loop_start > std::chrono::seconds(50)) break;  // keep the test bounded

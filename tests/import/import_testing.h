@@ -72,7 +72,8 @@ inline std::string Fingerprint(const Snapshot& snap, bool with_files) {
         const __int128 sum = BsiSum(tv.bsi(), nullptr, &n);
         out += fmt::format(" n={} sum={}", n, static_cast<int64_t>(sum));
       } else {
-        for (size_t i = 0; i < tv.value_count(); ++i) out += fmt::format(" {}={}", tv.value(i), tv.value_cardinality(i));
+        for (size_t i = 0; i < tv.value_count(); ++i)
+          out += fmt::format(" {}={}", tv.value(i), tv.value_cardinality(i));
       }
       out += '\n';
     }

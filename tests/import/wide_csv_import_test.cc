@@ -199,17 +199,20 @@ TEST_F(WideCsvImportTest, CellErrorsAreLocatedAndChangeNothing) {
   const std::string h = "member_id,is_vip,city,interests,age,spend,last_order\n";
   ExpectRejected(h + "m1,true,a,b,30,1,2026-01-01\nm2,yes,a,b,30,1,2026-01-01\n", kSampleTypes,
                  "users.csv:3:4: column \"is_vip\": invalid bool 'yes' (expected true, false, 1 or 0)");
-  ExpectRejected(h + "m1,true,a,b,abc,1,2026-01-01\n", kSampleTypes, "users.csv:2:13: column \"age\": invalid int 'abc'");
+  ExpectRejected(h + "m1,true,a,b,abc,1,2026-01-01\n", kSampleTypes,
+                 "users.csv:2:13: column \"age\": invalid int 'abc'");
   ExpectRejected(h + "m1,true,a,b,99999999999999999999,1,\n", kSampleTypes,
                  "users.csv:2:13: column \"age\": int '99999999999999999999' is out of the 64-bit range");
   ExpectRejected(h + "m1,true,a,b,1,1.234,\n", kSampleTypes,
                  "users.csv:2:15: column \"spend\": decimal '1.234' has more than 2 digits after the point");
   ExpectRejected(h + "m1,true,a,b,1,1,2026-02-30\n", kSampleTypes,
                  "users.csv:2:17: column \"last_order\": " + ParseDate("2026-02-30").status().message());
-  ExpectRejected(h + "m1,true,a,b||c,1,1,\n", kSampleTypes,
-                 "users.csv:2:11: column \"interests\": empty value in set 'b||c' (values are separated by '|')");
-  ExpectRejected(h + "m1,true,a,\"x\n|\",1,1,\n", kSampleTypes,
-                 "users.csv:2:11: column \"interests\": empty value in set 'x\n|' (values are separated by '|')");
+  ExpectRejected(
+      h + "m1,true,a,b||c,1,1,\n", kSampleTypes,
+      "users.csv:2:11: column \"interests\": empty value in set 'b||c' (values are separated by '|')");
+  ExpectRejected(
+      h + "m1,true,a,\"x\n|\",1,1,\n", kSampleTypes,
+      "users.csv:2:11: column \"interests\": empty value in set 'x\n|' (values are separated by '|')");
   // Line numbers are physical lines: the quoted line break counts.
   ExpectRejected(h + "m1,true,\"two\nlines\",b,1,1,\nm2,true,a,b,x,1,\n", kSampleTypes,
                  "users.csv:4:13: column \"age\": invalid int 'x'");
@@ -222,8 +225,9 @@ TEST_F(WideCsvImportTest, RowAndSyntaxErrorsAreLocated) {
   ExpectRejected(h + "m1,a,1,extra\n", "age:int", "users.csv:2:8: row has 4 fields; the header has 3");
   ExpectRejected(h + "m1,a,1\n\n", "age:int", "users.csv:3:1: row has 1 field; the header has 3");
   ExpectRejected(h + "m1,\"a,1\n", "age:int", "users.csv:2:4: unterminated quoted field (no closing quote)");
-  ExpectRejected(h + "m1,a\"b,1\n", "age:int",
-                 "users.csv:2:5: quote inside an unquoted field (quote the whole field and double the quote)");
+  ExpectRejected(
+      h + "m1,a\"b,1\n", "age:int",
+      "users.csv:2:5: quote inside an unquoted field (quote the whole field and double the quote)");
   ExpectRejected(h + "m1,ok,1\nm2,\xE4\xB8,1\n", "age:int", "users.csv:3:4: invalid UTF-8 (byte 0xE4)");
 }
 
@@ -231,12 +235,14 @@ TEST_F(WideCsvImportTest, IdErrorsAreLocated) {
   ASSERT_TRUE(Import(kSample, kSampleTypes, "2026-10-01").ok());
   const std::string h = "city,member_id\n";
   ExpectRejected(h + "a,m1\nb,\n", "", "users.csv:3:3: column \"member_id\": empty user id");
-  ExpectRejected(h + "a,\"m\x01\"\n", "", "users.csv:2:3: column \"member_id\": user id 'm\x01' has a control character");
+  ExpectRejected(h + "a,\"m\x01\"\n", "",
+                 "users.csv:2:3: column \"member_id\": user id 'm\x01' has a control character");
   ExpectRejected(h + "a," + std::string(129, 'x') + "\n", "",
                  "users.csv:2:3: column \"member_id\": user id of 129 bytes (at most 128)");
   ExpectRejected(h + "a,m1\nb,m2\nc,\"m1\"\n", "",
                  "users.csv:4:3: column \"member_id\": duplicate user id 'm1' (also on line 2)");
-  ExpectRejected(h + "a,new1\nb,new1\n", "", "users.csv:3:3: column \"member_id\": duplicate user id 'new1' (also on line 2)");
+  ExpectRejected(h + "a,new1\nb,new1\n", "",
+                 "users.csv:3:3: column \"member_id\": duplicate user id 'new1' (also on line 2)");
 }
 
 TEST_F(WideCsvImportTest, HeaderAndTypeErrorsAreLocated) {
@@ -246,23 +252,29 @@ TEST_F(WideCsvImportTest, HeaderAndTypeErrorsAreLocated) {
   ExpectRejected("member_id,city,age,city\n", "",
                  "users.csv:1:20: duplicate column name \"city\" (also at 1:11)");
   ExpectRejected("member_id,city,2nd\n", "",
-                 "users.csv:1:16: column \"2nd\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, at most 128 bytes)");
+                 "users.csv:1:16: column \"2nd\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, "
+                 "at most 128 bytes)");
   ExpectRejected("member_id,city,\n", "",
-                 "users.csv:1:16: column \"\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, at most 128 bytes)");
+                 "users.csv:1:16: column \"\" is not a valid tag name (expected [A-Za-z_][A-Za-z0-9_]*, at "
+                 "most 128 bytes)");
   ExpectRejected("id,city\n", "", "users.csv:1:1: no column \"member_id\" (the --id-column) in the header");
   ExpectRejected("member_id,city\n", "town:int",
                  "users.csv:1:1: --types names column \"town\", which is not in the header");
   ExpectRejected("city,member_id\n", "member_id:int",
                  "users.csv:1:6: --types names the id column \"member_id\"; it is not a tag");
   // A tag keeps its type: `age` is int in the store.
-  ExpectRejected("member_id,city,age\nm1,a,1\n", "",
-                 "users.csv:1:16: column \"age\": the tag is int in the store but enum here (--types age:int)");
-  ExpectRejected("member_id,city\nm1,a\"\n", "", "users.csv:2:5: quote inside an unquoted field (quote the whole field and double the quote)");
+  ExpectRejected(
+      "member_id,city,age\nm1,a,1\n", "",
+      "users.csv:1:16: column \"age\": the tag is int in the store but enum here (--types age:int)");
+  ExpectRejected(
+      "member_id,city\nm1,a\"\n", "",
+      "users.csv:2:5: quote inside an unquoted field (quote the whole field and double the quote)");
 }
 
 TEST_F(WideCsvImportTest, TypeListErrors) {
   EXPECT_EQ(ParseColumnTypes("age:integer").status().message(),
-            "--types: column \"age\": unknown tag type 'integer' (expected bool, enum, set, int, decimal:N with N 0-6, "
+            "--types: column \"age\": unknown tag type 'integer' (expected bool, enum, set, int, decimal:N "
+            "with N 0-6, "
             "or date)");
   EXPECT_EQ(ParseColumnTypes("age").status().message(), "--types: entry 'age' is not COLUMN:TYPE");
   EXPECT_EQ(ParseColumnTypes("a:int,a:bool").status().message(), "--types: column \"a\" is given twice");
@@ -314,7 +326,7 @@ TEST_F(WideCsvImportTest, ImportsAFileAndReportsProgress) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->rows, 20000u);
   EXPECT_EQ(phases, (std::vector<ImportPhase>{ImportPhase::kScan, ImportPhase::kParse, ImportPhase::kIds,
-                                             ImportPhase::kBuild, ImportPhase::kCommit}));
+                                              ImportPhase::kBuild, ImportPhase::kCommit}));
   auto missing = ImportWideCsvFile(*store_, tmp_.Sub("nope.csv"), o);
   EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
 }

@@ -1,0 +1,46 @@
+// What every API handler may use: the store, saved segments, tokens, the
+// audit log, metrics and settings. Owned by the Server; all members are
+// thread-safe and outlive every request.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "auth/audit_log.h"
+#include "auth/token_store.h"
+#include "core/date.h"
+#include "core/env.h"
+#include "segment/saved_segments.h"
+#include "server/http_message.h"
+#include "server/server_metrics.h"
+#include "server/server_options.h"
+#include "store/tag_store.h"
+
+namespace tagloop {
+
+struct ApiContext {
+  TagStore* store = nullptr;
+  SavedSegments* segments = nullptr;
+  TokenStore* tokens = nullptr;
+  AuditLog* audit = nullptr;
+  ServerMetrics* metrics = nullptr;  // set by ApiService
+  const ServerOptions* options = nullptr;
+  Env* env = Env::Default();
+  std::function<uint64_t()> open_connections;  // for /metrics; may be empty
+
+  // Today in UTC by the Env clock: the default as-of date.
+  Days Today() const { return DaysFromUnixSeconds(env->NowUnixSeconds()); }
+};
+
+// Records an audit entry for access to personal data. When the audit log
+// refuses it (its buffer is full because the database cannot be written),
+// the request must be refused too: the non-OK result holds that refusal.
+[[nodiscard]] Status RecordAudit(ApiContext& ctx, AuditEntry entry);
+
+// The 503 answer for a request refused because RecordAudit failed (logged).
+HttpResponse AuditUnavailable(const Status& status);
+// Logs an audit failure after a change that is already durable (an import,
+// a deletion, a token): the change stands, the log says it went unaudited.
+void LogUnauditedChange(const Status& status);
+
+}  // namespace tagloop

@@ -1,0 +1,66 @@
+#include "server/api_error.h"
+
+#include "server/api_json.h"
+
+namespace tagloop {
+
+int HttpStatusFor(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return 200;
+    case Status::Code::kInvalidArgument: return 400;
+    case Status::Code::kUnauthenticated: return 401;
+    case Status::Code::kPermissionDenied: return 403;
+    case Status::Code::kNotFound: return 404;
+    case Status::Code::kAlreadyExists: return 409;
+    case Status::Code::kFailedPrecondition: return 409;
+    case Status::Code::kResourceExhausted: return 413;
+    case Status::Code::kCorruption:
+    case Status::Code::kIOError:
+    case Status::Code::kInternal: return 500;
+  }
+  return 500;
+}
+
+const char* ErrorCodeName(Status::Code code) {
+  switch (code) {
+    case Status::Code::kOk: return "ok";
+    case Status::Code::kInvalidArgument: return "invalid_argument";
+    case Status::Code::kNotFound: return "not_found";
+    case Status::Code::kAlreadyExists: return "already_exists";
+    case Status::Code::kCorruption: return "internal";
+    case Status::Code::kIOError: return "internal";
+    case Status::Code::kFailedPrecondition: return "failed_precondition";
+    case Status::Code::kUnauthenticated: return "unauthenticated";
+    case Status::Code::kPermissionDenied: return "permission_denied";
+    case Status::Code::kResourceExhausted: return "resource_exhausted";
+    case Status::Code::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+namespace {
+
+HttpResponse ErrorBody(int http_status, std::string_view code, std::string_view message,
+                       std::optional<size_t> position) {
+  Json error = {{"code", code}, {"message", message}};
+  if (position) error["position"] = *position;
+  HttpResponse r;
+  r.status = http_status;
+  r.body = DumpJson(Json{{"error", std::move(error)}});
+  if (http_status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"tagloop\"");
+  return r;
+}
+
+}  // namespace
+
+HttpResponse StatusResponse(const Status& status) {
+  int http_status = HttpStatusFor(status.code());
+  if (http_status >= 500) return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
+  return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position());
+}
+
+HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message) {
+  return ErrorBody(http_status, code, message, std::nullopt);
+}
+
+}  // namespace tagloop

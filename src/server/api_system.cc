@@ -1,0 +1,98 @@
+// GET /health (no token), /version, /metrics (Prometheus text), /openapi.json.
+#include <fmt/format.h>
+
+#include "server/api_context.h"
+#include "server/api_json.h"
+#include "server/api_routes.h"
+#include "server/openapi_spec.h"
+
+namespace tagloop {
+
+namespace {
+
+constexpr const char* kTagloopVersion = "0.1.0";
+
+Result<HttpResponse> Health(ApiContext&, ApiCall&) { return JsonResponse({{"status", "ok"}}); }
+
+Result<HttpResponse> Version(ApiContext& ctx, ApiCall&) {
+  auto snap = ctx.store->snapshot();
+  return JsonResponse({{"version", kTagloopVersion},
+                       {"api", "v1"},
+                       {"store", {{"generation", snap->generation()},
+                                  {"users", snap->universe_size()},
+                                  {"tags", snap->tags().size()}}}});
+}
+
+void AppendGauge(std::string& out, const char* name, const char* help, uint64_t value) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, help, name, name, value);
+}
+
+Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall&) {
+  auto snap = ctx.store->snapshot();
+  uint64_t bytes = 0, versions = 0;
+  for (const auto& [name, tag] : snap->tags()) {
+    versions += tag.versions.size();
+    for (const VersionInfo& v : tag.versions) bytes += v.bytes;
+  }
+  HttpResponse r;
+  r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  r.body.reserve(16 << 10);
+  ctx.metrics->AppendPrometheus(r.body, ctx.open_connections ? ctx.open_connections() : 0);
+  AppendGauge(r.body, "tagloop_store_bytes", "Bytes of the tag version files of the current state.", bytes);
+  AppendGauge(r.body, "tagloop_store_users", "Users in the universe (deleted users excluded).", snap->universe_size());
+  AppendGauge(r.body, "tagloop_store_tags", "Tags in the current state.", snap->tags().size());
+  AppendGauge(r.body, "tagloop_store_versions", "Tag versions in the current state.", versions);
+  AppendGauge(r.body, "tagloop_store_generation", "Generation of the published state being served.", snap->generation());
+  AppendGauge(r.body, "tagloop_audit_pending", "Audit entries buffered, not yet written.", ctx.audit->pending());
+  return r;
+}
+
+Result<HttpResponse> OpenApi(ApiContext&, ApiCall&) {
+  HttpResponse r;
+  r.body = std::string(OpenApiSpecJson());
+  return r;
+}
+
+}  // namespace
+
+void AddSystemRoutes(ApiRouter& router) {
+  router.Add(ApiV1Route("GET", "/health", std::nullopt, Health));
+  router.Add(ApiV1Route("GET", "/version", Role::kViewer, Version));
+  router.Add(ApiV1Route("GET", "/metrics", Role::kViewer, Metrics));
+  router.Add(ApiV1Route("GET", "/openapi.json", Role::kViewer, OpenApi));
+}
+
+ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role, ApiHandlerFn handler,
+                    ApiBodyKind body, std::vector<std::string> query_params, bool blocking) {
+  ApiRoute r;
+  r.method = method;
+  r.pattern = std::string(kApiPrefix) + std::string(path);
+  r.min_role = min_role;
+  r.body = body;
+  r.blocking = blocking;
+  r.query_params = std::move(query_params);
+  r.handler = std::move(handler);
+  return r;
+}
+
+Result<Days> QueryDate(const ApiCall& call, std::string_view name, Days fallback) {
+  auto text = call.Query(name);
+  if (!text) return fallback;
+  auto d = ParseDate(*text);
+  if (!d.ok()) return Status::InvalidArgument(fmt::format("query parameter '{}': {}", name, d.status().message()));
+  return *d;
+}
+
+ApiRouter BuildApiRouter() {
+  ApiRouter router;
+  AddSystemRoutes(router);
+  AddTagRoutes(router);
+  AddSegmentRoutes(router);
+  AddSavedSegmentRoutes(router);
+  AddImportRoutes(router);
+  AddUserRoutes(router);
+  AddTokenRoutes(router);
+  return router;
+}
+
+}  // namespace tagloop

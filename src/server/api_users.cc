@@ -1,0 +1,87 @@
+// GET /users/{id}/profile (audited) and DELETE /users/{id} (the right to be
+// forgotten; audited; runs on the blocking pool: it rewrites tag versions).
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "server/api_context.h"
+#include "server/api_json.h"
+#include "server/api_routes.h"
+#include "server/api_values.h"
+#include "store/profile.h"
+
+namespace tagloop {
+
+namespace {
+
+// Written by hand: this is the hot path (20,000+ look-ups a second).
+std::string ProfileJson(const Profile& p, Days as_of) {
+  std::string out;
+  out.reserve(256 + p.tags.size() * 48);
+  out += "{\"user_id\":";
+  AppendJsonString(out, p.external_id);
+  out += ",\"as_of\":\"";
+  out += FormatDate(as_of);
+  out += "\",\"tags\":{";
+  bool first = true;
+  for (const auto& [name, value] : p.tags) {
+    if (!first) out.push_back(',');
+    first = false;
+    AppendJsonString(out, name);
+    out.push_back(':');
+    AppendTagValueJson(out, value.type, value.values);
+  }
+  out += "}}\n";
+  return out;
+}
+
+Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
+  const std::string& external_id = call.path_params[0];
+  TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
+  auto snap = ctx.store->snapshot();
+  auto start = std::chrono::steady_clock::now();
+  auto profile = LookupProfile(*snap, external_id, as_of);
+  int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  ctx.metrics->RecordQuery(QueryKind::kProfile, profile.ok() || profile.status().code() == Status::Code::kNotFound,
+                           micros);
+  // Every look-up is audited, misses too (probing for ids is access as well).
+  AuditEntry entry = AuditEntry::For(call.principal, audit_action::kUsersProfile, external_id, profile.ok() ? 1 : 0);
+  if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) return AuditUnavailable(st);
+  if (!profile.ok()) return profile.status();
+  HttpResponse r;
+  r.body = ProfileJson(*profile, as_of);
+  return r;
+}
+
+Result<HttpResponse> DeleteUser(ApiContext& ctx, ApiCall& call) {
+  const std::string& external_id = call.path_params[0];
+  TAGLOOP_ASSIGN_OR_RETURN(auto writer, ctx.store->BeginWrite());
+  // The writer's base is the newest published state (BeginWrite refreshes).
+  const Snapshot& base = writer->base();
+  TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dict, base.dictionary());
+  std::optional<uint32_t> user = dict->Find(external_id);
+  if (!user || !roaring_bitmap_contains(base.universe(), *user)) {
+    return Status::NotFound(fmt::format("unknown user '{}'", external_id));
+  }
+  uint32_t users[] = {*user};
+  TAGLOOP_RETURN_IF_ERROR(writer->DeleteUsers(users));
+  TAGLOOP_RETURN_IF_ERROR(writer->Commit());
+  // Done and durable; an audit failure is logged, the deletion stands.
+  if (Status st = RecordAudit(ctx, AuditEntry::For(call.principal, audit_action::kUsersDelete, external_id, 1));
+      !st.ok()) {
+    LogUnauditedChange(st);
+  }
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+}  // namespace
+
+void AddUserRoutes(ApiRouter& router) {
+  router.Add(ApiV1Route("GET", "/users/{id}/profile", Role::kAnalyst, GetProfile, ApiBodyKind::kNone, {"as_of"}));
+  router.Add(ApiV1Route("DELETE", "/users/{id}", Role::kOperator, DeleteUser, ApiBodyKind::kNone, {},
+                        /*blocking=*/true));
+}
+
+}  // namespace tagloop

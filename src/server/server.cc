@@ -1,0 +1,135 @@
+#include "server/server.h"
+
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+namespace tagloop {
+
+Status WarmSnapshot(const Snapshot& snapshot) {
+  auto dict = snapshot.dictionary();
+  if (!dict.ok()) return dict.status();
+  (void)(*dict)->Find("");  // builds the hash index
+  for (const auto& [name, tag] : snapshot.tags()) {
+    if (tag.versions.empty()) continue;
+    auto version = snapshot.OpenVersion(tag, tag.versions.back());
+    if (!version.ok()) return version.status();
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
+  TAGLOOP_RETURN_IF_ERROR(ValidateServerOptions(options));
+  std::error_code ec;
+  if (!std::filesystem::is_directory(options.data, ec)) {
+    return Status::NotFound(fmt::format("data directory '{}' does not exist", options.data));
+  }
+  std::unique_ptr<Server> s(new Server(options));
+  StoreOptions store_options;
+  store_options.create_if_missing = true;
+  TAGLOOP_ASSIGN_OR_RETURN(s->store_, TagStore::Open(options.data, store_options));
+  TAGLOOP_ASSIGN_OR_RETURN(s->segments_, SavedSegments::Open(Env::Default(), options.data));
+  TAGLOOP_ASSIGN_OR_RETURN(s->tokens_, TokenStore::Open(options.data));
+  TAGLOOP_ASSIGN_OR_RETURN(s->audit_, AuditLog::Open(options.data));
+  auto snap = s->store_->snapshot();
+  TAGLOOP_RETURN_IF_ERROR(WarmSnapshot(*snap));
+  s->warmed_generation_ = snap->generation();
+
+  ApiContext ctx;
+  ctx.store = s->store_.get();
+  ctx.segments = s->segments_.get();
+  ctx.tokens = s->tokens_.get();
+  ctx.audit = s->audit_.get();
+  ctx.options = &s->options_;
+  Server* self = s.get();
+  ctx.open_connections = [self] { return self->http_ ? self->http_->open_connections() : 0; };
+  s->service_ = std::make_unique<ApiService>(std::move(ctx));
+
+  HttpServerOptions http;
+  http.listen = options.listen;
+  http.io_threads = EffectiveIoThreads(options);
+  http.blocking_threads = options.blocking_threads;
+  http.max_header_bytes = options.max_header_bytes;
+  http.idle_timeout_seconds = options.idle_timeout;
+  http.read_timeout_seconds = options.read_timeout;
+  http.write_timeout_seconds = options.write_timeout;
+  http.shutdown_timeout_seconds = options.shutdown_timeout;
+  TAGLOOP_ASSIGN_OR_RETURN(s->http_, HttpServer::Listen(http, s->service_.get()));
+  return s;
+}
+
+Server::~Server() { Stop(); }
+
+void Server::Start() {
+  if (started_) return;
+  started_ = true;
+  refresher_ = std::thread([this] { RefreshLoop(); });
+  http_->Start();
+  spdlog::info("serving {} on http://{} ({} I/O threads, {} blocking, users={}, tags={}, generation={})",
+               options_.data, http_->address(), EffectiveIoThreads(options_), options_.blocking_threads,
+               store_->snapshot()->universe_size(), store_->snapshot()->tags().size(),
+               store_->snapshot()->generation());
+}
+
+void Server::Stop() {
+  if (!started_) return;
+  started_ = false;
+  http_->Stop();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  refresher_.join();
+  if (Status st = audit_->Flush(); !st.ok()) spdlog::error("audit log flush at shutdown: {}", st.ToString());
+}
+
+void Server::RefreshLoop() {
+  auto interval = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::duration<double>(options_.refresh_interval));
+  std::unique_lock<std::mutex> l(mu_);
+  while (!cv_.wait_for(l, interval, [this] { return stop_; })) {
+    l.unlock();
+    if (Status st = store_->Refresh(); !st.ok()) spdlog::warn("store refresh: {}", st.ToString());
+    if (Status st = segments_->Reload(); !st.ok()) spdlog::warn("saved segments reload: {}", st.ToString());
+    auto snap = store_->snapshot();
+    if (snap->generation() != warmed_generation_) {
+      if (Status st = WarmSnapshot(*snap); !st.ok()) spdlog::warn("warming generation {}: {}", snap->generation(), st.ToString());
+      warmed_generation_ = snap->generation();
+      spdlog::info("serving generation {} (users={}, tags={})", snap->generation(), snap->universe_size(),
+                   snap->tags().size());
+    }
+    l.lock();
+  }
+}
+
+void ConfigureServerLogging(const std::string& level) {
+  auto logger = spdlog::stderr_logger_mt("tagloop");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  logger->set_level(spdlog::level::from_str(level));
+  spdlog::set_default_logger(logger);
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  int sig = 0;
+  while (sigwait(&set, &sig) != 0) {
+  }
+  return sig;
+}
+
+}  // namespace tagloop

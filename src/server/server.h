@@ -1,0 +1,83 @@
+// Server: `tagloop serve` as an object. Opens the data directory (tag store,
+// saved segments, tokens, audit log), warms what the first requests need,
+// serves the API (api_service.h) over HTTP (http_server.h), and keeps up
+// with other processes: every refresh_interval a background thread re-reads
+// the store's MANIFEST (TagStore::Refresh: readers never pause, each request
+// works on the snapshot it took), reloads saved segments, and warms a newly
+// published state (user dictionary index, latest tag versions).
+//
+// Lifecycle: Open (binds the port) -> Start -> Stop (graceful: see
+// HttpServer::Stop). Thread-safety: Open/Start/Stop from one thread.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "auth/audit_log.h"
+#include "auth/token_store.h"
+#include "core/status.h"
+#include "segment/saved_segments.h"
+#include "server/api_service.h"
+#include "server/http_server.h"
+#include "server/server_options.h"
+#include "store/tag_store.h"
+
+namespace tagloop {
+
+class Server {
+ public:
+  // NotFound when options.data is not a directory (it is never created: a
+  // mistyped path must not become an empty store); an empty directory gets
+  // an empty store. Errors of the store, the catalog or the listen address.
+  static Result<std::unique_ptr<Server>> Open(const ServerOptions& options);
+  ~Server();
+
+  uint16_t port() const { return http_->port(); }
+  std::string address() const { return http_->address(); }
+
+  void Start();
+  // Graceful stop; idempotent. Flushes the audit log.
+  void Stop();
+
+  ApiService& service() { return *service_; }
+  TagStore& store() { return *store_; }
+  TokenStore& tokens() { return *tokens_; }
+  AuditLog& audit() { return *audit_; }
+
+ private:
+  explicit Server(const ServerOptions& options) : options_(options) {}
+  void RefreshLoop();
+
+  ServerOptions options_;
+  std::unique_ptr<TagStore> store_;
+  std::unique_ptr<SavedSegments> segments_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<ApiService> service_;
+  std::unique_ptr<HttpServer> http_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool started_ = false;
+  std::thread refresher_;
+  uint64_t warmed_generation_ = 0;
+};
+
+// Warms a snapshot for its first requests: builds the user dictionary's hash
+// index and opens (verifies, maps) each tag's latest version.
+Status WarmSnapshot(const Snapshot& snapshot);
+
+// Sets up spdlog (stderr, ISO time, `level`) for the server.
+void ConfigureServerLogging(const std::string& level);
+
+// SIGTERM and SIGINT: BlockTerminationSignals() before any thread starts (so
+// every thread inherits the mask), then WaitForTerminationSignal() blocks
+// the caller until one arrives and returns its number.
+void BlockTerminationSignals();
+int WaitForTerminationSignal();
+
+}  // namespace tagloop
