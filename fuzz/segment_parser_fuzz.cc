@@ -1,7 +1,7 @@
 // Fuzzes the segment lexer and parser (no store needed): arbitrary bytes must
 // be rejected with InvalidArgument or parsed, never crash, and whatever
 // parses must print (ToString) as text that parses back to the same tree.
-// Seeds: fuzz/corpus/segment/.
+// Seeds: fuzz/corpus/segment_parser/.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

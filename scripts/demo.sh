@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# `make demo` at this stage: generates the car-rental member table (two daily
-# versions, so as-of queries have history), imports it into build/demo/data,
-# and prints the tag list and a few example counts with their timings.
-# DEMO_USERS (default 1,000,000) sets the size.
+# `make demo`: generates the car-rental member table (two daily versions, so
+# as-of queries have history), imports it into build/demo/data, prints the tag
+# list and a few example counts with their timings, then serves the API at
+# http://127.0.0.1:8080 with a fresh admin token (Ctrl-C stops it).
+# DEMO_USERS (default 1,000,000) sets the size, DEMO_LISTEN the address,
+# DEMO_SERVE=0 skips serving.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 users=${DEMO_USERS:-1000000}
@@ -47,4 +49,13 @@ n=$("$tagloop" count --data "$data" --as-of 2026-10-30 "is_vip")
 printf '%10s users  (as of 2026-10-30)  is_vip\n' "$n"
 echo
 echo "demo: data in $data — try: $tagloop count --data $data \"gender = '女' AND age < 30\""
-echo "demo: the web UI and server arrive with the next parts (tagloop serve)."
+[ "${DEMO_SERVE:-1}" = 1 ] || exit 0
+
+listen=${DEMO_LISTEN:-127.0.0.1:8080}
+token=$("$tagloop" token create --data "$data" --role admin --name "demo-admin-$(date +%Y%m%d-%H%M%S)" 2>/dev/null)
+echo
+echo "demo: serving http://$listen  (API under /api/v1, docs/api.md)"
+echo "demo: admin token: $token"
+echo "demo: try: curl -s -H 'Authorization: Bearer $token' -H 'Content-Type: application/json' \\"
+echo "             -d '{\"expr\": \"is_vip AND city = '\\''上海'\\''\"}' http://$listen/api/v1/segments/count"
+exec "$tagloop" serve --data "$data" --listen "$listen"
