@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/date.h"
 #include "member_model.h"
 
 namespace tb = tagloop::bench;
@@ -54,11 +55,12 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "generator threads")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  int32_t as_of = 0;
-  if (!tb::ParseYmd(date_text, &as_of)) {
+  auto date = tagloop::ParseDate(date_text);
+  if (!date.ok()) {
     std::fprintf(stderr, "gen_users: bad --date '%s' (want YYYY-MM-DD)\n", date_text.c_str());
     return 2;
   }
+  const int32_t as_of = *date;
   if (users > 10000000000ULL) {
     std::fprintf(stderr, "gen_users: at most 10^10 users\n");
     return 2;

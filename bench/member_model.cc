@@ -7,6 +7,8 @@
 #include <array>
 #include <charconv>
 
+#include "core/date.h"
+
 namespace tagloop::bench {
 namespace {
 
@@ -135,32 +137,6 @@ void AppendSet(uint32_t mask, const std::vector<std::string_view>& values, std::
 
 }  // namespace
 
-// Howard Hinnant's days_from_civil.
-int32_t CivilToDays(int year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const int era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int>(doe) - 719468;
-}
-
-bool ParseYmd(std::string_view t, int32_t* days) {
-  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-  int v[3] = {0, 0, 0};
-  const int start[3] = {0, 5, 8}, len[3] = {4, 2, 2};
-  for (int f = 0; f < 3; ++f) {
-    for (int i = 0; i < len[f]; ++i) {
-      char c = t[static_cast<size_t>(start[f] + i)];
-      if (c < '0' || c > '9') return false;
-      v[f] = v[f] * 10 + (c - '0');
-    }
-  }
-  if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31) return false;
-  *days = CivilToDays(v[0], static_cast<unsigned>(v[1]), static_cast<unsigned>(v[2]));
-  return true;
-}
-
 void AppendYmd(int32_t z, std::string* out) {  // Hinnant's civil_from_days
   z += 719468;
   const int era = (z >= 0 ? z : z - 146096) / 146097;
@@ -246,7 +222,7 @@ Member MemberGenerator::Generate(uint64_t row) const {
   Member m;
   m.number = MemberNumber(row);
   Rng rng(Mix(seed_ * 0x2545F4914F6CDD1DULL + salt_ * 0x9E3779B97F4A7C15ULL) ^ Mix(row + 0x5bd1e995));
-  const int32_t kFirstDay = CivilToDays(2015, 1, 1);
+  const int32_t kFirstDay = DaysFromCivil(2015, 1, 1);
 
   // Who they are.
   int band = Pick(rng, kAgeBandWeights);

@@ -15,11 +15,8 @@
 
 namespace tagloop::bench {
 
-// Days since 1970-01-01 (proleptic Gregorian).
-int32_t CivilToDays(int year, unsigned month, unsigned day);
-// Parses "YYYY-MM-DD"; false when malformed.
-bool ParseYmd(std::string_view text, int32_t* days);
-// Appends "YYYY-MM-DD".
+// Appends "YYYY-MM-DD" of `days` since 1970-01-01 (core/date.h parses and
+// formats dates elsewhere; this is the generator's allocation-free path).
 void AppendYmd(int32_t days, std::string* out);
 
 enum class ColumnKind { kId, kBool, kEnum, kSet, kInt, kDecimal2, kDate };

@@ -11,15 +11,8 @@ namespace {
 
 Days D(const char* s) { return *ParseDate(s); }
 
-class BinderTest : public ::testing::Test {
+class BinderTest : public testing::GoldenStoreTest {
  protected:
-  void SetUp() override {
-    auto fx = testing::BuildGoldenFixtureStore();
-    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
-    fx_ = std::move(*fx);
-    snap_ = fx_->store->snapshot();
-  }
-
   Result<BoundExpr> BindText(std::string_view text, Days as_of = D("2026-03-01"),
                              const SegmentResolver* segments = nullptr) {
     auto ast = Parse(text);
@@ -36,9 +29,6 @@ class BinderTest : public ::testing::Test {
     EXPECT_EQ(b.ok() ? b->kind : BoundKind::kAll, BoundKind::kPredicate);
     return b.ok() ? b->predicate : BoundPredicate{};
   }
-
-  std::unique_ptr<testing::FixtureStore> fx_;
-  std::shared_ptr<const Snapshot> snap_;
 };
 
 TEST_F(BinderTest, BoolLiteralsBecomeStoredValues) {

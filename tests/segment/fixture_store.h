@@ -14,6 +14,7 @@
 #pragma once
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <map>
@@ -146,5 +147,20 @@ inline Result<std::unique_ptr<FixtureStore>> BuildGoldenFixtureStore() {
   ss << f.rdbuf();
   return BuildFixtureStore(ss.str());
 }
+
+// Base of the tests that run on the golden fixture store (golden/fixture.txt):
+// fx_ and snap_ are ready in the test body.
+class GoldenStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto fx = BuildGoldenFixtureStore();
+    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
+    fx_ = std::move(*fx);
+    snap_ = fx_->store->snapshot();
+  }
+
+  std::unique_ptr<FixtureStore> fx_;
+  std::shared_ptr<const Snapshot> snap_;
+};
 
 }  // namespace tagloop::testing

@@ -12,15 +12,8 @@ namespace {
 
 Days D(const char* s) { return *ParseDate(s); }
 
-class PlannerTest : public ::testing::Test {
+class PlannerTest : public testing::GoldenStoreTest {
  protected:
-  void SetUp() override {
-    auto fx = testing::BuildGoldenFixtureStore();
-    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
-    fx_ = std::move(*fx);
-    snap_ = fx_->store->snapshot();
-  }
-
   SegmentPlan Plan(std::string_view text, Days as_of = D("2026-03-01")) {
     auto ast = Parse(text);
     EXPECT_TRUE(ast.ok()) << text;
@@ -34,9 +27,6 @@ class PlannerTest : public ::testing::Test {
     EXPECT_EQ(CountPlan(plan), EvaluatePlan(plan).cardinality()) << text;
     return plan;
   }
-
-  std::unique_ptr<testing::FixtureStore> fx_;
-  std::shared_ptr<const Snapshot> snap_;
 };
 
 TEST_F(PlannerTest, NotEqualIsExistsAndNotValue) {

@@ -13,13 +13,11 @@ namespace {
 
 Days D(const char* s) { return *ParseDate(s); }
 
-class SavedSegmentsTest : public ::testing::Test {
+class SavedSegmentsTest : public testing::GoldenStoreTest {
  protected:
   void SetUp() override {
-    auto fx = testing::BuildGoldenFixtureStore();
-    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
-    fx_ = std::move(*fx);
-    snap_ = fx_->store->snapshot();
+    GoldenStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     dir_ = fx_->dir.Sub("segments");
     std::filesystem::create_directories(dir_);
     auto s = SavedSegments::Open(Env::Default(), dir_);
@@ -31,8 +29,6 @@ class SavedSegmentsTest : public ::testing::Test {
     return saved_->Save(name, expr, *snap_, D("2026-03-01"));
   }
 
-  std::unique_ptr<testing::FixtureStore> fx_;
-  std::shared_ptr<const Snapshot> snap_;
   std::string dir_;
   std::unique_ptr<SavedSegments> saved_;
 };

@@ -14,18 +14,14 @@ namespace {
 
 Days D(const char* s) { return *ParseDate(s); }
 
-class SegmentTest : public ::testing::Test {
+class SegmentTest : public testing::GoldenStoreTest {
  protected:
   void SetUp() override {
-    auto fx = testing::BuildGoldenFixtureStore();
-    ASSERT_TRUE(fx.ok()) << fx.status().ToString();
-    fx_ = std::move(*fx);
-    snap_ = fx_->store->snapshot();
+    GoldenStoreTest::SetUp();
+    if (HasFatalFailure()) return;
     options_.as_of = D("2026-03-01");
     options_.segments = &fx_->segments;
   }
-  std::unique_ptr<testing::FixtureStore> fx_;
-  std::shared_ptr<const Snapshot> snap_;
   SegmentQueryOptions options_;
 };
 
