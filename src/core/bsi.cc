@@ -271,15 +271,16 @@ BsiBuild BuildBsi(std::span<const uint32_t> users, std::span<const int64_t> valu
   }
   out.exists.AddMany(sorted_users);
   out.exists.Optimize();
-  std::vector<uint32_t> members;
-  members.reserve(users.size());
+  std::vector<uint32_t> members(users.size());
   for (size_t i = 0; i < nslices; ++i) {
-    members.clear();
+    // Branch-free: the bits are random, so a branch would mispredict half the time.
+    size_t n = 0;
     for (size_t k = 0; k < offs.size(); ++k) {
-      if ((offs[k] >> i) & 1) members.push_back(sorted_users[k]);
+      members[n] = sorted_users[k];
+      n += (offs[k] >> i) & 1;
     }
     Bitmap s;
-    s.AddMany(members);
+    s.AddMany(std::span<const uint32_t>(members.data(), n));
     s.Optimize();
     out.slices.push_back(std::move(s));
   }

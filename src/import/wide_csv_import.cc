@@ -94,7 +94,7 @@ Status CheckTypesAgainstStore(const CsvText& text, const WideSchema& schema, con
 
 // Dense ids of every row, in file order; an id twice in the file is an error.
 Status ResolveUsers(StoreWriter& writer, const WideSchema& schema, const RowLocator& where,
-                    std::vector<ParsedChunk>& chunks, uint64_t rows, PhaseTracker& tracker,
+                    std::vector<ParsedChunk>& chunks, uint64_t rows, unsigned threads, PhaseTracker& tracker,
                     std::vector<uint32_t>* users) {
   users->reserve(rows);
   constexpr size_t kBatch = 1 << 18;
@@ -104,7 +104,7 @@ Status ResolveUsers(StoreWriter& writer, const WideSchema& schema, const RowLoca
     for (size_t i = 0; i < chunk.ids.size(); i += kBatch) {
       const size_t n = std::min(kBatch, chunk.ids.size() - i);
       TAGLOOP_RETURN_IF_ERROR(
-          writer.InternUsers(std::span<const std::string_view>(chunk.ids.data() + i, n), &ids));
+          writer.InternUsers(std::span<const std::string_view>(chunk.ids.data() + i, n), &ids, threads));
       users->insert(users->end(), ids.begin(), ids.end());
       if (Clock::now() - last_report > std::chrono::milliseconds(100)) {
         tracker.progress().rows = users->size();
@@ -215,7 +215,8 @@ Result<ImportSummary> ImportWideCsv(TagStore& store, std::string_view csv, const
   tracker.Begin(ImportPhase::kIds);
   const RowLocator where{text, chunks, row_base};
   std::vector<uint32_t> users;
-  TAGLOOP_RETURN_IF_ERROR(ResolveUsers(*writer, schema, where, chunks, summary.rows, tracker, &users));
+  TAGLOOP_RETURN_IF_ERROR(
+      ResolveUsers(*writer, schema, where, chunks, summary.rows, threads, tracker, &users));
   summary.new_users = writer->user_count() - users_before;
   for (ParsedChunk& c : chunks) {  // ids are resolved; their text is no longer needed
     c.ids = {};

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <set>
+#include <thread>
 
 #include "store/manifest.h"
 
@@ -44,7 +45,8 @@ Result<Bitmap> ReadDeletedUsers(Env* env, const std::string& path) {
   std::memcpy(&n, b.data() + 8, 8);
   if (n != b.size() - 24) return Status::Corruption(fmt::format("{}: bad size", path));
   std::memcpy(&h, b.data() + 16 + n, 8);
-  if (h != XXH3_64bits(b.data(), 16 + n)) return Status::Corruption(fmt::format("{}: checksum mismatch", path));
+  if (h != XXH3_64bits(b.data(), 16 + n))
+    return Status::Corruption(fmt::format("{}: checksum mismatch", path));
   roaring_bitmap_t* r = roaring_bitmap_portable_deserialize_safe(b.data() + 16, n);
   if (!r) return Status::Corruption(fmt::format("{}: bad bitmap", path));
   return Bitmap(r);
@@ -116,8 +118,8 @@ Result<const UserDictionary*> Snapshot::dictionary() const {
       return;
     }
     if ((*d)->size() != user_count_) {
-      dictionary_status_ = Status::Corruption(fmt::format(
-          "user dictionary holds {} users, MANIFEST says {}", (*d)->size(), user_count_));
+      dictionary_status_ = Status::Corruption(
+          fmt::format("user dictionary holds {} users, MANIFEST says {}", (*d)->size(), user_count_));
       return;
     }
     dictionary_ = std::move(*d);
@@ -268,14 +270,43 @@ StoreWriter::~StoreWriter() = default;
 
 uint32_t StoreWriter::user_count() const { return dictionary_->size(); }
 
-Status StoreWriter::InternUsers(std::span<const std::string_view> ids, std::vector<uint32_t>* out) {
+Status StoreWriter::InternUsers(std::span<const std::string_view> ids, std::vector<uint32_t>* out,
+                                unsigned threads) {
   out->resize(ids.size());
+  // Validate and look up on `threads` threads (the dictionary is only read),
+  // then assign new dense ids in order on this one.
+  const size_t parts = ids.size() >= (size_t{1} << 16) ? std::max(1u, threads) : 1;
+  std::vector<Status> errors(parts);
+  auto work = [&](size_t part) {
+    const size_t begin = ids.size() * part / parts, end = ids.size() * (part + 1) / parts;
+    for (size_t i = begin; i < end; ++i) {
+      Status st = ValidateExternalId(ids[i]);
+      if (!st.ok()) {
+        errors[part] = Status::InvalidArgument(fmt::format("id #{}: {}", i, st.message()));
+        return;
+      }
+    }
+    dictionary_->FindMany(ids.subspan(begin, end - begin), out->data() + begin);
+  };
+  dictionary_->Reserve(dictionary_->size());  // builds the index before the threads share it
+  {
+    std::vector<std::jthread> pool;
+    for (size_t part = 1; part < parts; ++part) pool.emplace_back(work, part);
+    work(0);
+  }
+  for (const Status& st : errors) TAGLOOP_RETURN_IF_ERROR(st);
   for (size_t i = 0; i < ids.size(); ++i) {
-    Status st = ValidateExternalId(ids[i]);
-    if (!st.ok()) return Status::InvalidArgument(fmt::format("id #{}: {}", i, st.message()));
-    if (dictionary_->size() == UINT32_MAX) return Status::FailedPrecondition("the store is full (2^32-1 users)");
+    uint32_t& user = (*out)[i];
+    if (user != UserDictionary::kNotFound && !deleted_.Contains(user)) continue;
+    // New (or deleted and back): an earlier row of this batch may have added it.
     auto found = dictionary_->Find(ids[i]);
-    (*out)[i] = found && !deleted_.Contains(*found) ? *found : dictionary_->Append(ids[i]);
+    if (found && !deleted_.Contains(*found)) {
+      user = *found;
+      continue;
+    }
+    if (dictionary_->size() == UINT32_MAX)
+      return Status::FailedPrecondition("the store is full (2^32-1 users)");
+    user = dictionary_->Append(ids[i]);
   }
   return Status::Ok();
 }
@@ -288,7 +319,8 @@ Result<uint32_t> StoreWriter::InternUser(std::string_view id) {
 
 Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content) {
   if (!IsValidTagName(name)) {
-    return Status::InvalidArgument(fmt::format("invalid tag name '{}' (expected [A-Za-z_][A-Za-z0-9_]*)", name));
+    return Status::InvalidArgument(
+        fmt::format("invalid tag name '{}' (expected [A-Za-z_][A-Za-z0-9_]*)", name));
   }
   {
     std::lock_guard<std::mutex> l(mu_);
@@ -301,8 +333,8 @@ Status StoreWriter::PutVersion(std::string_view name, TagVersionContent content)
   }
   // Encoding and writing run outside the lock: callers may put many tags at once.
   const std::string folder = fmt::format("tags/{}", name);
-  const std::string file = fmt::format("{}/{}.g{}.tlv", folder, FormatDate(content.date),
-                                       base_->generation() + 1);
+  const std::string file =
+      fmt::format("{}/{}.g{}.tlv", folder, FormatDate(content.date), base_->generation() + 1);
   Env* env = store_->options().env;
   TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(Join(store_->dir(), folder)));
   const std::string bytes = EncodeTagVersion(content);

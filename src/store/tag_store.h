@@ -43,10 +43,10 @@ struct StoreOptions {
 
 struct VersionInfo {
   Days date = 0;
-  std::string file;         // relative to DIR
-  uint64_t users = 0;       // users with a value
-  uint64_t bytes = 0;       // file size
-  int64_t created_unix = 0; // when it was published
+  std::string file;          // relative to DIR
+  uint64_t users = 0;        // users with a value
+  uint64_t bytes = 0;        // file size
+  int64_t created_unix = 0;  // when it was published
 };
 
 struct TagInfo {
@@ -74,8 +74,7 @@ class Snapshot {
   const TagInfo* FindTag(std::string_view name) const;
 
   // Opens (once, then cached by the store) the given version of a tag.
-  Result<std::shared_ptr<const TagVersion>> OpenVersion(const TagInfo& tag,
-                                                        const VersionInfo& version) const;
+  Result<std::shared_ptr<const TagVersion>> OpenVersion(const TagInfo& tag, const VersionInfo& version) const;
   // The version of `tag` in force at `as_of`; null (OK) when the tag has no
   // version on or before that date; NotFound when there is no such tag.
   Result<std::shared_ptr<const TagVersion>> VersionAsOf(std::string_view tag, Days as_of) const;
@@ -151,8 +150,10 @@ class StoreWriter {
 
   // Dense ids of external ids, assigning new ids (in order) to unseen ones.
   // InvalidArgument (naming the index) for an id that is empty, longer than
-  // 128 bytes or has control characters.
-  Status InternUsers(std::span<const std::string_view> external_ids, std::vector<uint32_t>* out);
+  // 128 bytes or has control characters. Large batches are validated and
+  // looked up on `threads` threads.
+  Status InternUsers(std::span<const std::string_view> external_ids, std::vector<uint32_t>* out,
+                     unsigned threads = 1);
   Result<uint32_t> InternUser(std::string_view external_id);
   // Users assigned so far, including this write's new ones.
   uint32_t user_count() const;
@@ -185,11 +186,11 @@ class StoreWriter {
   TagStore* store_ = nullptr;
   std::unique_ptr<FileLock> lock_;
   std::shared_ptr<const Snapshot> base_;
-  std::unique_ptr<UserDictionary> dictionary_;  // base + new users
+  std::unique_ptr<UserDictionary> dictionary_;        // base + new users
   std::map<std::string, TagInfo, std::less<>> tags_;  // staged state
   Status PurgeDeletedFromLatestVersions();
-  std::mutex mu_;  // guards tags_, written_files_ and committed_ during PutVersion
-  Bitmap deleted_;          // base's deleted users plus this write's
+  std::mutex mu_;   // guards tags_, written_files_ and committed_ during PutVersion
+  Bitmap deleted_;  // base's deleted users plus this write's
   bool deleted_changed_ = false;
   std::vector<std::string> written_files_;
   bool committed_ = false;

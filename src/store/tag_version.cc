@@ -346,9 +346,16 @@ uint64_t TagVersion::ForwardCode(uint32_t user) const {
 
 std::vector<std::string> TagVersion::ValuesOf(uint32_t user) const {
   std::vector<std::string> out;
+  ValuesOf(user, &out);
+  return out;
+}
+
+void TagVersion::ValuesOf(uint32_t user, std::vector<std::string>* values) const {
+  std::vector<std::string>& out = *values;
+  out.clear();
   if (forward_) {
     const uint64_t code = ForwardCode(user);
-    if (code == 0) return out;
+    if (code == 0) return;
     if (type_.is_numeric()) {
       const uint64_t off = code & ~(uint64_t{1} << (forward_width_ - 1));
       out.push_back(FormatNumericValue(type_, static_cast<int64_t>(static_cast<uint64_t>(bsi_base_) + off)));
@@ -359,18 +366,17 @@ std::vector<std::string> TagVersion::ValuesOf(uint32_t user) const {
     } else if (code <= values_.size()) {
       out.emplace_back(values_[code - 1]);
     }
-    return out;
+    return;
   }
-  if (!roaring_bitmap_contains(exists(), user)) return out;
+  if (!roaring_bitmap_contains(exists(), user)) return;
   if (type_.is_numeric()) {
     int64_t v;
     if (BsiValueOf(bsi(), user, &v)) out.push_back(FormatNumericValue(type_, v));
-    return out;
+    return;
   }
   for (size_t i = 0; i < values_.size(); ++i) {
     if (roaring_bitmap_contains(value_users(i), user)) out.emplace_back(values_[i]);
   }
-  return out;
 }
 
 }  // namespace tagloop

@@ -85,6 +85,16 @@ class TagVersion {
   // decimal/date, several for set (sorted). One read of the forward column
   // (docs/format.md) when the version has one, else a probe per bitmap.
   std::vector<std::string> ValuesOf(uint32_t user) const;
+  // The same into *out (cleared first), reusing its memory: no allocation
+  // for short values once *out has room (the profile look-up hot path).
+  void ValuesOf(uint32_t user, std::vector<std::string>* out) const;
+  // Hints the CPU to fetch the user's forward-column word (no effect without
+  // one): a caller reading many versions for one user issues these first so
+  // the memory reads overlap instead of stalling one after another.
+  void PrefetchValuesOf(uint32_t user) const {
+    if (forward_ && user < forward_users_)
+      __builtin_prefetch(&forward_[(uint64_t{user} * forward_width_) >> 6]);
+  }
   bool has_forward_column() const { return forward_ != nullptr; }
 
  private:

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace tagloop {
@@ -83,54 +84,106 @@ std::unique_ptr<UserDictionary> UserDictionary::Fork() const {
 std::string_view UserDictionary::ExternalId(uint32_t user) const {
   if (user >= committed_size_) {
     const uint32_t i = user - committed_size_;
-    return std::string_view(pending_blob_).substr(pending_offsets_[i], pending_offsets_[i + 1] - pending_offsets_[i]);
+    return std::string_view(pending_blob_)
+        .substr(pending_offsets_[i], pending_offsets_[i + 1] - pending_offsets_[i]);
   }
   // Segments are few (one per import that added users): binary search by first id.
   size_t lo = 0, hi = segments_.size();
   while (hi - lo > 1) {
     size_t mid = (lo + hi) / 2;
-    if (segments_[mid].first <= user) lo = mid; else hi = mid;
+    if (segments_[mid].first <= user)
+      lo = mid;
+    else
+      hi = mid;
   }
   const Segment& s = segments_[lo];
   const uint32_t i = user - s.first;
   return std::string_view(s.blob + s.offsets[i], s.offsets[i + 1] - s.offsets[i]);
 }
 
+uint64_t UserDictionary::CapacityFor(uint64_t users) {
+  uint64_t cap = 1024;
+  while (cap * 3 < users * 4) cap *= 2;
+  return cap;
+}
+
 void UserDictionary::EnsureIndex() const {
-  std::call_once(index_once_, [this] {
-    uint64_t cap = 1024;
-    while (cap < uint64_t{size()} * 2) cap *= 2;
-    slots_.assign(cap, 0);
-    mask_ = cap - 1;
-    for (uint32_t u = 0; u < size(); ++u) IndexInsert(u);
-  });
+  std::call_once(index_once_, [this] { RebuildIndex(CapacityFor(size())); });
+}
+
+void UserDictionary::RebuildIndex(uint64_t capacity) const {
+  const uint32_t n = size();
+  slots_.assign(capacity, 0);
+  mask_ = capacity - 1;
+  // Hash ahead of the inserts (sequential reads of the id text), then insert
+  // with the slot of a later user already on its way into the cache.
+  constexpr uint32_t kAhead = 16;
+  std::vector<uint64_t> hashes(std::min<uint32_t>(n, 1u << 16));
+  for (uint32_t base = 0; base < n; base += static_cast<uint32_t>(hashes.size())) {
+    const uint32_t m = std::min<uint32_t>(n - base, static_cast<uint32_t>(hashes.size()));
+    for (uint32_t i = 0; i < m; ++i) {
+      std::string_view id = ExternalId(base + i);
+      hashes[i] = XXH3_64bits(id.data(), id.size());
+    }
+    for (uint32_t i = 0; i < m; ++i) {
+      if (i + kAhead < m) __builtin_prefetch(&slots_[hashes[i + kAhead] & mask_], 1);
+      IndexInsertHashed(base + i, hashes[i]);
+    }
+  }
+}
+
+void UserDictionary::Reserve(uint64_t users) {
+  EnsureIndex();
+  if (CapacityFor(users) > slots_.size()) RebuildIndex(CapacityFor(users));
 }
 
 void UserDictionary::IndexInsert(uint32_t user) const {
   std::string_view id = ExternalId(user);
-  for (uint64_t h = XXH3_64bits(id.data(), id.size()) & mask_;; h = (h + 1) & mask_) {
+  IndexInsertHashed(user, XXH3_64bits(id.data(), id.size()));
+}
+
+void UserDictionary::IndexInsertHashed(uint32_t user, uint64_t hash) const {
+  const uint64_t entry = (hash & 0xFFFFFFFF00000000ULL) | (uint64_t{user} + 1);
+  for (uint64_t h = hash & mask_;; h = (h + 1) & mask_) {
     if (slots_[h] == 0) {
-      slots_[h] = user + 1;
+      slots_[h] = entry;
       return;
     }
   }
 }
 
-void UserDictionary::Grow() const {
-  slots_.assign(slots_.size() * 2, 0);
-  mask_ = slots_.size() - 1;
-  for (uint32_t u = 0; u < size(); ++u) IndexInsert(u);
+std::optional<uint32_t> UserDictionary::Find(std::string_view id) const {
+  uint32_t out;
+  FindMany(std::span<const std::string_view>(&id, 1), &out);
+  if (out == kNotFound) return std::nullopt;
+  return out;
 }
 
-std::optional<uint32_t> UserDictionary::Find(std::string_view id) const {
+void UserDictionary::FindMany(std::span<const std::string_view> ids, uint32_t* out) const {
   EnsureIndex();
-  // Later dense ids of the same external id (Append) sit later in the probe
-  // chain: keep the last match.
-  std::optional<uint32_t> found;
-  for (uint64_t h = XXH3_64bits(id.data(), id.size()) & mask_;; h = (h + 1) & mask_) {
-    const uint32_t s = slots_[h];
-    if (s == 0) return found;
-    if (ExternalId(s - 1) == id) found = s - 1;
+  constexpr size_t kBatch = 16;
+  uint64_t hashes[kBatch];
+  for (size_t base = 0; base < ids.size(); base += kBatch) {
+    const size_t m = std::min(kBatch, ids.size() - base);
+    for (size_t i = 0; i < m; ++i) {
+      hashes[i] = XXH3_64bits(ids[base + i].data(), ids[base + i].size());
+      __builtin_prefetch(&slots_[hashes[i] & mask_]);
+    }
+    for (size_t i = 0; i < m; ++i) {
+      const std::string_view id = ids[base + i];
+      const uint64_t tag = hashes[i] & 0xFFFFFFFF00000000ULL;
+      // Later dense ids of the same external id (Append) sit later in the
+      // probe chain: keep the last match.
+      uint32_t found = kNotFound;
+      for (uint64_t h = hashes[i] & mask_;; h = (h + 1) & mask_) {
+        const uint64_t s = slots_[h];
+        if (s == 0) break;
+        if ((s & 0xFFFFFFFF00000000ULL) != tag) continue;
+        const uint32_t user = static_cast<uint32_t>(s) - 1;
+        if (ExternalId(user) == id) found = user;
+      }
+      out[base + i] = found;
+    }
   }
 }
 
@@ -144,8 +197,8 @@ uint32_t UserDictionary::Append(std::string_view id) {
   const uint32_t user = size();
   pending_blob_.append(id);
   pending_offsets_.push_back(pending_blob_.size());
-  if (uint64_t{size()} * 2 > slots_.size()) {
-    Grow();  // re-inserts every user, the new one included
+  if (uint64_t{size()} * 4 > slots_.size() * 3) {
+    RebuildIndex(slots_.size() * 2);  // re-inserts every user, the new one included
   } else {
     IndexInsert(user);
   }

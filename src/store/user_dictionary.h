@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,12 +38,19 @@ class UserDictionary {
   // Thread-safe (on a dictionary no one Interns into); builds the hash
   // index on first use, O(size).
   std::optional<uint32_t> Find(std::string_view external_id) const;
+  // Find for many ids at once (out[i] = kNotFound when absent), overlapping
+  // the cache misses of neighbouring look-ups. Thread-safe like Find.
+  static constexpr uint32_t kNotFound = UINT32_MAX;
+  void FindMany(std::span<const std::string_view> external_ids, uint32_t* out) const;
   // Assigns the next dense id to an unseen id; returns the existing one otherwise.
   // The caller validates the id first. Not thread-safe.
   uint32_t Intern(std::string_view external_id);
   // Always assigns a new dense id (a deleted user coming back). Find then
   // returns the newest dense id of that external id. Not thread-safe.
   uint32_t Append(std::string_view external_id);
+  // Sizes the hash index for `users` ids, so appending up to there never
+  // rebuilds it. Not thread-safe.
+  void Reserve(uint64_t users);
   uint32_t pending_count() const { return static_cast<uint32_t>(pending_offsets_.size()) - 1; }
   // The segment file bytes of the pending ids.
   std::string EncodePendingSegment() const;
@@ -56,17 +64,22 @@ class UserDictionary {
   };
   void EnsureIndex() const;
   void IndexInsert(uint32_t user) const;
-  void Grow() const;
+  void RebuildIndex(uint64_t capacity) const;
 
   std::vector<Segment> segments_;
   uint32_t committed_size_ = 0;
   std::string pending_blob_;
   std::vector<uint64_t> pending_offsets_{0};
 
-  // Open addressing over dense ids (user + 1; 0 = empty), built on first Find.
+  // Open addressing (linear probing, load <= 3/4), built on first Find. A
+  // slot holds (hash >> 32) << 32 | (user + 1), 0 = empty: probes compare the
+  // hash's high half before touching the id text, so a look-up costs about
+  // one cache miss for the slot and one for the text it verifies.
   mutable std::once_flag index_once_;
-  mutable std::vector<uint32_t> slots_;
+  mutable std::vector<uint64_t> slots_;
   mutable uint64_t mask_ = 0;
+  void IndexInsertHashed(uint32_t user, uint64_t hash) const;
+  static uint64_t CapacityFor(uint64_t users);
 };
 
 }  // namespace tagloop
