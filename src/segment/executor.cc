@@ -36,25 +36,12 @@ class Operand {
   std::unique_ptr<Bitmap> owned_;  // a pointer, not an optional: GCC misreads optional<Bitmap>
 };
 
-Operand Intersect(Operand a, Operand b) {
-  if (a.owned()) {
-    a.bitmap().AndWith(b.get());
-    return a;
-  }
-  if (b.owned()) {
-    b.bitmap().AndWith(a.get());
-    return b;
-  }
-  return Operand::Own(Bitmap::And(a.get(), b.get()));
-}
+// Always into a new bitmap: CRoaring 0.2.66 has SIMD kernels only for the
+// out-of-place array-container AND / ANDNOT (in place they are scalar merges,
+// ~5x slower on the array containers of small value bitmaps).
+Operand Intersect(Operand a, Operand b) { return Operand::Own(Bitmap::And(a.get(), b.get())); }
 
-Operand Subtract(Operand a, const Operand& b) {
-  if (a.owned()) {
-    a.bitmap().AndNotWith(b.get());
-    return a;
-  }
-  return Operand::Own(Bitmap::AndNot(a.get(), b.get()));
-}
+Operand Subtract(Operand a, const Operand& b) { return Operand::Own(Bitmap::AndNot(a.get(), b.get())); }
 
 class Executor {
  public:
