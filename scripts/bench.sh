@@ -4,6 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
+#                    [--no-server]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -11,6 +12,9 @@
 # time the suite in-process and as whole `tagloop count` processes, rebuild
 # one tag, and print the comparison. Results: bench/out/results-<N>.json.
 # Exits non-zero when any count differs between tagloop and PostgreSQL.
+# At the end, scripts/bench-server.sh measures the server (profile look-ups
+# in-process and over HTTP with wrk, counts over HTTP, counts during an
+# import); --quick is passed on, --no-server skips it.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -22,18 +26,21 @@ pg_runs=5
 build=1
 bin=build/release
 pg_rebuild=1
+server=1
+server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
   case "$1" in
     --users) sizes=$2; shift 2 ;;
-    --quick) sizes=100000; runs=10; pg_runs=3; shift ;;
+    --quick) sizes=100000; runs=10; pg_runs=3; server_args+=(--quick); shift ;;
     --seed) seed=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --pg-runs) pg_runs=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --bin) bin=$2; build=0; shift 2 ;;
     --no-pg-rebuild) pg_rebuild=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --no-server) server=0; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -88,4 +95,11 @@ for n in "${size_list[@]}"; do
     --rebuild-csv "$rebuild_csv" --rebuild-types credit_score:int \
     --pg "$pg_json" --out "bench/out/results-$n.json" || status=1
 done
+
+if [ "$server" = 1 ]; then
+  if [ "$build" = 1 ]; then
+    cmake --build --preset release --target tagloop_gen_store tagloop_bench_profile
+  fi
+  scripts/bench-server.sh "${server_args[@]}" --bin "$bin" || status=1
+fi
 exit $status

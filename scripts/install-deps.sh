@@ -13,7 +13,7 @@ packages=(
   libroaring-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev libssl-dev libboost-dev libyaml-cpp-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk curl
 )
 
 missing=()

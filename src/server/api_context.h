@@ -1,5 +1,5 @@
 // What every API handler may use: the store, saved segments, tokens, the
-// audit log, metrics and settings. Owned by the Server; all members are
+// audit log, the profile reader, metrics and settings. Owned by the Server; all members are
 // thread-safe and outlive every request.
 #pragma once
 
@@ -12,6 +12,7 @@
 #include "core/env.h"
 #include "segment/saved_segments.h"
 #include "server/http_message.h"
+#include "server/profile_cache.h"
 #include "server/server_metrics.h"
 #include "server/server_options.h"
 #include "store/tag_store.h"
@@ -23,6 +24,7 @@ struct ApiContext {
   SavedSegments* segments = nullptr;
   TokenStore* tokens = nullptr;
   AuditLog* audit = nullptr;
+  ProfileCache* profiles = nullptr;
   ServerMetrics* metrics = nullptr;  // set by ApiService
   const ServerOptions* options = nullptr;
   Env* env = Env::Default();

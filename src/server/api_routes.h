@@ -16,21 +16,22 @@ namespace tagloop {
 
 inline constexpr std::string_view kApiPrefix = "/api/v1";
 
-void AddSystemRoutes(ApiRouter& router);         // api_system.cc: health, version, metrics, openapi.json
-void AddTagRoutes(ApiRouter& router);            // api_tags.cc: tags, one tag, distribution
-void AddSegmentRoutes(ApiRouter& router);        // api_segments.cc: count, query (pages, stream)
-void AddSavedSegmentRoutes(ApiRouter& router);   // api_saved_segments.cc
-void AddImportRoutes(ApiRouter& router);         // api_imports.cc: CSV upload
-void AddUserRoutes(ApiRouter& router);           // api_users.cc: profile, delete
-void AddTokenRoutes(ApiRouter& router);          // api_tokens.cc
+void AddSystemRoutes(
+    ApiRouter& router);                // api_system.cc: health, version, metrics (+ /metrics), openapi.json
+void AddTagRoutes(ApiRouter& router);  // api_tags.cc: tags, one tag, distribution
+void AddSegmentRoutes(ApiRouter& router);       // api_segments.cc: count, query (pages, stream)
+void AddSavedSegmentRoutes(ApiRouter& router);  // api_saved_segments.cc
+void AddImportRoutes(ApiRouter& router);        // api_imports.cc: CSV upload
+void AddUserRoutes(ApiRouter& router);          // api_users.cc: profile, delete
+void AddTokenRoutes(ApiRouter& router);         // api_tokens.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();
 
 // A route under /api/v1 (`path` without the prefix).
-ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role, ApiHandlerFn handler,
-                    ApiBodyKind body = ApiBodyKind::kNone, std::vector<std::string> query_params = {},
-                    bool blocking = false);
+ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role,
+                    ApiHandlerFn handler, ApiBodyKind body = ApiBodyKind::kNone,
+                    std::vector<std::string> query_params = {}, bool blocking = false);
 
 // The date in query parameter `name` ("YYYY-MM-DD"), or `fallback` when absent.
 // InvalidArgument naming the parameter otherwise.

@@ -1,4 +1,5 @@
-// GET /health (no token), /version, /metrics (Prometheus text), /openapi.json.
+// GET /health (no token), /version, /metrics (Prometheus text; also at the
+// root path /metrics), /openapi.json.
 #include <fmt/format.h>
 
 #include "server/api_context.h"
@@ -18,9 +19,10 @@ Result<HttpResponse> Version(ApiContext& ctx, ApiCall&) {
   auto snap = ctx.store->snapshot();
   return JsonResponse({{"version", kTagloopVersion},
                        {"api", "v1"},
-                       {"store", {{"generation", snap->generation()},
-                                  {"users", snap->universe_size()},
-                                  {"tags", snap->tags().size()}}}});
+                       {"store",
+                        {{"generation", snap->generation()},
+                         {"users", snap->universe_size()},
+                         {"tags", snap->tags().size()}}}});
 }
 
 void AppendGauge(std::string& out, const char* name, const char* help, uint64_t value) {
@@ -39,11 +41,14 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall&) {
   r.body.reserve(16 << 10);
   ctx.metrics->AppendPrometheus(r.body, ctx.open_connections ? ctx.open_connections() : 0);
   AppendGauge(r.body, "tagloop_store_bytes", "Bytes of the tag version files of the current state.", bytes);
-  AppendGauge(r.body, "tagloop_store_users", "Users in the universe (deleted users excluded).", snap->universe_size());
+  AppendGauge(r.body, "tagloop_store_users", "Users in the universe (deleted users excluded).",
+              snap->universe_size());
   AppendGauge(r.body, "tagloop_store_tags", "Tags in the current state.", snap->tags().size());
   AppendGauge(r.body, "tagloop_store_versions", "Tag versions in the current state.", versions);
-  AppendGauge(r.body, "tagloop_store_generation", "Generation of the published state being served.", snap->generation());
-  AppendGauge(r.body, "tagloop_audit_pending", "Audit entries buffered, not yet written.", ctx.audit->pending());
+  AppendGauge(r.body, "tagloop_store_generation", "Generation of the published state being served.",
+              snap->generation());
+  AppendGauge(r.body, "tagloop_audit_pending", "Audit entries buffered, not yet written.",
+              ctx.audit->pending());
   return r;
 }
 
@@ -59,11 +64,17 @@ void AddSystemRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/health", std::nullopt, Health));
   router.Add(ApiV1Route("GET", "/version", Role::kViewer, Version));
   router.Add(ApiV1Route("GET", "/metrics", Role::kViewer, Metrics));
+  // Prometheus scrapes /metrics by convention (with a viewer token as its
+  // bearer credentials): the same handler outside the versioned prefix.
+  ApiRoute root_metrics = ApiV1Route("GET", "", Role::kViewer, Metrics);
+  root_metrics.pattern = "/metrics";
+  router.Add(std::move(root_metrics));
   router.Add(ApiV1Route("GET", "/openapi.json", Role::kViewer, OpenApi));
 }
 
-ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role, ApiHandlerFn handler,
-                    ApiBodyKind body, std::vector<std::string> query_params, bool blocking) {
+ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role,
+                    ApiHandlerFn handler, ApiBodyKind body, std::vector<std::string> query_params,
+                    bool blocking) {
   ApiRoute r;
   r.method = method;
   r.pattern = std::string(kApiPrefix) + std::string(path);
@@ -79,7 +90,8 @@ Result<Days> QueryDate(const ApiCall& call, std::string_view name, Days fallback
   auto text = call.Query(name);
   if (!text) return fallback;
   auto d = ParseDate(*text);
-  if (!d.ok()) return Status::InvalidArgument(fmt::format("query parameter '{}': {}", name, d.status().message()));
+  if (!d.ok())
+    return Status::InvalidArgument(fmt::format("query parameter '{}': {}", name, d.status().message()));
   return *d;
 }
 

@@ -2,16 +2,19 @@
 // acceptor, the thread pools and the graceful stop of http_server.h.
 #include "server/http_server.h"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -48,7 +51,9 @@ Result<tcp::endpoint> ParseListenAddress(const std::string& listen) {
   }
   boost::system::error_code ec;
   auto address = net::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument(fmt::format("listen address '{}': '{}' is not an IP address", listen, host));
+  if (ec)
+    return Status::InvalidArgument(
+        fmt::format("listen address '{}': '{}' is not an IP address", listen, host));
   return tcp::endpoint(address, static_cast<uint16_t>(port));
 }
 
@@ -63,7 +68,8 @@ std::string Lower(std::string_view s) {
 bool IsConnectionEnd(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
          ec == net::error::operation_aborted || ec == beast::error::timeout ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe || ec == net::error::bad_descriptor;
+         ec == net::error::connection_reset || ec == net::error::broken_pipe ||
+         ec == net::error::bad_descriptor;
 }
 
 class Session;
@@ -104,6 +110,17 @@ class HttpServer::Impl {
 
   void Stop();
 
+  // Long work (an import parsing a large upload on every core) must not
+  // starve the short requests: the blocking pool's threads, and the threads
+  // they start, run at nice +blocking_nice (Linux: nice is per thread and
+  // inherited by new threads). Once per thread; failure is harmless.
+  void LowerThreadPriority() const {
+    thread_local bool lowered = false;
+    if (lowered || options_.blocking_nice <= 0) return;
+    lowered = true;
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), options_.blocking_nice);
+  }
+
   const HttpServerOptions& options() const { return options_; }
   HttpHandler* handler() const { return handler_; }
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -122,7 +139,10 @@ class HttpServer::Impl {
   // Runs `fn` on the blocking pool; the io_context stays alive meanwhile.
   template <typename Fn>
   void RunBlocking(Fn fn) {
-    net::post(blocking_, [guard = net::make_work_guard(ioc_), fn = std::move(fn)]() mutable { fn(); });
+    net::post(blocking_, [this, guard = net::make_work_guard(ioc_), fn = std::move(fn)]() mutable {
+      LowerThreadPriority();
+      fn();
+    });
   }
 
   tcp::endpoint local_;
@@ -174,7 +194,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Start() {
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::ReadHeader, shared_from_this()));
   }
   net::any_io_executor executor() { return stream_.get_executor(); }
 
@@ -197,6 +218,12 @@ class Session : public std::enable_shared_from_this<Session> {
     idle_ = true;
     parser_.emplace();
     parser_->header_limit(options().max_header_bytes);
+    // No body limit while the header is read: Beast would otherwise refuse a
+    // Content-Length above its 1 MiB default before the handler's plan sets
+    // the route's limit (checked in OnHeader, then enforced while reading).
+    // (Not boost::none: Boost 1.74 compares lengths against an empty
+    // optional and then refuses every body.)
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     stream_.expires_after(Seconds(options().idle_timeout_seconds));
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
@@ -244,10 +271,11 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(msg[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
       stream_.expires_after(Seconds(options().write_timeout_seconds));
-      return http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code ec, size_t) {
-        if (ec) return self->Abort();
-        self->ReadBody();
-      });
+      return http::async_write(stream_, *cont,
+                               [self = shared_from_this(), cont](beast::error_code ec, size_t) {
+                                 if (ec) return self->Abort();
+                                 self->ReadBody();
+                               });
     }
     ReadBody();
   }
@@ -255,7 +283,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody() {
     // The timeout is re-armed per read: it bounds a stall, not a large upload.
     stream_.expires_after(Seconds(options().read_timeout_seconds));
-    http::async_read_some(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::OnBody, shared_from_this()));
+    http::async_read_some(stream_, buffer_, *parser_,
+                          beast::bind_front_handler(&Session::OnBody, shared_from_this()));
   }
 
   void OnBody(beast::error_code ec, size_t) {
@@ -285,7 +314,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void WriteTooLarge() {
-    HttpResponse r = handler()->ProtocolError(413, fmt::format("request body larger than {} bytes", plan_.body_limit));
+    HttpResponse r =
+        handler()->ProtocolError(413, fmt::format("request body larger than {} bytes", plan_.body_limit));
     r.close = true;
     Write(std::move(r));
   }
@@ -320,7 +350,8 @@ class Session : public std::enable_shared_from_this<Session> {
     source_ = std::move(r.stream);
     source_finished_ = false;
     last_chunk_written_ = false;
-    stream_header_ = std::make_unique<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
+    stream_header_ =
+        std::make_unique<http::response<http::empty_body>>(static_cast<http::status>(r.status), 11);
     stream_header_->set(http::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) stream_header_->set(k, v);
     stream_header_->keep_alive(!close_after_);
@@ -375,7 +406,9 @@ class Session : public std::enable_shared_from_this<Session> {
     result.status = status;
     result.body_bytes = body_bytes_;
     result.aborted = aborted;
-    result.micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_).count();
+    result.micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_)
+            .count();
     try {
       handler()->Finish(plan_, result);
     } catch (const std::exception&) {
@@ -406,11 +439,12 @@ class Session : public std::enable_shared_from_this<Session> {
     DrainMore();
   }
   void DrainMore() {
-    stream_.async_read_some(net::buffer(*drain_buffer_), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > (uint64_t{64} << 20)) return self->stream_.close();
-      self->DrainMore();
-    });
+    stream_.async_read_some(net::buffer(*drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > (uint64_t{64} << 20)) return self->stream_.close();
+                              self->DrainMore();
+                            });
   }
 
   beast::tcp_stream stream_;
@@ -487,7 +521,8 @@ void HttpServer::Impl::Stop() {
 HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
-Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const HttpServerOptions& options, HttpHandler* handler) {
+Result<std::unique_ptr<HttpServer>> HttpServer::Listen(const HttpServerOptions& options,
+                                                       HttpHandler* handler) {
   auto impl = std::make_unique<Impl>(options, handler);
   TAGLOOP_RETURN_IF_ERROR(impl->Bind());
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));

@@ -5,7 +5,8 @@
 //   thread, only a socket and a small buffer.
 // - `io_threads` threads run the io_context; handlers run on them, except
 //   exchanges the handler plans as `blocking` (imports, deletions), which run
-//   on a separate pool of `blocking_threads` so they never stall the others.
+//   on a separate pool of `blocking_threads` at a lower CPU priority
+//   (`blocking_nice`) so they never stall the others.
 // - The header is read first (at most max_header_bytes, else 431); the
 //   handler's plan then sets the body limit (else 413, connection closed).
 //   `Expect: 100-continue` is answered once the plan accepts the request.
@@ -32,7 +33,10 @@ struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";
   unsigned io_threads = 4;        // >= 1
   unsigned blocking_threads = 2;  // >= 1
-  int backlog = 4096;             // listen(2) backlog (the kernel may cap it)
+  // Nice value added to the blocking pool's threads (0: none), so that long
+  // work yields the CPU to short requests.
+  int blocking_nice = 10;
+  int backlog = 4096;  // listen(2) backlog (the kernel may cap it)
   uint32_t max_header_bytes = 16 * 1024;
   double idle_timeout_seconds = 60;
   double read_timeout_seconds = 30;

@@ -14,39 +14,44 @@ constexpr std::string_view kSpec = R"json({
     "version": "1",
     "description": "Versioned user tags, segments and profiles. Every endpoint but /health needs 'Authorization: Bearer <token>'. Roles: viewer < analyst < operator < admin; each operation's minimum role is in x-min-role. Errors: {\"error\": {\"code\", \"message\", \"position\"?}}."
   },
-  "servers": [{"url": "/api/v1"}],
+  "servers": [{"url": "/"}],
   "security": [{"bearer": []}],
   "paths": {
-    "/health": {
+    "/api/v1/health": {
       "get": {"summary": "Liveness", "security": [], "x-min-role": null,
               "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}}}}}}}}
     },
-    "/version": {
+    "/api/v1/version": {
       "get": {"summary": "Server and store version", "x-min-role": "viewer",
               "responses": {"200": {"description": "Versions", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Version"}}}},
                             "401": {"$ref": "#/components/responses/Error"}}}
     },
-    "/metrics": {
+    "/api/v1/metrics": {
       "get": {"summary": "Prometheus metrics (text format 0.0.4)", "x-min-role": "viewer",
               "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
                             "401": {"$ref": "#/components/responses/Error"}}}
     },
-    "/openapi.json": {
+    "/metrics": {
+      "get": {"summary": "The same Prometheus metrics at the conventional scrape path", "x-min-role": "viewer",
+              "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
+                            "401": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/openapi.json": {
       "get": {"summary": "This document", "x-min-role": "viewer",
               "responses": {"200": {"description": "OpenAPI 3 document", "content": {"application/json": {"schema": {"type": "object"}}}}}}
     },
-    "/tags": {
+    "/api/v1/tags": {
       "get": {"summary": "Every tag with its type and versions", "x-min-role": "viewer",
               "responses": {"200": {"description": "Tags", "content": {"application/json": {"schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}}}}},
                             "401": {"$ref": "#/components/responses/Error"}}}
     },
-    "/tags/{name}": {
+    "/api/v1/tags/{name}": {
       "get": {"summary": "One tag", "x-min-role": "viewer",
               "parameters": [{"$ref": "#/components/parameters/TagName"}],
               "responses": {"200": {"description": "The tag", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Tag"}}}},
                             "404": {"$ref": "#/components/responses/Error"}}}
     },
-    "/tags/{name}/distribution": {
+    "/api/v1/tags/{name}/distribution": {
       "get": {"summary": "Value distribution of one version: every value with its users (bool, enum, set), or count, min, max, sum, avg and about 10 equal-width buckets (int, decimal, date)",
               "x-min-role": "viewer",
               "parameters": [{"$ref": "#/components/parameters/TagName"},
@@ -55,13 +60,13 @@ constexpr std::string_view kSpec = R"json({
               "responses": {"200": {"description": "Distribution", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Distribution"}}}},
                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
-    "/segments/count": {
+    "/api/v1/segments/count": {
       "post": {"summary": "Count the users of a segment expression", "x-min-role": "viewer",
                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CountRequest"}}}},
                "responses": {"200": {"description": "Count", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CountResult"}}}},
                              "400": {"$ref": "#/components/responses/Error"}}}
     },
-    "/segments/query": {
+    "/api/v1/segments/query": {
       "post": {"summary": "The external ids of a segment: one page (limit, cursor), or all of them streamed as NDJSON (stream: true or Accept: application/x-ndjson). Audited.",
                "x-min-role": "analyst",
                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryRequest"}}}},
@@ -70,7 +75,7 @@ constexpr std::string_view kSpec = R"json({
                                                  "application/x-ndjson": {"schema": {"type": "string"}}}},
                              "400": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
     },
-    "/segments": {
+    "/api/v1/segments": {
       "get": {"summary": "Saved segments", "x-min-role": "analyst",
               "responses": {"200": {"description": "Saved segments", "content": {"application/json": {"schema": {"type": "object", "properties": {"segments": {"type": "array", "items": {"$ref": "#/components/schemas/SavedSegment"}}}}}}}}},
       "post": {"summary": "Save a new segment (409 if the name exists)", "x-min-role": "analyst",
@@ -79,7 +84,7 @@ constexpr std::string_view kSpec = R"json({
                "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
                              "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
     },
-    "/segments/{name}": {
+    "/api/v1/segments/{name}": {
       "get": {"summary": "One saved segment", "x-min-role": "analyst",
               "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
               "responses": {"200": {"description": "The segment", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
@@ -94,13 +99,13 @@ constexpr std::string_view kSpec = R"json({
                  "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
                  "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
     },
-    "/segments/{name}/count": {
+    "/api/v1/segments/{name}/count": {
       "get": {"summary": "Count a saved segment as of a date", "x-min-role": "viewer",
               "parameters": [{"$ref": "#/components/parameters/SegmentName"}, {"$ref": "#/components/parameters/AsOf"}],
               "responses": {"200": {"description": "Count", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CountResult"}}}},
                             "404": {"$ref": "#/components/responses/Error"}}}
     },
-    "/imports": {
+    "/api/v1/imports": {
       "post": {"summary": "Import a wide CSV upload (same rules as `tagloop import`; all or nothing). Audited.", "x-min-role": "operator",
                "parameters": [{"name": "id_column", "in": "query", "required": true, "schema": {"type": "string"}},
                               {"name": "types", "in": "query", "description": "col:type,col:type (other columns are enum)", "schema": {"type": "string"}},
@@ -109,18 +114,18 @@ constexpr std::string_view kSpec = R"json({
                "responses": {"200": {"description": "Import summary", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ImportSummary"}}}},
                              "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
     },
-    "/users/{id}/profile": {
+    "/api/v1/users/{id}/profile": {
       "get": {"summary": "Every tag value of one user (as of a date). Audited.", "x-min-role": "analyst",
               "parameters": [{"$ref": "#/components/parameters/UserId"}, {"$ref": "#/components/parameters/AsOf"}],
               "responses": {"200": {"description": "Profile", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Profile"}}}},
                             "404": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
     },
-    "/users/{id}": {
+    "/api/v1/users/{id}": {
       "delete": {"summary": "Forget a user: removed from the universe and from every tag's latest version. Audited.", "x-min-role": "operator",
                  "parameters": [{"$ref": "#/components/parameters/UserId"}],
                  "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
     },
-    "/tokens": {
+    "/api/v1/tokens": {
       "get": {"summary": "Every token (never its secret)", "x-min-role": "admin",
               "responses": {"200": {"description": "Tokens", "content": {"application/json": {"schema": {"type": "object", "properties": {"tokens": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}}}}}}},
       "post": {"summary": "Create a token; its secret is in this answer only", "x-min-role": "admin",
@@ -129,7 +134,7 @@ constexpr std::string_view kSpec = R"json({
                "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"}, "token": {"type": "string"}}}}}},
                              "400": {"$ref": "#/components/responses/Error"}}}
     },
-    "/tokens/{id}": {
+    "/api/v1/tokens/{id}": {
       "delete": {"summary": "Revoke a token", "x-min-role": "admin",
                  "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                  "responses": {"204": {"description": "Revoked"}, "404": {"$ref": "#/components/responses/Error"}}}

@@ -36,6 +36,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   TAGLOOP_ASSIGN_OR_RETURN(s->audit_, AuditLog::Open(options.data));
   auto snap = s->store_->snapshot();
   TAGLOOP_RETURN_IF_ERROR(WarmSnapshot(*snap));
+  s->profiles_ = std::make_unique<ProfileCache>(s->store_.get());
+  TAGLOOP_RETURN_IF_ERROR(s->profiles_->Current().status());
   s->warmed_generation_ = snap->generation();
 
   ApiContext ctx;
@@ -43,6 +45,7 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   ctx.segments = s->segments_.get();
   ctx.tokens = s->tokens_.get();
   ctx.audit = s->audit_.get();
+  ctx.profiles = s->profiles_.get();
   ctx.options = &s->options_;
   Server* self = s.get();
   ctx.open_connections = [self] { return self->http_ ? self->http_->open_connections() : 0; };
@@ -97,7 +100,11 @@ void Server::RefreshLoop() {
     if (Status st = segments_->Reload(); !st.ok()) spdlog::warn("saved segments reload: {}", st.ToString());
     auto snap = store_->snapshot();
     if (snap->generation() != warmed_generation_) {
-      if (Status st = WarmSnapshot(*snap); !st.ok()) spdlog::warn("warming generation {}: {}", snap->generation(), st.ToString());
+      if (Status st = WarmSnapshot(*snap); !st.ok())
+        spdlog::warn("warming generation {}: {}", snap->generation(), st.ToString());
+      if (Status st = profiles_->Current().status(); !st.ok()) {
+        spdlog::warn("profile reader of generation {}: {}", snap->generation(), st.ToString());
+      }
       warmed_generation_ = snap->generation();
       spdlog::info("serving generation {} (users={}, tags={})", snap->generation(), snap->universe_size(),
                    snap->tags().size());

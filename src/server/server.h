@@ -22,6 +22,7 @@
 #include "segment/saved_segments.h"
 #include "server/api_service.h"
 #include "server/http_server.h"
+#include "server/profile_cache.h"
 #include "server/server_options.h"
 #include "store/tag_store.h"
 
@@ -56,6 +57,7 @@ class Server {
   std::unique_ptr<SavedSegments> segments_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<ProfileCache> profiles_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
 
@@ -68,7 +70,8 @@ class Server {
 };
 
 // Warms a snapshot for its first requests: builds the user dictionary's hash
-// index and opens (verifies, maps) each tag's latest version.
+// index and opens (verifies, maps) each tag's latest version. (The server
+// also builds the snapshot's ProfileReader.)
 Status WarmSnapshot(const Snapshot& snapshot);
 
 // Sets up spdlog (stderr, ISO time, `level`) for the server.

@@ -1,5 +1,5 @@
 // Counters and latency histograms of the server, rendered in the Prometheus
-// text format (version 0.0.4) by /api/v1/metrics:
+// text format (version 0.0.4) by /metrics and /api/v1/metrics:
 //   tagloop_http_requests_total{method,route,status}            counter
 //   tagloop_http_request_duration_seconds{method,route,status}  histogram
 //   tagloop_http_requests_in_flight, tagloop_http_connections   gauges

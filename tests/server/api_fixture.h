@@ -7,13 +7,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "import/wide_csv_import.h"
@@ -29,14 +29,16 @@ inline constexpr const char* kFixtureV1 =
     "m2,false,北京,suv,45,,2026-09-01\n"
     "m3,1,上海,,22,1000,\n"
     "m4,,广州,road_trip,,0.99,2026-10-20\n";
-inline constexpr const char* kFixtureV1Types = "is_vip:bool,interests:set,age:int,spend:decimal:2,last_order:date";
+inline constexpr const char* kFixtureV1Types =
+    "is_vip:bool,interests:set,age:int,spend:decimal:2,last_order:date";
 inline constexpr const char* kFixtureV2 =
     "member_id,city\n"
     "m1,北京\n"
     "m2,北京\n"
     "m5,深圳\n";
 
-inline void ImportCsv(TagStore& store, const std::string& csv, const std::string& types, const std::string& date) {
+inline void ImportCsv(TagStore& store, const std::string& csv, const std::string& types,
+                      const std::string& date) {
   ImportOptions o;
   o.id_column = "member_id";
   auto parsed = ParseColumnTypes(types);
@@ -100,8 +102,9 @@ class ApiTest : public ::testing::Test {
   }
 
   // One request on a new connection.
-  HttpReply Call(const std::string& method, const std::string& target, std::optional<Role> role = Role::kAdmin,
-                 const std::string& body = "", const std::string& content_type = "application/json") {
+  HttpReply Call(const std::string& method, const std::string& target,
+                 std::optional<Role> role = Role::kAdmin, const std::string& body = "",
+                 const std::string& content_type = "application/json") {
     HttpClient c(port());
     return c.Request(method, target, body, AuthHeaders(role, body.empty() ? "" : content_type));
   }

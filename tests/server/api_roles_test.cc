@@ -35,7 +35,8 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
     ASSERT_TRUE(t.ok());
     revocable.push_back(t->id);
   }
-  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAdmin, R"({"name": "keep", "expr": "is_vip"})").status, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAdmin, R"({"name": "keep", "expr": "is_vip"})").status,
+            201);
 
   auto none = [](int) { return std::string(); };
   auto at = [](const char* s) { return [s](int) { return std::string(s); }; };
@@ -43,41 +44,49 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
       {"GET", "/api/v1/health", std::nullopt, at("/api/v1/health"), none},
       {"GET", "/api/v1/version", Role::kViewer, at("/api/v1/version"), none},
       {"GET", "/api/v1/metrics", Role::kViewer, at("/api/v1/metrics"), none},
+      {"GET", "/metrics", Role::kViewer, at("/metrics"), none},
       {"GET", "/api/v1/openapi.json", Role::kViewer, at("/api/v1/openapi.json"), none},
       {"GET", "/api/v1/tags", Role::kViewer, at("/api/v1/tags"), none},
       {"GET", "/api/v1/tags/{name}", Role::kViewer, at("/api/v1/tags/city"), none},
-      {"GET", "/api/v1/tags/{name}/distribution", Role::kViewer, at("/api/v1/tags/age/distribution?version=2026-10-01"),
-       none},
+      {"GET", "/api/v1/tags/{name}/distribution", Role::kViewer,
+       at("/api/v1/tags/age/distribution?version=2026-10-01"), none},
       {"POST", "/api/v1/segments/count", Role::kViewer, at("/api/v1/segments/count"),
        [](int) { return std::string(R"({"expr": "ALL"})"); }},
       {"POST", "/api/v1/segments/query", Role::kAnalyst, at("/api/v1/segments/query"),
        [](int) { return std::string(R"({"expr": "ALL", "limit": 2})"); }},
       {"POST", "/api/v1/segments", Role::kAnalyst, at("/api/v1/segments"),
-       [](int i) { return nlohmann::json{{"name", "new" + std::to_string(i)}, {"expr", "ALL"}}.dump(); }},
+       [](int i) {
+         return nlohmann::json{{"name", "new" + std::to_string(i)}, {"expr", "ALL"}}.dump();
+       }},
       {"GET", "/api/v1/segments", Role::kAnalyst, at("/api/v1/segments"), none},
       {"GET", "/api/v1/segments/{name}", Role::kAnalyst, at("/api/v1/segments/keep"), none},
       {"PUT", "/api/v1/segments/{name}", Role::kAnalyst, at("/api/v1/segments/keep"),
        [](int) { return std::string(R"({"expr": "NOT is_vip"})"); }},
       {"DELETE", "/api/v1/segments/{name}", Role::kAnalyst,
        [](int i) { return "/api/v1/segments/del" + std::to_string(i); }, none},
-      {"GET", "/api/v1/segments/{name}/count", Role::kViewer, at("/api/v1/segments/keep/count?as_of=2026-10-31"), none},
+      {"GET", "/api/v1/segments/{name}/count", Role::kViewer,
+       at("/api/v1/segments/keep/count?as_of=2026-10-31"), none},
       {"POST", "/api/v1/imports", Role::kOperator,
        [](int i) { return "/api/v1/imports?id_column=id&version=2026-11-0" + std::to_string(i + 1); },
        [](int) { return std::string("id,note\nm1,x\n"); }, "text/csv"},
       {"GET", "/api/v1/users/{id}/profile", Role::kAnalyst, at("/api/v1/users/m5/profile"), none},
-      {"DELETE", "/api/v1/users/{id}", Role::kOperator, [](int i) { return "/api/v1/users/m" + std::to_string(i + 1); },
-       none},
+      {"DELETE", "/api/v1/users/{id}", Role::kOperator,
+       [](int i) { return "/api/v1/users/m" + std::to_string(i + 1); }, none},
       {"POST", "/api/v1/tokens", Role::kAdmin, at("/api/v1/tokens"),
-       [](int i) { return nlohmann::json{{"name", "made" + std::to_string(i)}, {"role", "viewer"}}.dump(); }},
+       [](int i) {
+         return nlohmann::json{{"name", "made" + std::to_string(i)}, {"role", "viewer"}}.dump();
+       }},
       {"GET", "/api/v1/tokens", Role::kAdmin, at("/api/v1/tokens"), none},
       {"DELETE", "/api/v1/tokens/{id}", Role::kAdmin,
-       [&revocable](int i) { return "/api/v1/tokens/" + std::to_string(revocable[static_cast<size_t>(i)]); }, none},
+       [&revocable](int i) { return "/api/v1/tokens/" + std::to_string(revocable[static_cast<size_t>(i)]); },
+       none},
   };
 
   std::set<std::string> covered;
   for (const Case& c : cases) covered.insert(std::string(c.method) + " " + c.pattern);
   for (const ApiRoute& r : server_->service().router().routes()) {
-    EXPECT_TRUE(covered.count(r.method + " " + r.pattern)) << "no role test for " << r.method << " " << r.pattern;
+    EXPECT_TRUE(covered.count(r.method + " " + r.pattern))
+        << "no role test for " << r.method << " " << r.pattern;
   }
 
   for (const Case& c : cases) {
@@ -85,9 +94,10 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
     // Without a token, and with a wrong one.
     HttpReply anon = Call(c.method, c.target(0), std::nullopt, c.body(0), c.content_type);
     HttpClient bad_client(port());
-    HttpReply bad = bad_client.Request(c.method, c.target(0), c.body(0),
-                                       {{"Authorization", "Bearer tl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
-                                        {"Content-Type", c.content_type}});
+    HttpReply bad =
+        bad_client.Request(c.method, c.target(0), c.body(0),
+                           {{"Authorization", "Bearer tl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+                            {"Content-Type", c.content_type}});
     if (!c.min_role) {
       EXPECT_EQ(anon.status, 200);
       continue;
@@ -127,7 +137,8 @@ TEST_F(ApiRolesTest, AdminCreatesTokensThatWork) {
   ASSERT_EQ(r.status, 201) << r.body;
   std::string secret = Json(r)["token"];
   HttpClient c(port());
-  EXPECT_EQ(c.Request("GET", "/api/v1/users/m1/profile", "", {{"Authorization", "Bearer " + secret}}).status, 200);
+  EXPECT_EQ(c.Request("GET", "/api/v1/users/m1/profile", "", {{"Authorization", "Bearer " + secret}}).status,
+            200);
   EXPECT_EQ(c.Request("GET", "/api/v1/tokens", "", {{"Authorization", "Bearer " + secret}}).status, 403);
   // The list never shows a secret.
   HttpReply list = Call("GET", "/api/v1/tokens", Role::kAdmin);

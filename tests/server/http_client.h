@@ -72,14 +72,16 @@ class HttpClient {
             const std::vector<std::pair<std::string, std::string>>& headers = {}) {
     std::string req = std::string(method) + " " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\n";
     for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
-    if (!body.empty() || method == "POST" || method == "PUT") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+    if (!body.empty() || method == "POST" || method == "PUT")
+      req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     req += "\r\n";
     req += body;
     return SendRaw(req);
   }
 
   HttpReply Request(std::string_view method, std::string_view target, std::string_view body = {},
-                    const std::vector<std::pair<std::string, std::string>>& headers = {}, int timeout_ms = 30000) {
+                    const std::vector<std::pair<std::string, std::string>>& headers = {},
+                    int timeout_ms = 30000) {
     if (!Send(method, target, body, headers)) return {};
     return Read(timeout_ms);
   }
@@ -162,7 +164,8 @@ class HttpClient {
  private:
   bool Fill() {
     int left = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now()).count());
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - std::chrono::steady_clock::now())
+            .count());
     if (left <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (poll(&p, 1, left) <= 0) return false;
