@@ -41,8 +41,9 @@ struct ApiContext {
 
 // The 503 answer for a request refused because RecordAudit failed (logged).
 HttpResponse AuditUnavailable(const Status& status);
-// Logs an audit failure after a change that is already durable (an import,
-// a deletion, a token): the change stands, the log says it went unaudited.
-void LogUnauditedChange(const Status& status);
+// Audits a change that is already durable (an import, a deletion, a token):
+// when the audit log refuses the entry the change stands and the server log
+// says it went unaudited.
+void AuditChange(ApiContext& ctx, AuditEntry entry);
 
 }  // namespace tagloop

@@ -55,7 +55,8 @@ HttpResponse ErrorBody(int http_status, std::string_view code, std::string_view 
 
 HttpResponse StatusResponse(const Status& status) {
   int http_status = HttpStatusFor(status.code());
-  if (http_status >= 500) return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
+  if (http_status >= 500)
+    return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
   return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position());
 }
 

@@ -20,7 +20,8 @@ Result<HttpResponse> Import(ApiContext& ctx, ApiCall& call) {
   options.id_column = std::string(*id_column);
   if (auto types = call.Query("types")) {
     auto parsed = ParseColumnTypes(*types);
-    if (!parsed.ok()) return Status::InvalidArgument(fmt::format("query parameter 'types': {}", parsed.status().message()));
+    if (!parsed.ok())
+      return Status::InvalidArgument(fmt::format("query parameter 'types': {}", parsed.status().message()));
     options.column_types = std::move(*parsed);
   }
   TAGLOOP_ASSIGN_OR_RETURN(Days version, QueryDate(call, "version", ctx.Today()));
@@ -36,7 +37,7 @@ Result<HttpResponse> Import(ApiContext& ctx, ApiCall& call) {
   entry.detail = fmt::format("tags={} new_users={} bytes={} generation={}", summary->tags, summary->new_users,
                              summary->bytes, summary->generation);
   // The import is published; an audit failure is logged, not un-done.
-  if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) LogUnauditedChange(st);
+  AuditChange(ctx, std::move(entry));
 
   Json phases = Json::object();
   for (const ImportPhaseTime& p : summary->phases) phases[ImportPhaseName(p.phase)] = p.seconds;

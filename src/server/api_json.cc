@@ -38,7 +38,9 @@ Result<JsonBody> JsonBody::Parse(std::string_view body, std::initializer_list<st
     size_t at = e.byte > 0 ? e.byte - 1 : 0;
     return Status::InvalidArgument(fmt::format("the request body is not valid JSON (at byte {})", at), at);
   }
-  if (!j.is_object()) return Status::InvalidArgument(fmt::format("the request body must be a JSON object, not {}", TypeName(j)));
+  if (!j.is_object())
+    return Status::InvalidArgument(
+        fmt::format("the request body must be a JSON object, not {}", TypeName(j)));
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (std::string_view a : allowed) known = known || key == a;
@@ -142,11 +144,26 @@ void AppendJsonString(std::string& out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; ++i; continue;
-      case '\\': out += "\\\\"; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
       default: break;
     }
     if (c < 0x20) {

@@ -12,7 +12,8 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
   size_t start = 1;
   for (;;) {
     size_t slash = path.find('/', start);
-    out.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    out.push_back(
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -55,7 +56,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseQueryString(std::s
   size_t start = 0;
   while (start <= query.size()) {
     size_t amp = query.find('&', start);
-    std::string_view part = query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    std::string_view part =
+        query.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!part.empty()) {
       size_t eq = part.find('=');
       TAGLOOP_ASSIGN_OR_RETURN(std::string key, PercentDecode(part.substr(0, eq), true));

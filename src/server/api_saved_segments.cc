@@ -14,7 +14,8 @@ namespace tagloop {
 namespace {
 
 Json SegmentJson(const SavedSegment& s) {
-  return {{"name", s.name}, {"expr", s.expr}, {"created_unix", s.created_unix}, {"updated_unix", s.updated_unix}};
+  return {
+      {"name", s.name}, {"expr", s.expr}, {"created_unix", s.created_unix}, {"updated_unix", s.updated_unix}};
 }
 
 Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
@@ -23,7 +24,8 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
   if (ctx.segments->Get(name).ok()) {
-    return Status::AlreadyExists(fmt::format("segment '{}' exists (PUT /segments/{{name}} replaces it)", name));
+    return Status::AlreadyExists(
+        fmt::format("segment '{}' exists (PUT /segments/{{name}} replaces it)", name));
   }
   TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(name, expr, *ctx.store->snapshot(), ctx.Today()));
   TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(name));
@@ -67,17 +69,20 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   options.segments = ctx.segments;
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, saved.expr, options);
-  int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  int64_t micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   ctx.metrics->RecordQuery(QueryKind::kCount, n.ok(), micros);
   if (!n.ok()) {
     // The saved expression no longer binds (a tag was dropped since): the
     // segment, not the request, is at fault.
     if (n.status().code() == Status::Code::kInvalidArgument) {
-      return Status::FailedPrecondition(fmt::format("segment '{}' cannot run: {}", saved.name, n.status().message()));
+      return Status::FailedPrecondition(
+          fmt::format("segment '{}' cannot run: {}", saved.name, n.status().message()));
     }
     return n.status();
   }
-  return JsonResponse({{"name", saved.name}, {"count", *n}, {"as_of", FormatDate(as_of)}, {"elapsed_ms", micros / 1000.0}});
+  return JsonResponse(
+      {{"name", saved.name}, {"count", *n}, {"as_of", FormatDate(as_of)}, {"elapsed_ms", micros / 1000.0}});
 }
 
 }  // namespace
@@ -88,7 +93,8 @@ void AddSavedSegmentRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/segments/{name}", Role::kAnalyst, Get));
   router.Add(ApiV1Route("PUT", "/segments/{name}", Role::kAnalyst, Replace, ApiBodyKind::kJson));
   router.Add(ApiV1Route("DELETE", "/segments/{name}", Role::kAnalyst, Delete));
-  router.Add(ApiV1Route("GET", "/segments/{name}/count", Role::kViewer, Count, ApiBodyKind::kNone, {"as_of"}));
+  router.Add(
+      ApiV1Route("GET", "/segments/{name}/count", Role::kViewer, Count, ApiBodyKind::kNone, {"as_of"}));
 }
 
 }  // namespace tagloop

@@ -17,7 +17,8 @@ constexpr uint64_t kMaxPageSize = 100'000;
 constexpr size_t kStreamPieceBytes = 64 << 10;
 
 int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 // Cursors are opaque to clients: "u" + the last dense id returned, in hex.
@@ -82,8 +83,8 @@ HttpResponse StreamIds(std::shared_ptr<ExportState> state) {
 }
 
 Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
-                           JsonBody::Parse(call.request->body, {"expr", "as_of", "limit", "cursor", "stream"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body, JsonBody::Parse(call.request->body, {"expr", "as_of", "limit", "cursor", "stream"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, body.OptionalUint("limit", UINT64_MAX));
@@ -92,7 +93,8 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
   bool stream = stream_flag.value_or(false) ||
                 call.request->Header("accept").find("application/x-ndjson") != std::string_view::npos;
   if (!stream && limit && (*limit == 0 || *limit > kMaxPageSize)) {
-    return Status::InvalidArgument(fmt::format("field 'limit' must be between 1 and {} (or stream the ids)", kMaxPageSize));
+    return Status::InvalidArgument(
+        fmt::format("field 'limit' must be between 1 and {} (or stream the ids)", kMaxPageSize));
   }
   std::optional<uint32_t> after;
   if (cursor_text) {
@@ -117,7 +119,8 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
       state->it.has_value = false;
     }
   }
-  uint64_t from = after ? (*after == UINT32_MAX ? total : roaring_bitmap_rank(state->users.get(), *after)) : 0;
+  uint64_t from =
+      after ? (*after == UINT32_MAX ? total : roaring_bitmap_rank(state->users.get(), *after)) : 0;
   uint64_t available = total - std::min(total, from);
 
   if (stream) {
@@ -144,7 +147,8 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
     ++sent;
     roaring_advance_uint32_iterator(&state->it);
   }
-  AuditEntry entry = AuditEntry::For(call.principal, audit_action::kSegmentsQuery, expr, static_cast<int64_t>(sent));
+  AuditEntry entry =
+      AuditEntry::For(call.principal, audit_action::kSegmentsQuery, expr, static_cast<int64_t>(sent));
   entry.detail = fmt::format("as_of={} cursor={}", FormatDate(options.as_of), cursor_text.value_or(""));
   if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) return AuditUnavailable(st);
   out += fmt::format("],\"count\":{},\"total\":{},\"as_of\":\"{}\",\"next_cursor\":", sent, total,

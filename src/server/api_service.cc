@@ -47,8 +47,10 @@ HttpResponse AuditUnavailable(const Status& status) {
   return ErrorResponse(503, "unavailable", "the audit log cannot be written; try again later");
 }
 
-void LogUnauditedChange(const Status& status) {
-  spdlog::error("audit log refused an entry for a change already made: {}", status.ToString());
+void AuditChange(ApiContext& ctx, AuditEntry entry) {
+  if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) {
+    spdlog::error("audit log refused an entry for a change already made: {}", st.ToString());
+  }
 }
 
 ApiService::ApiService(ApiContext context)
@@ -83,9 +85,9 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
   if (!match.ok()) return Reject(std::move(plan), StatusResponse(match.status()));
   if (!match->route) {
     if (!match->allow.empty()) {
-      HttpResponse r = ErrorResponse(405, "method_not_allowed",
-                                     fmt::format("method {} is not allowed here (allowed: {})", request.method,
-                                                 match->allow));
+      HttpResponse r = ErrorResponse(
+          405, "method_not_allowed",
+          fmt::format("method {} is not allowed here (allowed: {})", request.method, match->allow));
       r.headers.emplace_back("Allow", match->allow);
       return Reject(std::move(plan), std::move(r));
     }
@@ -103,10 +105,11 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
     if (!known) {
       std::string accepted;
       for (const std::string& a : route.query_params) accepted += (accepted.empty() ? "" : ", ") + a;
-      return Reject(std::move(plan),
-                    StatusResponse(Status::InvalidArgument(fmt::format(
-                        "unknown query parameter '{}' ({})", name,
-                        accepted.empty() ? std::string("this endpoint takes none") : "accepted: " + accepted))));
+      return Reject(
+          std::move(plan),
+          StatusResponse(Status::InvalidArgument(fmt::format(
+              "unknown query parameter '{}' ({})", name,
+              accepted.empty() ? std::string("this endpoint takes none") : "accepted: " + accepted))));
     }
   }
   ex.call.query = std::move(*params);
@@ -118,16 +121,17 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
     if (!principal.ok()) {
       if (principal.status().code() != Status::Code::kUnauthenticated) {
         spdlog::error("authentication failed: {}", principal.status().ToString());
-        return Reject(std::move(plan), ErrorResponse(503, "unavailable", "authentication is unavailable; try again later"));
+        return Reject(std::move(plan),
+                      ErrorResponse(503, "unavailable", "authentication is unavailable; try again later"));
       }
       return Reject(std::move(plan), StatusResponse(principal.status()));
     }
     ex.call.principal = std::move(*principal);
     if (!RoleAllows(ex.call.principal.role, *route.min_role)) {
       return Reject(std::move(plan),
-                    StatusResponse(Status::PermissionDenied(fmt::format(
-                        "{} {} needs the {} role; this token has {}", route.method, route.pattern,
-                        RoleName(*route.min_role), RoleName(ex.call.principal.role)))));
+                    StatusResponse(Status::PermissionDenied(
+                        fmt::format("{} {} needs the {} role; this token has {}", route.method, route.pattern,
+                                    RoleName(*route.min_role), RoleName(ex.call.principal.role)))));
     }
   }
 
@@ -139,8 +143,8 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
     }
     if (route.body == ApiBodyKind::kCsv && !type.empty() && type != "text/csv" && type != "text/plain" &&
         type != "application/octet-stream") {
-      return Reject(std::move(plan),
-                    ErrorResponse(415, "unsupported_media_type", fmt::format("expected text/csv, not {}", type)));
+      return Reject(std::move(plan), ErrorResponse(415, "unsupported_media_type",
+                                                   fmt::format("expected text/csv, not {}", type)));
     }
   }
   if (route.body == ApiBodyKind::kCsv) plan.body_limit = ctx_.options->max_import_bytes;
@@ -173,10 +177,12 @@ void ApiService::Finish(HttpRequestPlan& plan, const HttpExchangeResult& result)
   metrics_->RecordRequest(route ? route->id : metrics_->unmatched_route(), result.status, result.micros);
   auto level = result.status >= 500 || result.aborted ? spdlog::level::warn : spdlog::level::info;
   if (!spdlog::should_log(level)) return;
-  std::string_view principal = ex && !ex->call.principal.name.empty() ? std::string_view(ex->call.principal.name) : "-";
+  std::string_view principal =
+      ex && !ex->call.principal.name.empty() ? std::string_view(ex->call.principal.name) : "-";
   spdlog::log(level, "http method={} route={} status={} latency_us={} bytes={} principal={}{}",
-              route ? route->method : (ex ? ex->method : "-"), route ? route->pattern : "unmatched", result.status,
-              result.micros, result.body_bytes, principal, result.aborted ? " aborted=true" : "");
+              route ? route->method : (ex ? ex->method : "-"), route ? route->pattern : "unmatched",
+              result.status, result.micros, result.body_bytes, principal,
+              result.aborted ? " aborted=true" : "");
 }
 
 HttpResponse ApiService::ProtocolError(int status, std::string_view message) {

@@ -64,7 +64,8 @@ uint64_t ExtremeOffset(const BsiView& bsi, const Bitmap& users, bool largest) {
   Bitmap candidates = Bitmap::Copy(users.get());
   uint64_t offset = 0;
   for (size_t i = bsi.slices.size(); i-- > 0;) {
-    Bitmap pick = largest ? Bitmap::And(candidates.get(), bsi.slices[i]) : Bitmap::AndNot(candidates.get(), bsi.slices[i]);
+    Bitmap pick = largest ? Bitmap::And(candidates.get(), bsi.slices[i])
+                          : Bitmap::AndNot(candidates.get(), bsi.slices[i]);
     bool bit_set = largest ? !pick.empty() : pick.empty();
     if (!pick.empty()) candidates = std::move(pick);
     if (bit_set) offset |= uint64_t{1} << i;
@@ -153,8 +154,10 @@ Json CategoricalDistribution(const Snapshot& snap, const TagVersion& version) {
     return a.first != b.first ? a.first > b.first : version.value(a.second) < version.value(b.second);
   });
   Json values = Json::array();
-  for (auto [c, i] : counts) values.push_back({{"value", ScalarValueJson(version.type(), version.value(i))}, {"users", c}});
-  uint64_t users = filter ? roaring_bitmap_and_cardinality(version.exists(), snap.universe()) : version.users_with_value();
+  for (auto [c, i] : counts)
+    values.push_back({{"value", ScalarValueJson(version.type(), version.value(i))}, {"users", c}});
+  uint64_t users =
+      filter ? roaring_bitmap_and_cardinality(version.exists(), snap.universe()) : version.users_with_value();
   return {{"users", users}, {"values", std::move(values)}};
 }
 
@@ -171,20 +174,24 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
     for (const VersionInfo& v : tag->versions) {
       if (v.date == date) info = &v;
     }
-    if (!info) return Status::NotFound(fmt::format("tag '{}' has no version {}", tag->name, FormatDate(date)));
+    if (!info)
+      return Status::NotFound(fmt::format("tag '{}' has no version {}", tag->name, FormatDate(date)));
   } else {
     TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
     info = tag->VersionAsOf(as_of);
-    if (!info) return Status::NotFound(fmt::format("tag '{}' has no version on or before {}", tag->name, FormatDate(as_of)));
+    if (!info)
+      return Status::NotFound(
+          fmt::format("tag '{}' has no version on or before {}", tag->name, FormatDate(as_of)));
   }
   auto version = snap->OpenVersion(*tag, *info);
   if (!version.ok()) return version.status();
   Json body = tag->type.is_numeric() ? NumericDistribution(*snap, **version)
-                                               : CategoricalDistribution(*snap, **version);
+                                     : CategoricalDistribution(*snap, **version);
   body["tag"] = tag->name;
   body["type"] = tag->type.ToString();
   body["version"] = FormatDate(info->date);
-  int64_t micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+  int64_t micros =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   ctx.metrics->RecordQuery(QueryKind::kDistribution, true, micros);
   return JsonResponse(body);
 }

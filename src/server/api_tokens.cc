@@ -25,7 +25,8 @@ Json TokenJson(const TokenInfo& t) {
 
 Result<int64_t> TokenId(const std::string& text) {
   int64_t id = 0;
-  if (text.empty() || text.size() > 18) return Status::InvalidArgument(fmt::format("invalid token id '{}'", text));
+  if (text.empty() || text.size() > 18)
+    return Status::InvalidArgument(fmt::format("invalid token id '{}'", text));
   for (char c : text) {
     if (c < '0' || c > '9') return Status::InvalidArgument(fmt::format("invalid token id '{}'", text));
     id = id * 10 + (c - '0');
@@ -39,10 +40,12 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string role_text, body.String("role"));
   TAGLOOP_ASSIGN_OR_RETURN(Role role, ParseRole(role_text));
   TAGLOOP_ASSIGN_OR_RETURN(CreatedToken created, ctx.tokens->Create(name, role, call.principal.name));
-  AuditEntry entry = AuditEntry::For(call.principal, audit_action::kTokensCreate, std::to_string(created.id), 1);
+  AuditEntry entry =
+      AuditEntry::For(call.principal, audit_action::kTokensCreate, std::to_string(created.id), 1);
   entry.detail = fmt::format("name={} role={}", name, RoleName(role));
-  if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) LogUnauditedChange(st);
-  return JsonResponse({{"id", created.id}, {"name", name}, {"role", RoleName(role)}, {"token", created.secret}}, 201);
+  AuditChange(ctx, std::move(entry));
+  return JsonResponse(
+      {{"id", created.id}, {"name", name}, {"role", RoleName(role)}, {"token", created.secret}}, 201);
 }
 
 Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
@@ -55,10 +58,7 @@ Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
 Result<HttpResponse> Revoke(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, TokenId(call.path_params[0]));
   TAGLOOP_RETURN_IF_ERROR(ctx.tokens->Revoke(id));
-  if (Status st = RecordAudit(ctx, AuditEntry::For(call.principal, audit_action::kTokensRevoke, std::to_string(id), 1));
-      !st.ok()) {
-    LogUnauditedChange(st);
-  }
+  AuditChange(ctx, AuditEntry::For(call.principal, audit_action::kTokensRevoke, std::to_string(id), 1));
   HttpResponse r;
   r.status = 204;
   return r;

@@ -71,11 +71,7 @@ Result<HttpResponse> DeleteUser(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_RETURN_IF_ERROR(writer->DeleteUsers(users));
   TAGLOOP_RETURN_IF_ERROR(writer->Commit());
   // Done and durable; an audit failure is logged, the deletion stands.
-  if (Status st =
-          RecordAudit(ctx, AuditEntry::For(call.principal, audit_action::kUsersDelete, external_id, 1));
-      !st.ok()) {
-    LogUnauditedChange(st);
-  }
+  AuditChange(ctx, AuditEntry::For(call.principal, audit_action::kUsersDelete, external_id, 1));
   HttpResponse r;
   r.status = 204;
   return r;
