@@ -78,10 +78,7 @@ std::string ReferenceState(const std::vector<const std::string*>& files) {
   so.create_if_missing = true;
   auto store = TagStore::Open(tmp.Sub("d"), so);
   EXPECT_TRUE(store.ok());
-  ImportOptions o;
-  o.id_column = "member_id";
-  o.column_types = *ParseColumnTypes(testing::kGeneratedTypes);
-  o.version = *ParseDate(kVersion);
+  ImportOptions o = testing::GeneratedImportOptions(kVersion);
   for (const std::string* csv : files) {
     auto r = ImportWideCsv(**store, *csv, o);
     EXPECT_TRUE(r.ok()) << r.status().ToString();

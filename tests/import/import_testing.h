@@ -10,6 +10,9 @@
 #include <string>
 
 #include "core/bsi.h"
+#include "core/date.h"
+#include "import/column_types.h"
+#include "import/wide_csv_import.h"
 #include "store/tag_store.h"
 
 namespace tagloop::testing {
@@ -19,6 +22,15 @@ inline constexpr const char* kGeneratedTypes =
 
 // `rows` users "u<first>…" with every tag type and some NULLs; `salt`
 // changes the values, not the ids.
+// Import options for GenerateWideCsv's files, as of `version` (YYYY-MM-DD).
+inline ImportOptions GeneratedImportOptions(const char* version) {
+  ImportOptions o;
+  o.id_column = "member_id";
+  o.column_types = *ParseColumnTypes(kGeneratedTypes);
+  o.version = *ParseDate(version);
+  return o;
+}
+
 inline std::string GenerateWideCsv(uint64_t rows, uint64_t first = 0, uint64_t salt = 0) {
   static const char* kCities[] = {"上海", "北京", "深圳", "广州", "成都", "杭州", "\"quoted, city\""};
   static const char* kInterests[] = {"suv", "mpv", "road_trip", "camping", "city"};

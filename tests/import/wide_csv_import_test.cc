@@ -137,10 +137,7 @@ TEST_F(WideCsvImportTest, ResultDoesNotDependOnChunkingOrThreads) {
       so.create_if_missing = true;
       auto s = TagStore::Open(other.Sub("d"), so);
       ASSERT_TRUE(s.ok());
-      ImportOptions o;
-      o.id_column = "member_id";
-      o.column_types = *ParseColumnTypes(testing::kGeneratedTypes);
-      o.version = D("2026-10-01");
+      ImportOptions o = testing::GeneratedImportOptions("2026-10-01");
       o.chunk_bytes = chunk;
       o.threads = threads;
       auto r = ImportWideCsv(**s, csv, o);
