@@ -12,8 +12,9 @@ packages=(
   # libraries (Debian 12 packages only)
   libroaring-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev libssl-dev libboost-dev libyaml-cpp-dev
+  unixodbc-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk curl
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl
 )
 
 missing=()

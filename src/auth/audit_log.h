@@ -33,7 +33,7 @@
 #include <thread>
 #include <vector>
 
-#include "auth/catalog_db.h"
+#include "catalog/catalog_db.h"
 #include "auth/roles.h"
 #include "auth/wall_clock.h"
 #include "core/status.h"

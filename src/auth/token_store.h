@@ -41,7 +41,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "auth/catalog_db.h"
+#include "catalog/catalog_db.h"
 #include "auth/roles.h"
 #include "auth/token_format.h"
 #include "auth/wall_clock.h"

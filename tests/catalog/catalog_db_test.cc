@@ -1,4 +1,4 @@
-#include "auth/catalog_db.h"
+#include "catalog/catalog_db.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "auth/catalog_schema.h"
+#include "catalog/catalog_schema.h"
 #include "testing/temp_dir.h"
 
 namespace tagloop {

@@ -1,4 +1,4 @@
-#include "auth/catalog_db.h"
+#include "catalog/catalog_db.h"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "auth/catalog_schema.h"
+#include "catalog/catalog_schema.h"
 
 namespace tagloop {
 

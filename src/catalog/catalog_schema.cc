@@ -1,4 +1,4 @@
-#include "auth/catalog_schema.h"
+#include "catalog/catalog_schema.h"
 
 namespace tagloop {
 
