@@ -12,7 +12,7 @@ packages=(
   # libraries (Debian 12 packages only)
   libroaring-dev libsqlite3-dev libpq-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev libssl-dev libboost-dev libyaml-cpp-dev
-  unixodbc-dev
+  unixodbc-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl
 )

@@ -44,7 +44,7 @@
 #include "catalog/catalog_db.h"
 #include "auth/roles.h"
 #include "auth/token_format.h"
-#include "auth/wall_clock.h"
+#include "core/wall_clock.h"
 #include "core/status.h"
 
 namespace tagloop {

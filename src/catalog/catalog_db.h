@@ -68,6 +68,7 @@ class Statement {
   Statement& Bind(int index, std::string_view text);  // copied by SQLite
   Statement& BindBlob(int index, const void* data, size_t size);
   Statement& BindNull(int index);
+  Statement& BindDouble(int index, double value);
   Statement& Bind(int index, std::optional<int64_t> value) {
     return value ? Bind(index, *value) : BindNull(index);
   }
@@ -79,6 +80,7 @@ class Statement {
 
   bool IsNull(int column) const;
   int64_t Int(int column) const;
+  double Double(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;
   std::string Blob(int column) const;

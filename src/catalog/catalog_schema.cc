@@ -58,8 +58,151 @@ CREATE TABLE audit (
 CREATE INDEX audit_at ON audit (at_unix_ms);
 )sql";
 
+// v2: the tag catalog and tag production (issue 4).
+//
+// tags holds one row per defined tag with its lifecycle status and the
+// current definition version; tag_definition_versions keeps every version of
+// every definition, immutable, as JSON (catalog/tag_definition.h; the category
+// is stored by id, so renaming or moving a category rewrites no definition).
+// categories is a tree of pure metadata. tag_data_versions records which
+// definition version (and run) produced each data version of the tag store.
+// tag_runs is the run history of the producer jobs, tag_quality the checks
+// run on each new data version, tag_usage the usage counters per tag, kind
+// of use and principal. sources holds the connection settings of SQL
+// sources; the password column is a secret (never returned by the API,
+// never logged).
+//
+// catalog_generation is bumped by triggers on every change to tags,
+// definitions, categories and sources, so a running server notices changes
+// made by the CLI or another process (hot publishing) without polling tables.
+constexpr const char* kV2 = R"sql(
+INSERT INTO catalog_state (key, value) VALUES ('catalog_generation', 0);
+
+CREATE TABLE categories (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  parent_id     INTEGER REFERENCES categories (id),
+  name          TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64 AND instr(name, '/') = 0),
+  title_en      TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX categories_sibling_name ON categories (ifnull(parent_id, 0), name);
+
+CREATE TABLE tags (
+  name            TEXT PRIMARY KEY,
+  status          TEXT NOT NULL CHECK (status IN ('draft', 'published', 'offline')),
+  current_version INTEGER NOT NULL,
+  category_id     INTEGER REFERENCES categories (id),
+  created_at_ms   INTEGER NOT NULL,
+  created_by      TEXT NOT NULL,
+  updated_at_ms   INTEGER NOT NULL,
+  updated_by      TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX tags_category ON tags (category_id);
+
+CREATE TABLE tag_definition_versions (
+  tag           TEXT NOT NULL REFERENCES tags (name),
+  version       INTEGER NOT NULL,
+  definition    TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  created_by    TEXT NOT NULL,
+  PRIMARY KEY (tag, version)
+) WITHOUT ROWID;
+
+CREATE TABLE tag_data_versions (
+  tag                TEXT NOT NULL,
+  biz_date           INTEGER NOT NULL,
+  definition_version INTEGER,
+  run_id             INTEGER,
+  published_at_ms    INTEGER NOT NULL,
+  PRIMARY KEY (tag, biz_date)
+) WITHOUT ROWID;
+
+CREATE TABLE tag_runs (
+  id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+  tag                TEXT NOT NULL,
+  biz_date           INTEGER NOT NULL,
+  definition_version INTEGER NOT NULL,
+  trigger            TEXT NOT NULL,
+  state              TEXT NOT NULL CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'rejected', 'cancelled')),
+  attempt            INTEGER NOT NULL DEFAULT 1,
+  requested_by       TEXT NOT NULL DEFAULT '',
+  queued_at_ms       INTEGER NOT NULL,
+  started_at_ms      INTEGER,
+  finished_at_ms     INTEGER,
+  rows               INTEGER NOT NULL DEFAULT 0,
+  users              INTEGER NOT NULL DEFAULT 0,
+  error              TEXT NOT NULL DEFAULT '',
+  log                TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX tag_runs_tag ON tag_runs (tag, id);
+CREATE INDEX tag_runs_state ON tag_runs (state) WHERE state IN ('queued', 'running');
+
+CREATE TABLE tag_quality (
+  id       INTEGER PRIMARY KEY,
+  run_id   INTEGER NOT NULL,
+  tag      TEXT NOT NULL,
+  biz_date INTEGER NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  check_name TEXT NOT NULL,
+  passed   INTEGER NOT NULL,
+  observed REAL NOT NULL,
+  bound    REAL NOT NULL,
+  message  TEXT NOT NULL
+);
+CREATE INDEX tag_quality_tag ON tag_quality (tag, id);
+
+CREATE TABLE tag_usage (
+  tag          TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  principal    TEXT NOT NULL,
+  uses         INTEGER NOT NULL,
+  last_used_ms INTEGER NOT NULL,
+  PRIMARY KEY (tag, kind, principal)
+) WITHOUT ROWID;
+
+CREATE TABLE sources (
+  name          TEXT PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('sqlite', 'postgresql', 'odbc')),
+  connection    TEXT NOT NULL,
+  password      TEXT NOT NULL DEFAULT '',
+  password_env  TEXT NOT NULL DEFAULT '',
+  fetch_rows    INTEGER NOT NULL DEFAULT 10000,
+  updated_at_ms INTEGER NOT NULL,
+  updated_by    TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TRIGGER tags_insert AFTER INSERT ON tags BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER tags_update AFTER UPDATE ON tags BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER tags_delete AFTER DELETE ON tags BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER categories_insert AFTER INSERT ON categories BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER categories_update AFTER UPDATE ON categories BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER categories_delete AFTER DELETE ON categories BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER sources_change AFTER UPDATE ON sources BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER sources_insert AFTER INSERT ON sources BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER sources_delete AFTER DELETE ON sources BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+)sql";
+
 constexpr CatalogMigration kMigrations[] = {
     {1, "api tokens and audit log", kV1},
+    {2, "tag catalog and production", kV2},
 };
 
 }  // namespace

@@ -13,5 +13,10 @@ void RegisterTagsCommands(CLI::App& app, int& exit_code);    // tags_command.cc:
 void RegisterSegmentsCommand(CLI::App& app, int& exit_code); // segments_command.cc: saved segments
 void RegisterTokenCommand(CLI::App& app, int& exit_code);    // token_command.cc: API tokens
 void RegisterServeCommand(CLI::App& app, int& exit_code);    // serve_command.cc: the HTTP API
+// catalog_command.cc: `tags apply|export|publish|offline|show|history` (added
+// to the `tags` command, so register it after RegisterTagsCommands),
+// `categories`, `sources`.
+void RegisterCatalogCommands(CLI::App& app, int& exit_code);
+void RegisterProduceCommand(CLI::App& app, int& exit_code);  // produce_command.cc: run a producer now
 
 }  // namespace tagloop::cli

@@ -11,6 +11,8 @@ int main(int argc, char** argv) {
   tagloop::cli::RegisterImportCommand(app, exit_code);
   tagloop::cli::RegisterQueryCommands(app, exit_code);
   tagloop::cli::RegisterTagsCommands(app, exit_code);
+  tagloop::cli::RegisterCatalogCommands(app, exit_code);  // after `tags`: adds its subcommands
+  tagloop::cli::RegisterProduceCommand(app, exit_code);
   tagloop::cli::RegisterSegmentsCommand(app, exit_code);
   tagloop::cli::RegisterTokenCommand(app, exit_code);
   tagloop::cli::RegisterServeCommand(app, exit_code);

@@ -17,6 +17,7 @@ namespace {
 struct ServeArgs {
   std::string config;
   ServerOptions flags;  // values of the flags given; see Merge
+  bool no_schedules = false;
 };
 
 int Run(CLI::App* cmd, const ServeArgs& a) {
@@ -41,6 +42,10 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (given("--write-timeout")) options.write_timeout = f.write_timeout;
   if (given("--shutdown-timeout")) options.shutdown_timeout = f.shutdown_timeout;
   if (given("--refresh-interval")) options.refresh_interval = f.refresh_interval;
+  if (given("--producer-workers")) options.producer_workers = f.producer_workers;
+  if (a.no_schedules) options.schedules = false;
+  if (given("--business-utc-offset")) options.business_utc_offset = f.business_utc_offset;
+  if (given("--alert-webhook")) options.alert_webhook = f.alert_webhook;
   if (Status st = ValidateServerOptions(options); !st.ok()) return Fail("serve", st);
 
   ConfigureServerLogging(options.log_level);
@@ -91,6 +96,12 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--refresh-interval", f.refresh_interval,
                   fmt::format("Seconds between checks for publishes by other processes (default {})",
                               d.refresh_interval));
+  cmd->add_option("--producer-workers", f.producer_workers,
+                  fmt::format("Tag production jobs at once (default {})", d.producer_workers));
+  cmd->add_flag("--no-schedules", a->no_schedules, "Do not run tag schedules (productions only on demand)");
+  cmd->add_option("--business-utc-offset", f.business_utc_offset,
+                  fmt::format("Minutes east of UTC of the business calendar (default {})", d.business_utc_offset));
+  cmd->add_option("--alert-webhook", f.alert_webhook, "URL that gets production alerts as JSON POSTs");
   cmd->callback([cmd, a, &exit_code] { exit_code = Run(cmd, *a); });
 }
 

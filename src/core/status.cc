@@ -14,6 +14,8 @@ const char* Status::CodeName(Code code) {
     case Code::kUnauthenticated: return "unauthenticated";
     case Code::kPermissionDenied: return "permission denied";
     case Code::kResourceExhausted: return "resource exhausted";
+    case Code::kDeadlineExceeded: return "deadline exceeded";
+    case Code::kCancelled: return "cancelled";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

@@ -24,6 +24,8 @@ class [[nodiscard]] Status {
     kUnauthenticated,     // no or an unknown/revoked credential
     kPermissionDenied,    // the caller's role does not allow this
     kResourceExhausted,   // a size or rate limit was exceeded
+    kDeadlineExceeded,    // a time limit passed before the work finished
+    kCancelled,           // the work was stopped on request
     kInternal,
   };
 
@@ -44,6 +46,8 @@ class [[nodiscard]] Status {
   static Status Unauthenticated(std::string msg) { return Status(Code::kUnauthenticated, std::move(msg)); }
   static Status PermissionDenied(std::string msg) { return Status(Code::kPermissionDenied, std::move(msg)); }
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
+  static Status DeadlineExceeded(std::string msg) { return Status(Code::kDeadlineExceeded, std::move(msg)); }
+  static Status Cancelled(std::string msg) { return Status(Code::kCancelled, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "segment/parser.h"
@@ -44,6 +45,12 @@ class Binder {
     Result<BoundExpr> r = BindNodeInner(n);
     --depth_;
     return r;
+  }
+
+  // The tags and segments bound so far, sorted (the sets keep them so).
+  SegmentReferences TakeReferences() {
+    return SegmentReferences{{tags_used_.begin(), tags_used_.end()},
+                             {segments_used_.begin(), segments_used_.end()}};
   }
 
  private:
@@ -100,6 +107,7 @@ class Binder {
       return Status::InvalidArgument(
           fmt::format("in segment '{}' at position {}: {}", name, pos, inner.message()), pos);
     };
+    segments_used_.insert(name);
     Result<Node> parsed = Parse(*text);
     if (!parsed.ok()) return wrap(parsed.status());
     stack_.push_back(name);
@@ -120,6 +128,8 @@ class Binder {
                                                  DidYouMean(ref.name, names)),
                                      ref.position);
     }
+    TAGLOOP_RETURN_IF_ERROR(CheckAccess(ref));
+    tags_used_.insert(ref.name);
     BoundTag tag;
     tag.name = ref.name;
     tag.type = info->type;
@@ -134,6 +144,7 @@ class Binder {
       tag.as_of = *d;
       tag.explicit_version = true;
     }
+    if (!options_.open_versions) return tag;
     auto key = std::make_pair(tag.name, tag.as_of);
     auto it = versions_.find(key);
     if (it == versions_.end()) {
@@ -148,6 +159,16 @@ class Binder {
     }
     tag.version = it->second;
     return tag;
+  }
+
+  // The TagAccess hook, asked once per tag name; a refusal becomes an
+  // InvalidArgument at this reference.
+  Status CheckAccess(const TagRef& ref) {
+    if (!options_.tag_access || allowed_.count(ref.name)) return Status::Ok();
+    Status st = options_.tag_access->Check(ref.name);
+    if (!st.ok()) return ErrorAt(ref.position, st.message());
+    allowed_.insert(ref.name);
+    return Status::Ok();
   }
 
   // A literal as the stored value of a bool/enum/set tag.
@@ -268,12 +289,18 @@ class Binder {
   std::vector<std::string> stack_;  // saved segments being expanded
   int depth_ = 0;
   std::map<std::pair<std::string, Days>, std::shared_ptr<const TagVersion>> versions_;
+  std::set<std::string, std::less<>> allowed_;  // tags the TagAccess hook accepted
+  std::set<std::string, std::less<>> tags_used_, segments_used_;
 };
 
 }  // namespace
 
-Result<BoundExpr> Bind(const Snapshot& snapshot, const Node& root, const BindOptions& options) {
-  return Binder(snapshot, options).BindNode(root);
+Result<BoundExpr> Bind(const Snapshot& snapshot, const Node& root, const BindOptions& options,
+                       SegmentReferences* references) {
+  Binder binder(snapshot, options);
+  Result<BoundExpr> bound = binder.BindNode(root);
+  if (bound.ok() && references) *references = binder.TakeReferences();
+  return bound;
 }
 
 }  // namespace tagloop::segment

@@ -15,10 +15,12 @@
 // value), and a bool/enum/set value no user has (matches nobody).
 //
 // Errors (InvalidArgument, position = byte offset in the expression):
-// unknown tag or segment (with the closest name as a suggestion), type
-// errors, bad literals, bad dates, a segment cycle. Errors inside a saved
-// segment name the segment and point at SEGMENT(...) in the outer text.
-// Corruption/IOError from opening a version file are passed on.
+// unknown tag or segment (with the closest name as a suggestion), a tag the
+// TagAccess hook refuses ("<hook's message> at position N", checked once per
+// tag name, before the predicate's type checks), type errors, bad literals,
+// bad dates, a segment cycle. Errors inside a saved segment name the segment
+// and point at SEGMENT(...) in the outer text. Corruption/IOError from
+// opening a version file are passed on.
 //
 // Thread-safe: reads the snapshot only. The bound tree keeps the versions it
 // uses alive; it must not outlive the snapshot.
@@ -28,7 +30,9 @@
 #include "core/status.h"
 #include "segment/ast.h"
 #include "segment/bound.h"
+#include "segment/references.h"
 #include "segment/segment_resolver.h"
+#include "segment/tag_access.h"
 #include "store/tag_store.h"
 
 namespace tagloop::segment {
@@ -36,11 +40,19 @@ namespace tagloop::segment {
 struct BindOptions {
   Days as_of = 0;                             // the query's date
   const SegmentResolver* segments = nullptr;  // null: SEGMENT(...) is an error
+  const TagAccess* tag_access = nullptr;      // null: every tag may be read
+  // False: open no version file and leave every BoundTag::version null, for
+  // validation and references only (no file is mapped or verified). Such a
+  // tree must not be planned: it would read as "nobody has a value".
+  bool open_versions = true;
 };
 
 // How deep SEGMENT() references may nest (a -> b -> c ...).
 inline constexpr int kMaxSegmentDepth = 32;
 
-[[nodiscard]] Result<BoundExpr> Bind(const Snapshot& snapshot, const Node& root, const BindOptions& options);
+// Binds `root`. When `references` is not null it receives, on success, the
+// tags and saved segments the expression reads (references.h).
+[[nodiscard]] Result<BoundExpr> Bind(const Snapshot& snapshot, const Node& root, const BindOptions& options,
+                                     SegmentReferences* references = nullptr);
 
 }  // namespace tagloop::segment

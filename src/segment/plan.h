@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/bsi.h"
+#include "segment/references.h"
 #include "store/tag_version.h"
 
 namespace tagloop::segment {
@@ -55,6 +56,11 @@ struct SegmentPlan {
   bool universe_is_dense = true;
   // Keeps the versions whose bitmaps the plan borrows mapped.
   std::vector<std::shared_ptr<const TagVersion>> versions;
+  // The tags and saved segments the expression reads (also those whose
+  // nodes folded away), so a caller can record usage without parsing again.
+  // Filled by tagloop::PlanSegment (segment.h); empty when a plan is made
+  // from a bound tree directly (segment::PlanSegment).
+  SegmentReferences references;
 };
 
 // Node constructors.

@@ -1,5 +1,7 @@
 #include "segment/segment.h"
 
+#include <utility>
+
 #include "segment/binder.h"
 #include "segment/executor.h"
 #include "segment/parser.h"
@@ -10,20 +12,34 @@ namespace tagloop {
 namespace {
 
 Result<segment::BoundExpr> ParseAndBind(const Snapshot& snapshot, std::string_view expr,
-                                        const SegmentQueryOptions& options) {
+                                        const SegmentQueryOptions& options,
+                                        SegmentReferences* references = nullptr, bool open_versions = true) {
   TAGLOOP_ASSIGN_OR_RETURN(segment::Node ast, segment::Parse(expr));
   segment::BindOptions bind;
   bind.as_of = options.as_of;
   bind.segments = options.segments;
-  return segment::Bind(snapshot, ast, bind);
+  bind.tag_access = options.tag_access;
+  bind.open_versions = open_versions;
+  return segment::Bind(snapshot, ast, bind, references);
 }
 
 }  // namespace
 
 Result<segment::SegmentPlan> PlanSegment(const Snapshot& snapshot, std::string_view expr,
                                          const SegmentQueryOptions& options) {
-  TAGLOOP_ASSIGN_OR_RETURN(segment::BoundExpr bound, ParseAndBind(snapshot, expr, options));
-  return segment::PlanSegment(snapshot, bound);
+  SegmentReferences references;
+  TAGLOOP_ASSIGN_OR_RETURN(segment::BoundExpr bound, ParseAndBind(snapshot, expr, options, &references));
+  segment::SegmentPlan plan = segment::PlanSegment(snapshot, bound);
+  plan.references = std::move(references);
+  return plan;
+}
+
+Result<SegmentReferences> ReferencesOf(const Snapshot& snapshot, std::string_view expr,
+                                       const SegmentQueryOptions& options) {
+  SegmentReferences references;
+  TAGLOOP_RETURN_IF_ERROR(
+      ParseAndBind(snapshot, expr, options, &references, /*open_versions=*/false).status());
+  return references;
 }
 
 Result<uint64_t> CountSegment(const Snapshot& snapshot, std::string_view expr,

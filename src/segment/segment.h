@@ -8,9 +8,9 @@
 // Every function parses and binds the whole expression before reading any
 // bitmap, so a query either fails up front or runs completely. Errors are
 // InvalidArgument with the byte position of the problem in `expr` (syntax,
-// unknown tag or segment with a "did you mean" suggestion, type errors, bad
-// literals and dates, segment cycles); Corruption/IOError when a version
-// file cannot be read.
+// unknown tag or segment with a "did you mean" suggestion, a tag refused by
+// options.tag_access, type errors, bad literals and dates, segment cycles);
+// Corruption/IOError when a version file cannot be read.
 //
 // Thread-safe: any number of queries may run at once on one Snapshot.
 #pragma once
@@ -23,7 +23,9 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "segment/plan.h"
+#include "segment/references.h"
 #include "segment/segment_resolver.h"
+#include "segment/tag_access.h"
 #include "store/tag_store.h"
 
 namespace tagloop {
@@ -36,6 +38,13 @@ struct SegmentQueryOptions {
   // Resolves SEGMENT('name'); null makes any SEGMENT(...) an error. Not
   // owned; must outlive the call.
   const SegmentResolver* segments = nullptr;
+  // Asked at bind time, once per tag name the expression reads (also inside
+  // saved segments), after the name is found in the snapshot: a non-OK
+  // status fails the whole query up front, as InvalidArgument at the tag's
+  // byte position with the hook's message ("tag 'vip_level' is offline at
+  // position 4"; inside a saved segment, wrapped like any error there).
+  // Null (default): every tag may be read. Not owned; must outlive the call.
+  const TagAccess* tag_access = nullptr;
 };
 
 // The number of users in the segment, without building the set.
@@ -56,9 +65,16 @@ struct SegmentQueryOptions {
 [[nodiscard]] Result<std::string> ExplainSegment(const Snapshot& snapshot, std::string_view expr,
                                                  const SegmentQueryOptions& options);
 
+// The tags and saved segments `expr` reads (references.h), SEGMENT('x')
+// expanded recursively. Parses and binds like ValidateSegment (the same
+// errors, tag_access included) but opens no version file and reads no
+// bitmap.
+[[nodiscard]] Result<SegmentReferences> ReferencesOf(const Snapshot& snapshot, std::string_view expr,
+                                                     const SegmentQueryOptions& options);
+
 // Parse, bind and plan once; run the plan with segment::CountPlan /
 // segment::EvaluatePlan (executor.h) as often as needed. The plan must not
-// outlive `snapshot`.
+// outlive `snapshot`. The plan's `references` are filled in.
 [[nodiscard]] Result<segment::SegmentPlan> PlanSegment(const Snapshot& snapshot, std::string_view expr,
                                                        const SegmentQueryOptions& options);
 

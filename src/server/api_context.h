@@ -10,7 +10,10 @@
 #include "auth/token_store.h"
 #include "core/date.h"
 #include "core/env.h"
+#include "produce/production.h"
 #include "segment/saved_segments.h"
+#include "segment/segment.h"
+#include "server/api_router.h"
 #include "server/http_message.h"
 #include "server/profile_cache.h"
 #include "server/server_metrics.h"
@@ -25,6 +28,7 @@ struct ApiContext {
   TokenStore* tokens = nullptr;
   AuditLog* audit = nullptr;
   ProfileCache* profiles = nullptr;
+  Production* production = nullptr;  // tag catalog, runs, sources, usage, scheduler
   ServerMetrics* metrics = nullptr;  // set by ApiService
   const ServerOptions* options = nullptr;
   Env* env = Env::Default();
@@ -33,6 +37,27 @@ struct ApiContext {
   // Today in UTC by the Env clock: the default as-of date.
   Days Today() const { return DaysFromUnixSeconds(env->NowUnixSeconds()); }
 };
+
+// Which tags a caller's expressions may read, by the catalog's lifecycle:
+// offline tags only for admins, drafts for operators and admins (they make
+// tags), published and imported-only tags for everyone.
+class CatalogTagAccess final : public TagAccess {
+ public:
+  CatalogTagAccess(std::shared_ptr<const CatalogView> view, Role role) : view_(std::move(view)), role_(role) {}
+  Status Check(std::string_view tag) const override;
+
+ private:
+  std::shared_ptr<const CatalogView> view_;
+  Role role_;
+};
+
+// Query options for a caller: the date, saved segments and the caller's
+// tag access (`access` must outlive the query).
+SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, Days as_of, const CatalogTagAccess* access);
+CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call);
+// Counts a use of every tag `expr` reads (usage statistics), by the caller.
+void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot, std::string_view expr,
+                  const SegmentQueryOptions& options, std::string_view kind);
 
 // Records an audit entry for access to personal data. When the audit log
 // refuses it (its buffer is full because the database cannot be written),

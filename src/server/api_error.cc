@@ -14,6 +14,8 @@ int HttpStatusFor(Status::Code code) {
     case Status::Code::kAlreadyExists: return 409;
     case Status::Code::kFailedPrecondition: return 409;
     case Status::Code::kResourceExhausted: return 413;
+    case Status::Code::kCancelled: return 409;
+    case Status::Code::kDeadlineExceeded: return 504;
     case Status::Code::kCorruption:
     case Status::Code::kIOError:
     case Status::Code::kInternal: return 500;
@@ -33,6 +35,8 @@ const char* ErrorCodeName(Status::Code code) {
     case Status::Code::kUnauthenticated: return "unauthenticated";
     case Status::Code::kPermissionDenied: return "permission_denied";
     case Status::Code::kResourceExhausted: return "resource_exhausted";
+    case Status::Code::kDeadlineExceeded: return "deadline_exceeded";
+    case Status::Code::kCancelled: return "cancelled";
     case Status::Code::kInternal: return "internal";
   }
   return "internal";
@@ -55,7 +59,8 @@ HttpResponse ErrorBody(int http_status, std::string_view code, std::string_view 
 
 HttpResponse StatusResponse(const Status& status) {
   int http_status = HttpStatusFor(status.code());
-  if (http_status >= 500)
+  // A time limit (504) is the caller's business; other 5xx are server faults.
+  if (http_status >= 500 && status.code() != Status::Code::kDeadlineExceeded)
     return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
   return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position());
 }

@@ -1,7 +1,9 @@
 // The routes of /api/v1, one function per group (each in its api_*.cc).
 // Roles (auth/roles.h): viewer reads tags, distributions and counts; analyst
-// adds saved segments, id exports and profiles; operator adds imports and
-// user deletion; admin adds tokens. Health needs no token.
+// adds saved segments, id exports and profiles; operator adds imports, user
+// deletion and the tag catalog's changes (definitions, lifecycle, runs,
+// pushed values, lists, categories); admin adds tokens and SQL sources.
+// Health needs no token.
 #pragma once
 
 #include <optional>
@@ -24,6 +26,14 @@ void AddSavedSegmentRoutes(ApiRouter& router);  // api_saved_segments.cc
 void AddImportRoutes(ApiRouter& router);        // api_imports.cc: CSV upload
 void AddUserRoutes(ApiRouter& router);          // api_users.cc: profile, delete
 void AddTokenRoutes(ApiRouter& router);         // api_tokens.cc
+// The tag catalog and production (api_catalog.h): definitions and their
+// lifecycle, runs, quality and usage, pushed values and list uploads,
+// categories, sources (admin).
+void AddCatalogTagRoutes(ApiRouter& router);       // api_catalog_tags.cc
+void AddCatalogRunRoutes(ApiRouter& router);       // api_catalog_runs.cc
+void AddCatalogValueRoutes(ApiRouter& router);     // api_catalog_values.cc
+void AddCatalogCategoryRoutes(ApiRouter& router);  // api_catalog_categories.cc
+void AddCatalogSourceRoutes(ApiRouter& router);    // api_catalog_sources.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();

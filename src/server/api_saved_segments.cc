@@ -64,9 +64,8 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
   auto snap = ctx.store->snapshot();
-  SegmentQueryOptions options;
-  options.as_of = as_of;
-  options.segments = ctx.segments;
+  CatalogTagAccess access = TagAccessFor(ctx, call);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, saved.expr, options);
   int64_t micros =
@@ -81,6 +80,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
     }
     return n.status();
   }
+  RecordTagUse(ctx, call, *snap, saved.expr, options, "segment");
   return JsonResponse(
       {{"name", saved.name}, {"count", *n}, {"as_of", FormatDate(as_of)}, {"elapsed_ms", micros / 1000.0}});
 }

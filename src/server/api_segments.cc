@@ -39,14 +39,14 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
   auto snap = ctx.store->snapshot();
-  SegmentQueryOptions options;
-  options.as_of = as_of.value_or(ctx.Today());
-  options.segments = ctx.segments;
+  CatalogTagAccess access = TagAccessFor(ctx, call);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, expr, options);
   int64_t micros = MicrosSince(start);
   ctx.metrics->RecordQuery(QueryKind::kCount, n.ok(), micros);
   if (!n.ok()) return n.status();
+  RecordTagUse(ctx, call, *snap, expr, options, "count");
   return JsonResponse({{"count", *n}, {"as_of", FormatDate(options.as_of)}, {"elapsed_ms", micros / 1000.0}});
 }
 
@@ -103,13 +103,13 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
 
   auto state = std::make_shared<ExportState>();
   state->snapshot = ctx.store->snapshot();
-  SegmentQueryOptions options;
-  options.as_of = as_of.value_or(ctx.Today());
-  options.segments = ctx.segments;
+  CatalogTagAccess access = TagAccessFor(ctx, call);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();
   auto users = EvaluateSegment(*state->snapshot, expr, options);
   ctx.metrics->RecordQuery(stream ? QueryKind::kExport : QueryKind::kQuery, users.ok(), MicrosSince(start));
   if (!users.ok()) return users.status();
+  RecordTagUse(ctx, call, *state->snapshot, expr, options, stream ? "export" : "query");
   TAGLOOP_ASSIGN_OR_RETURN(state->dictionary, state->snapshot->dictionary());
   state->users = std::move(*users);
   uint64_t total = state->users.cardinality();

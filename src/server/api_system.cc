@@ -104,6 +104,11 @@ ApiRouter BuildApiRouter() {
   AddImportRoutes(router);
   AddUserRoutes(router);
   AddTokenRoutes(router);
+  AddCatalogTagRoutes(router);
+  AddCatalogRunRoutes(router);
+  AddCatalogValueRoutes(router);
+  AddCatalogCategoryRoutes(router);
+  AddCatalogSourceRoutes(router);
   return router;
 }
 

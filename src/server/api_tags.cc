@@ -1,4 +1,7 @@
-// GET /tags, GET /tags/{name}, GET /tags/{name}/distribution.
+// GET /tags, GET /tags/{name}, GET /tags/{name}/distribution: the store's
+// tags, with their catalog title, status and category when the catalog
+// defines them. Lifecycle visibility as in the catalog (api_catalog.h):
+// offline tags only for admins, drafts for operators and admins.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -6,6 +9,7 @@
 
 #include "core/bsi.h"
 #include "segment/suggest.h"
+#include "server/api_catalog.h"
 #include "server/api_context.h"
 #include "server/api_json.h"
 #include "server/api_routes.h"
@@ -17,36 +21,57 @@ namespace {
 
 constexpr size_t kBuckets = 10;
 
-Json TagJson(const TagInfo& tag) {
+// The SPEC's shape (name, type, category, users, versions), plus "title"
+// and "status" for a tag the catalog defines.
+Json TagJson(const TagInfo& tag, const CatalogView& view) {
   Json versions = Json::array();
   for (const VersionInfo& v : tag.versions) {
     versions.push_back({{"date", FormatDate(v.date)}, {"users", v.users}, {"bytes", v.bytes}});
   }
-  return {{"name", tag.name},
-          {"type", tag.type.ToString()},
-          {"category", nullptr},
-          {"users", tag.versions.empty() ? 0 : tag.versions.back().users},
-          {"versions", std::move(versions)}};
+  Json j = {{"name", tag.name},
+            {"type", tag.type.ToString()},
+            {"category", nullptr},
+            {"users", tag.versions.empty() ? 0 : tag.versions.back().users},
+            {"versions", std::move(versions)}};
+  if (auto it = view.tags.find(tag.name); it != view.tags.end()) {
+    const TagDefinition& d = it->second.definition;
+    if (!d.category_path.empty()) j["category"] = d.category_path;
+    j["title"] = {{"zh", d.title_zh}, {"en", d.title_en}};
+    j["status"] = TagStatusName(it->second.status);
+  }
+  return j;
 }
 
-Result<const TagInfo*> FindTag(const Snapshot& snap, std::string_view name) {
-  if (const TagInfo* tag = snap.FindTag(name)) return tag;
+// A tag of the snapshot the caller may see: NotFound (with a suggestion
+// among the visible tags) otherwise.
+Result<const TagInfo*> FindTag(const Snapshot& snap, const CatalogView& view, std::string_view name, Role role) {
+  if (const TagInfo* tag = snap.FindTag(name)) {
+    TAGLOOP_RETURN_IF_ERROR(catalog_api::CheckVisible(name, view.StatusOf(name), role));
+    return tag;
+  }
   std::vector<std::string_view> names;
-  for (const auto& [n, t] : snap.tags()) names.push_back(n);
+  for (const auto& [n, t] : snap.tags()) {
+    if (catalog_api::MaySee(view.StatusOf(n), role)) names.push_back(n);
+  }
   return Status::NotFound(fmt::format("unknown tag '{}'{}", name, segment::DidYouMean(name, names)));
 }
 
-Result<HttpResponse> ListTags(ApiContext& ctx, ApiCall&) {
+Result<HttpResponse> ListTags(ApiContext& ctx, ApiCall& call) {
   auto snap = ctx.store->snapshot();
+  auto view = ctx.production->scheduler().view();
   Json tags = Json::array();
-  for (const auto& [name, tag] : snap->tags()) tags.push_back(TagJson(tag));
+  for (const auto& [name, tag] : snap->tags()) {
+    if (!catalog_api::MaySee(view->StatusOf(name), call.principal.role)) continue;
+    tags.push_back(TagJson(tag, *view));
+  }
   return JsonResponse({{"tags", std::move(tags)}});
 }
 
 Result<HttpResponse> GetTag(ApiContext& ctx, ApiCall& call) {
   auto snap = ctx.store->snapshot();
-  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, call.path_params[0]));
-  return JsonResponse(TagJson(*tag));
+  auto view = ctx.production->scheduler().view();
+  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, *view, call.path_params[0], call.principal.role));
+  return JsonResponse(TagJson(*tag, *view));
 }
 
 // The users a distribution counts: those with a value, minus deleted users
@@ -164,7 +189,8 @@ Json CategoricalDistribution(const Snapshot& snap, const TagVersion& version) {
 Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
   auto snap = ctx.store->snapshot();
-  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, call.path_params[0]));
+  auto view = ctx.production->scheduler().view();
+  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, *view, call.path_params[0], call.principal.role));
   if (call.Query("version") && call.Query("as_of")) {
     return Status::InvalidArgument("give either 'version' or 'as_of', not both");
   }

@@ -52,6 +52,9 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
       AuditEntry::For(call.principal, audit_action::kUsersProfile, external_id, found.ok() ? 1 : 0);
   if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) return AuditUnavailable(st);
   if (!found.ok()) return found;
+  // A profile reads every tag: counted once under "*" (kind "profile"), not
+  // per tag, to keep the look-up at microseconds.
+  ctx.production->usage().Record("*", "profile", call.principal.name);
   HttpResponse r;
   r.body = ProfileJson(profile, as_of);
   return r;

@@ -41,7 +41,7 @@ constexpr std::string_view kSpec = R"json({
               "responses": {"200": {"description": "OpenAPI 3 document", "content": {"application/json": {"schema": {"type": "object"}}}}}}
     },
     "/api/v1/tags": {
-      "get": {"summary": "Every tag with its type and versions", "x-min-role": "viewer",
+      "get": {"summary": "Every tag of the store with its type and versions (offline tags only for admins, drafts for operators and admins)", "x-min-role": "viewer",
               "responses": {"200": {"description": "Tags", "content": {"application/json": {"schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"$ref": "#/components/schemas/Tag"}}}}}}},
                             "401": {"$ref": "#/components/responses/Error"}}}
     },
@@ -138,6 +138,169 @@ constexpr std::string_view kSpec = R"json({
       "delete": {"summary": "Revoke a token", "x-min-role": "admin",
                  "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                  "responses": {"204": {"description": "Revoked"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags": {
+      "get": {"summary": "Tag definitions with status, version, category, titles, owner, producer, schedule, latest data version and the stale flag. Drafts only for operators and admins; offline tags only for admins with include_offline=true", "x-min-role": "viewer",
+              "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["draft", "published", "offline"]}},
+                             {"name": "category", "in": "query", "description": "Category path prefix ('交易' holds '交易/会员')", "schema": {"type": "string"}},
+                             {"name": "q", "in": "query", "description": "Substring of the name or a title (ASCII case-insensitive)", "schema": {"type": "string"}},
+                             {"name": "include_offline", "in": "query", "description": "Admins only", "schema": {"type": "boolean", "default": false}}],
+              "responses": {"200": {"description": "Definitions", "content": {"application/json": {"schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"$ref": "#/components/schemas/CatalogTagSummary"}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}": {
+      "get": {"summary": "One definition with its status, data versions and their provenance (definition version, run), last run and dependents", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}],
+              "responses": {"200": {"description": "The tag", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CatalogTag"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}},
+      "put": {"summary": "Create or change a definition (a new tag is a draft; every change is a new immutable version). Checked completely first: the store's type, the source, the list file, the composite's expressions and cycles, the schedule, the quality rules. Audited.", "x-min-role": "operator",
+              "parameters": [{"$ref": "#/components/parameters/TagName"},
+                             {"name": "dry_run", "in": "query", "description": "Only show what would change", "schema": {"type": "boolean", "default": false}}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TagDefinition"}}}},
+              "responses": {"200": {"description": "The outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DefinitionChange"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/history": {
+      "get": {"summary": "Every version of a definition, oldest first", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}],
+              "responses": {"200": {"description": "Versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"},
+                            "versions": {"type": "array", "items": {"type": "object", "properties": {"version": {"type": "integer"}, "created_at_ms": {"type": "integer"}, "created_by": {"type": "string"}, "definition": {"$ref": "#/components/schemas/TagDefinition"}}}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/publish": {
+      "post": {"summary": "Publish a draft: live at once; a producible tag without data is produced now. Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"}],
+               "responses": {"200": {"description": "New status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StatusChange"}}}},
+                             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/offline": {
+      "post": {"summary": "Take a tag offline (it stops producing; only admins read it). Refused (409, error.dependents) while published composite tags or saved segments read it, unless an admin gives force=true. Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"},
+                              {"name": "force", "in": "query", "description": "Admins only: take it offline although others depend on it", "schema": {"type": "boolean", "default": false}}],
+               "responses": {"200": {"description": "New status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StatusChange"}}}},
+                             "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/restore": {
+      "post": {"summary": "Bring an offline tag back (published). Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"}],
+               "responses": {"200": {"description": "New status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StatusChange"}}}},
+                             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/category": {
+      "put": {"summary": "Move a tag to a category (0 or null: none); a new definition version, no data changes. Audited.", "x-min-role": "operator",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"category_id": {"type": "integer", "nullable": true}}}}}},
+              "responses": {"200": {"description": "The outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DefinitionChange"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/runs": {
+      "get": {"summary": "A tag's runs, newest first (without logs)", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}, {"$ref": "#/components/parameters/Limit"}],
+              "responses": {"200": {"description": "Runs", "content": {"application/json": {"schema": {"type": "object", "properties": {"tag": {"type": "string"}, "runs": {"type": "array", "items": {"$ref": "#/components/schemas/Run"}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}},
+      "post": {"summary": "Queue a run (manual, or repair: replace that date's version) and optionally wait for it. 200 when the run finished, 202 while it is queued or running. Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"}],
+               "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
+                               "properties": {"date": {"type": "string", "format": "date", "description": "Business date (default: the one a scheduled run now would produce)"},
+                                              "definition_version": {"type": "integer", "description": "Default: the version valid at the date"},
+                                              "wait_seconds": {"type": "integer", "minimum": 0, "maximum": 600, "default": 0},
+                                              "repair": {"type": "boolean", "default": false}}}}}},
+               "responses": {"200": {"description": "The finished run", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunStarted"}}}},
+                             "202": {"description": "The run, still queued or running", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RunStarted"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/backfill": {
+      "post": {"summary": "Queue one run per date from `from` to `to` (at most 3660), each with the definition version valid at its date or the one given. Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"}],
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["from", "to"], "additionalProperties": false,
+                               "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "definition_version": {"type": "integer"}}}}}},
+               "responses": {"202": {"description": "Queued", "content": {"application/json": {"schema": {"type": "object", "properties": {"tag": {"type": "string"}, "from": {"type": "string"}, "to": {"type": "string"}, "run_ids": {"type": "array", "items": {"type": "integer"}}}}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/quality": {
+      "get": {"summary": "Quality checks of the tag's new data versions, newest first", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}, {"$ref": "#/components/parameters/Limit"}],
+              "responses": {"200": {"description": "Checks", "content": {"application/json": {"schema": {"type": "object", "properties": {"tag": {"type": "string"}, "checks": {"type": "array", "items": {"$ref": "#/components/schemas/QualityRecord"}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/usage": {
+      "get": {"summary": "How the tag is used (counts, queries, saved segments, composite tags, profiles) by whom, and what depends on it", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/TagName"}],
+              "responses": {"200": {"description": "Usage", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Usage"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/values": {
+      "post": {"summary": "Push values to an external tag: the version of the date becomes the version in force then plus the changes (or only `set` with replace). At most 100,000 items. Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/TagName"}],
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushRequest"}}}},
+               "responses": {"200": {"description": "Published", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PushResult"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/tags/{name}/list": {
+      "put": {"summary": "Upload the file of a list tag (one id per line, or id,value); a new definition version names it. With run=true the tag is also produced (waits up to 60 s). Audited.", "x-min-role": "operator",
+              "parameters": [{"$ref": "#/components/parameters/TagName"},
+                             {"name": "run", "in": "query", "schema": {"type": "boolean", "default": false}}],
+              "requestBody": {"required": true, "content": {"text/csv": {"schema": {"type": "string"}}, "text/plain": {"schema": {"type": "string"}}}},
+              "responses": {"200": {"description": "Stored (and produced)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListUpload"}}}},
+                            "202": {"description": "Stored; the run is still going", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListUpload"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/runs/{id}": {
+      "get": {"summary": "One run with its log", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/RunId"}],
+              "responses": {"200": {"description": "The run", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/runs/{id}/cancel": {
+      "post": {"summary": "Cancel a queued or running run (409 when it already finished). Audited.", "x-min-role": "operator",
+               "parameters": [{"$ref": "#/components/parameters/RunId"}],
+               "responses": {"200": {"description": "The run, stopped", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                             "202": {"description": "Asked to stop; still running", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}}},
+                             "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/categories": {
+      "get": {"summary": "The category tree with the number of tags in each category and below", "x-min-role": "viewer",
+              "responses": {"200": {"description": "Tree", "content": {"application/json": {"schema": {"type": "object", "properties": {"categories": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}}, "uncategorized_tags": {"type": "integer"}}}}}}}},
+      "post": {"summary": "Create a category (parent_id 0 or absent: top level). Audited.", "x-min-role": "operator",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "additionalProperties": false,
+                               "properties": {"parent_id": {"type": "integer"}, "name": {"type": "string"}, "title_en": {"type": "string"}}}}}},
+               "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Category"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/categories/{id}": {
+      "patch": {"summary": "Rename a category or move it (parent_id 0: top level); no data and no definition changes. Audited.", "x-min-role": "operator",
+                "parameters": [{"$ref": "#/components/parameters/CategoryId"}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
+                                "properties": {"parent_id": {"type": "integer"}, "name": {"type": "string"}, "title_en": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Category"}}}},
+                              "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete an empty category (409 while it holds tags or categories). Audited.", "x-min-role": "operator",
+                 "parameters": [{"$ref": "#/components/parameters/CategoryId"}],
+                 "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/sources": {
+      "get": {"summary": "SQL sources (never their passwords)", "x-min-role": "admin",
+              "responses": {"200": {"description": "Sources", "content": {"application/json": {"schema": {"type": "object", "properties": {"sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}}}}}}
+    },
+    "/api/v1/catalog/sources/{name}": {
+      "put": {"summary": "Create or replace a source; without \"password\" the stored one is kept. Audited (never the password).", "x-min-role": "admin",
+              "parameters": [{"$ref": "#/components/parameters/SourceName"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "connection"], "additionalProperties": false,
+                              "properties": {"kind": {"type": "string", "enum": ["sqlite", "postgresql", "odbc"]}, "connection": {"type": "string", "description": "Without a password"},
+                                             "password": {"type": "string", "writeOnly": true}, "password_env": {"type": "string"},
+                                             "fetch_rows": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 10000}}}}}},
+              "responses": {"200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Source"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a source (409 while SQL tags use it). Audited.", "x-min-role": "admin",
+                 "parameters": [{"$ref": "#/components/parameters/SourceName"}],
+                 "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/sources/{name}/test": {
+      "post": {"summary": "Connect and run a trivial query; the driver's message on failure (never the password)", "x-min-role": "admin",
+               "parameters": [{"$ref": "#/components/parameters/SourceName"}],
+               "responses": {"200": {"description": "The outcome", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "ok": {"type": "boolean"}, "description": {"type": "string"},
+                             "error": {"type": "object", "nullable": true, "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}, "elapsed_ms": {"type": "number"}}}}}},
+                             "404": {"$ref": "#/components/responses/Error"}}}
     }
   },
   "components": {
@@ -146,7 +309,11 @@ constexpr std::string_view kSpec = R"json({
       "TagName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
       "SegmentName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
       "UserId": {"name": "id", "in": "path", "required": true, "description": "External id, percent-encoded", "schema": {"type": "string"}},
-      "AsOf": {"name": "as_of", "in": "query", "description": "YYYY-MM-DD (default today, UTC)", "schema": {"type": "string", "format": "date"}}
+      "AsOf": {"name": "as_of", "in": "query", "description": "YYYY-MM-DD (default today, UTC)", "schema": {"type": "string", "format": "date"}},
+      "CategoryId": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+      "RunId": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+      "SourceName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
+      "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
     },
     "responses": {
       "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -158,7 +325,8 @@ constexpr std::string_view kSpec = R"json({
       "Version": {"type": "object", "properties": {"version": {"type": "string"}, "api": {"type": "string"},
                   "store": {"type": "object", "properties": {"generation": {"type": "integer"}, "users": {"type": "integer"}, "tags": {"type": "integer"}}}}},
       "Tag": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string", "example": "decimal:2"},
-              "category": {"type": "string", "nullable": true}, "users": {"type": "integer", "description": "Users with a value in the latest version"},
+              "category": {"type": "string", "nullable": true, "description": "The catalog's category path"}, "users": {"type": "integer", "description": "Users with a value in the latest version"},
+              "title": {"$ref": "#/components/schemas/Title"}, "status": {"type": "string", "description": "Only for tags the catalog defines"},
               "versions": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "users": {"type": "integer"}, "bytes": {"type": "integer"}}}}}},
       "Distribution": {"type": "object", "properties": {"tag": {"type": "string"}, "type": {"type": "string"}, "version": {"type": "string", "format": "date"},
                        "users": {"type": "integer"},
@@ -185,7 +353,56 @@ constexpr std::string_view kSpec = R"json({
                            "additionalProperties": {}}}},
       "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "role": {"type": "string"},
                 "created_at_ms": {"type": "integer"}, "created_by": {"type": "string"}, "last_used_at_ms": {"type": "integer", "nullable": true},
-                "revoked_at_ms": {"type": "integer", "nullable": true}, "active": {"type": "boolean"}}}
+                "revoked_at_ms": {"type": "integer", "nullable": true}, "active": {"type": "boolean"}}},
+      "Title": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
+      "TagDefinition": {"type": "object", "required": ["type", "producer"],
+                        "description": "name (optional in a PUT; must match the path), type, title (string = zh, or {zh, en}), description, owner, category (path, created when missing), producer {kind: sql|list|composite|external|import, ...settings}, schedule (cron), biz_date (yesterday|today), quality (rule overrides), retention {keep_days, keep_versions}",
+                        "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "title": {}, "description": {"type": "string"}, "owner": {"type": "string"},
+                                       "category": {"type": "string"}, "producer": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}, "additionalProperties": true},
+                                       "schedule": {"type": "string"}, "biz_date": {"type": "string", "enum": ["yesterday", "today"]},
+                                       "quality": {"type": "object"}, "retention": {"type": "object", "properties": {"keep_days": {"type": "integer"}, "keep_versions": {"type": "integer"}}}}},
+      "CatalogTagSummary": {"type": "object", "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "status": {"type": "string", "enum": ["draft", "published", "offline"]},
+                            "version": {"type": "integer"}, "category": {"type": "string", "nullable": true}, "title": {"$ref": "#/components/schemas/Title"}, "owner": {"type": "string"},
+                            "producer": {"type": "string"}, "schedule": {"type": "string", "nullable": true},
+                            "latest": {"type": "object", "nullable": true, "properties": {"date": {"type": "string", "format": "date"}, "users": {"type": "integer"}}},
+                            "stale": {"type": "boolean"}, "updated_at_ms": {"type": "integer"}, "updated_by": {"type": "string"}}},
+      "Lineage": {"type": "object", "properties": {"composite_tags": {"type": "array", "items": {"type": "string"}}, "saved_segments": {"type": "array", "items": {"type": "string"}}}},
+      "CatalogTag": {"type": "object", "properties": {"name": {"type": "string"}, "status": {"type": "string"}, "version": {"type": "integer"}, "definition": {"$ref": "#/components/schemas/TagDefinition"},
+                     "created_at_ms": {"type": "integer"}, "created_by": {"type": "string"}, "updated_at_ms": {"type": "integer"}, "updated_by": {"type": "string"}, "stale": {"type": "boolean"},
+                     "data_versions": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "users": {"type": "integer"}, "bytes": {"type": "integer"},
+                                       "published_unix": {"type": "integer"}, "definition_version": {"type": "integer", "nullable": true}, "run_id": {"type": "integer", "nullable": true}}}},
+                     "last_run": {"allOf": [{"$ref": "#/components/schemas/Run"}], "nullable": true}, "dependents": {"$ref": "#/components/schemas/Lineage"}}},
+      "DefinitionChange": {"type": "object", "properties": {"name": {"type": "string"}, "change": {"type": "string", "enum": ["created", "updated", "unchanged"]}, "version": {"type": "integer"},
+                           "status": {"type": "string"}, "diff": {"type": "array", "items": {"type": "string"}}, "dry_run": {"type": "boolean"}, "category": {"type": "string", "nullable": true}}},
+      "StatusChange": {"type": "object", "properties": {"name": {"type": "string"}, "status": {"type": "string"}, "status_before": {"type": "string"}, "version": {"type": "integer"},
+                       "forced_over": {"$ref": "#/components/schemas/Lineage"}}},
+      "Run": {"type": "object", "properties": {"id": {"type": "integer"}, "tag": {"type": "string"}, "biz_date": {"type": "string", "format": "date"}, "definition_version": {"type": "integer"},
+              "trigger": {"type": "string", "enum": ["schedule", "manual", "backfill", "repair", "dependency", "push"]},
+              "state": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "rejected", "cancelled"]}, "attempt": {"type": "integer"}, "requested_by": {"type": "string"},
+              "queued_at_ms": {"type": "integer"}, "started_at_ms": {"type": "integer", "nullable": true}, "finished_at_ms": {"type": "integer", "nullable": true},
+              "rows": {"type": "integer"}, "users": {"type": "integer"}, "error": {"type": "string", "nullable": true}, "log": {"type": "string"}}},
+      "RunStarted": {"type": "object", "properties": {"run_id": {"type": "integer"}, "run": {"$ref": "#/components/schemas/Run"}}},
+      "QualityRecord": {"type": "object", "properties": {"run_id": {"type": "integer"}, "biz_date": {"type": "string", "format": "date"}, "at_ms": {"type": "integer"}, "check": {"type": "string"},
+                        "passed": {"type": "boolean"}, "observed": {"type": "number"}, "bound": {"type": "number"}, "message": {"type": "string"}}},
+      "Usage": {"type": "object", "properties": {"tag": {"type": "string"}, "uses": {"type": "integer"}, "last_used_ms": {"type": "integer", "nullable": true},
+                "totals": {"type": "object", "additionalProperties": {"type": "integer"}},
+                "rows": {"type": "array", "items": {"type": "object", "properties": {"kind": {"type": "string"}, "principal": {"type": "string"}, "uses": {"type": "integer"}, "last_used_ms": {"type": "integer"}}}},
+                "lineage": {"$ref": "#/components/schemas/Lineage"}}},
+      "PushRequest": {"type": "object", "additionalProperties": false,
+                      "properties": {"date": {"type": "string", "format": "date", "description": "Default: the business date a run now would produce"},
+                                     "set": {"type": "array", "items": {"type": "object", "required": ["user", "value"], "properties": {"user": {"type": "string"}, "value": {"description": "string, number, boolean; an array of strings for set tags"}}}},
+                                     "unset": {"type": "array", "items": {"type": "string"}}, "replace": {"type": "boolean", "default": false}}},
+      "PushResult": {"type": "object", "properties": {"tag": {"type": "string"}, "date": {"type": "string", "format": "date"}, "run_id": {"type": "integer"}, "state": {"type": "string"},
+                     "rows": {"type": "integer"}, "users": {"type": "integer"}, "generation": {"type": "integer"},
+                     "checks": {"type": "array", "items": {"type": "object", "properties": {"check": {"type": "string"}, "passed": {"type": "boolean"}, "observed": {"type": "number"}, "bound": {"type": "number"}, "message": {"type": "string"}}}}}},
+      "ListUpload": {"type": "object", "properties": {"name": {"type": "string"}, "change": {"type": "string"}, "version": {"type": "integer"}, "file": {"type": "string"}, "rows": {"type": "integer"},
+                     "run": {"$ref": "#/components/schemas/Run"}}},
+      "Category": {"type": "object", "properties": {"id": {"type": "integer"}, "parent_id": {"type": "integer", "nullable": true}, "name": {"type": "string"}, "path": {"type": "string"}, "title_en": {"type": "string"}}},
+      "CategoryNode": {"allOf": [{"$ref": "#/components/schemas/Category"},
+                                 {"type": "object", "properties": {"tags": {"type": "integer"}, "total_tags": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}}}}]},
+      "Source": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "connection": {"type": "string"}, "has_password": {"type": "boolean"},
+                 "password_env": {"type": "string", "nullable": true}, "fetch_rows": {"type": "integer"}, "description": {"type": "string"},
+                 "updated_at_ms": {"type": "integer"}, "updated_by": {"type": "string"}}}
     }
   }
 }

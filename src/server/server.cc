@@ -40,8 +40,20 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   TAGLOOP_RETURN_IF_ERROR(s->profiles_->Current().status());
   s->warmed_generation_ = snap->generation();
 
+  ProductionOptions production;
+  production.workers = options.producer_workers;
+  production.run_schedules = options.schedules;
+  production.utc_offset_minutes = options.business_utc_offset;
+  production.alert_webhook_url = options.alert_webhook;
+  production.threads = EffectiveImportThreads(options);
+  TAGLOOP_ASSIGN_OR_RETURN(s->production_, Production::Open(s->store_.get(), s->segments_.get(), production));
+  // Loads the catalog view (needed by the first request) and starts the
+  // scheduler: interrupted runs are re-queued, schedules fire.
+  TAGLOOP_RETURN_IF_ERROR(s->production_->Start());
+
   ApiContext ctx;
   ctx.store = s->store_.get();
+  ctx.production = s->production_.get();
   ctx.segments = s->segments_.get();
   ctx.tokens = s->tokens_.get();
   ctx.audit = s->audit_.get();
@@ -87,6 +99,7 @@ void Server::Stop() {
   }
   cv_.notify_all();
   refresher_.join();
+  production_->Stop();
   if (Status st = audit_->Flush(); !st.ok()) spdlog::error("audit log flush at shutdown: {}", st.ToString());
 }
 
@@ -98,6 +111,7 @@ void Server::RefreshLoop() {
     l.unlock();
     if (Status st = store_->Refresh(); !st.ok()) spdlog::warn("store refresh: {}", st.ToString());
     if (Status st = segments_->Reload(); !st.ok()) spdlog::warn("saved segments reload: {}", st.ToString());
+    if (Status st = production_->usage().Flush(); !st.ok()) spdlog::warn("tag usage flush: {}", st.ToString());
     auto snap = store_->snapshot();
     if (snap->generation() != warmed_generation_) {
       if (Status st = WarmSnapshot(*snap); !st.ok())

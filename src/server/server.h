@@ -1,5 +1,5 @@
 // Server: `tagloop serve` as an object. Opens the data directory (tag store,
-// saved segments, tokens, audit log), warms what the first requests need,
+// saved segments, tokens, audit log, tag production), warms what the first requests need,
 // serves the API (api_service.h) over HTTP (http_server.h), and keeps up
 // with other processes: every refresh_interval a background thread re-reads
 // the store's MANIFEST (TagStore::Refresh: readers never pause, each request
@@ -19,6 +19,7 @@
 #include "auth/audit_log.h"
 #include "auth/token_store.h"
 #include "core/status.h"
+#include "produce/production.h"
 #include "segment/saved_segments.h"
 #include "server/api_service.h"
 #include "server/http_server.h"
@@ -47,6 +48,7 @@ class Server {
   TagStore& store() { return *store_; }
   TokenStore& tokens() { return *tokens_; }
   AuditLog& audit() { return *audit_; }
+  Production& production() { return *production_; }
 
  private:
   explicit Server(const ServerOptions& options) : options_(options) {}
@@ -58,6 +60,7 @@ class Server {
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<ProfileCache> profiles_;
+  std::unique_ptr<Production> production_;
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
 

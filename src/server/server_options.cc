@@ -70,6 +70,10 @@ Status LoadServerConfigFile(const std::string& path, ServerOptions* options) {
     else if (key == "write_timeout") st = Read(path, key, v, "seconds", &o.write_timeout);
     else if (key == "shutdown_timeout") st = Read(path, key, v, "seconds", &o.shutdown_timeout);
     else if (key == "refresh_interval") st = Read(path, key, v, "seconds", &o.refresh_interval);
+    else if (key == "producer_workers") st = Read(path, key, v, "a positive integer", &o.producer_workers);
+    else if (key == "schedules") st = Read(path, key, v, "true or false", &o.schedules);
+    else if (key == "business_utc_offset") st = Read(path, key, v, "minutes", &o.business_utc_offset);
+    else if (key == "alert_webhook") st = Read(path, key, v, "a URL", &o.alert_webhook);
     else {
       return Status::InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", path, kv.first.Mark().line + 1, key));
     }
@@ -87,6 +91,15 @@ Status ValidateServerOptions(const ServerOptions& o) {
   }
   if (o.blocking_threads == 0) return Status::InvalidArgument("blocking_threads must be at least 1");
   if (o.threads > 1024) return Status::InvalidArgument("threads must be at most 1024");
+  if (o.producer_workers == 0 || o.producer_workers > 64) {
+    return Status::InvalidArgument("producer_workers must be between 1 and 64");
+  }
+  if (o.business_utc_offset < -14 * 60 || o.business_utc_offset > 14 * 60) {
+    return Status::InvalidArgument("business_utc_offset must be between -840 and 840 minutes");
+  }
+  if (!o.alert_webhook.empty() && !o.alert_webhook.starts_with("http://") && !o.alert_webhook.starts_with("https://")) {
+    return Status::InvalidArgument("alert_webhook must be an http:// or https:// URL");
+  }
   if (o.max_body_bytes == 0) return Status::InvalidArgument("max_body_bytes must be positive");
   if (o.max_import_bytes == 0) return Status::InvalidArgument("max_import_bytes must be positive");
   if (o.max_header_bytes < 1024) return Status::InvalidArgument("max_header_bytes must be at least 1024");

@@ -25,6 +25,10 @@ struct ServerOptions {
   double write_timeout = 60;               // seconds per write of the answer
   double shutdown_timeout = 30;            // seconds SIGTERM waits for requests in flight
   double refresh_interval = 1;             // seconds between checks for publishes by other processes
+  unsigned producer_workers = 2;           // tag production jobs at once
+  bool schedules = true;                   // run tag schedules (false: productions only on demand)
+  int business_utc_offset = 480;           // minutes east of UTC of the business calendar (+08:00)
+  std::string alert_webhook;               // URL that gets production alerts as JSON ("" = none)
 };
 
 // Reads a YAML mapping of the keys above into `options` (keys absent from

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "auth/fake_wall_clock.h"
+#include "testing/fake_wall_clock.h"
 #include "auth/token_format.h"
 #include "testing/temp_dir.h"
 

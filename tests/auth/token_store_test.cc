@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "auth/fake_wall_clock.h"
+#include "testing/fake_wall_clock.h"
 #include "testing/temp_dir.h"
 
 namespace tagloop {

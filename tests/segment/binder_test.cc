@@ -131,6 +131,62 @@ TEST_F(BinderTest, ErrorsCarryPositions) {
   EXPECT_EQ(BindText("vip AND city > 1").status().position(), 8u);
 }
 
+TEST_F(BinderTest, ReferencesAndVersionlessBinding) {
+  auto ast = Parse("age@2026-01-01 > 3 AND SEGMENT('nested') AND NOT age < 2");
+  ASSERT_TRUE(ast.ok());
+  BindOptions o;
+  o.as_of = D("2026-03-01");
+  o.segments = &fx_->segments;
+  o.open_versions = false;
+  SegmentReferences refs;
+  auto b = Bind(*snap_, *ast, o, &refs);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(refs.tags, (std::vector<std::string>{"age", "city", "vip"}));
+  EXPECT_EQ(refs.segments, (std::vector<std::string>{"nested", "seg_vip", "shanghai_adults"}));
+  // Without opening files every tag is bound with its type but no version.
+  ASSERT_EQ(b->children.size(), 3u);
+  EXPECT_EQ(b->children[0].predicate.tag.version, nullptr);
+  EXPECT_EQ(b->children[0].predicate.tag.as_of, D("2026-01-01"));
+  EXPECT_EQ(b->children[0].predicate.tag.type.kind, TagKind::kInt);
+  // A failed bind leaves the references untouched.
+  SegmentReferences untouched{{"x"}, {"y"}};
+  auto bad = Parse("vip AND agee > 1");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_FALSE(Bind(*snap_, *bad, o, &untouched).ok());
+  EXPECT_EQ(untouched, (SegmentReferences{{"x"}, {"y"}}));
+}
+
+TEST_F(BinderTest, TagAccessRefusesAtTheReference) {
+  class NoCity : public TagAccess {
+   public:
+    Status Check(std::string_view tag) const override {
+      asked.push_back(std::string(tag));
+      return tag == "city" ? Status::PermissionDenied("tag 'city' is offline") : Status::Ok();
+    }
+    mutable std::vector<std::string> asked;
+  } no_city;
+  BindOptions o;
+  o.as_of = D("2026-03-01");
+  o.segments = &fx_->segments;
+  o.tag_access = &no_city;
+  auto bind = [&](std::string_view text) {
+    auto ast = Parse(text);
+    EXPECT_TRUE(ast.ok()) << text;
+    return Bind(*snap_, *ast, o).status();
+  };
+  // Refused before the predicate's own type check ("city > 3" is a type error).
+  Status st = bind("vip AND vip = false AND city > 3");
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(st.position(), 24u);
+  EXPECT_EQ(st.message(), "tag 'city' is offline at position 24");
+  EXPECT_EQ(no_city.asked, (std::vector<std::string>{"vip", "city"}));  // once per name
+  // Unknown tags are reported as unknown; the hook only sees existing tags.
+  no_city.asked.clear();
+  EXPECT_EQ(bind("cty = 'x'").message(), "unknown tag 'cty' at position 0; did you mean 'city'?");
+  EXPECT_TRUE(no_city.asked.empty());
+  EXPECT_TRUE(bind("vip AND age > 3").ok());
+}
+
 TEST(SuggestTest, EditDistance) {
   EXPECT_EQ(EditDistance("", ""), 0u);
   EXPECT_EQ(EditDistance("age", "age"), 0u);

@@ -3,7 +3,7 @@
 
 #include <atomic>
 
-#include "auth/wall_clock.h"
+#include "core/wall_clock.h"
 
 namespace tagloop::testing {
 

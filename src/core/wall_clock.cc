@@ -1,4 +1,4 @@
-#include "auth/wall_clock.h"
+#include "core/wall_clock.h"
 
 #include <chrono>
 

@@ -1,0 +1,60 @@
+// The ODBC data source (SourceKind::kOdbc), over unixODBC.
+//
+// Connecting: SQLDriverConnect with the configured connection string plus,
+// in memory only, ";PWD={password}" (braces escaped) when a password is
+// configured. It also adds the PostgreSQL driver's (psqlodbc) keys
+// UseDeclareFetch=1 and Fetch=<fetch_rows> (without them psqlodbc reads the
+// whole result into memory) and BoolsAsChar=0 (booleans as SQL_BIT), unless
+// the connection string sets those keys itself; other drivers ignore keys
+// they do not know (at most with an 01S00 warning). When the database says it is PostgreSQL the session is made read-only
+// (default_transaction_read_only); for others SQL_ATTR_ACCESS_MODE is set to
+// read-only, which drivers may treat as a hint only. Login gives up after
+// 15 s (SQL_ATTR_LOGIN_TIMEOUT); cancel and deadline are not checked while
+// connecting.
+//
+// A query is prepared and its columns counted before it runs (so a statement
+// that returns no rows is refused without being executed, where the driver
+// can describe before executing). Rows are fetched in blocks
+// (SQL_ATTR_ROW_ARRAY_SIZE, column-wise bound SQL_C_CHAR buffers of up to
+// 32 KiB per value: a longer value is InvalidArgument). SQL_BIT values become
+// "true"/"false"; dates and timestamps keep the driver's ODBC text
+// ("YYYY-MM-DD", "YYYY-MM-DD hh:mm:ss[.f]").
+//
+// Cancel and deadline: a watchdog thread runs with each query and calls
+// SQLCancel on the statement when the flag is set or the deadline passes
+// (ODBC allows that from another thread during a synchronous call); the
+// fetch loop also checks between blocks. Errors carry the diagnostic records
+// (SQLGetDiagRec: SQLSTATE and message), with the password scrubbed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "produce/source.h"
+
+namespace tagloop {
+
+// One key=value attribute of an ODBC connection string; a {braced} value is
+// unbraced ("}}" inside braces stands for "}").
+struct OdbcAttribute {
+  std::string key;
+  std::string value;
+};
+
+// Splits an ODBC connection string ("k=v;k={v;w};..."). InvalidArgument
+// ("connection: ...") with a byte position, never echoing text, when an
+// attribute has no '=' or a brace is not closed.
+Result<std::vector<OdbcAttribute>> ParseOdbcConnectionString(std::string_view text);
+
+// Parses and refuses PWD and PASSWORD keys (any case).
+Status ValidateOdbcConnectionString(std::string_view text);
+
+// The attributes without secrets ("DSN=warehouse;UID=tagloop"), or "" when the
+// string does not parse.
+std::string DescribeOdbcConnectionString(std::string_view text);
+
+std::unique_ptr<Source> NewOdbcSource(const SourceConfig& config);
+
+}  // namespace tagloop

@@ -1,0 +1,45 @@
+// The PostgreSQL data source (SourceKind::kPostgresql), over libpq.
+//
+// A query runs in two steps on one connection:
+//   1. the query text is prepared as the unnamed statement and described
+//      (PQsendPrepare + PQsendDescribePrepared): syntax errors, unknown
+//      tables and the column count and types are known before any row is
+//      produced, and a statement that returns no rows is never run;
+//   2. `COPY (query) TO STDOUT` streams the rows in COPY text format (as fast
+//      as psql's \copy), parsed here (\N, \t, \n, \\, octal and \x escapes);
+//      bool columns become "true"/"false".
+// The session uses DateStyle ISO (dates "YYYY-MM-DD"), client_encoding UTF8
+// and default_transaction_read_only, so a tag query cannot write.
+//
+// All waiting is poll() on the connection's socket, so a cancel flag or a
+// deadline is noticed within ~50 ms even before the first row or while
+// connecting; the query is then cancelled on the server (PQcancel) and the
+// connection drained for reuse (closed if that takes more than 5 s). A sink
+// error cancels the query the same way. Connecting gives up after 15 s.
+//
+// The password (SourceConfig::password or $password_env, read at each
+// connect) is passed to libpq as its own keyword, never spliced into the
+// conninfo, and is scrubbed from every message.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "produce/source.h"
+
+namespace tagloop {
+
+// Checks a SourceConfig::connection for PostgreSQL: key=value pairs (values
+// optionally in single quotes) with libpq's option names, no "password" or
+// "sslpassword", no URI. InvalidArgument ("connection: ...") naming the byte
+// position, never echoing values.
+Status ValidatePostgresConninfo(std::string_view conninfo);
+
+// The conninfo's pairs without secrets ("host=db port=5432 dbname=shop"), or
+// "" when it does not parse.
+std::string DescribePostgresConninfo(std::string_view conninfo);
+
+std::unique_ptr<Source> NewPostgresSource(const SourceConfig& config);
+
+}  // namespace tagloop

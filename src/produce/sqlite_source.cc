@@ -1,0 +1,186 @@
+#include "produce/sqlite_source.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+#include <strings.h>
+
+#include <filesystem>
+
+namespace tagloop {
+
+namespace {
+
+class SqliteSource final : public Source {
+ public:
+  SqliteSource(const SourceConfig& config, std::string path) : name_(config.name), fetch_rows_(config.fetch_rows) {
+    // SQLite is built with URI filenames on: keep "file:..." a plain path.
+    path_ = path.rfind("file:", 0) == 0 ? "./" + path : std::move(path);
+  }
+  ~SqliteSource() override {
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+  }
+
+  Status Query(std::string_view sql, RowSink& sink, const RunControl& control) override;
+  Status Ping() override;
+
+ private:
+  Status Open();
+  Status Run(sqlite3_stmt* stmt, RowSink& sink, const RunControl& control);
+  Status StepError(int rc, std::string_view what) const;
+  static int Progress(void* arg);
+
+  std::string name_;
+  std::string path_;
+  int fetch_rows_;
+  sqlite3* db_ = nullptr;
+  const RunControl* control_ = nullptr;  // of the running query, for Progress
+  Status stop_;                          // why Progress interrupted it
+};
+
+// Finalizes a statement when the scope ends.
+struct StmtGuard {
+  sqlite3_stmt* stmt = nullptr;
+  ~StmtGuard() { sqlite3_finalize(stmt); }
+};
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+bool IsBoolType(const char* decltype_name) {
+  return decltype_name != nullptr &&
+         (strcasecmp(decltype_name, "BOOLEAN") == 0 || strcasecmp(decltype_name, "BOOL") == 0);
+}
+
+Status SqliteSource::Open() {
+  if (db_ != nullptr) return Status::Ok();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path_, ec)) {
+    return Status::FailedPrecondition(SourceMessage(name_, fmt::format("no database file at {}", path_)));
+  }
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::FailedPrecondition(SourceMessage(name_, fmt::format("cannot open {}: {}", path_, msg)));
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  db_ = db;
+  return Status::Ok();
+}
+
+int SqliteSource::Progress(void* arg) {
+  auto* self = static_cast<SqliteSource*>(arg);
+  if (self->control_ == nullptr) return 0;
+  Status st = CheckRunControl(*self->control_, self->name_);
+  if (st.ok()) return 0;
+  self->stop_ = std::move(st);
+  return 1;  // interrupts the statement with SQLITE_INTERRUPT
+}
+
+Status SqliteSource::StepError(int rc, std::string_view what) const {
+  std::string msg = SourceMessage(name_, fmt::format("{}: {}", what, sqlite3_errmsg(db_)));
+  switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_CANTOPEN: return Status::FailedPrecondition(std::move(msg));
+    case SQLITE_IOERR:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_FULL: return Status::IOError(std::move(msg));
+    default: return Status::InvalidArgument(std::move(msg));
+  }
+}
+
+Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl& control) {
+  TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
+  TAGLOOP_RETURN_IF_ERROR(Open());
+  StmtGuard guard;
+  const char* tail = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &guard.stmt, &tail);
+  if (rc != SQLITE_OK) return StepError(rc, "the query is not valid");
+  if (guard.stmt == nullptr) return Status::InvalidArgument(SourceMessage(name_, "the query is empty"));
+  // Anything after the first statement must be blanks, semicolons or comments.
+  const char* end = sql.data() + sql.size();
+  while (tail != nullptr && tail < end) {
+    while (tail < end && (IsSpace(*tail) || *tail == ';')) ++tail;
+    if (tail == end) break;
+    StmtGuard next;
+    const char* next_tail = nullptr;
+    rc = sqlite3_prepare_v3(db_, tail, static_cast<int>(end - tail), 0, &next.stmt, &next_tail);
+    if (rc != SQLITE_OK || next.stmt != nullptr) {
+      return Status::InvalidArgument(SourceMessage(
+          name_, fmt::format("a tag query is one statement; another one starts at position {}", tail - sql.data())));
+    }
+    tail = next_tail;
+  }
+  if (!sqlite3_stmt_readonly(guard.stmt)) {
+    return Status::InvalidArgument(SourceMessage(name_, "a tag query must only read (this statement writes)"));
+  }
+  control_ = &control;
+  stop_ = Status::Ok();
+  sqlite3_progress_handler(db_, 1000, &SqliteSource::Progress, this);
+  Status st = Run(guard.stmt, sink, control);
+  sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  control_ = nullptr;
+  return st;
+}
+
+Status SqliteSource::Run(sqlite3_stmt* stmt, RowSink& sink, const RunControl& control) {
+  const int columns = sqlite3_column_count(stmt);
+  RowBatcher batcher(sink, fetch_rows_, name_);
+  TAGLOOP_RETURN_IF_ERROR(batcher.Start(columns));
+  bool bools[2] = {false, false};
+  for (int c = 0; c < columns; ++c) bools[c] = IsBoolType(sqlite3_column_decltype(stmt, c));
+
+  auto column = [&](int c) -> std::optional<std::string_view> {
+    int type = sqlite3_column_type(stmt, c);
+    if (type == SQLITE_NULL) return std::nullopt;
+    if (bools[c] && type == SQLITE_INTEGER) {
+      sqlite3_int64 v = sqlite3_column_int64(stmt, c);
+      if (v == 0) return std::string_view("false");
+      if (v == 1) return std::string_view("true");
+    }
+    const auto* text = reinterpret_cast<const char*>(
+        type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c) : sqlite3_column_text(stmt, c));
+    int size = sqlite3_column_bytes(stmt, c);
+    return std::string_view(text != nullptr ? text : "", static_cast<size_t>(size));
+  };
+
+  for (int64_t n = 1;; ++n) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      if ((rc & 0xff) == SQLITE_INTERRUPT && !stop_.ok()) return stop_;
+      return StepError(rc, fmt::format("the query failed at row {}", n));
+    }
+    TAGLOOP_RETURN_IF_ERROR(batcher.Add(column(0), columns > 1 ? column(1) : std::nullopt));
+    // The progress handler only runs inside sqlite3_step; the sink's time counts too.
+    if ((n & 1023) == 0) TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
+  }
+  return batcher.Finish();
+}
+
+Status SqliteSource::Ping() {
+  TAGLOOP_RETURN_IF_ERROR(Open());
+  StmtGuard guard;
+  int rc = sqlite3_prepare_v2(db_, "SELECT count(*) FROM sqlite_schema", -1, &guard.stmt, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_step(guard.stmt);
+  if (rc != SQLITE_ROW) {
+    Status st = StepError(rc, fmt::format("cannot read {}", path_));
+    return st.code() == Status::Code::kInvalidArgument ? Status::FailedPrecondition(st.message()) : st;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<Source> NewSqliteSource(const SourceConfig& config, std::string path) {
+  return std::make_unique<SqliteSource>(config, std::move(path));
+}
+
+}  // namespace tagloop

@@ -1,0 +1,24 @@
+// The SQLite data source (SourceKind::kSqlite): a database file opened
+// read-only (SQLITE_OPEN_READONLY, never created, no ATTACH, defensive mode,
+// untrusted schema), so a tag query cannot change it. Cancel and deadline are
+// checked by a progress handler every 1000 virtual-machine steps, which
+// interrupts the statement (SQLITE_INTERRUPT). A column declared BOOL/BOOLEAN
+// holding 0/1 is given as "false"/"true"; other values keep SQLite's text
+// (integers and reals in decimal).
+//
+// Opened lazily (see Source); the file stays open until the Source is
+// destroyed. Not thread-safe (see Source).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "produce/source.h"
+
+namespace tagloop {
+
+// `path` is the resolved database file path (relative paths already joined
+// with the data directory).
+std::unique_ptr<Source> NewSqliteSource(const SourceConfig& config, std::string path);
+
+}  // namespace tagloop

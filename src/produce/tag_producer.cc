@@ -1,0 +1,335 @@
+#include "produce/tag_producer.h"
+
+#include <chrono>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/format.h>
+
+#include "produce/composite.h"
+#include "produce/list_file.h"
+#include "produce/row_collector.h"
+
+namespace tagloop {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Appends "[  1.23s] message" lines: the run's log as stored in RunHistory.
+class RunLog {
+ public:
+  explicit RunLog(std::string* out) : out_(out), start_(Clock::now()) {}
+  template <typename... Args>
+  void operator()(fmt::format_string<Args...> format, Args&&... args) {
+    *out_ += fmt::format("[{:7.2f}s] ", SecondsSince(start_));
+    *out_ += fmt::format(format, std::forward<Args>(args)...);
+    *out_ += '\n';
+  }
+
+ private:
+  std::string* out_;
+  Clock::time_point start_;
+};
+
+Result<SourceConfig> ToSourceConfig(const SourceRecord& r) {
+  SourceConfig c;
+  c.name = r.name;
+  TAGLOOP_ASSIGN_OR_RETURN(c.kind, ParseSourceKind(r.kind));
+  c.connection = r.connection;
+  c.password = r.password;
+  c.password_env = r.password_env;
+  c.fetch_rows = static_cast<int>(r.fetch_rows);
+  return c;
+}
+
+std::string ConfigString(const TagDefinition& def, const char* key) {
+  auto it = def.producer_config.find(key);
+  return it != def.producer_config.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::string FailedChecks(const std::vector<QualityCheck>& checks) {
+  std::string out;
+  for (const QualityCheck& c : checks) {
+    if (!c.passed) out += (out.empty() ? "" : "; ") + c.message;
+  }
+  return out;
+}
+
+}  // namespace
+
+// What the fetch phase produced: rows still to be resolved, or (composite)
+// a finished version over dense ids.
+struct TagProducer::Fetched {
+  std::unique_ptr<RowCollector> rows;
+  std::optional<TagVersionContent> content;
+};
+
+TagProducer::TagProducer(TagStore* store, TagCatalog* catalog, RunHistory* runs, SourceRegistry* sources,
+                         const SegmentResolver* segments, ProducerOptions options)
+    : store_(store), catalog_(catalog), runs_(runs), sources_(sources), segments_(segments), options_(options) {}
+
+Result<DefinitionVersion> TagProducer::DefinitionAt(std::string_view tag, Days date) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DefinitionVersion> history, catalog_->History(tag));
+  // The end of `date` in the business calendar, in unix milliseconds.
+  int64_t end_ms = (int64_t{date} + 1) * 86'400'000 - int64_t{options_.utc_offset_minutes} * 60'000;
+  const DefinitionVersion* best = &history.front();
+  for (const DefinitionVersion& v : history) {
+    if (v.created_at_ms < end_ms) best = &v;
+  }
+  return *best;
+}
+
+Result<ProduceResult> TagProducer::Produce(const ProduceRequest& request, const RunControl& control) {
+  TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, catalog_->Get(request.tag));
+  DefinitionVersion def;
+  if (request.definition_version) {
+    TAGLOOP_ASSIGN_OR_RETURN(def, catalog_->GetVersion(request.tag, *request.definition_version));
+  } else {
+    TAGLOOP_ASSIGN_OR_RETURN(def, DefinitionAt(request.tag, request.biz_date));
+  }
+  return Run(def.definition, def.version, request, control, nullptr);
+}
+
+Result<ProduceResult> TagProducer::PushValues(std::string_view tag, Days date, const ValuePush& push,
+                                              std::string_view principal) {
+  TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, catalog_->Get(tag));
+  if (entry.definition.producer != ProducerKind::kExternal) {
+    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only external tags take pushed values", tag,
+                                                  ProducerKindName(entry.definition.producer)));
+  }
+  ProduceRequest request;
+  request.tag = std::string(tag);
+  request.biz_date = date;
+  request.trigger = RunTrigger::kPush;
+  request.requested_by = std::string(principal);
+  return Run(entry.definition, entry.version, request, {}, &push);
+}
+
+Result<ProduceResult> TagProducer::Run(const TagDefinition& def, int64_t definition_version,
+                                       const ProduceRequest& request, const RunControl& given_control,
+                                       const ValuePush* push) {
+  Clock::time_point start = Clock::now();
+  ProduceResult result;
+  result.definition_version = definition_version;
+  result.run_id = request.run_id;
+  if (result.run_id == 0) {
+    RunRecord record;
+    record.tag = def.name;
+    record.biz_date = request.biz_date;
+    record.definition_version = definition_version;
+    record.trigger = request.trigger;
+    record.attempt = request.attempt;
+    record.requested_by = request.requested_by;
+    TAGLOOP_ASSIGN_OR_RETURN(result.run_id, runs_->Enqueue(record));
+  }
+  TAGLOOP_RETURN_IF_ERROR(runs_->MarkRunning(result.run_id, request.attempt));
+
+  RunControl control = given_control;
+  if (!control.deadline) {
+    int64_t timeout = def.producer_config.value("timeout_seconds", int64_t{0});
+    control.deadline = start + (timeout > 0 ? std::chrono::seconds(timeout) : options_.default_timeout);
+  }
+  std::string log;
+  RunLog say(&log);
+  say("{} run of '{}' for {} (definition v{}, attempt {})", RunTriggerName(request.trigger), def.name,
+      FormatDate(request.biz_date), definition_version, request.attempt);
+
+  Fetched fetched;
+  Status status;
+  if (push != nullptr) {
+    // Pushes read the previous version and write in one turn, so two pushes
+    // to one tag never lose each other's values.
+    std::lock_guard lock(write_mu_);
+    status = [&]() -> Status {
+      TAGLOOP_RETURN_IF_ERROR(store_->Refresh());
+      std::shared_ptr<const Snapshot> snap = store_->snapshot();
+      fetched.rows = std::make_unique<RowCollector>(def.type);
+      TAGLOOP_RETURN_IF_ERROR(fetched.rows->Begin(2));
+      std::unordered_set<std::string_view> dropped(push->unset.begin(), push->unset.end());
+      if (def.type.kind != TagKind::kSet) {
+        for (const auto& [user, value] : push->set) dropped.insert(user);
+      }
+      if (!push->replace && snap->FindTag(def.name) != nullptr) {
+        TAGLOOP_ASSIGN_OR_RETURN(std::shared_ptr<const TagVersion> previous, snap->VersionAsOf(def.name, request.biz_date));
+        if (previous) {
+          TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dict, snap->dictionary());
+          std::vector<std::string> values;
+          roaring_uint32_iterator_t* it = roaring_create_iterator(previous->exists());
+          for (; it->has_value; roaring_advance_uint32_iterator(it)) {
+            std::string_view id = dict->ExternalId(it->current_value);
+            if (dropped.count(id) != 0) continue;
+            previous->ValuesOf(it->current_value, &values);
+            for (const std::string& v : values) {
+              Status added = fetched.rows->AddRow(id, v, false);
+              if (!added.ok()) {
+                roaring_free_uint32_iterator(it);
+                return added;
+              }
+            }
+          }
+          roaring_free_uint32_iterator(it);
+        }
+      }
+      for (const auto& [user, value] : push->set) TAGLOOP_RETURN_IF_ERROR(fetched.rows->AddRow(user, value, false));
+      say("pushed: {} values set, {} users unset{}; {} rows in the new version", push->set.size(), push->unset.size(),
+          push->replace ? " (replacing the version)" : "", fetched.rows->rows());
+      result.fetch_seconds = SecondsSince(start);
+      return Write(def, request.biz_date, fetched, result.run_id, control, &result, &log);
+    }();
+  } else {
+    status = Fetch(def, request.biz_date, control, &fetched, &log);
+    result.fetch_seconds = SecondsSince(start);
+    if (status.ok()) {
+      say("fetched in {:.2f}s", result.fetch_seconds);
+      std::lock_guard lock(write_mu_);
+      status = Write(def, request.biz_date, fetched, result.run_id, control, &result, &log);
+    }
+  }
+  result.seconds = SecondsSince(start);
+  result.write_seconds = result.seconds - result.fetch_seconds;
+  if (fetched.rows) result.rows = fetched.rows->rows();
+  if (status.ok()) {
+    result.state = RunState::kSucceeded;
+    say("published {} users in {:.2f}s", result.users, result.seconds);
+  } else if (result.state != RunState::kRejected) {
+    result.state = status.code() == Status::Code::kCancelled ? RunState::kCancelled : RunState::kFailed;
+    say("{}: {}", RunStateName(result.state), status.ToString());
+  }
+  result.error = status;
+  TAGLOOP_RETURN_IF_ERROR(runs_->Finish(result.run_id, result.state, result.rows, result.users,
+                                        status.ok() ? std::string() : status.ToString(), log));
+  return result;
+}
+
+Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl& control, Fetched* out,
+                          std::string* log) {
+  RunLog say(log);
+  switch (def.producer) {
+    case ProducerKind::kSql: {
+      std::string source_name = ConfigString(def, "source");
+      std::string query = ConfigString(def, "query");
+      if (source_name.empty() || query.empty()) {
+        return Status::InvalidArgument("producer: a sql tag needs \"source\" and \"query\"");
+      }
+      TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, sources_->Get(source_name));
+      TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, ToSourceConfig(record));
+      TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, date));
+      say("query on {}", DescribeSource(config));
+      TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, store_->dir()));
+      out->rows = std::make_unique<RowCollector>(def.type);
+      TAGLOOP_RETURN_IF_ERROR(source->Query(sql, *out->rows, control));
+      say("{} rows ({} with a NULL value)", out->rows->rows(), out->rows->null_rows());
+      return Status::Ok();
+    }
+    case ProducerKind::kList: {
+      std::string file = ConfigString(def, "file");
+      if (file.empty()) return Status::InvalidArgument("producer: a list tag needs \"file\" (an uploaded list)");
+      out->rows = std::make_unique<RowCollector>(def.type);
+      TAGLOOP_RETURN_IF_ERROR(ReadListFile(store_->dir() + "/" + file, *out->rows));
+      say("list {}: {} rows", file, out->rows->rows());
+      return Status::Ok();
+    }
+    case ProducerKind::kComposite: {
+      TAGLOOP_ASSIGN_OR_RETURN(CompositeSpec spec, ParseCompositeSpec(def.type, def.producer_config));
+      TAGLOOP_RETURN_IF_ERROR(store_->Refresh());
+      std::shared_ptr<const Snapshot> snap = store_->snapshot();
+      SegmentQueryOptions options;
+      options.as_of = date;
+      options.segments = segments_;
+      TAGLOOP_ASSIGN_OR_RETURN(out->content, BuildComposite(*snap, spec, date, options));
+      return Status::Ok();
+    }
+    case ProducerKind::kExternal:
+      return Status::FailedPrecondition(fmt::format(
+          "tag '{}' is external: its values are pushed through the API (POST /api/v1/catalog/tags/{}/values)",
+          def.name, def.name));
+    case ProducerKind::kImport:
+      return Status::FailedPrecondition(
+          fmt::format("tag '{}' is written by CSV imports (tagloop import); it has no producer to run", def.name));
+  }
+  return Status::Internal("unknown producer kind");
+}
+
+Status TagProducer::Write(const TagDefinition& def, Days date, Fetched& fetched, int64_t run_id,
+                          const RunControl& control, ProduceResult* result, std::string* log) {
+  RunLog say(log);
+  // Another process (an import, the CLI) may hold the store's write lock: wait for it.
+  Clock::time_point give_up = Clock::now() + options_.lock_wait;
+  std::unique_ptr<StoreWriter> writer;
+  for (;;) {
+    if (control.cancel != nullptr && control.cancel->load()) return Status::Cancelled("cancelled");
+    Result<std::unique_ptr<StoreWriter>> begun = store_->BeginWrite();
+    if (begun.ok()) {
+      writer = std::move(begun).value();
+      break;
+    }
+    if (begun.status().code() != Status::Code::kFailedPrecondition || Clock::now() > give_up) return begun.status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  unsigned threads = options_.threads != 0 ? options_.threads : std::max(1u, std::thread::hardware_concurrency());
+  TagVersionContent content;
+  if (fetched.content) {
+    content = std::move(*fetched.content);
+  } else {
+    TAGLOOP_ASSIGN_OR_RETURN(content, fetched.rows->Finish(*writer, date, threads));
+  }
+
+  // Quality: against the newest version before this date.
+  const Snapshot& base = writer->base();
+  std::shared_ptr<const TagVersion> previous;
+  if (const TagInfo* info = base.FindTag(def.name); info != nullptr && date > 0) {
+    TAGLOOP_ASSIGN_OR_RETURN(previous, base.VersionAsOf(def.name, date - 1));
+  }
+  std::optional<VersionStats> previous_stats;
+  if (previous) {
+    TAGLOOP_ASSIGN_OR_RETURN(previous_stats, StatsOf(*previous, base.universe_size()));
+  }
+  uint64_t universe = base.universe_size() + (writer->user_count() - base.user_count());
+  VersionStats next = StatsOf(content, universe, previous_stats ? &*previous_stats : nullptr);
+  result->users = next.users;
+  TAGLOOP_ASSIGN_OR_RETURN(QualityRules rules, ApplyQualityOverrides(options_.default_quality, def.quality));
+  result->checks = CheckVersion(next, previous_stats ? &*previous_stats : nullptr, rules);
+  std::vector<QualityRecord> records;
+  for (const QualityCheck& c : result->checks) {
+    records.push_back(QualityRecord{c.name, c.passed, c.observed, c.bound, c.message});
+    say("quality {}: {} ({})", c.name, c.passed ? "passed" : "FAILED", c.message);
+  }
+  TAGLOOP_RETURN_IF_ERROR(runs_->RecordQuality(run_id, def.name, date, records));
+  if (!AllPassed(result->checks)) {
+    result->state = RunState::kRejected;
+    std::string why = FailedChecks(result->checks);
+    if (options_.alerts != nullptr) {
+      nlohmann::json checks = nlohmann::json::array();
+      for (const QualityCheck& c : result->checks) {
+        checks.push_back({{"check", c.name}, {"passed", c.passed}, {"observed", c.observed}, {"bound", c.bound},
+                          {"message", c.message}});
+      }
+      options_.alerts->Send(Alert{"quality_rejected", def.name,
+                                  fmt::format("tag '{}' for {}: the new version was not published: {}", def.name,
+                                              FormatDate(date), why),
+                                  {{"run_id", run_id}, {"biz_date", FormatDate(date)}, {"checks", checks}},
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count()});
+    }
+    return Status::FailedPrecondition(fmt::format("quality check failed, the previous version keeps serving: {}", why));
+  }
+
+  TAGLOOP_RETURN_IF_ERROR(writer->PutVersion(def.name, std::move(content)));
+  if (def.retention.keep_days > 0 || def.retention.keep_versions > 0) {
+    Days before = def.retention.keep_days > 0 ? date - def.retention.keep_days : date + 1;
+    TAGLOOP_ASSIGN_OR_RETURN(size_t dropped,
+                             writer->ApplyRetention(def.name, before, static_cast<size_t>(def.retention.keep_versions)));
+    if (dropped > 0) say("retention: {} old versions dropped", dropped);
+  }
+  TAGLOOP_RETURN_IF_ERROR(writer->Commit());
+  result->generation = store_->snapshot()->generation();
+  return runs_->RecordDataVersion(def.name, DataVersionOrigin{date, result->definition_version, run_id, 0});
+}
+
+}  // namespace tagloop

@@ -1,0 +1,178 @@
+#include "catalog/source_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/fake_wall_clock.h"
+#include "testing/temp_dir.h"
+
+namespace tagloop {
+namespace {
+
+constexpr int64_t kT0 = 1'790'000'000'000;
+constexpr const char* kSecret = "s3cr3t-Pa55";
+
+SourceRecord Shop(std::string password = kSecret) {
+  SourceRecord s;
+  s.name = "shop";
+  s.kind = "postgresql";
+  s.connection = "host=db port=5432 dbname=shop user=tagloop";
+  s.password = std::move(password);
+  s.fetch_rows = 5000;
+  return s;
+}
+
+class SourceRegistryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = SourceRegistry::Open(tmp_.path(), &clock_);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    sources_ = std::move(*r);
+  }
+
+  SourceRecord Get(const std::string& name) {
+    Result<SourceRecord> s = sources_->Get(name);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    return s.ok() ? *s : SourceRecord{};
+  }
+
+  // The error of Put, checked never to quote the secret.
+  Status PutError(const SourceRecord& s) {
+    Status st = sources_->Put(s, "alice", /*keep_password=*/false);
+    EXPECT_FALSE(st.ok());
+    EXPECT_EQ(st.message().find(kSecret), std::string::npos) << st.message();
+    return st;
+  }
+
+  testing::TempDir tmp_;
+  testing::FakeWallClock clock_{kT0};
+  std::unique_ptr<SourceRegistry> sources_;
+};
+
+TEST_F(SourceRegistryTest, PutThenGetWithThePassword) {
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", /*keep_password=*/false).ok());
+  SourceRecord s = Get("shop");
+  EXPECT_EQ(s.name, "shop");
+  EXPECT_EQ(s.kind, "postgresql");
+  EXPECT_EQ(s.connection, "host=db port=5432 dbname=shop user=tagloop");
+  EXPECT_EQ(s.password, kSecret);
+  EXPECT_EQ(s.password_env, "");
+  EXPECT_EQ(s.fetch_rows, 5000);
+  EXPECT_EQ(s.updated_at_ms, kT0);
+  EXPECT_EQ(s.updated_by, "alice");
+  Result<SourceRecord> missing = sources_->Get("nope");
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no source named 'nope'");
+}
+
+TEST_F(SourceRegistryTest, AnUpdateWithKeepPasswordKeepsTheStoredOne) {
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  SourceRecord edit = Shop("");
+  edit.connection = "host=db2 port=5432 dbname=shop user=tagloop";
+  clock_.AdvanceMillis(10);
+  ASSERT_TRUE(sources_->Put(edit, "bob", /*keep_password=*/true).ok());
+  SourceRecord s = Get("shop");
+  EXPECT_EQ(s.connection, "host=db2 port=5432 dbname=shop user=tagloop");
+  EXPECT_EQ(s.password, kSecret);
+  EXPECT_EQ(s.updated_by, "bob");
+  EXPECT_EQ(s.updated_at_ms, kT0 + 10);
+
+  // A new password replaces it, with or without keep_password.
+  ASSERT_TRUE(sources_->Put(Shop("other"), "bob", /*keep_password=*/true).ok());
+  EXPECT_EQ(Get("shop").password, "other");
+  // Without keep_password an empty password clears it.
+  ASSERT_TRUE(sources_->Put(Shop(""), "bob", /*keep_password=*/false).ok());
+  EXPECT_EQ(Get("shop").password, "");
+}
+
+TEST_F(SourceRegistryTest, SwitchingToPasswordEnvDropsTheStoredPassword) {
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  SourceRecord env = Shop("");
+  env.password_env = "SHOP_PASSWORD";
+  ASSERT_TRUE(sources_->Put(env, "bob", /*keep_password=*/true).ok());
+  SourceRecord s = Get("shop");
+  EXPECT_EQ(s.password, "");  // never both
+  EXPECT_EQ(s.password_env, "SHOP_PASSWORD");
+}
+
+TEST_F(SourceRegistryTest, ListNeverShowsPasswords) {
+  SourceRecord env = Shop("");
+  env.name = "warehouse";
+  env.kind = "odbc";
+  env.connection = "DSN=warehouse";
+  env.password_env = "WH_PASSWORD";
+  ASSERT_TRUE(sources_->Put(env, "alice", false).ok());
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  SourceRecord local = Shop("");
+  local.name = "biz";
+  local.kind = "sqlite";
+  local.connection = "business.db";
+  ASSERT_TRUE(sources_->Put(local, "alice", false).ok());
+
+  Result<std::vector<SourceRegistry::Listed>> list = sources_->List();
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  EXPECT_EQ((*list)[0].source.name, "biz");
+  EXPECT_FALSE((*list)[0].has_password);
+  EXPECT_EQ((*list)[1].source.name, "shop");
+  EXPECT_TRUE((*list)[1].has_password);
+  EXPECT_EQ((*list)[1].source.password, "");
+  EXPECT_EQ((*list)[1].source.connection, "host=db port=5432 dbname=shop user=tagloop");
+  EXPECT_EQ((*list)[2].source.name, "warehouse");
+  EXPECT_FALSE((*list)[2].has_password);
+  EXPECT_EQ((*list)[2].source.password_env, "WH_PASSWORD");
+  for (const auto& l : *list) EXPECT_EQ(l.source.password, "");
+}
+
+TEST_F(SourceRegistryTest, BadSettingsAreRefusedWithoutQuotingThePassword) {
+  SourceRecord s = Shop();
+  s.kind = "mysql";
+  EXPECT_EQ(PutError(s).message(), "source 'shop': kind 'mysql' is not one of sqlite, postgresql, odbc");
+  for (const std::string& name : {std::string(), std::string("Shop"), std::string("1shop"), std::string("shop-db"),
+                                  std::string(65, 'a')}) {
+    s = Shop();
+    s.name = name;
+    EXPECT_EQ(PutError(s).code(), Status::Code::kInvalidArgument) << name;
+  }
+  s = Shop();
+  s.fetch_rows = 0;
+  EXPECT_EQ(PutError(s).message(), "source 'shop': fetch_rows must be 1 to 1000000");
+  s = Shop();
+  s.password_env = "SHOP_PASSWORD";
+  EXPECT_EQ(PutError(s).message(), "source 'shop': give either a password or password_env, not both");
+  s = Shop();
+  s.kind = "sqlite";
+  s.connection = "business.db";
+  EXPECT_EQ(PutError(s).message(), "source 'shop': an sqlite source takes no password");
+  for (std::string connection : {std::string("host=db password=") + kSecret, std::string("host=db PassWord = x"),
+                                 std::string("host=db sslpassword=") + kSecret, std::string("DSN=x;PWD=") + kSecret,
+                                 std::string("postgresql://tagloop:") + kSecret + "@db/shop"}) {
+    s = Shop("");
+    s.connection = connection;
+    EXPECT_EQ(PutError(s).code(), Status::Code::kInvalidArgument) << connection;
+  }
+  s = Shop("");
+  s.connection = "postgresql://tagloop@db/shop";  // a user without a password is fine
+  EXPECT_TRUE(sources_->Put(s, "alice", false).ok());
+  EXPECT_EQ(Get("shop").connection, "postgresql://tagloop@db/shop");
+}
+
+TEST_F(SourceRegistryTest, Remove) {
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  ASSERT_TRUE(sources_->Remove("shop").ok());
+  EXPECT_EQ(sources_->Get("shop").status().code(), Status::Code::kNotFound);
+  Status again = sources_->Remove("shop");
+  EXPECT_EQ(again.code(), Status::Code::kNotFound);
+  EXPECT_EQ(again.message(), "no source named 'shop'");
+}
+
+TEST_F(SourceRegistryTest, AnotherRegistryOnTheSameDirectorySeesTheSources) {
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  Result<std::unique_ptr<SourceRegistry>> other = SourceRegistry::Open(tmp_.path(), &clock_);
+  ASSERT_TRUE(other.ok());
+  Result<SourceRecord> s = (*other)->Get("shop");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->password, kSecret);
+}
+
+}  // namespace
+}  // namespace tagloop
