@@ -26,7 +26,8 @@ std::string_view Trim(std::string_view s) {
 }
 
 bool IsSecretKey(std::string_view key) {
-  return strcasecmp(std::string(key).c_str(), "PWD") == 0 || strcasecmp(std::string(key).c_str(), "PASSWORD") == 0;
+  return strcasecmp(std::string(key).c_str(), "PWD") == 0 ||
+         strcasecmp(std::string(key).c_str(), "PASSWORD") == 0;
 }
 
 bool HasKey(const std::vector<OdbcAttribute>& attrs, const char* key) {
@@ -100,7 +101,8 @@ Status ValidateOdbcConnectionString(std::string_view text) {
           fmt::format("connection: must not contain {}= (set password or password_env instead)", a.key));
     }
   }
-  if (attrs.empty()) return Status::InvalidArgument("connection: no attributes (expected DSN=... or Driver=...)");
+  if (attrs.empty())
+    return Status::InvalidArgument("connection: no attributes (expected DSN=... or Driver=...)");
   return Status::Ok();
 }
 
@@ -252,6 +254,7 @@ class OdbcSource final : public Source {
   Status RunSetup(const char* sql);
 
   SourceConfig config_;
+  std::string secret_;  // the password last connected with: scrubbed from messages
   SQLHENV env_ = SQL_NULL_HENV;
   SQLHDBC dbc_ = SQL_NULL_HDBC;
   bool connected_ = false;
@@ -264,7 +267,7 @@ Status OdbcSource::Error(SQLSMALLINT type, SQLHANDLE handle, std::string_view wh
     if (!why.ok()) return why;
   }
   Diagnostics d = GetDiagnostics(type, handle);
-  std::string msg = SourceMessage(config_.name, RedactSecret(fmt::format("{}: {}", what, d.text), config_.password));
+  std::string msg = SourceMessage(config_.name, RedactSecret(fmt::format("{}: {}", what, d.text), secret_));
   if (d.sqlstate == "HY008" || d.sqlstate == "57014") {
     if (control != nullptr) TAGLOOP_RETURN_IF_ERROR(CheckRunControl(*control, config_.name));
     return Status::Cancelled(std::move(msg));
@@ -272,7 +275,8 @@ Status OdbcSource::Error(SQLSMALLINT type, SQLHANDLE handle, std::string_view wh
   if (d.sqlstate == "HYT00" || d.sqlstate == "HYT01") return Status::DeadlineExceeded(std::move(msg));
   if (d.sqlstate.rfind("08", 0) == 0 && type == SQL_HANDLE_STMT) return Status::IOError(std::move(msg));
   if (d.sqlstate.rfind("HY", 0) == 0 || d.sqlstate.rfind("IM", 0) == 0 || d.sqlstate.rfind("01", 0) == 0) {
-    return type == SQL_HANDLE_DBC ? Status::FailedPrecondition(std::move(msg)) : Status::IOError(std::move(msg));
+    return type == SQL_HANDLE_DBC ? Status::FailedPrecondition(std::move(msg))
+                                  : Status::IOError(std::move(msg));
   }
   return SqlStateStatus(d.sqlstate, std::move(msg));
 }
@@ -299,6 +303,7 @@ Status OdbcSource::Connect() {
     Disconnect();
     return password.status();
   }
+  secret_ = *password;
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<OdbcAttribute> attrs, ParseOdbcConnectionString(config_.connection));
   std::string text = config_.connection;
   auto add = [&](const char* key, std::string_view value) {
@@ -346,7 +351,8 @@ Status OdbcSource::RunSetup(const char* sql) {
     return Error(SQL_HANDLE_DBC, dbc_, "cannot allocate a statement", nullptr, nullptr);
   }
   SQLRETURN rc = SQLExecDirect(stmt.h, reinterpret_cast<SQLCHAR*>(const_cast<char*>(sql)), SQL_NTS);
-  if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) return Error(SQL_HANDLE_STMT, stmt.h, "session setup failed", nullptr, nullptr);
+  if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
+    return Error(SQL_HANDLE_STMT, stmt.h, "session setup failed", nullptr, nullptr);
   return Status::Ok();
 }
 
@@ -368,6 +374,11 @@ Status OdbcSource::Query(std::string_view sql_text, RowSink& sink, const RunCont
   TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, config_.name));
   bool fresh = !connected_;
   TAGLOOP_RETURN_IF_ERROR(Connect());
+  if (size_t second = FindSecondStatement(sql_text); second != std::string_view::npos) {
+    return Status::InvalidArgument(SourceMessage(
+        config_.name,
+        fmt::format("a tag query is one statement; another one starts at position {}", second)));
+  }
   // A newline, so that a query ending in a "-- comment" does not swallow
   // what psqlodbc appends (its DECLARE ... FETCH wrapping).
   const std::string sql = std::string(sql_text) + "\n";
@@ -409,12 +420,14 @@ Status OdbcSource::Fetch(SQLHSTMT stmt, int columns, RowSink& sink, const RunCon
     SQLULEN size = 0;
     SQLRETURN rc = SQLDescribeCol(stmt, static_cast<SQLUSMALLINT>(c + 1), nullptr, 0, nullptr, &type, &size,
                                   &digits, &nullable);
-    if (!SQL_SUCCEEDED(rc)) return Error(SQL_HANDLE_STMT, stmt, "cannot describe the result", watch, &control);
+    if (!SQL_SUCCEEDED(rc))
+      return Error(SQL_HANDLE_STMT, stmt, "cannot describe the result", watch, &control);
     is_bit[c] = type == SQL_BIT;
     width[c] = 256;
     if (IsCharType(type)) {
       // Sizes are in characters; UTF-8 takes up to 4 bytes each.
-      width[c] = size == 0 || size > kMaxValueBytes / 4 ? kMaxValueBytes + 1 : std::max<size_t>(256, size * 4 + 1);
+      width[c] =
+          size == 0 || size > kMaxValueBytes / 4 ? kMaxValueBytes + 1 : std::max<size_t>(256, size * 4 + 1);
     }
   }
   size_t rows = std::clamp<size_t>(kBindBudgetBytes / (width[0] + width[1]), 16, 1024);
@@ -439,7 +452,8 @@ Status OdbcSource::Fetch(SQLHSTMT stmt, int columns, RowSink& sink, const RunCon
   RowBatcher batcher(sink, config_.fetch_rows, config_.name);
   TAGLOOP_RETURN_IF_ERROR(batcher.Start(columns));
   SQLRETURN rc = SQLExecute(stmt);
-  if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA) return Error(SQL_HANDLE_STMT, stmt, "the query failed", watch, &control);
+  if (!SQL_SUCCEEDED(rc) && rc != SQL_NO_DATA)
+    return Error(SQL_HANDLE_STMT, stmt, "the query failed", watch, &control);
 
   auto cell = [&](int c, size_t i, std::optional<std::string_view>& out) -> Status {
     SQLLEN n = lengths[c][i];
@@ -448,13 +462,15 @@ Status OdbcSource::Fetch(SQLHSTMT stmt, int columns, RowSink& sink, const RunCon
       return Status::Ok();
     }
     if (n < 0 || static_cast<size_t>(n) >= width[c]) {
-      return Status::InvalidArgument(SourceMessage(
-          config_.name, fmt::format("row {}: column {} holds more than {} bytes", batcher.rows() + 1, c + 1,
-                                    width[c] - 1)));
+      return Status::InvalidArgument(
+          SourceMessage(config_.name, fmt::format("row {}: column {} holds more than {} bytes",
+                                                  batcher.rows() + 1, c + 1, width[c] - 1)));
     }
     std::string_view v(data[c].data() + i * width[c], static_cast<size_t>(n));
-    if (is_bit[c] && v == "1") v = "true";
-    else if (is_bit[c] && v == "0") v = "false";
+    if (is_bit[c] && v == "1")
+      v = "true";
+    else if (is_bit[c] && v == "0")
+      v = "false";
     out = v;
     return Status::Ok();
   };
@@ -466,7 +482,8 @@ Status OdbcSource::Fetch(SQLHSTMT stmt, int columns, RowSink& sink, const RunCon
       if (!SQL_SUCCEEDED(rc)) return Error(SQL_HANDLE_STMT, stmt, "fetching failed", watch, &control);
       for (size_t i = 0; i < fetched; ++i) {
         if (row_status[i] == SQL_ROW_ERROR) {
-          return Error(SQL_HANDLE_STMT, stmt, fmt::format("row {} failed", batcher.rows() + 1), watch, &control);
+          return Error(SQL_HANDLE_STMT, stmt, fmt::format("row {} failed", batcher.rows() + 1), watch,
+                       &control);
         }
         std::optional<std::string_view> id, value;
         TAGLOOP_RETURN_IF_ERROR(cell(0, i, id));
@@ -499,6 +516,8 @@ Status OdbcSource::Ping() {
 
 }  // namespace
 
-std::unique_ptr<Source> NewOdbcSource(const SourceConfig& config) { return std::make_unique<OdbcSource>(config); }
+std::unique_ptr<Source> NewOdbcSource(const SourceConfig& config) {
+  return std::make_unique<OdbcSource>(config);
+}
 
 }  // namespace tagloop

@@ -6,12 +6,14 @@
 // UseDeclareFetch=1 and Fetch=<fetch_rows> (without them psqlodbc reads the
 // whole result into memory) and BoolsAsChar=0 (booleans as SQL_BIT), unless
 // the connection string sets those keys itself; other drivers ignore keys
-// they do not know (at most with an 01S00 warning). When the database says it is PostgreSQL the session is made read-only
-// (default_transaction_read_only); for others SQL_ATTR_ACCESS_MODE is set to
-// read-only, which drivers may treat as a hint only. Login gives up after
-// 15 s (SQL_ATTR_LOGIN_TIMEOUT); cancel and deadline are not checked while
-// connecting.
+// they do not know (at most with an 01S00 warning). When the database says
+// it is PostgreSQL the session is made read-only (default_transaction_read_only);
+// for others SQL_ATTR_ACCESS_MODE is set to read-only, which drivers may treat
+// as a hint only. Login gives up after 15 s (SQL_ATTR_LOGIN_TIMEOUT); cancel
+// and deadline are not checked while connecting.
 //
+// A query must be one statement (FindSecondStatement in source.h: psqlodbc
+// would run "a; b" as two, and the second could undo the read-only session).
 // A query is prepared and its columns counted before it runs (so a statement
 // that returns no rows is refused without being executed, where the driver
 // can describe before executing). Rows are fetched in blocks

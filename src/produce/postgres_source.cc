@@ -80,7 +80,8 @@ bool IsKnownKey(const std::string& key) {
 
 Status ValidatePostgresConninfo(std::string_view conninfo) {
   if (conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0) {
-    return Status::InvalidArgument("connection: use key=value pairs (host=... port=... dbname=... user=...), not a URI");
+    return Status::InvalidArgument(
+        "connection: use key=value pairs (host=... port=... dbname=... user=...), not a URI");
   }
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<ConninfoPair> pairs, TokenizeConninfo(conninfo));
   for (size_t i = 0; i < pairs.size(); ++i) {
@@ -98,7 +99,8 @@ Status ValidatePostgresConninfo(std::string_view conninfo) {
   PQconninfoOption* parsed = PQconninfoParse(std::string(conninfo).c_str(), &err);
   if (parsed == nullptr) {
     PQfreemem(err);
-    return Status::InvalidArgument("connection: libpq cannot parse it (key=value pairs; quote values with blanks)");
+    return Status::InvalidArgument(
+        "connection: libpq cannot parse it (key=value pairs; quote values with blanks)");
   }
   PQconninfoFree(parsed);
   return Status::Ok();
@@ -155,7 +157,8 @@ class Waiter {
   }
   Status Check() const {
     TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control_, name_));
-    if (limit_ && Clock::now() >= *limit_) return Status::FailedPrecondition(SourceMessage(name_, limit_message_));
+    if (limit_ && Clock::now() >= *limit_)
+      return Status::FailedPrecondition(SourceMessage(name_, limit_message_));
     return Status::Ok();
   }
   Status Wait(int fd, bool for_write) const {
@@ -219,8 +222,10 @@ std::optional<std::string_view> DecodeCopyField(const char* begin, const char* e
           v = v * 16 + (h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
           ++digits;
         }
-        if (digits == 0) scratch += 'x';
-        else scratch += static_cast<char>(v);
+        if (digits == 0)
+          scratch += 'x';
+        else
+          scratch += static_cast<char>(v);
         break;
       }
       default:
@@ -278,6 +283,7 @@ class PostgresSource final : public Source {
   std::string Clean(std::string text) const;
 
   SourceConfig config_;
+  std::string secret_;  // the password last connected with: scrubbed from messages
   PGconn* conn_ = nullptr;
   std::string scratch_id_, scratch_value_;  // decoded fields with escapes
 };
@@ -293,7 +299,7 @@ std::string PostgresSource::Clean(std::string text) const {
       out += text[i];
     }
   }
-  return RedactSecret(std::move(out), config_.password);
+  return RedactSecret(std::move(out), secret_);
 }
 
 Status PostgresSource::ConnectionError(std::string_view what) const {
@@ -311,7 +317,8 @@ Status PostgresSource::ResultError(const PGresult* r) const {
   if (const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL)) msg += fmt::format(" ({})", detail);
   if (const char* hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT)) msg += fmt::format(" HINT: {}", hint);
   msg += fmt::format(" [SQLSTATE {}", state != nullptr ? state : "?");
-  if (const char* pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION)) msg += fmt::format(", character {}", pos);
+  if (const char* pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION))
+    msg += fmt::format(", character {}", pos);
   msg += ']';
   return SqlStateStatus(state != nullptr ? state : "", SourceMessage(config_.name, Clean(std::move(msg))));
 }
@@ -321,14 +328,13 @@ Status PostgresSource::Connect(Waiter& waiter) {
     return Status::Ok();
   }
   Close();
-  TAGLOOP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(config_));
-  // Keywords after "dbname" (the expanded conninfo) override it.
+  TAGLOOP_ASSIGN_OR_RETURN(secret_, ResolvePassword(config_));
+  // The password is a keyword of its own, never spliced into a string;
+  // keywords after "dbname" (the expanded conninfo) override it.
   const char* keys[] = {"dbname", "client_encoding", "fallback_application_name", "password", nullptr};
   const char* values[] = {config_.connection.c_str(), "UTF8", "tagloop",
-                          password.empty() ? nullptr : password.c_str(), nullptr};
+                          secret_.empty() ? nullptr : secret_.c_str(), nullptr};
   conn_ = PQconnectStartParams(keys, values, /*expand_dbname=*/1);
-  // libpq keeps its own copy; do not leave ours lying around.
-  explicit_bzero(password.data(), password.size());
   if (conn_ == nullptr || PQstatus(conn_) == CONNECTION_BAD) {
     Status st = ConnectionError("cannot connect");
     Close();
@@ -380,7 +386,8 @@ Result<PgResult> PostgresSource::FinishCommand(const Waiter& waiter) {
     if (r == nullptr) break;
     ExecStatusType st = PQresultStatus(r.get());
     bool failed = st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE || st == PGRES_NONFATAL_ERROR;
-    if (first == nullptr || (failed && PQresultStatus(first.get()) != PGRES_FATAL_ERROR)) first = std::move(r);
+    if (first == nullptr || (failed && PQresultStatus(first.get()) != PGRES_FATAL_ERROR))
+      first = std::move(r);
   }
   if (first == nullptr) return Status::IOError(SourceMessage(config_.name, "no result from the server"));
   ExecStatusType st = PQresultStatus(first.get());
@@ -396,7 +403,8 @@ Result<PostgresSource::Columns> PostgresSource::Describe(std::string_view sql, c
   TAGLOOP_ASSIGN_OR_RETURN(PgResult described, FinishCommand(waiter));
   Columns columns;
   columns.count = PQnfields(described.get());
-  for (int c = 0; c < columns.count && c < 2; ++c) columns.is_bool[c] = PQftype(described.get(), c) == kBoolOid;
+  for (int c = 0; c < columns.count && c < 2; ++c)
+    columns.is_bool[c] = PQftype(described.get(), c) == kBoolOid;
   return columns;
 }
 
@@ -430,25 +438,31 @@ Status PostgresSource::AddCopyRow(const char* buf, int len, const Columns& colum
   if (end > buf && end[-1] == '\n') --end;
   const char* tab = static_cast<const char*>(std::memchr(buf, '\t', static_cast<size_t>(end - buf)));
   auto malformed = [&] {
-    return Status::Internal(SourceMessage(config_.name, fmt::format("unexpected COPY row {}", batcher.rows() + 1)));
+    return Status::Internal(
+        SourceMessage(config_.name, fmt::format("unexpected COPY row {}", batcher.rows() + 1)));
   };
   if (columns.count == 1) {
     if (tab != nullptr) return malformed();
     auto id = DecodeCopyField(buf, end, scratch_id_);
     return batcher.Add(columns.is_bool[0] ? NormaliseBool(id) : id, std::nullopt);
   }
-  if (tab == nullptr || std::memchr(tab + 1, '\t', static_cast<size_t>(end - tab - 1)) != nullptr) return malformed();
+  if (tab == nullptr || std::memchr(tab + 1, '\t', static_cast<size_t>(end - tab - 1)) != nullptr)
+    return malformed();
   auto id = DecodeCopyField(buf, tab, scratch_id_);
   auto value = DecodeCopyField(tab + 1, end, scratch_value_);
-  return batcher.Add(columns.is_bool[0] ? NormaliseBool(id) : id, columns.is_bool[1] ? NormaliseBool(value) : value);
+  return batcher.Add(columns.is_bool[0] ? NormaliseBool(id) : id,
+                     columns.is_bool[1] ? NormaliseBool(value) : value);
 }
 
 Status PostgresSource::Copy(std::string_view sql, const Columns& columns, RowBatcher& batcher,
                             const Waiter& waiter) {
-  // The query goes inside COPY ( ... ): drop a trailing ";", and put the
-  // closing parenthesis on a line of its own so a trailing "-- comment" in
-  // the query cannot swallow it.
-  while (!sql.empty() && (IsBlank(sql.back()) || sql.back() == ';')) sql.remove_suffix(1);
+  // The query goes inside COPY ( ... ): cut it at its ";" (the server took it
+  // as one statement, so only blanks and comments follow), and put the
+  // closing parenthesis on a line of its own so a trailing "-- comment"
+  // cannot swallow it.
+  size_t end = sql.size();
+  FindSecondStatement(sql, &end);
+  sql = sql.substr(0, end);
   std::string copy = "COPY (\n";
   copy.append(sql);
   copy += "\n) TO STDOUT";

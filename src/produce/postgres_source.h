@@ -5,9 +5,11 @@
 //      (PQsendPrepare + PQsendDescribePrepared): syntax errors, unknown
 //      tables and the column count and types are known before any row is
 //      produced, and a statement that returns no rows is never run;
-//   2. `COPY (query) TO STDOUT` streams the rows in COPY text format (as fast
-//      as psql's \copy), parsed here (\N, \t, \n, \\, octal and \x escapes);
-//      bool columns become "true"/"false".
+//   2. `COPY (query) TO STDOUT`, sent with the extended protocol (which
+//      takes one statement only, so nothing can follow the query), streams
+//      the rows in COPY text format (as fast as psql's \copy), parsed here
+//      (\N, \t, \n, \\, octal and \x escapes); bool columns become
+//      "true"/"false".
 // The session uses DateStyle ISO (dates "YYYY-MM-DD"), client_encoding UTF8
 // and default_transaction_read_only, so a tag query cannot write.
 //

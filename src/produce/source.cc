@@ -55,8 +55,8 @@ bool ValidEnvName(std::string_view name) {
 Status ValidateSourceConfig(const SourceConfig& config) {
   if (!ValidSourceName(config.name)) {
     // The name is not secret, but it may be garbage: show a bounded prefix.
-    return Status::InvalidArgument(fmt::format(
-        "name: '{}' is not a source name ([a-z][a-z0-9_]{{0,63}})", config.name.substr(0, 80)));
+    return Status::InvalidArgument(
+        fmt::format("name: '{}' is not a source name ([a-z][a-z0-9_]{{0,63}})", config.name.substr(0, 80)));
   }
   auto bad = [&](std::string_view msg) { return Status::InvalidArgument(SourceMessage(config.name, msg)); };
   if (config.fetch_rows < 1 || config.fetch_rows > 1000000) {
@@ -191,7 +191,8 @@ Result<std::string> ExpandSqlTemplate(std::string_view sql, Days biz_date) {
       int64_t day = int64_t{biz_date} + shift;
       if (day < kMinDay || day > kMaxDay) return error("shifted date outside years 1..9999");
       value = FormatDate(static_cast<Days>(day));
-      if (param == TemplateParam::kDateNodash) value = value.substr(0, 4) + value.substr(5, 2) + value.substr(8, 2);
+      if (param == TemplateParam::kDateNodash)
+        value = value.substr(0, 4) + value.substr(5, 2) + value.substr(8, 2);
     }
     out.append(sql.substr(i, open - i));
     out += value;
@@ -204,7 +205,8 @@ Result<std::string> ExpandSqlTemplate(std::string_view sql, Days biz_date) {
 // --------------------------------------------------------------- RowBatcher
 
 RowBatcher::RowBatcher(RowSink& sink, int batch_rows, std::string source_name)
-    : sink_(sink), batch_rows_(batch_rows < 1 ? 1 : static_cast<size_t>(batch_rows)),
+    : sink_(sink),
+      batch_rows_(batch_rows < 1 ? 1 : static_cast<size_t>(batch_rows)),
       source_name_(std::move(source_name)) {}
 
 Status RowBatcher::Start(int columns) {
@@ -228,10 +230,11 @@ Status RowBatcher::Add(std::optional<std::string_view> user_id, std::optional<st
   if (columns_ < 2) value = std::string_view();
   // Sizes are stored in 32 bits; no sensible user id or tag value is 4 GiB.
   if (user_id->size() > UINT32_MAX || (value && value->size() > UINT32_MAX)) {
-    return Status::InvalidArgument(SourceMessage(source_name_, fmt::format("row {}: a value is too long", rows_added_)));
+    return Status::InvalidArgument(
+        SourceMessage(source_name_, fmt::format("row {}: a value is too long", rows_added_)));
   }
-  Entry e{bytes_.size(), static_cast<uint32_t>(user_id->size()), value ? static_cast<uint32_t>(value->size()) : 0,
-          !value.has_value()};
+  Entry e{bytes_.size(), static_cast<uint32_t>(user_id->size()),
+          value ? static_cast<uint32_t>(value->size()) : 0, !value.has_value()};
   bytes_.append(*user_id);
   if (value) bytes_.append(*value);
   entries_.push_back(e);
@@ -259,6 +262,86 @@ Status RowBatcher::Finish() { return Flush(); }
 
 // ------------------------------------------------------------------ helpers
 
+namespace {
+
+bool IsSqlIdentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+}  // namespace
+
+size_t FindSecondStatement(std::string_view sql, size_t* first_end) {
+  if (first_end != nullptr) *first_end = sql.size();
+  bool after_semicolon = false;
+  size_t i = 0;
+  while (i < sql.size()) {
+    char c = sql[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++i;
+      continue;
+    }
+    if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+      continue;
+    }
+    if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      int depth = 0;
+      do {
+        if (sql.substr(i, 2) == "/*")
+          ++depth, i += 2;
+        else if (sql.substr(i, 2) == "*/")
+          --depth, i += 2;
+        else
+          ++i;
+      } while (depth > 0 && i < sql.size());
+      continue;
+    }
+    if (c == ';') {
+      if (!after_semicolon && first_end != nullptr) *first_end = i;
+      after_semicolon = true;
+      ++i;
+      continue;
+    }
+    if (after_semicolon) return i;
+    if (c == '\'' || c == '"') {
+      bool backslash = c == '\'' && i > 0 && (sql[i - 1] == 'E' || sql[i - 1] == 'e') &&
+                       (i < 2 || !IsSqlIdentChar(sql[i - 2]));
+      for (++i; i < sql.size(); ++i) {
+        if (backslash && sql[i] == '\\') {
+          ++i;
+        } else if (sql[i] == c) {
+          if (i + 1 < sql.size() && sql[i + 1] == c) {
+            ++i;
+          } else {
+            break;
+          }
+        }
+      }
+      ++i;
+      continue;
+    }
+    if (c == '$' && (i == 0 || !IsSqlIdentChar(sql[i - 1]))) {
+      size_t end = i + 1;
+      while (end < sql.size() && IsSqlIdentChar(sql[end]) &&
+             !(end == i + 1 && sql[end] >= '0' && sql[end] <= '9'))
+        ++end;
+      if (end < sql.size() && sql[end] == '$') {
+        std::string_view tag = sql.substr(i, end - i + 1);
+        size_t close = sql.find(tag, end + 1);
+        i = close == std::string_view::npos ? sql.size() : close + tag.size();
+        continue;
+      }
+    }
+    if (IsSqlIdentChar(c) || c == '$') {
+      while (i < sql.size() && (IsSqlIdentChar(sql[i]) || sql[i] == '$')) ++i;
+      continue;
+    }
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
 std::string SourceMessage(std::string_view source_name, std::string_view message) {
   return fmt::format("source '{}': {}", source_name, message);
 }
@@ -279,13 +362,16 @@ Result<std::string> ResolvePassword(const SourceConfig& config) {
   const char* value = std::getenv(config.password_env.c_str());
   if (value == nullptr) {
     return Status::FailedPrecondition(SourceMessage(
-        config.name, fmt::format("the environment variable {} (password_env) is not set", config.password_env)));
+        config.name,
+        fmt::format("the environment variable {} (password_env) is not set", config.password_env)));
   }
   return std::string(value);
 }
 
 Status SqlStateStatus(std::string_view sqlstate, std::string message) {
-  static constexpr std::string_view kQueryClasses[] = {"0A", "21", "22", "23", "25", "2F", "3D", "3F", "42", "44"};
+  static constexpr std::string_view kQueryClasses[] = {"0A", "21", "22", "23", "25",
+                                                       "2F", "3D", "3F", "42", "44"};
+  if (sqlstate == "57014") return Status::Cancelled(std::move(message));  // query_canceled
   std::string_view cls = sqlstate.substr(0, 2);
   for (std::string_view c : kQueryClasses) {
     if (cls == c) return Status::InvalidArgument(std::move(message));
@@ -299,7 +385,8 @@ Status CheckRunControl(const RunControl& control, std::string_view source_name) 
     return Status::Cancelled(SourceMessage(source_name, "the query was cancelled"));
   }
   if (control.deadline && std::chrono::steady_clock::now() >= *control.deadline) {
-    return Status::DeadlineExceeded(SourceMessage(source_name, "the query did not finish before its deadline"));
+    return Status::DeadlineExceeded(
+        SourceMessage(source_name, "the query did not finish before its deadline"));
   }
   return Status::Ok();
 }

@@ -10,6 +10,12 @@
 //   TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(text, biz_date));
 //   TAGLOOP_RETURN_IF_ERROR(source->Query(sql, sink, control));
 //
+// Read-only: a tag query should only read. SQLite files are opened
+// read-only; PostgreSQL sessions (libpq, and ODBC when the server is
+// PostgreSQL) set default_transaction_read_only and take one statement; for
+// other ODBC databases read-only is a hint to the driver, so configure them
+// with an account that can only read.
+//
 // Secrets: the password (SourceConfig::password, or the environment variable
 // named by password_env) goes to the driver only; it never appears in a
 // Status message, in DescribeSource() or in a log line. Connection strings
@@ -219,8 +225,20 @@ Result<std::string> ResolvePassword(const SourceConfig& config);
 // The Status for a database error with SQLSTATE `sqlstate` (PostgreSQL's
 // codes, which ODBC shares for these classes): the query's fault (classes 0A
 // 21 22 23 25 2F 3D 3F 42 44) is InvalidArgument, a login or connection
-// failure (08 28) FailedPrecondition, anything else IOError.
+// failure (08 28) FailedPrecondition, a cancelled statement (57014, e.g. by
+// statement_timeout or an administrator) Cancelled, anything else IOError.
 Status SqlStateStatus(std::string_view sqlstate, std::string message);
+// Where a second statement starts in `sql` (a byte position), or npos; when
+// `first_end` is given it gets the position of the first statement's ";"
+// (sql.size() when there is none). Drivers such as psqlodbc run "a; b" as two
+// statements, and the second could undo the read-only session. Follows
+// PostgreSQL's lexical rules: '...' ('' inside; backslash escapes only in
+// E'...'), "...", $tag$...$tag$, -- and nested /* */ comments. For
+// PostgreSQL it is exact; for other dialects it mostly errs towards refusing
+// (MySQL's #, backticks, backslashes in plain strings), but a dialect without
+// nested comments or E'' strings could hide a statement from it: give such
+// sources an account that can only read.
+size_t FindSecondStatement(std::string_view sql, size_t* first_end = nullptr);
 // Cancelled / DeadlineExceeded if `control` says to stop now, else OK.
 Status CheckRunControl(const RunControl& control, std::string_view source_name);
 

@@ -12,7 +12,8 @@ namespace {
 
 class SqliteSource final : public Source {
  public:
-  SqliteSource(const SourceConfig& config, std::string path) : name_(config.name), fetch_rows_(config.fetch_rows) {
+  SqliteSource(const SourceConfig& config, std::string path)
+      : name_(config.name), fetch_rows_(config.fetch_rows) {
     // SQLite is built with URI filenames on: keep "file:..." a plain path.
     path_ = path.rfind("file:", 0) == 0 ? "./" + path : std::move(path);
   }
@@ -114,12 +115,14 @@ Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl
     rc = sqlite3_prepare_v3(db_, tail, static_cast<int>(end - tail), 0, &next.stmt, &next_tail);
     if (rc != SQLITE_OK || next.stmt != nullptr) {
       return Status::InvalidArgument(SourceMessage(
-          name_, fmt::format("a tag query is one statement; another one starts at position {}", tail - sql.data())));
+          name_,
+          fmt::format("a tag query is one statement; another one starts at position {}", tail - sql.data())));
     }
     tail = next_tail;
   }
   if (!sqlite3_stmt_readonly(guard.stmt)) {
-    return Status::InvalidArgument(SourceMessage(name_, "a tag query must only read (this statement writes)"));
+    return Status::InvalidArgument(
+        SourceMessage(name_, "a tag query must only read (this statement writes)"));
   }
   control_ = &control;
   stop_ = Status::Ok();
@@ -145,8 +148,8 @@ Status SqliteSource::Run(sqlite3_stmt* stmt, RowSink& sink, const RunControl& co
       if (v == 0) return std::string_view("false");
       if (v == 1) return std::string_view("true");
     }
-    const auto* text = reinterpret_cast<const char*>(
-        type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c) : sqlite3_column_text(stmt, c));
+    const auto* text = reinterpret_cast<const char*>(type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
+                                                                         : sqlite3_column_text(stmt, c));
     int size = sqlite3_column_bytes(stmt, c);
     return std::string_view(text != nullptr ? text : "", static_cast<size_t>(size));
   };

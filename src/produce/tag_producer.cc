@@ -209,6 +209,13 @@ Result<ProduceResult> TagProducer::Run(const TagDefinition& def, int64_t definit
 Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl& control, Fetched* out,
                           std::string* log) {
   RunLog say(log);
+  // The store keeps one type per tag: a definition that changed it cannot
+  // write there (fail before a long query, not after).
+  if (const TagInfo* info = store_->snapshot()->FindTag(def.name); info != nullptr && info->type != def.type) {
+    return Status::InvalidArgument(fmt::format("tag '{}' holds {} data; a {} definition cannot write to it (define a "
+                                               "new tag for the new type)",
+                                               def.name, info->type.ToString(), def.type.ToString()));
+  }
   switch (def.producer) {
     case ProducerKind::kSql: {
       std::string source_name = ConfigString(def, "source");

@@ -123,7 +123,8 @@ class PostgresSourceTest : public ::testing::TestWithParam<SourceKind> {
   std::unique_ptr<Source> Open() { return Open(Config()); }
 };
 
-INSTANTIATE_TEST_SUITE_P(Kinds, PostgresSourceTest, ::testing::Values(SourceKind::kPostgresql, SourceKind::kOdbc),
+INSTANTIATE_TEST_SUITE_P(Kinds, PostgresSourceTest,
+                         ::testing::Values(SourceKind::kPostgresql, SourceKind::kOdbc),
                          [](const auto& info) { return std::string(SourceKindName(info.param)); });
 
 using Row = std::pair<std::string, std::optional<std::string>>;
@@ -140,19 +141,23 @@ TEST_P(PostgresSourceTest, ValuesArriveAsNormalisedText) {
   auto source = Open();
   ASSERT_NE(source, nullptr);
   const std::string zoe = "Zoë 中文 😀";
-  EXPECT_THAT(Column(*source, "active"), ::testing::ElementsAre(Row{"u2", "false"}, Row{"u1", "true"}, Row{zoe, {}}));
+  EXPECT_THAT(Column(*source, "active"),
+              ::testing::ElementsAre(Row{"u2", "false"}, Row{"u1", "true"}, Row{zoe, {}}));
   EXPECT_THAT(Column(*source, "born"),
               ::testing::ElementsAre(Row{"u2", "1999-01-02"}, Row{"u1", "2026-11-23"}, Row{zoe, {}}));
-  EXPECT_THAT(Column(*source, "score"), ::testing::ElementsAre(Row{"u2", "-3.00"}, Row{"u1", "1.50"}, Row{zoe, {}}));
+  EXPECT_THAT(Column(*source, "score"),
+              ::testing::ElementsAre(Row{"u2", "-3.00"}, Row{"u1", "1.50"}, Row{zoe, {}}));
   EXPECT_THAT(Column(*source, "big"),
               ::testing::ElementsAre(Row{"u2", "-7"}, Row{"u1", "12345678901"}, Row{zoe, {}}));
-  EXPECT_THAT(Column(*source, "ratio"), ::testing::ElementsAre(Row{"u2", "-1.5"}, Row{"u1", "0.25"}, Row{zoe, {}}));
+  EXPECT_THAT(Column(*source, "ratio"),
+              ::testing::ElementsAre(Row{"u2", "-1.5"}, Row{"u1", "0.25"}, Row{zoe, {}}));
   EXPECT_THAT(Column(*source, "note"), ::testing::ElementsAre(Row{"u2", "tab\there\nnew line back\\slash"},
                                                               Row{"u1", "plain"}, Row{zoe, {}}));
   EXPECT_THAT(Column(*source, "seen"),
               ::testing::ElementsAre(Row{"u2", {}}, Row{"u1", "2026-11-23 10:11:12"}, Row{zoe, {}}));
   EXPECT_THAT(Column(*source, "'ünï\\cødé ' || id"),
-              ::testing::ElementsAre(Row{"u2", "ünï\\cødé u2"}, Row{"u1", "ünï\\cødé u1"}, Row{zoe, "ünï\\cødé " + zoe}));
+              ::testing::ElementsAre(Row{"u2", "ünï\\cødé u2"}, Row{"u1", "ünï\\cødé u1"},
+                                     Row{zoe, "ünï\\cødé " + zoe}));
 }
 
 TEST_P(PostgresSourceTest, OneColumnQuery) {
@@ -199,6 +204,21 @@ TEST_P(PostgresSourceTest, StatementsThatWriteAreRefused) {
   EXPECT_TRUE(source->Query("SELECT id FROM people", sink, {}).ok());
 }
 
+TEST_P(PostgresSourceTest, SemicolonsInsideLiteralsAndCommentsAreOneStatement) {
+  auto source = Open();
+  for (const char* sql : {"SELECT id, ';' FROM people -- ; DELETE\n;", "SELECT id, $$a;b$$ FROM people;  ",
+                          "SELECT id, $x$ $$; $x$ FROM people", "SELECT id, E'\\';' FROM people",
+                          "SELECT \"i;d\" FROM (SELECT id AS \"i;d\" FROM people) t /* ; /* ; */ ; */"}) {
+    CollectingSink sink;
+    Status st = source->Query(sql, sink, {});
+    EXPECT_TRUE(st.ok()) << sql << ": " << st.ToString();
+    EXPECT_EQ(sink.rows.size(), 3u) << sql;
+  }
+  CollectingSink sink;
+  Status st = source->Query("SELECT id FROM people; SELECT id FROM people", sink, {});
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+}
+
 TEST_P(PostgresSourceTest, NullUserIdNamesTheRow) {
   auto source = Open();
   CollectingSink sink;
@@ -220,7 +240,8 @@ TEST_P(PostgresSourceTest, ServerErrorsArePassedOn) {
   EXPECT_THAT(st.message(), HasSubstr("syntax error"));
   // An error after rows have streamed.
   CollectingSink partial;
-  st = source->Query("SELECT 'u' || i, (100 / (i - 60000))::text FROM generate_series(1, 100000) i", partial, {});
+  st = source->Query("SELECT 'u' || i, (100 / (i - 60000))::text FROM generate_series(1, 100000) i", partial,
+                     {});
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << st.ToString();
   EXPECT_THAT(st.message(), HasSubstr("division by zero"));
   CollectingSink after;
@@ -252,9 +273,10 @@ void ExpectNoQueryRunning(const char* text) {
   // The server stops the cancelled statement (not merely us reading it).
   std::string running;
   for (int i = 0; i < 50; ++i) {
-    running = Scalar(fmt::format("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{}%' "
-                                 "AND pid <> pg_backend_pid()",
-                                 text));
+    running = Scalar(
+        fmt::format("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%{}%' "
+                    "AND pid <> pg_backend_pid()",
+                    text));
     if (running == "0") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -381,8 +403,8 @@ TEST_P(PostgresSourceTest, UnreachableServer) {
   if (c.kind == SourceKind::kPostgresql) {
     c.connection = fmt::format("host=127.0.0.1 port={} dbname=postgres user=postgres", closed_port);
   } else {
-    c.connection = fmt::format("Driver={};Server=127.0.0.1;Port={};Database=postgres;Uid=postgres", kOdbcDriver,
-                               closed_port);
+    c.connection = fmt::format("Driver={};Server=127.0.0.1;Port={};Database=postgres;Uid=postgres",
+                               kOdbcDriver, closed_port);
   }
   auto start = Clock::now();
   Status st = Open(c)->Ping();
@@ -407,7 +429,8 @@ TEST_P(PostgresSourceTest, ReconnectsWhenTheServerDroppedTheConnection) {
 
 TEST_P(PostgresSourceTest, ExpandedTemplates) {
   auto source = Open();
-  auto sql = ExpandSqlTemplate("SELECT id, '{{biz_date-1}}'::date FROM people WHERE id = 'u1'", ParseDate("2026-11-23").value());
+  auto sql = ExpandSqlTemplate("SELECT id, '{{biz_date-1}}'::date FROM people WHERE id = 'u1'",
+                               ParseDate("2026-11-23").value());
   ASSERT_TRUE(sql.ok());
   CollectingSink sink;
   ASSERT_TRUE(source->Query(*sql, sink, {}).ok());
@@ -431,7 +454,8 @@ TEST_P(PostgresSourceTest, DISABLED_StreamsTwoMillionRows) {
     ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(sink.rows, 2000000);
     EXPECT_EQ(sink.sum, int64_t{2000000} * 2000001 / 2);
-    std::printf("%s: 2000000 rows in %.3f s = %.0f rows/s\n", SourceKindName(GetParam()), seconds, 2e6 / seconds);
+    std::printf("%s: 2000000 rows in %.3f s = %.0f rows/s\n", SourceKindName(GetParam()), seconds,
+                2e6 / seconds);
   }
 }
 

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -76,7 +77,8 @@ TEST(ValidateSourceConfigTest, AcceptsGoodConfigs) {
   EXPECT_TRUE(ValidateSourceConfig(pg).ok());
   pg.connection = "host = db  application_name='tag loop' sslmode=disable";
   EXPECT_TRUE(ValidateSourceConfig(pg).ok()) << ValidateSourceConfig(pg).message();
-  SourceConfig odbc = Config(SourceKind::kOdbc, "Driver={PostgreSQL Unicode};Server=db;Port=5432;Uid=tagloop;");
+  SourceConfig odbc =
+      Config(SourceKind::kOdbc, "Driver={PostgreSQL Unicode};Server=db;Port=5432;Uid=tagloop;");
   odbc.password = "secret";
   EXPECT_TRUE(ValidateSourceConfig(odbc).ok());
 }
@@ -145,6 +147,28 @@ TEST(DescribeSourceTest, ShowsTheConnectionWithoutSecrets) {
   EXPECT_EQ(DescribeSource(Config(SourceKind::kSqlite, "business.db")), "sqlite 'shop' (business.db)");
 }
 
+TEST(RedactSecretTest, HidesEveryOccurrence) {
+  EXPECT_EQ(RedactSecret("pw=hunter2, again hunter2!", "hunter2"), "pw=***, again ***!");
+  EXPECT_EQ(RedactSecret("nothing here", ""), "nothing here");
+  EXPECT_EQ(RedactSecret("aaaa", "aa"), "******");
+}
+
+TEST(ResolvePasswordTest, FromTheConfigOrTheEnvironment) {
+  SourceConfig c = Config(SourceKind::kPostgresql, "host=db");
+  EXPECT_EQ(ResolvePassword(c).value(), "");
+  c.password = "direct";
+  EXPECT_EQ(ResolvePassword(c).value(), "direct");
+  c.password.clear();
+  c.password_env = "TAGLOOP_TEST_SOURCE_PW";
+  unsetenv("TAGLOOP_TEST_SOURCE_PW");
+  auto missing = ResolvePassword(c);
+  EXPECT_EQ(missing.status().code(), Status::Code::kFailedPrecondition);
+  EXPECT_THAT(missing.status().message(), HasSubstr("TAGLOOP_TEST_SOURCE_PW"));
+  setenv("TAGLOOP_TEST_SOURCE_PW", "from-env", 1);
+  EXPECT_EQ(ResolvePassword(c).value(), "from-env");
+  unsetenv("TAGLOOP_TEST_SOURCE_PW");
+}
+
 TEST(OpenSourceTest, RefusesAnInvalidConfig) {
   auto s = OpenSource(Config(SourceKind::kPostgresql, "host=db password=hunter2"), "/tmp");
   ASSERT_FALSE(s.ok());
@@ -175,7 +199,8 @@ TEST(ExpandSqlTemplateTest, Parameters) {
 }
 
 TEST(ExpandSqlTemplateTest, LeavesArrayLiteralsAlone) {
-  EXPECT_EQ(Expand("SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'"), "SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'");
+  EXPECT_EQ(Expand("SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'"),
+            "SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'");
 }
 
 TEST(ExpandSqlTemplateTest, ErrorsGiveThePosition) {
@@ -184,12 +209,12 @@ TEST(ExpandSqlTemplateTest, ErrorsGiveThePosition) {
     size_t position;
     const char* message;
   };
-  for (const Case& c : {Case{"SELECT '{{biz_day}}'", 8, "unknown parameter 'biz_day'"},
-                        Case{"x {{biz_date", 2, "expected '}}'"},
-                        Case{"x {{biz_date - }}", 2, "needs a number"},
-                        Case{"x {{biz_date * 2}}", 2, "expected '}}'"},
-                        Case{"{{biz_date}} {{biz_date+123456}}", 13, "shift too large"},
-                        Case{"{{biz_month+99999}}", 0, "outside years"}}) {
+  for (const Case& c :
+       {Case{"SELECT '{{biz_day}}'", 8, "unknown parameter 'biz_day'"},
+        Case{"x {{biz_date", 2, "expected '}}'"}, Case{"x {{biz_date - }}", 2, "needs a number"},
+        Case{"x {{biz_date * 2}}", 2, "expected '}}'"},
+        Case{"{{biz_date}} {{biz_date+123456}}", 13, "shift too large"},
+        Case{"{{biz_month+99999}}", 0, "outside years"}}) {
     auto r = ExpandSqlTemplate(c.sql, Date("2026-11-23"));
     ASSERT_FALSE(r.ok()) << c.sql;
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
@@ -197,8 +222,34 @@ TEST(ExpandSqlTemplateTest, ErrorsGiveThePosition) {
     EXPECT_THAT(r.status().message(), HasSubstr(c.message)) << c.sql;
     EXPECT_THAT(r.status().message(), HasSubstr("position " + std::to_string(c.position)));
   }
-  EXPECT_EQ(Expand("{{biz_date+2}}", "9999-12-30"), "ERROR query template: shifted date outside years 1..9999 at position 0");
+  EXPECT_EQ(Expand("{{biz_date+2}}", "9999-12-30"),
+            "ERROR query template: shifted date outside years 1..9999 at position 0");
   EXPECT_EQ(Expand("{{biz_date-1}}", "0001-01-02"), "0001-01-01");
+}
+
+// ------------------------------------------------------ statement splitting
+
+TEST(FindSecondStatementTest, OneStatement) {
+  for (const char* sql :
+       {"SELECT 1", "SELECT 1;", "SELECT 1 ;  -- done\n ; /* c */", "SELECT ';' || 'it''s;'",
+        "SELECT E'\\';'", "SELECT \"a;\"\"b\" FROM t", "SELECT $$;$$, $q$ $$ ; $q$",
+        "SELECT /* a /* nested ; */ ; */ 1", "SELECT $1, a$b FROM t -- ;x", ""}) {
+    EXPECT_EQ(FindSecondStatement(sql), std::string_view::npos) << sql;
+  }
+  size_t end = 0;
+  EXPECT_EQ(FindSecondStatement("SELECT 1; -- x", &end), std::string_view::npos);
+  EXPECT_EQ(end, 8u);
+  FindSecondStatement("SELECT 1 -- x", &end);
+  EXPECT_EQ(end, 13u);
+}
+
+TEST(FindSecondStatementTest, TwoStatements) {
+  EXPECT_EQ(FindSecondStatement("SELECT 1; DELETE FROM t"), 10u);
+  EXPECT_EQ(FindSecondStatement("SELECT ';';;x"), 12u);
+  // A plain string ends at its quote whatever precedes it (standard strings).
+  EXPECT_EQ(FindSecondStatement("SELECT 'a\\'; SET x TO y"), 13u);
+  EXPECT_EQ(FindSecondStatement("SELECT 1 /* c */; /* d */ SET x = 1"), 26u);
+  EXPECT_EQ(FindSecondStatement("SELECT $$a$$; SELECT 2"), 14u);
 }
 
 // ---------------------------------------------------------------- SQLite
@@ -206,12 +257,13 @@ TEST(ExpandSqlTemplateTest, ErrorsGiveThePosition) {
 class SqliteSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Exec("CREATE TABLE users(id TEXT, city TEXT, age INTEGER, score REAL, vip BOOLEAN);"
-         "INSERT INTO users VALUES ('u1', 'Paris', 31, 1.5, 1), ('u2', NULL, 40, -2.25, 0),"
-         "  ('Zoë 中文', 'Tab\there', NULL, 10.0, NULL);"
-         "CREATE TABLE big(id TEXT);"
-         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)"
-         "  INSERT INTO big SELECT 'user' || i FROM n;");
+    Exec(
+        "CREATE TABLE users(id TEXT, city TEXT, age INTEGER, score REAL, vip BOOLEAN);"
+        "INSERT INTO users VALUES ('u1', 'Paris', 31, 1.5, 1), ('u2', NULL, 40, -2.25, 0),"
+        "  ('Zoë 中文', 'Tab\there', NULL, 10.0, NULL);"
+        "CREATE TABLE big(id TEXT);"
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000)"
+        "  INSERT INTO big SELECT 'user' || i FROM n;");
   }
   void Exec(const std::string& sql) {
     sqlite3* db = nullptr;
@@ -281,7 +333,8 @@ TEST_F(SqliteSourceTest, WrongColumnCount) {
   CollectingSink sink;
   Status st = source->Query("SELECT id, city, age FROM users", sink, {});
   EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
-  EXPECT_THAT(st.message(), HasSubstr("a tag query returns (user_id, value) or user_id alone; this one returns 3 columns"));
+  EXPECT_THAT(st.message(),
+              HasSubstr("a tag query returns (user_id, value) or user_id alone; this one returns 3 columns"));
   EXPECT_THAT(st.message(), HasSubstr("source 'biz'"));
   EXPECT_EQ(sink.columns, -1);  // Begin never called
 }
@@ -343,8 +396,9 @@ TEST_F(SqliteSourceTest, SinkErrorStopsTheQuery) {
   EXPECT_EQ(sink.batches.size(), 2u);
 }
 
-constexpr const char* kEndless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
-                                 "SELECT 'u' FROM n WHERE i < 0";
+constexpr const char* kEndless =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+    "SELECT 'u' FROM n WHERE i < 0";
 
 TEST_F(SqliteSourceTest, CancelStopsARunningQuery) {
   auto source = Open();

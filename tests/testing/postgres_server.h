@@ -103,8 +103,9 @@ class PostgresServer {
         return "cannot chown the test folder to postgres";
     }
     chmod(data_.c_str(), 0700);
-    std::vector<std::string> initdb = {bin + "/initdb", "-D", data_, "-U", "postgres", "--auth=trust",
-                                       "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"};
+    std::vector<std::string> initdb = {
+        bin + "/initdb",    "-D",       data_, "-U", "postgres", "--auth=trust", "--encoding=UTF8",
+        "--locale=C.UTF-8", "--no-sync"};
     if (getuid() == 0) initdb.insert(initdb.begin(), {"/usr/sbin/runuser", "-u", "postgres", "--"});
     RunResult r = RunProgram(initdb);
     if (r.exit_code != 0) return "initdb failed (exit " + std::to_string(r.exit_code) + "): " + r.err + r.out;
