@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server]
+#                    [--no-server] [--no-produce]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -14,7 +14,9 @@
 # Exits non-zero when any count differs between tagloop and PostgreSQL.
 # At the end, scripts/bench-server.sh measures the server (profile look-ups
 # in-process and over HTTP with wrk, counts over HTTP, counts during an
-# import); --quick is passed on, --no-server skips it.
+# import); --quick is passed on, --no-server skips it. Then
+# scripts/bench-produce.sh produces a 10M-row SQL tag from PostgreSQL and
+# SQLite against COPY TO / a plain scan (--no-produce skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,6 +29,7 @@ build=1
 bin=build/release
 pg_rebuild=1
 server=1
+produce=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -40,7 +43,8 @@ while [ $# -gt 0 ]; do
     --bin) bin=$2; build=0; shift 2 ;;
     --no-pg-rebuild) pg_rebuild=0; shift ;;
     --no-server) server=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --no-produce) produce=0; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -101,5 +105,13 @@ if [ "$server" = 1 ]; then
     cmake --build --preset release --target tagloop_gen_store tagloop_bench_profile
   fi
   scripts/bench-server.sh "${server_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$produce" = 1 ]; then
+  if [ "$build" = 1 ]; then
+    cmake --build --preset release --target tagloop_bench_produce
+  fi
+  produce_args=()
+  [ "$sizes" = 100000 ] && produce_args+=(--quick)
+  scripts/bench-produce.sh "${produce_args[@]}" --bin "$bin" || status=1
 fi
 exit $status
