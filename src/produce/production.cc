@@ -19,6 +19,7 @@ Result<std::unique_ptr<Production>> Production::Open(TagStore* store, const Segm
   producer.default_quality = options.default_quality;
   producer.utc_offset_minutes = options.utc_offset_minutes;
   producer.alerts = p->alerts_.get();
+  producer.usage = p->usage_.get();
   p->producer_ = std::make_unique<TagProducer>(store, p->catalog_.get(), p->runs_.get(), p->sources_.get(), segments,
                                                producer);
   SchedulerOptions scheduler;

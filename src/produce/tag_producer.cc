@@ -1,6 +1,7 @@
 #include "produce/tag_producer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 #include <unordered_set>
 
@@ -60,6 +61,38 @@ std::string FailedChecks(const std::vector<QualityCheck>& checks) {
   return out;
 }
 
+// Reads the one value a freshness query returns.
+class FirstValueSink final : public RowSink {
+ public:
+  Status Begin(int columns) override {
+    if (columns != 1) return Status::InvalidArgument("a freshness query returns one column");
+    return Status::Ok();
+  }
+  Status Rows(std::span<const SourceRow> rows) override {
+    if (!rows.empty() && !value) value = std::string(rows[0].user_id);
+    return Status::Ok();
+  }
+  std::optional<std::string> value;
+};
+
+// "1732400000" (unix seconds), "2026-11-23" or "2026-11-23 18:30:00[.fff]"
+// (in the business calendar's offset) -> unix seconds.
+Result<int64_t> ParseFreshness(std::string_view text, int utc_offset_minutes) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos && text.size() <= 12) {
+    return static_cast<int64_t>(std::stoll(std::string(text)));
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(Days day, ParseDate(text.substr(0, 10)));
+  int64_t seconds = int64_t{day} * 86400;
+  if (text.size() >= 19 && (text[10] == ' ' || text[10] == 'T')) {
+    int h = 0, m = 0, sec = 0;
+    if (std::sscanf(std::string(text.substr(11, 8)).c_str(), "%d:%d:%d", &h, &m, &sec) != 3) {
+      return Status::InvalidArgument(fmt::format("freshness value '{}' is not a time", text));
+    }
+    seconds += h * 3600 + m * 60 + sec;
+  }
+  return seconds - int64_t{utc_offset_minutes} * 60;
+}
+
 }  // namespace
 
 // What the fetch phase produced: rows still to be resolved, or (composite)
@@ -67,6 +100,7 @@ std::string FailedChecks(const std::vector<QualityCheck>& checks) {
 struct TagProducer::Fetched {
   std::unique_ptr<RowCollector> rows;
   std::optional<TagVersionContent> content;
+  std::vector<QualityCheck> source_checks;  // checked before the fetch (source freshness)
 };
 
 TagProducer::TagProducer(TagStore* store, TagCatalog* catalog, RunHistory* runs, SourceRegistry* sources,
@@ -228,6 +262,11 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
       TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, date));
       say("query on {}", DescribeSource(config));
       TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, store_->dir()));
+      if (std::string freshness = ConfigString(def, "freshness_query"); !freshness.empty()) {
+        TAGLOOP_ASSIGN_OR_RETURN(QualityCheck check, CheckSourceFreshness(def, *source, freshness, date, control));
+        say("source freshness: {}", check.message);
+        out->source_checks.push_back(std::move(check));
+      }
       out->rows = std::make_unique<RowCollector>(def.type);
       TAGLOOP_RETURN_IF_ERROR(source->Query(sql, *out->rows, control));
       say("{} rows ({} with a NULL value)", out->rows->rows(), out->rows->null_rows());
@@ -249,6 +288,10 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
       options.as_of = date;
       options.segments = segments_;
       TAGLOOP_ASSIGN_OR_RETURN(out->content, BuildComposite(*snap, spec, date, options));
+      if (options_.usage != nullptr) {
+        TAGLOOP_ASSIGN_OR_RETURN(SegmentReferences refs, CompositeReferences(*snap, spec, options));
+        for (const std::string& input : refs.tags) options_.usage->Record(input, "composite", def.name);
+      }
       return Status::Ok();
     }
     case ProducerKind::kExternal:
@@ -260,6 +303,39 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
           fmt::format("tag '{}' is written by CSV imports (tagloop import); it has no producer to run", def.name));
   }
   return Status::Internal("unknown producer kind");
+}
+
+// The source's newest data must be recent enough: within the rules'
+// max_staleness_seconds of now when set, else at least as new as the end of
+// the business date being produced (the source has caught up through it).
+Result<QualityCheck> TagProducer::CheckSourceFreshness(const TagDefinition& def, Source& source,
+                                                       const std::string& query, Days date,
+                                                       const RunControl& control) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, date));
+  FirstValueSink sink;
+  Status ran = source.Query(sql, sink, control);
+  if (!ran.ok()) return ran;  // the source names itself in its errors
+  if (!sink.value) return Status::InvalidArgument("freshness_query returned no row (or NULL)");
+  TAGLOOP_ASSIGN_OR_RETURN(int64_t newest, ParseFreshness(*sink.value, options_.utc_offset_minutes));
+  TAGLOOP_ASSIGN_OR_RETURN(QualityRules rules, ApplyQualityOverrides(options_.default_quality, def.quality));
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  QualityCheck check;
+  check.name = "source_fresh";
+  check.observed = static_cast<double>(newest);
+  if (rules.max_staleness_seconds > 0) {
+    check.bound = static_cast<double>(now - rules.max_staleness_seconds);
+    check.passed = now - newest <= rules.max_staleness_seconds;
+    check.message = fmt::format("newest source data '{}' is {} s old (at most {} s allowed)", *sink.value,
+                                now - newest, rules.max_staleness_seconds);
+  } else {
+    int64_t end_of_date = (int64_t{date} + 1) * 86400 - int64_t{options_.utc_offset_minutes} * 60;
+    check.bound = static_cast<double>(end_of_date);
+    check.passed = newest >= end_of_date;
+    check.message = fmt::format("newest source data '{}' {} the end of {}", *sink.value,
+                                check.passed ? "reaches" : "does not reach", FormatDate(date));
+  }
+  return check;
 }
 
 Status TagProducer::Write(const TagDefinition& def, Days date, Fetched& fetched, int64_t run_id,
@@ -300,7 +376,10 @@ Status TagProducer::Write(const TagDefinition& def, Days date, Fetched& fetched,
   VersionStats next = StatsOf(content, universe, previous_stats ? &*previous_stats : nullptr);
   result->users = next.users;
   TAGLOOP_ASSIGN_OR_RETURN(QualityRules rules, ApplyQualityOverrides(options_.default_quality, def.quality));
-  result->checks = CheckVersion(next, previous_stats ? &*previous_stats : nullptr, rules);
+  result->checks = fetched.source_checks;
+  for (QualityCheck& c : CheckVersion(next, previous_stats ? &*previous_stats : nullptr, rules)) {
+    result->checks.push_back(std::move(c));
+  }
   std::vector<QualityRecord> records;
   for (const QualityCheck& c : result->checks) {
     records.push_back(QualityRecord{c.name, c.passed, c.observed, c.bound, c.message});

@@ -5,7 +5,10 @@
 // One run:
 //   1. definition  the version valid at the date (the newest created by the
 //                  end of that day, else the first), or the one requested
-//   2. fetch       sql: the source's query with {{biz_date}} filled in,
+//   2. fetch       sql: the source's query with {{biz_date}} filled in
+//                  (after its optional "freshness_query", whose one value —
+//                  the newest change in the source — becomes the
+//                  source_fresh quality check),
 //                  streamed into a RowCollector; list: the uploaded file;
 //                  composite: the expression evaluated on the store as of
 //                  the date. No store lock is held: queries and imports go on.
@@ -43,6 +46,7 @@
 #include "catalog/run_history.h"
 #include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
+#include "catalog/tag_usage.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "produce/alerts.h"
@@ -68,6 +72,8 @@ struct ProducerOptions {
   int utc_offset_minutes = 480;
   // Where failed quality checks are reported; null = nowhere. Not owned.
   AlertSink* alerts = nullptr;
+  // Where composite tags record the use of their inputs; null = nowhere. Not owned.
+  TagUsage* usage = nullptr;
 };
 
 struct ProduceRequest {
@@ -127,6 +133,8 @@ class TagProducer {
 
  private:
   struct Fetched;
+  Result<QualityCheck> CheckSourceFreshness(const TagDefinition& def, Source& source, const std::string& query,
+                                            Days date, const RunControl& control);
   Status Fetch(const TagDefinition& def, Days date, const RunControl& control, Fetched* out, std::string* log);
   Status Write(const TagDefinition& def, Days date, Fetched& fetched, int64_t run_id, const RunControl& control,
                ProduceResult* result, std::string* log);

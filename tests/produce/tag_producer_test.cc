@@ -222,6 +222,22 @@ TEST_F(TagProducerTest, FailingQualityCheckKeepsThePreviousVersionAndAlerts) {
   EXPECT_EQ(runs_->Get(r.run_id)->state, RunState::kRejected);
 }
 
+TEST_F(TagProducerTest, SourceFreshnessQueryGatesTheVersion) {
+  Define({{"name", "buyer"}, {"type", "bool"},
+          {"producer", {{"kind", "sql"}, {"source", "shop"},
+                        {"query", "SELECT DISTINCT user_id FROM orders WHERE day = '{{biz_date}}'"},
+                        {"freshness_query", "SELECT date(max(day), '+1 day') FROM orders"}}}});
+  ProduceResult ok = Produce("buyer", "2026-11-21");  // the source has data through the 21st
+  ASSERT_EQ(ok.state, RunState::kSucceeded) << ok.error.ToString();
+  ASSERT_FALSE(ok.checks.empty());
+  EXPECT_EQ(ok.checks[0].name, "source_fresh");
+  EXPECT_EQ(ok.checks[0].message, "newest source data '2026-11-22' reaches the end of 2026-11-21");
+  ProduceResult stale = Produce("buyer", "2026-11-22");  // ... but not through the 22nd
+  EXPECT_EQ(stale.state, RunState::kRejected);
+  EXPECT_EQ(stale.checks[0].message, "newest source data '2026-11-22' does not reach the end of 2026-11-22");
+  EXPECT_EQ(Count("buyer = true", "2026-11-22"), 30u);  // the 21st's version still answers
+}
+
 TEST_F(TagProducerTest, RepairReplacesOneDatesVersionWhileASnapshotKeepsTheOld) {
   Define({{"name", "level"}, {"type", "enum"}, {"quality", {{"max_psi", 10}}},
           {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT id, level FROM members"}}}});
