@@ -199,11 +199,16 @@ class CancelWatch {
   std::thread thread_;
 };
 
-// A statement handle, freed when the scope ends.
+// A statement handle, closed and freed when the scope ends. (psqlodbc leaks
+// a prepared statement's description when it is freed without SQL_CLOSE.)
 struct StatementHandle {
   SQLHSTMT h = SQL_NULL_HSTMT;
-  ~StatementHandle() {
-    if (h != SQL_NULL_HSTMT) SQLFreeHandle(SQL_HANDLE_STMT, h);
+  ~StatementHandle() { Free(); }
+  void Free() {
+    if (h == SQL_NULL_HSTMT) return;
+    SQLFreeStmt(h, SQL_CLOSE);
+    SQLFreeHandle(SQL_HANDLE_STMT, h);
+    h = SQL_NULL_HSTMT;
   }
 };
 
@@ -387,8 +392,7 @@ Status OdbcSource::Query(std::string_view sql_text, RowSink& sink, const RunCont
   if (!columns.ok() && !fresh && ConnectionDead()) {
     // The kept connection died while idle: retry once on a new one. The
     // statement goes first: disconnecting frees it inside the driver manager.
-    SQLFreeHandle(SQL_HANDLE_STMT, stmt.h);
-    stmt.h = SQL_NULL_HSTMT;
+    stmt.Free();
     Disconnect();
     TAGLOOP_RETURN_IF_ERROR(Connect());
     columns = Prepare(stmt, sql);
@@ -404,8 +408,9 @@ Status OdbcSource::Query(std::string_view sql_text, RowSink& sink, const RunCont
   } else {
     st = Fetch(stmt.h, *columns, sink, control, nullptr);
   }
-  SQLCancel(stmt.h);  // no-op unless a result is still open (an error or a sink stop)
-  SQLFreeStmt(stmt.h, SQL_CLOSE);
+  // Closing ends a cursor left open by an error or a sink stop; the
+  // statement must go before a disconnect, which frees it in the driver manager.
+  stmt.Free();
   if (!st.ok() && ConnectionDead()) Disconnect();
   return st;
 }

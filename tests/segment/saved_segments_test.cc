@@ -2,8 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include "fixture_store.h"
 #include "segment/segment.h"
@@ -52,6 +57,79 @@ TEST_F(SavedSegmentsTest, SaveGetListAndUseInQueries) {
   auto n = CountSegment(*snap_, "SEGMENT('上海 VIPs')", o);
   ASSERT_TRUE(n.ok()) << n.status().ToString();
   EXPECT_EQ(*n, 2u);  // u01 u06
+}
+
+// The default Env, except that a ReadFile on `paused` (a thread id) waits,
+// after reading, until Resume() or 500 ms: the window in which another
+// thread's Save can slip in.
+class PausingEnv final : public Env {
+ public:
+  Status WriteFileAtomic(const std::string& p, std::string_view d) override { return base_->WriteFileAtomic(p, d); }
+  Status WriteFileDurable(const std::string& p, std::string_view d) override { return base_->WriteFileDurable(p, d); }
+  Result<std::string> ReadFile(const std::string& p) override {
+    Result<std::string> r = base_->ReadFile(p);
+    if (std::this_thread::get_id() == paused) {
+      std::unique_lock l(mu_);
+      read_ = true;
+      cv_.notify_all();
+      cv_.wait_for(l, std::chrono::milliseconds(500), [&] { return resumed_; });
+    }
+    return r;
+  }
+  Result<std::unique_ptr<MappedFile>> MapFile(const std::string& p) override { return base_->MapFile(p); }
+  Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
+  Status CreateDirs(const std::string& p) override { return base_->CreateDirs(p); }
+  bool FileExists(const std::string& p) override { return base_->FileExists(p); }
+  Status RemoveFile(const std::string& p) override { return base_->RemoveFile(p); }
+  Result<int64_t> FileModifiedUnix(const std::string& p) override { return base_->FileModifiedUnix(p); }
+  Result<uint64_t> FileSize(const std::string& p) override { return base_->FileSize(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return base_->ListDir(p); }
+  Result<std::unique_ptr<FileLock>> LockFile(const std::string& p) override { return base_->LockFile(p); }
+  int64_t NowUnixSeconds() override { return base_->NowUnixSeconds(); }
+  int64_t NowMicros() override { return base_->NowMicros(); }
+
+  void WaitUntilRead() {
+    std::unique_lock l(mu_);
+    cv_.wait(l, [&] { return read_; });
+  }
+  void Resume() {
+    std::lock_guard l(mu_);
+    resumed_ = true;
+    cv_.notify_all();
+  }
+  std::thread::id paused;
+
+ private:
+  Env* base_ = Env::Default();
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool read_ = false, resumed_ = false;
+};
+
+// A server reloads the file while requests save segments: a segment is
+// visible from the moment Save returns. A Reload that read the file before a
+// Save must not put the old list back afterwards.
+TEST_F(SavedSegmentsTest, AReloadNeverUndoesASave) {
+  PausingEnv env;
+  auto opened = SavedSegments::Open(&env, dir_);
+  ASSERT_TRUE(opened.ok());
+  SavedSegments& saved = **opened;
+  std::atomic<bool> go{false};
+  std::thread reloader([&] {
+    while (!go.load()) std::this_thread::yield();
+    EXPECT_TRUE(saved.Reload().ok());
+  });
+  env.paused = reloader.get_id();
+  go = true;
+  // The reload has read the (empty) file; a Save now, then the reload ends.
+  env.WaitUntilRead();
+  std::thread saver([&] {
+    EXPECT_TRUE(saved.Save("late", "vip", *snap_, D("2026-03-01")).ok());
+    env.Resume();
+  });
+  saver.join();
+  reloader.join();
+  EXPECT_TRUE(saved.Get("late").ok());
 }
 
 TEST_F(SavedSegmentsTest, ReplacingKeepsCreationTime) {

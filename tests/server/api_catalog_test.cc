@@ -29,14 +29,16 @@ class ApiCatalogTest : public CatalogApiTest {
     HttpReply r = Call("GET", "/api/v1/catalog/tags" + query, role);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> names;
-    for (const auto& t : Json(r)["tags"]) names.push_back(t["name"]);
+    json body = Json(r);
+    for (const auto& t : body["tags"]) names.push_back(t["name"].get<std::string>());
     return names;
   }
   std::vector<std::string> StoreTagNames(Role role) {
     HttpReply r = Call("GET", "/api/v1/tags", role);
     EXPECT_EQ(r.status, 200) << r.body;
     std::vector<std::string> names;
-    for (const auto& t : Json(r)["tags"]) names.push_back(t["name"]);
+    json body = Json(r);
+    for (const auto& t : body["tags"]) names.push_back(t["name"].get<std::string>());
     return names;
   }
   static bool Contains(const std::vector<std::string>& v, const std::string& s) {
@@ -61,7 +63,7 @@ TEST_F(ApiCatalogTest, DraftPublishOfflineRestoreTakeEffectAtOnce) {
   EXPECT_EQ(Json(pushed)["users"], 3);
   HttpReply draft = CountAs(Role::kViewer, "tier = 'gold'");
   EXPECT_EQ(draft.status, 400);
-  EXPECT_EQ(ErrorMessage(draft), "tag 'tier' is a draft: it is not published yet");
+  EXPECT_EQ(ErrorMessage(draft), "tag 'tier' is a draft: it is not published yet at position 0");
   EXPECT_EQ(CountOf(Role::kOperator, "tier = 'gold'"), 2);
   EXPECT_FALSE(Contains(CatalogNames(Role::kViewer), "tier"));
   EXPECT_FALSE(Contains(StoreTagNames(Role::kAnalyst), "tier"));
@@ -115,7 +117,7 @@ TEST_F(ApiCatalogTest, DraftPublishOfflineRestoreTakeEffectAtOnce) {
   EXPECT_EQ(Json(offline)["status"], "offline");
   HttpReply viewer_count = CountAs(Role::kViewer, "tier = 'gold'");
   EXPECT_EQ(viewer_count.status, 400);
-  EXPECT_EQ(ErrorMessage(viewer_count), "tag 'tier' is offline");
+  EXPECT_EQ(ErrorMessage(viewer_count), "tag 'tier' is offline at position 0");
   EXPECT_EQ(CountAs(Role::kOperator, "tier = 'gold'").status, 400);
   EXPECT_EQ(CountOf(Role::kAdmin, "tier = 'gold'"), 2);
   EXPECT_FALSE(Contains(CatalogNames(Role::kOperator), "tier"));
