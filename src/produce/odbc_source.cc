@@ -319,6 +319,10 @@ Status OdbcSource::Connect() {
   add("UseDeclareFetch", "1");
   add("Fetch", std::to_string(config_.fetch_rows));
   add("BoolsAsChar", "0");
+  // psqlodbc's communication and debug logs (Debian's odbcinst.ini turns
+  // CommLog on) would write queries and errors to files in /tmp.
+  add("CommLog", "0");
+  add("Debug", "0");
   if (!password->empty()) {
     if (text.back() != ';') text += ';';
     text += "PWD=" + Braced(*password);

@@ -4,7 +4,8 @@
 // in memory only, ";PWD={password}" (braces escaped) when a password is
 // configured. It also adds the PostgreSQL driver's (psqlodbc) keys
 // UseDeclareFetch=1 and Fetch=<fetch_rows> (without them psqlodbc reads the
-// whole result into memory) and BoolsAsChar=0 (booleans as SQL_BIT), unless
+// whole result into memory), BoolsAsChar=0 (booleans as SQL_BIT) and
+// CommLog=0;Debug=0 (no log files with queries in /tmp), unless
 // the connection string sets those keys itself; other drivers ignore keys
 // they do not know (at most with an 01S00 warning). When the database says
 // it is PostgreSQL the session is made read-only (default_transaction_read_only);

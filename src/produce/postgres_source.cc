@@ -356,6 +356,9 @@ Status PostgresSource::Connect(Waiter& waiter) {
     }
     state = PQconnectPoll(conn_);
   }
+  // Server notices (RAISE NOTICE in a query's functions) would go to stderr.
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
   // ISO dates whatever the server's default; the session only reads.
   if (!PQsendQuery(conn_, "SET datestyle TO ISO, YMD; SET default_transaction_read_only TO on")) {
     Status st = ConnectionError("cannot set up the session");

@@ -49,7 +49,8 @@ struct VersionStats {
 // `buckets_from` when it is the stats of a numeric version with buckets (the
 // previous version: PSI compares the two over the same buckets), else
 // kHistogramBuckets equal-width buckets between this version's min and max.
-// Cost: categorical, one union of the value bitmaps; numeric, two descents
+// Cost: categorical, the value bitmaps' cardinalities (and for set tags
+// their union, as a user may have several values); numeric, two descents
 // through the BSI slices for min and max plus one BsiCompareCount per bucket
 // edge: exact counts, no sampling. Measured at 10M users: an int version
 // (20 slices) 17-40 ms, an enum version under 0.1 ms (its cardinalities are

@@ -120,7 +120,8 @@ struct RunControl {
   // Cancelled. Not owned; must outlive the Query call.
   const std::atomic<bool>* cancel = nullptr;
   // When it passes, the query stops with DeadlineExceeded: cancelled on the
-  // server, including before the first row and while connecting.
+  // server, including before the first row (and, for libpq, while
+  // connecting; an ODBC login is bounded by its own 15 s timeout instead).
   std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
@@ -233,11 +234,11 @@ Status SqlStateStatus(std::string_view sqlstate, std::string message);
 // (sql.size() when there is none). Drivers such as psqlodbc run "a; b" as two
 // statements, and the second could undo the read-only session. Follows
 // PostgreSQL's lexical rules: '...' ('' inside; backslash escapes only in
-// E'...'), "...", $tag$...$tag$, -- and nested /* */ comments. For
-// PostgreSQL it is exact; for other dialects it mostly errs towards refusing
-// (MySQL's #, backticks, backslashes in plain strings), but a dialect without
-// nested comments or E'' strings could hide a statement from it: give such
-// sources an account that can only read.
+// E'...'), "...", $tag$...$tag$, -- and nested /* */ comments, as a server
+// with standard_conforming_strings on (the default) does. For other dialects
+// it mostly errs towards refusing (MySQL's #, backticks, backslashes in plain
+// strings), but a dialect without nested comments or E'' strings could hide
+// a statement from it: give such sources an account that can only read.
 size_t FindSecondStatement(std::string_view sql, size_t* first_end = nullptr);
 // Cancelled / DeadlineExceeded if `control` says to stop now, else OK.
 Status CheckRunControl(const RunControl& control, std::string_view source_name);

@@ -179,8 +179,10 @@ Status SavedSegments::Delete(std::string_view name) {
 }
 
 Status SavedSegments::Reload() {
-  TAGLOOP_ASSIGN_OR_RETURN(Map current, ReadFile());
+  // Read under mu_: a Save in this process between reading the file and
+  // taking the lock would otherwise be undone (until the next Reload).
   std::lock_guard<std::mutex> l(mu_);
+  TAGLOOP_ASSIGN_OR_RETURN(Map current, ReadFile());
   segments_ = std::move(current);
   return Status::Ok();
 }

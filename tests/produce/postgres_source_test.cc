@@ -10,7 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <thread>
 
 #include "produce/source.h"
@@ -425,6 +428,39 @@ TEST_P(PostgresSourceTest, ReconnectsWhenTheServerDroppedTheConnection) {
   Status st = source->Query("SELECT id FROM people", again, {});
   EXPECT_TRUE(st.ok()) << st.ToString();
   EXPECT_EQ(again.rows.size(), 3u);
+}
+
+TEST_P(PostgresSourceTest, DriverLogsHoldNoQueriesOrSecrets) {
+  SourceConfig c = Config("reader");
+  c.password = kReaderPassword;
+  {
+    auto source = Open(c);
+    CollectingSink sink;
+    EXPECT_TRUE(source->Query("SELECT id FROM people WHERE note IS NOT NULL", sink, {}).ok());
+    EXPECT_FALSE(source->Query("SELECT id FROM no_such_table", sink, {}).ok());
+  }  // disconnected
+  {
+    c.password = kWrongPassword;
+    EXPECT_FALSE(Open(c)->Ping().ok());
+  }
+  // Debian's odbcinst.ini turns psqlodbc's CommLog on, which writes
+  // /tmp/psqlodbc_<program>_<user><pid>.log; the connection turns it off, so
+  // at most psqlodbc's "PQfinish" lines (logged after the connection's
+  // settings are gone) may appear.
+  const std::string suffix = std::to_string(getpid()) + ".log";
+  for (const auto& entry : std::filesystem::directory_iterator("/tmp")) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind("psqlodbc_", 0) != 0 || name.size() < suffix.size() ||
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+      continue;
+    }
+    std::ifstream in(entry.path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(text, Not(HasSubstr("people"))) << entry.path();
+    EXPECT_THAT(text, Not(HasSubstr("no_such_table"))) << entry.path();
+    EXPECT_THAT(text, Not(HasSubstr("Tr0ub4dor"))) << entry.path();
+    EXPECT_THAT(text, Not(HasSubstr(kWrongPassword))) << entry.path();
+  }
 }
 
 TEST_P(PostgresSourceTest, ExpandedTemplates) {

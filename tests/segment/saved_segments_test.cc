@@ -88,9 +88,9 @@ class PausingEnv final : public Env {
   int64_t NowUnixSeconds() override { return base_->NowUnixSeconds(); }
   int64_t NowMicros() override { return base_->NowMicros(); }
 
-  void WaitUntilRead() {
+  bool WaitUntilRead() {
     std::unique_lock l(mu_);
-    cv_.wait(l, [&] { return read_; });
+    return cv_.wait_for(l, std::chrono::seconds(10), [&] { return read_; });
   }
   void Resume() {
     std::lock_guard l(mu_);
@@ -114,6 +114,7 @@ TEST_F(SavedSegmentsTest, AReloadNeverUndoesASave) {
   auto opened = SavedSegments::Open(&env, dir_);
   ASSERT_TRUE(opened.ok());
   SavedSegments& saved = **opened;
+  ASSERT_TRUE(saved.Save("early", "vip", *snap_, D("2026-03-01")).ok());  // the file exists
   std::atomic<bool> go{false};
   std::thread reloader([&] {
     while (!go.load()) std::this_thread::yield();
@@ -121,8 +122,8 @@ TEST_F(SavedSegmentsTest, AReloadNeverUndoesASave) {
   });
   env.paused = reloader.get_id();
   go = true;
-  // The reload has read the (empty) file; a Save now, then the reload ends.
-  env.WaitUntilRead();
+  // The reload has read the file; a Save now, then the reload ends.
+  EXPECT_TRUE(env.WaitUntilRead());
   std::thread saver([&] {
     EXPECT_TRUE(saved.Save("late", "vip", *snap_, D("2026-03-01")).ok());
     env.Resume();
