@@ -124,6 +124,9 @@ Status Scheduler::Reload() {
   std::vector<JobRequest> newly_published;
   {
     std::lock_guard lock(mu_);
+    // Reloads run on the loop thread and on request threads (RefreshNow):
+    // one that read an older catalog must not replace a newer view.
+    if (generation < view_->generation) return Status::Ok();
     view->stale = view_->stale;
     for (const auto& [name, entry] : view->tags) {
       // A tag just published that has no data yet is produced at once, so

@@ -123,7 +123,8 @@ Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
   if (!ok || n < 1 || n > max) {
-    return Status::InvalidArgument(fmt::format("query parameter '{}' must be a number from 1 to {}", name, max));
+    return Status::InvalidArgument(
+        fmt::format("query parameter '{}' must be a number from 1 to {}", name, max));
   }
   return n;
 }

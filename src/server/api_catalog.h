@@ -11,12 +11,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "catalog/run_history.h"
 #include "catalog/tag_catalog.h"
@@ -28,20 +27,20 @@ namespace tagloop::catalog_api {
 // Audit actions of catalog changes (AuditEntry::action); the target is the
 // tag, category id, run id or source name.
 namespace audit {
-inline constexpr std::string_view kDefine = "catalog.define";          // a definition created or changed
+inline constexpr std::string_view kDefine = "catalog.define";  // a definition created or changed
 inline constexpr std::string_view kPublish = "catalog.publish";
-inline constexpr std::string_view kOffline = "catalog.offline";        // detail says "forced" when forced
+inline constexpr std::string_view kOffline = "catalog.offline";  // detail says "forced" when forced
 inline constexpr std::string_view kRestore = "catalog.restore";
-inline constexpr std::string_view kRun = "catalog.run";                // manual or repair run queued
-inline constexpr std::string_view kBackfill = "catalog.backfill";      // item_count = runs queued
+inline constexpr std::string_view kRun = "catalog.run";            // manual or repair run queued
+inline constexpr std::string_view kBackfill = "catalog.backfill";  // item_count = runs queued
 inline constexpr std::string_view kCancel = "catalog.cancel";
-inline constexpr std::string_view kPush = "catalog.push";              // item_count = values set + users unset
+inline constexpr std::string_view kPush = "catalog.push";  // item_count = values set + users unset
 inline constexpr std::string_view kListUpload = "catalog.list_upload";  // item_count = list rows
 inline constexpr std::string_view kMoveTag = "catalog.move_tag";
 inline constexpr std::string_view kCategoryCreate = "catalog.category_create";
 inline constexpr std::string_view kCategoryChange = "catalog.category_change";
 inline constexpr std::string_view kCategoryDelete = "catalog.category_delete";
-inline constexpr std::string_view kSourcePut = "sources.put";          // never the password
+inline constexpr std::string_view kSourcePut = "sources.put";  // never the password
 inline constexpr std::string_view kSourceDelete = "sources.delete";
 }  // namespace audit
 

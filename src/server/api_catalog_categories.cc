@@ -57,7 +57,8 @@ Result<HttpResponse> ListCategories(ApiContext& ctx, ApiCall& call) {
     tree.children[c.parent_id].push_back(&c);
   }
   for (auto& [parent, list] : tree.children) {
-    std::sort(list.begin(), list.end(), [](const CategoryInfo* a, const CategoryInfo* b) { return a->name < b->name; });
+    std::sort(list.begin(), list.end(),
+              [](const CategoryInfo* a, const CategoryInfo* b) { return a->name < b->name; });
   }
   // The tags the caller sees in GET /catalog/tags.
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
@@ -73,8 +74,8 @@ Result<HttpResponse> ListCategories(ApiContext& ctx, ApiCall& call) {
     }
   }
   auto none = tree.direct.find(0);
-  return JsonResponse(
-      {{"categories", std::move(roots)}, {"uncategorized_tags", none == tree.direct.end() ? 0 : none->second}});
+  return JsonResponse({{"categories", std::move(roots)},
+                       {"uncategorized_tags", none == tree.direct.end() ? 0 : none->second}});
 }
 
 Result<CategoryInfo> FindById(ApiContext& ctx, int64_t id) {
@@ -86,12 +87,14 @@ Result<CategoryInfo> FindById(ApiContext& ctx, int64_t id) {
 }
 
 Result<HttpResponse> CreateCategory(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"parent_id", "name", "title_en"}));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
+                           JsonBody::Parse(call.request->body, {"parent_id", "name", "title_en"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> parent, body.OptionalUint("parent_id", INT64_MAX));
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> title_en, body.OptionalString("title_en"));
-  TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo created, ctx.production->catalog().CreateCategory(
-                                                     static_cast<int64_t>(parent.value_or(0)), name, title_en.value_or("")));
+  TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo created,
+                           ctx.production->catalog().CreateCategory(static_cast<int64_t>(parent.value_or(0)),
+                                                                    name, title_en.value_or("")));
   AuditCatalog(ctx, call, audit::kCategoryCreate, std::to_string(created.id), 1, "path=" + created.path);
   RefreshCatalog(ctx);
   return JsonResponse(CategoryJson(created), 201);
@@ -99,12 +102,14 @@ Result<HttpResponse> CreateCategory(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> ChangeCategory(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, PathId(call.path_params[0], "category id"));
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"parent_id", "name", "title_en"}));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
+                           JsonBody::Parse(call.request->body, {"parent_id", "name", "title_en"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> parent, body.OptionalUint("parent_id", INT64_MAX));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> name, body.OptionalString("name"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> title_en, body.OptionalString("title_en"));
   if (!parent && !name && !title_en) {
-    return Status::InvalidArgument("nothing to change: give \"name\", \"title_en\" and/or \"parent_id\" (0 = top)");
+    return Status::InvalidArgument(
+        "nothing to change: give \"name\", \"title_en\" and/or \"parent_id\" (0 = top)");
   }
   TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo before, FindById(ctx, id));
   TagCatalog& catalog = ctx.production->catalog();
@@ -112,7 +117,8 @@ Result<HttpResponse> ChangeCategory(ApiContext& ctx, ApiCall& call) {
     TAGLOOP_RETURN_IF_ERROR(catalog.MoveCategory(id, static_cast<int64_t>(*parent)));
   }
   if (name || title_en) {
-    TAGLOOP_RETURN_IF_ERROR(catalog.RenameCategory(id, name.value_or(before.name), title_en.value_or(before.title_en)));
+    TAGLOOP_RETURN_IF_ERROR(
+        catalog.RenameCategory(id, name.value_or(before.name), title_en.value_or(before.title_en)));
   }
   TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo after, FindById(ctx, id));
   AuditCatalog(ctx, call, audit::kCategoryChange, std::to_string(id), 1,
@@ -135,7 +141,8 @@ Result<HttpResponse> DeleteCategory(ApiContext& ctx, ApiCall& call) {
 void AddCatalogCategoryRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/categories", Role::kViewer, ListCategories));
   router.Add(ApiV1Route("POST", "/catalog/categories", Role::kOperator, CreateCategory, ApiBodyKind::kJson));
-  router.Add(ApiV1Route("PATCH", "/catalog/categories/{id}", Role::kOperator, ChangeCategory, ApiBodyKind::kJson));
+  router.Add(
+      ApiV1Route("PATCH", "/catalog/categories/{id}", Role::kOperator, ChangeCategory, ApiBodyKind::kJson));
   router.Add(ApiV1Route("DELETE", "/catalog/categories/{id}", Role::kOperator, DeleteCategory));
 }
 

@@ -37,7 +37,8 @@ Result<TagEntry> ProducibleEntry(ApiContext& ctx, std::string_view name) {
   return entry;
 }
 
-Result<std::optional<int64_t>> DefinitionVersionField(ApiContext& ctx, const JsonBody& body, std::string_view tag) {
+Result<std::optional<int64_t>> DefinitionVersionField(ApiContext& ctx, const JsonBody& body,
+                                                      std::string_view tag) {
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> v, body.OptionalUint("definition_version", INT64_MAX));
   if (!v) return std::optional<int64_t>();
   TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().GetVersion(tag, static_cast<int64_t>(*v)).status());
@@ -61,18 +62,19 @@ Result<HttpResponse> StartRun(ApiContext& ctx, ApiCall& call) {
   job.trigger = repair.value_or(false) ? RunTrigger::kRepair : RunTrigger::kManual;
   job.requested_by = call.principal.name;
   TAGLOOP_ASSIGN_OR_RETURN(int64_t run_id, scheduler.Enqueue(job));
-  AuditCatalog(ctx, call, audit::kRun, name, 1,
-               fmt::format("run {} for {} ({})", run_id, FormatDate(job.biz_date), RunTriggerName(job.trigger)));
-  Result<RunRecord> run = wait.value_or(0) > 0
-                              ? scheduler.Wait(run_id, std::chrono::seconds(*wait))
-                              : ctx.production->runs().Get(run_id);
+  AuditCatalog(
+      ctx, call, audit::kRun, name, 1,
+      fmt::format("run {} for {} ({})", run_id, FormatDate(job.biz_date), RunTriggerName(job.trigger)));
+  Result<RunRecord> run = wait.value_or(0) > 0 ? scheduler.Wait(run_id, std::chrono::seconds(*wait))
+                                               : ctx.production->runs().Get(run_id);
   if (!run.ok()) return run.status();
   return JsonResponse({{"run_id", run_id}, {"run", RunJson(*run, true)}}, IsFinished(run->state) ? 200 : 202);
 }
 
 Result<HttpResponse> Backfill(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"from", "to", "definition_version"}));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
+                           JsonBody::Parse(call.request->body, {"from", "to", "definition_version"}));
   if (!body.Has("from") || !body.Has("to")) return Status::InvalidArgument("missing field 'from' or 'to'");
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> from, body.OptionalDate("from"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> to, body.OptionalDate("to"));
@@ -87,7 +89,8 @@ Result<HttpResponse> Backfill(ApiContext& ctx, ApiCall& call) {
   AuditCatalog(ctx, call, audit::kBackfill, name, static_cast<int64_t>(ids.size()),
                fmt::format("{} to {}{}", FormatDate(*from), FormatDate(*to),
                            version ? fmt::format(" with definition v{}", *version) : std::string()));
-  return JsonResponse({{"tag", name}, {"from", FormatDate(*from)}, {"to", FormatDate(*to)}, {"run_ids", ids}}, 202);
+  return JsonResponse({{"tag", name}, {"from", FormatDate(*from)}, {"to", FormatDate(*to)}, {"run_ids", ids}},
+                      202);
 }
 
 Result<HttpResponse> ListRuns(ApiContext& ctx, ApiCall& call) {
@@ -104,9 +107,9 @@ Result<HttpResponse> ListRuns(ApiContext& ctx, ApiCall& call) {
 Result<RunRecord> VisibleRun(ApiContext& ctx, const ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, PathId(call.path_params[0], "run id"));
   Result<RunRecord> run = ctx.production->runs().Get(id);
-  if (!run.ok()) return run.status().code() == Status::Code::kNotFound
-                            ? Status::NotFound(fmt::format("no run {}", id))
-                            : run.status();
+  if (!run.ok())
+    return run.status().code() == Status::Code::kNotFound ? Status::NotFound(fmt::format("no run {}", id))
+                                                          : run.status();
   TagStatus status = ctx.production->scheduler().view()->StatusOf(run->tag);
   if (!MaySee(status, call.principal.role)) return Status::NotFound(fmt::format("no run {}", id));
   return run;
@@ -120,7 +123,8 @@ Result<HttpResponse> GetRun(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> CancelRun(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(RunRecord run, VisibleRun(ctx, call));
   auto finished = [&](const RunRecord& r) {
-    return Status::FailedPrecondition(fmt::format("run {} has already finished ({})", r.id, RunStateName(r.state)));
+    return Status::FailedPrecondition(
+        fmt::format("run {} has already finished ({})", r.id, RunStateName(r.state)));
   };
   if (IsFinished(run.state)) return finished(run);
   Status cancelled = ctx.production->scheduler().Cancel(run.id);
@@ -184,14 +188,19 @@ Result<HttpResponse> Usage(ApiContext& ctx, ApiCall& call) {
 }  // namespace
 
 void AddCatalogRunRoutes(ApiRouter& router) {
-  router.Add(ApiV1Route("POST", "/catalog/tags/{name}/runs", Role::kOperator, StartRun, ApiBodyKind::kJson, {},
+  router.Add(ApiV1Route("POST", "/catalog/tags/{name}/runs", Role::kOperator, StartRun, ApiBodyKind::kJson,
+                        {},
                         /*blocking=*/true));
-  router.Add(ApiV1Route("POST", "/catalog/tags/{name}/backfill", Role::kOperator, Backfill, ApiBodyKind::kJson));
-  router.Add(ApiV1Route("GET", "/catalog/tags/{name}/runs", Role::kViewer, ListRuns, ApiBodyKind::kNone, {"limit"}));
-  router.Add(ApiV1Route("GET", "/catalog/tags/{name}/quality", Role::kViewer, Quality, ApiBodyKind::kNone, {"limit"}));
+  router.Add(
+      ApiV1Route("POST", "/catalog/tags/{name}/backfill", Role::kOperator, Backfill, ApiBodyKind::kJson));
+  router.Add(
+      ApiV1Route("GET", "/catalog/tags/{name}/runs", Role::kViewer, ListRuns, ApiBodyKind::kNone, {"limit"}));
+  router.Add(ApiV1Route("GET", "/catalog/tags/{name}/quality", Role::kViewer, Quality, ApiBodyKind::kNone,
+                        {"limit"}));
   router.Add(ApiV1Route("GET", "/catalog/tags/{name}/usage", Role::kViewer, Usage));
   router.Add(ApiV1Route("GET", "/catalog/runs/{id}", Role::kViewer, GetRun));
-  router.Add(ApiV1Route("POST", "/catalog/runs/{id}/cancel", Role::kOperator, CancelRun, ApiBodyKind::kNone, {},
+  router.Add(ApiV1Route("POST", "/catalog/runs/{id}/cancel", Role::kOperator, CancelRun, ApiBodyKind::kNone,
+                        {},
                         /*blocking=*/true));
 }
 

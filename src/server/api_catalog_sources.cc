@@ -65,8 +65,9 @@ Result<HttpResponse> ListSources(ApiContext& ctx, ApiCall&) {
 
 Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"kind", "connection", "password",
-                                                                               "password_env", "fetch_rows"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body,
+      JsonBody::Parse(call.request->body, {"kind", "connection", "password", "password_env", "fetch_rows"}));
   SourceRecord record;
   record.name = name;
   TAGLOOP_ASSIGN_OR_RETURN(record.kind, body.String("kind"));
@@ -82,7 +83,7 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, ConfigOf(record));
   TAGLOOP_RETURN_IF_ERROR(ValidateSourceConfig(config));
   TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Put(record, call.principal.name, keep_password));
-  const char* password_change = !record.password_env.empty() ? "from the environment"
+  const char* password_change = !record.password_env.empty()     ? "from the environment"
                                 : password && !password->empty() ? "set"
                                 : password                       ? "cleared"
                                                                  : "kept";
@@ -98,7 +99,8 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(FindListed(ctx, name).status());
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> tags, ctx.production->catalog().List(/*include_offline=*/true));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> tags,
+                           ctx.production->catalog().List(/*include_offline=*/true));
   std::vector<std::string> users;
   for (const TagEntry& e : tags) {
     const TagDefinition& d = e.definition;
@@ -108,8 +110,8 @@ Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
     }
   }
   if (!users.empty()) {
-    return Status::FailedPrecondition(
-        fmt::format("source '{}' is used by tags {}; change their definitions first", name, fmt::join(users, ", ")));
+    return Status::FailedPrecondition(fmt::format(
+        "source '{}' is used by tags {}; change their definitions first", name, fmt::join(users, ", ")));
   }
   TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Remove(name));
   AuditCatalog(ctx, call, audit::kSourceDelete, name, 1, "");
@@ -146,7 +148,8 @@ void AddCatalogSourceRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/sources", Role::kAdmin, ListSources));
   router.Add(ApiV1Route("PUT", "/catalog/sources/{name}", Role::kAdmin, PutSource, ApiBodyKind::kJson));
   router.Add(ApiV1Route("DELETE", "/catalog/sources/{name}", Role::kAdmin, DeleteSource));
-  router.Add(ApiV1Route("POST", "/catalog/sources/{name}/test", Role::kAdmin, TestSource, ApiBodyKind::kNone, {},
+  router.Add(ApiV1Route("POST", "/catalog/sources/{name}/test", Role::kAdmin, TestSource, ApiBodyKind::kNone,
+                        {},
                         /*blocking=*/true));
 }
 

@@ -74,7 +74,8 @@ Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
   std::optional<TagStatus> status;
   if (std::optional<std::string_view> text = call.Query("status")) {
     Result<TagStatus> parsed = ParseTagStatus(*text);
-    if (!parsed.ok()) return Status::InvalidArgument("query parameter 'status': " + parsed.status().message());
+    if (!parsed.ok())
+      return Status::InvalidArgument("query parameter 'status': " + parsed.status().message());
     status = *parsed;
     if (status == TagStatus::kOffline && !include_offline) {
       return Status::InvalidArgument("status=offline needs include_offline=true (admins only)");
@@ -92,8 +93,8 @@ Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
     if (status && entry.status != *status) continue;
     const TagDefinition& d = entry.definition;
     if (category && !UnderCategory(d.category_path, *category)) continue;
-    if (!q.empty() && Lower(d.name).find(q) == std::string::npos && Lower(d.title_zh).find(q) == std::string::npos &&
-        Lower(d.title_en).find(q) == std::string::npos) {
+    if (!q.empty() && Lower(d.name).find(q) == std::string::npos &&
+        Lower(d.title_zh).find(q) == std::string::npos && Lower(d.title_en).find(q) == std::string::npos) {
       continue;
     }
     tags.push_back(SummaryJson(entry, *snap, *view));
@@ -167,8 +168,9 @@ Status CheckProducerKeys(const TagDefinition& def, std::initializer_list<std::st
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     std::string list = "kind";
     for (std::string_view k : known) list += ", " + std::string(k);
-    return DefinitionError(fmt::format("producer.{}", key),
-                           fmt::format("unknown field for a {} producer (known: {})", ProducerKindName(def.producer), list));
+    return DefinitionError(
+        fmt::format("producer.{}", key),
+        fmt::format("unknown field for a {} producer (known: {})", ProducerKindName(def.producer), list));
   }
   if (auto it = def.producer_config.find("timeout_seconds"); it != def.producer_config.end()) {
     if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 86'400) {
@@ -192,9 +194,10 @@ Result<std::string> ProducerString(const TagDefinition& def, const char* key, bo
 }
 
 Status CheckSql(ApiContext& ctx, const TagDefinition& def) {
-  TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {"source", "query", "timeout_seconds"}));
+  TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {"source", "query", "freshness_query", "timeout_seconds"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string source, ProducerString(def, "source", true));
   TAGLOOP_ASSIGN_OR_RETURN(std::string query, ProducerString(def, "query", true));
+  TAGLOOP_ASSIGN_OR_RETURN(std::string freshness, ProducerString(def, "freshness_query", false));
   Result<SourceRecord> record = ctx.production->sources().Get(source);
   if (!record.ok()) {
     if (record.status().code() != Status::Code::kNotFound) return record.status();
@@ -203,6 +206,10 @@ Status CheckSql(ApiContext& ctx, const TagDefinition& def) {
   }
   Result<std::string> expanded = ExpandSqlTemplate(query, ctx.Today());
   if (!expanded.ok()) return DefinitionError("producer.query", expanded.status().message());
+  if (!freshness.empty()) {
+    expanded = ExpandSqlTemplate(freshness, ctx.Today());
+    if (!expanded.ok()) return DefinitionError("producer.freshness_query", expanded.status().message());
+  }
   return Status::Ok();
 }
 
@@ -211,13 +218,16 @@ Status CheckList(ApiContext& ctx, const TagDefinition& def) {
   // No file yet: it is uploaded next (PUT /catalog/tags/{name}/list).
   TAGLOOP_ASSIGN_OR_RETURN(std::string file, ProducerString(def, "file", false));
   if (file.empty()) return Status::Ok();
-  if (!file.starts_with("lists/") || file.find("..") != std::string::npos || file.find('/', 6) != std::string::npos) {
-    return DefinitionError("producer.file", fmt::format("'{}' is not an uploaded list (lists/NAME.txt)", file));
+  if (!file.starts_with("lists/") || file.find("..") != std::string::npos ||
+      file.find('/', 6) != std::string::npos) {
+    return DefinitionError("producer.file",
+                           fmt::format("'{}' is not an uploaded list (lists/NAME.txt)", file));
   }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(std::filesystem::path(ctx.store->dir()) / file, ec)) {
-    return DefinitionError("producer.file",
-                           fmt::format("'{}' does not exist (PUT /api/v1/catalog/tags/{}/list uploads one)", file, def.name));
+    return DefinitionError(
+        "producer.file",
+        fmt::format("'{}' does not exist (PUT /api/v1/catalog/tags/{}/list uploads one)", file, def.name));
   }
   return Status::Ok();
 }
@@ -226,7 +236,8 @@ Status CheckList(ApiContext& ctx, const TagDefinition& def) {
 // Definitions that no longer bind (an input is gone) have no edges: they
 // cannot take part in a cycle until they bind again.
 Result<DependencyGraph> CompositeGraph(ApiContext& ctx, const Snapshot& snap, std::string_view except) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> entries, ctx.production->catalog().List(/*include_offline=*/true));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> entries,
+                           ctx.production->catalog().List(/*include_offline=*/true));
   DependencyGraph graph;
   SegmentQueryOptions options;
   options.as_of = ctx.Today();
@@ -271,9 +282,7 @@ Status CheckDefinition(ApiContext& ctx, const ApiCall& call, const TagDefinition
     case ProducerKind::kList: TAGLOOP_RETURN_IF_ERROR(CheckList(ctx, def)); break;
     case ProducerKind::kComposite: TAGLOOP_RETURN_IF_ERROR(CheckComposite(ctx, call, def)); break;
     case ProducerKind::kExternal:
-    case ProducerKind::kImport:
-      TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {}));
-      break;
+    case ProducerKind::kImport: TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {})); break;
   }
   if (!def.schedule.empty()) {
     if (def.producer == ProducerKind::kExternal) {
@@ -282,7 +291,8 @@ Status CheckDefinition(ApiContext& ctx, const ApiCall& call, const TagDefinition
     Result<CronSchedule> cron = CronSchedule::Parse(def.schedule);
     if (!cron.ok()) return DefinitionError("schedule", cron.status().message());
   }
-  Result<QualityRules> rules = ApplyQualityOverrides(ctx.production->producer().options().default_quality, def.quality);
+  Result<QualityRules> rules =
+      ApplyQualityOverrides(ctx.production->producer().options().default_quality, def.quality);
   if (!rules.ok()) return DefinitionError("quality", rules.status().message());
   return Status::Ok();
 }
@@ -305,6 +315,11 @@ Result<HttpResponse> PutDefinition(ApiContext& ctx, ApiCall& call) {
     }
   } else {
     body["name"] = name;
+  }
+  // The stored form's category id would be ignored (the path decides):
+  // refuse it rather than move the tag silently.
+  if (body.contains("category_id")) {
+    return DefinitionError("category_id", "give the category as \"category\": a path like \"交易/会员\"");
   }
   TAGLOOP_ASSIGN_OR_RETURN(TagDefinition def, TagDefinitionFromJson(body));
   TAGLOOP_RETURN_IF_ERROR(CheckDefinition(ctx, call, def));
@@ -344,7 +359,8 @@ Result<HttpResponse> Publish(ApiContext& ctx, ApiCall& call) {
   }
   TagStatus before = entry.status;
   if (before != TagStatus::kPublished) {
-    TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
+    TAGLOOP_RETURN_IF_ERROR(
+        ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
     AuditCatalog(ctx, call, audit::kPublish, name, 1, fmt::format("{} -> published", TagStatusName(before)));
     // Also queues the first production of a tag without data.
     RefreshCatalog(ctx);
@@ -357,10 +373,11 @@ Result<HttpResponse> Restore(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (entry.status != TagStatus::kOffline) {
-    return Status::FailedPrecondition(
-        fmt::format("tag '{}' is {}, not offline: there is nothing to restore", name, TagStatusName(entry.status)));
+    return Status::FailedPrecondition(fmt::format("tag '{}' is {}, not offline: there is nothing to restore",
+                                                  name, TagStatusName(entry.status)));
   }
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
+  TAGLOOP_RETURN_IF_ERROR(
+      ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
   AuditCatalog(ctx, call, audit::kRestore, name, 1, "offline -> published");
   RefreshCatalog(ctx);
   TAGLOOP_ASSIGN_OR_RETURN(entry, DefinedEntry(ctx, name));
@@ -396,7 +413,8 @@ Result<HttpResponse> Offline(ApiContext& ctx, ApiCall& call) {
     r.body = DumpJson(body);
     return r;
   }
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().SetStatus(name, TagStatus::kOffline, call.principal.name));
+  TAGLOOP_RETURN_IF_ERROR(
+      ctx.production->catalog().SetStatus(name, TagStatus::kOffline, call.principal.name));
   std::string detail = fmt::format("{} -> offline", TagStatusName(before));
   if (!dependents.empty()) detail += "; forced over " + DescribeLineage(dependents);
   AuditCatalog(ctx, call, audit::kOffline, name, 1, std::move(detail));
@@ -412,12 +430,14 @@ Result<HttpResponse> MoveTag(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"category_id"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> id, body.OptionalUint("category_id", INT64_MAX));
   // 0 or null: no category.
-  TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out,
-                           ctx.production->catalog().MoveTag(name, static_cast<int64_t>(id.value_or(0)), call.principal.name));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      ApplyOutcome out,
+      ctx.production->catalog().MoveTag(name, static_cast<int64_t>(id.value_or(0)), call.principal.name));
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (out.change != ApplyOutcome::Change::kUnchanged) {
-    AuditCatalog(ctx, call, audit::kMoveTag, name, 1,
-                 fmt::format("category {} ('{}'), v{}", id.value_or(0), entry.definition.category_path, out.version));
+    AuditCatalog(
+        ctx, call, audit::kMoveTag, name, 1,
+        fmt::format("category {} ('{}'), v{}", id.value_or(0), entry.definition.category_path, out.version));
     RefreshCatalog(ctx);
   }
   Json answer = OutcomeJson(name, out);
@@ -438,7 +458,8 @@ void AddCatalogTagRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("POST", "/catalog/tags/{name}/offline", Role::kOperator, Offline, ApiBodyKind::kNone,
                         {"force"}));
   router.Add(ApiV1Route("POST", "/catalog/tags/{name}/restore", Role::kOperator, Restore));
-  router.Add(ApiV1Route("PUT", "/catalog/tags/{name}/category", Role::kOperator, MoveTag, ApiBodyKind::kJson));
+  router.Add(
+      ApiV1Route("PUT", "/catalog/tags/{name}/category", Role::kOperator, MoveTag, ApiBodyKind::kJson));
 }
 
 }  // namespace tagloop

@@ -27,16 +27,17 @@ Result<std::string> ValueText(const nlohmann::json& v, std::string_view where) {
   if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
   if (v.is_number_integer() || v.is_number_unsigned()) return v.dump();
   if (v.is_number_float()) return v.dump();  // decimals are exact only as strings: "12.50"
-  return Status::InvalidArgument(
-      fmt::format("{}.value must be a string, number or boolean (an array for set tags; to remove a value use "
-                  "\"unset\")",
-                  where));
+  return Status::InvalidArgument(fmt::format(
+      "{}.value must be a string, number or boolean (an array for set tags; to remove a value use "
+      "\"unset\")",
+      where));
 }
 
 Result<ValuePush> ParsePush(const nlohmann::json& body, const TagType& type, std::optional<Days>* date) {
   for (const auto& [key, value] : body.items()) {
     if (key != "date" && key != "set" && key != "unset" && key != "replace") {
-      return Status::InvalidArgument(fmt::format("unknown field '{}' (expected: date, set, unset, replace)", key));
+      return Status::InvalidArgument(
+          fmt::format("unknown field '{}' (expected: date, set, unset, replace)", key));
     }
   }
   ValuePush push;
@@ -51,7 +52,8 @@ Result<ValuePush> ParsePush(const nlohmann::json& body, const TagType& type, std
     push.replace = it->get<bool>();
   }
   if (auto it = body.find("set"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) return Status::InvalidArgument("field 'set' must be an array of {\"user\", \"value\"}");
+    if (!it->is_array())
+      return Status::InvalidArgument("field 'set' must be an array of {\"user\", \"value\"}");
     for (size_t i = 0; i < it->size(); ++i) {
       const nlohmann::json& item = (*it)[i];
       std::string where = fmt::format("set[{}]", i);
@@ -64,7 +66,8 @@ Result<ValuePush> ParsePush(const nlohmann::json& body, const TagType& type, std
       }
       const nlohmann::json& value = item["value"];
       if (value.is_array()) {
-        if (type.kind != TagKind::kSet) return Status::InvalidArgument(where + ".value: only set tags take arrays");
+        if (type.kind != TagKind::kSet)
+          return Status::InvalidArgument(where + ".value: only set tags take arrays");
         for (const nlohmann::json& v : value) {
           TAGLOOP_ASSIGN_OR_RETURN(std::string text, ValueText(v, where));
           push.set.emplace_back(user.get<std::string>(), std::move(text));
@@ -86,8 +89,8 @@ Result<ValuePush> ParsePush(const nlohmann::json& body, const TagType& type, std
     }
   }
   if (push.set.size() + push.unset.size() > kMaxPushItems) {
-    return Status::InvalidArgument(
-        fmt::format("at most {} values and users per push ({} given)", kMaxPushItems, push.set.size() + push.unset.size()));
+    return Status::InvalidArgument(fmt::format("at most {} values and users per push ({} given)",
+                                               kMaxPushItems, push.set.size() + push.unset.size()));
   }
   if (push.set.empty() && push.unset.empty() && !push.replace) {
     return Status::InvalidArgument("nothing to push: give \"set\" and/or \"unset\" (or \"replace\": true)");
@@ -111,16 +114,19 @@ Result<HttpResponse> PushValues(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (entry.status == TagStatus::kOffline) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is offline; restore it before pushing values", name));
+    return Status::FailedPrecondition(
+        fmt::format("tag '{}' is offline; restore it before pushing values", name));
   }
   if (entry.definition.producer != ProducerKind::kExternal) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only external tags take pushed values", name,
-                                                  ProducerKindName(entry.definition.producer)));
+    return Status::FailedPrecondition(
+        fmt::format("tag '{}' is a {} tag; only external tags take pushed values", name,
+                    ProducerKindName(entry.definition.producer)));
   }
   TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(call.request->body));
   std::optional<Days> date;
   TAGLOOP_ASSIGN_OR_RETURN(ValuePush push, ParsePush(body, entry.definition.type, &date));
-  Days day = date.value_or(ctx.production->scheduler().BizDateFor(entry.definition, ctx.env->NowUnixSeconds()));
+  Days day =
+      date.value_or(ctx.production->scheduler().BizDateFor(entry.definition, ctx.env->NowUnixSeconds()));
   TAGLOOP_ASSIGN_OR_RETURN(ProduceResult result,
                            ctx.production->producer().PushValues(name, day, push, call.principal.name));
   // A push that did not publish (bad values, a failed quality check) is the
@@ -158,15 +164,17 @@ Result<HttpResponse> UploadList(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(bool run, QueryBool(call, "run"));
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (entry.definition.producer != ProducerKind::kList) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only list tags take uploaded lists", name,
-                                                  ProducerKindName(entry.definition.producer)));
+    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only list tags take uploaded lists",
+                                                  name, ProducerKindName(entry.definition.producer)));
   }
   if (run && entry.status == TagStatus::kOffline) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is offline and does not produce; restore it first", name));
+    return Status::FailedPrecondition(
+        fmt::format("tag '{}' is offline and does not produce; restore it first", name));
   }
   CountingSink rows;
   TAGLOOP_RETURN_IF_ERROR(ReadListBytes(call.request->body, "upload", rows));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string file, StoreListFile(ctx.store->dir(), name, call.request->body, ctx.env));
+  TAGLOOP_ASSIGN_OR_RETURN(std::string file,
+                           StoreListFile(ctx.store->dir(), name, call.request->body, ctx.env));
   TagDefinition def = entry.definition;
   def.producer_config["file"] = file;
   TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out, ctx.production->catalog().Apply(def, call.principal.name));
@@ -199,9 +207,11 @@ Result<HttpResponse> UploadList(ApiContext& ctx, ApiCall& call) {
 }  // namespace
 
 void AddCatalogValueRoutes(ApiRouter& router) {
-  router.Add(ApiV1Route("POST", "/catalog/tags/{name}/values", Role::kOperator, PushValues, ApiBodyKind::kJson, {},
+  router.Add(ApiV1Route("POST", "/catalog/tags/{name}/values", Role::kOperator, PushValues,
+                        ApiBodyKind::kJson, {},
                         /*blocking=*/true));
-  router.Add(ApiV1Route("PUT", "/catalog/tags/{name}/list", Role::kOperator, UploadList, ApiBodyKind::kCsv, {"run"},
+  router.Add(ApiV1Route("PUT", "/catalog/tags/{name}/list", Role::kOperator, UploadList, ApiBodyKind::kCsv,
+                        {"run"},
                         /*blocking=*/true));
 }
 

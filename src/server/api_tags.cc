@@ -44,7 +44,8 @@ Json TagJson(const TagInfo& tag, const CatalogView& view) {
 
 // A tag of the snapshot the caller may see: NotFound (with a suggestion
 // among the visible tags) otherwise.
-Result<const TagInfo*> FindTag(const Snapshot& snap, const CatalogView& view, std::string_view name, Role role) {
+Result<const TagInfo*> FindTag(const Snapshot& snap, const CatalogView& view, std::string_view name,
+                               Role role) {
   if (const TagInfo* tag = snap.FindTag(name)) {
     TAGLOOP_RETURN_IF_ERROR(catalog_api::CheckVisible(name, view.StatusOf(name), role));
     return tag;
@@ -70,7 +71,8 @@ Result<HttpResponse> ListTags(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> GetTag(ApiContext& ctx, ApiCall& call) {
   auto snap = ctx.store->snapshot();
   auto view = ctx.production->scheduler().view();
-  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, *view, call.path_params[0], call.principal.role));
+  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
+                           FindTag(*snap, *view, call.path_params[0], call.principal.role));
   return JsonResponse(TagJson(*tag, *view));
 }
 
@@ -190,7 +192,8 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
   auto snap = ctx.store->snapshot();
   auto view = ctx.production->scheduler().view();
-  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag, FindTag(*snap, *view, call.path_params[0], call.principal.role));
+  TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
+                           FindTag(*snap, *view, call.path_params[0], call.principal.role));
   if (call.Query("version") && call.Query("as_of")) {
     return Status::InvalidArgument("give either 'version' or 'as_of', not both");
   }

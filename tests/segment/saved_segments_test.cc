@@ -64,8 +64,12 @@ TEST_F(SavedSegmentsTest, SaveGetListAndUseInQueries) {
 // thread's Save can slip in.
 class PausingEnv final : public Env {
  public:
-  Status WriteFileAtomic(const std::string& p, std::string_view d) override { return base_->WriteFileAtomic(p, d); }
-  Status WriteFileDurable(const std::string& p, std::string_view d) override { return base_->WriteFileDurable(p, d); }
+  Status WriteFileAtomic(const std::string& p, std::string_view d) override {
+    return base_->WriteFileAtomic(p, d);
+  }
+  Status WriteFileDurable(const std::string& p, std::string_view d) override {
+    return base_->WriteFileDurable(p, d);
+  }
   Result<std::string> ReadFile(const std::string& p) override {
     Result<std::string> r = base_->ReadFile(p);
     if (std::this_thread::get_id() == paused) {

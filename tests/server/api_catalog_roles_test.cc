@@ -37,16 +37,19 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
   }
   DefineExternal("pub", "enum", true);
   ASSERT_EQ(Push("pub", {{"m1", "gold"}}).status, 200);
-  ASSERT_EQ(Define("comp", {{"type", "bool"}, {"producer", {{"kind", "composite"}, {"expression", "is_vip"}}}},
-                   Role::kAdmin)
-                .status,
-            200);
+  ASSERT_EQ(
+      Define("comp", {{"type", "bool"}, {"producer", {{"kind", "composite"}, {"expression", "is_vip"}}}},
+             Role::kAdmin)
+          .status,
+      200);
   ASSERT_EQ(Post("/api/v1/catalog/tags/comp/publish", Role::kAdmin).status, 200);
   ASSERT_TRUE(WaitForData("comp"));
   ASSERT_EQ(Define("lst", {{"type", "bool"}, {"producer", {{"kind", "list"}}}}, Role::kAdmin).status, 200);
   // A run that never ends by itself, and three queued behind it (one tag
   // runs one job at a time): something to cancel for each role.
-  ASSERT_EQ(Define("slow", {{"type", "enum"}, {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", kEndlessQuery}}}},
+  ASSERT_EQ(Define("slow",
+                   {{"type", "enum"},
+                    {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", kEndlessQuery}}}},
                    Role::kAdmin)
                 .status,
             200);
@@ -83,9 +86,12 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
       {"PUT", "/api/v1/catalog/tags/{name}", Role::kOperator, per_role(tags + "new", ""),
        json(R"({"type": "int", "producer": {"kind": "external"}})")},
       {"GET", "/api/v1/catalog/tags/{name}/history", Role::kViewer, at(tags + "pub/history"), none},
-      {"POST", "/api/v1/catalog/tags/{name}/publish", Role::kOperator, per_role(tags + "draft", "/publish"), none},
-      {"POST", "/api/v1/catalog/tags/{name}/offline", Role::kOperator, per_role(tags + "off", "/offline"), none},
-      {"POST", "/api/v1/catalog/tags/{name}/restore", Role::kOperator, per_role(tags + "gone", "/restore"), none},
+      {"POST", "/api/v1/catalog/tags/{name}/publish", Role::kOperator, per_role(tags + "draft", "/publish"),
+       none},
+      {"POST", "/api/v1/catalog/tags/{name}/offline", Role::kOperator, per_role(tags + "off", "/offline"),
+       none},
+      {"POST", "/api/v1/catalog/tags/{name}/restore", Role::kOperator, per_role(tags + "gone", "/restore"),
+       none},
       {"PUT", "/api/v1/catalog/tags/{name}/category", Role::kOperator, at(tags + "pub/category"),
        json(nlohmann::json{{"category_id", home}}.dump())},
       {"POST", "/api/v1/catalog/tags/{name}/runs", Role::kOperator, at(tags + "comp/runs"), json("{}")},
@@ -100,25 +106,35 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
        }},
       {"PUT", "/api/v1/catalog/tags/{name}/list", Role::kOperator, at(tags + "lst/list"),
        [](int i) { return "m" + std::to_string(i + 1) + "\n"; }, "text/plain"},
-      {"GET", "/api/v1/catalog/runs/{id}", Role::kViewer, at("/api/v1/catalog/runs/" + std::to_string(comp_run)), none},
+      {"GET", "/api/v1/catalog/runs/{id}", Role::kViewer,
+       at("/api/v1/catalog/runs/" + std::to_string(comp_run)), none},
       {"POST", "/api/v1/catalog/runs/{id}/cancel", Role::kOperator,
-       [&](int i) { return "/api/v1/catalog/runs/" + std::to_string(slow_runs[static_cast<size_t>(i)]) + "/cancel"; },
+       [&](int i) {
+         return "/api/v1/catalog/runs/" + std::to_string(slow_runs[static_cast<size_t>(i)]) + "/cancel";
+       },
        none},
       {"GET", "/api/v1/catalog/categories", Role::kViewer, at("/api/v1/catalog/categories"), none},
       {"POST", "/api/v1/catalog/categories", Role::kOperator, at("/api/v1/catalog/categories"),
-       [](int i) { return nlohmann::json{{"name", "made" + std::to_string(i)}}.dump(); }},
+       [](int i) {
+         return nlohmann::json{{"name", "made" + std::to_string(i)}}.dump();
+       }},
       {"PATCH", "/api/v1/catalog/categories/{id}", Role::kOperator,
        at("/api/v1/catalog/categories/" + std::to_string(patched)),
-       [](int i) { return nlohmann::json{{"title_en", "Patched " + std::to_string(i)}}.dump(); }},
+       [](int i) {
+         return nlohmann::json{{"title_en", "Patched " + std::to_string(i)}}.dump();
+       }},
       {"DELETE", "/api/v1/catalog/categories/{id}", Role::kOperator,
-       [&](int i) { return "/api/v1/catalog/categories/" + std::to_string(deletable[static_cast<size_t>(i)]); },
+       [&](int i) {
+         return "/api/v1/catalog/categories/" + std::to_string(deletable[static_cast<size_t>(i)]);
+       },
        none},
       {"GET", "/api/v1/catalog/sources", Role::kAdmin, at("/api/v1/catalog/sources"), none},
       {"PUT", "/api/v1/catalog/sources/{name}", Role::kAdmin, per_role("/api/v1/catalog/sources/new", ""),
        json(R"({"kind": "sqlite", "connection": "business.db"})")},
       {"DELETE", "/api/v1/catalog/sources/{name}", Role::kAdmin, per_role("/api/v1/catalog/sources/tmp", ""),
        none},
-      {"POST", "/api/v1/catalog/sources/{name}/test", Role::kAdmin, at("/api/v1/catalog/sources/shop/test"), none},
+      {"POST", "/api/v1/catalog/sources/{name}/test", Role::kAdmin, at("/api/v1/catalog/sources/shop/test"),
+       none},
   };
 
   std::set<std::string> covered;
@@ -127,7 +143,8 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
   for (const ApiRoute& r : server_->service().router().routes()) {
     if (!r.pattern.starts_with("/api/v1/catalog/")) continue;
     ++catalog_routes;
-    EXPECT_TRUE(covered.count(r.method + " " + r.pattern)) << "no role test for " << r.method << " " << r.pattern;
+    EXPECT_TRUE(covered.count(r.method + " " + r.pattern))
+        << "no role test for " << r.method << " " << r.pattern;
   }
   EXPECT_EQ(catalog_routes, cases.size());
 
@@ -136,9 +153,10 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
     HttpReply anon = Call(c.method, c.target(0), std::nullopt, c.body(0), c.content_type);
     EXPECT_EQ(anon.status, 401) << anon.body;
     HttpClient bad_client(port());
-    HttpReply bad = bad_client.Request(c.method, c.target(0), c.body(0),
-                                       {{"Authorization", "Bearer tl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
-                                        {"Content-Type", c.content_type}});
+    HttpReply bad =
+        bad_client.Request(c.method, c.target(0), c.body(0),
+                           {{"Authorization", "Bearer tl_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+                            {"Content-Type", c.content_type}});
     EXPECT_EQ(bad.status, 401) << bad.body;
     for (int i = 0; i < 4; ++i) {
       Role role = kAllRoles[i];

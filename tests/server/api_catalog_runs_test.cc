@@ -23,7 +23,8 @@ class ApiCatalogRunsTest : public CatalogApiTest {
                        R"({"kind": "sqlite", "connection": "business.db"})");
     ASSERT_EQ(r.status, 200) << r.body;
   }
-  HttpReply DefineSql(const std::string& name, const std::string& query, const json& quality = json::object()) {
+  HttpReply DefineSql(const std::string& name, const std::string& query,
+                      const json& quality = json::object()) {
     return Define(name, {{"type", "int"},
                          {"quality", quality},
                          {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", query}}}});
@@ -62,7 +63,8 @@ TEST_F(ApiCatalogRunsTest, ManualRepairAndBackfillRunsWithQualityHistory) {
   // A draft: only operators count it; its data is there.
   ASSERT_EQ(Post("/api/v1/catalog/tags/spend_sql/publish", Role::kOperator).status, 200);
   EXPECT_EQ(CountOf(Role::kViewer, "spend_sql >= 100"), 3);  // m1, m3, m9
-  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs/" + std::to_string(run_id), Role::kViewer))["log"], run["log"]);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs/" + std::to_string(run_id), Role::kViewer))["log"],
+            run["log"]);
 
   // Quality of that version: every check passed.
   json checks = Json(Call("GET", "/api/v1/catalog/tags/spend_sql/quality", Role::kViewer))["checks"];
@@ -104,16 +106,20 @@ TEST_F(ApiCatalogRunsTest, ManualRepairAndBackfillRunsWithQualityHistory) {
   EXPECT_EQ(Call("GET", "/api/v1/catalog/tags/spend_sql/runs?limit=0", Role::kViewer).status, 400);
 
   // Refusals.
-  EXPECT_EQ(ErrorMessage(Post("/api/v1/catalog/tags/spend_sql/runs", Role::kOperator, R"({"wait_seconds": 601})")),
-            "field 'wait_seconds' must be at most 600");
-  EXPECT_EQ(Post("/api/v1/catalog/tags/spend_sql/runs", Role::kOperator, R"({"definition_version": 9})").status, 404);
+  EXPECT_EQ(
+      ErrorMessage(Post("/api/v1/catalog/tags/spend_sql/runs", Role::kOperator, R"({"wait_seconds": 601})")),
+      "field 'wait_seconds' must be at most 600");
+  EXPECT_EQ(
+      Post("/api/v1/catalog/tags/spend_sql/runs", Role::kOperator, R"({"definition_version": 9})").status,
+      404);
   EXPECT_EQ(ErrorMessage(Post("/api/v1/catalog/tags/spend_sql/backfill", Role::kOperator,
                               R"({"from": "2026-11-03", "to": "2026-11-01"})")),
             "backfill: the end date is before the start date");
   DefineExternal("pushed", "int", true);
   HttpReply external_run = Post("/api/v1/catalog/tags/pushed/runs", Role::kOperator);
   EXPECT_EQ(external_run.status, 400);
-  EXPECT_NE(ErrorMessage(external_run).find("it has no producer job to run"), std::string::npos) << external_run.body;
+  EXPECT_NE(ErrorMessage(external_run).find("it has no producer job to run"), std::string::npos)
+      << external_run.body;
   EXPECT_EQ(Call("GET", "/api/v1/catalog/runs/999999", Role::kViewer).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/catalog/runs/x1", Role::kViewer).status, 400);
   AuditFilter filter;
@@ -134,7 +140,8 @@ TEST_F(ApiCatalogRunsTest, AFailedQualityCheckKeepsThePreviousVersion) {
   ASSERT_EQ(DefineSql("big", "SELECT user_id, amount FROM orders WHERE amount > 200", {{"min_coverage", 0.9}})
                 .status,
             200);
-  HttpReply r = Post("/api/v1/catalog/tags/big/runs", Role::kOperator, R"({"date": "2026-11-10", "wait_seconds": 30})");
+  HttpReply r =
+      Post("/api/v1/catalog/tags/big/runs", Role::kOperator, R"({"date": "2026-11-10", "wait_seconds": 30})");
   ASSERT_EQ(r.status, 200) << r.body;
   json run = Json(r)["run"];
   EXPECT_EQ(run["state"], "rejected");
@@ -155,15 +162,18 @@ TEST_F(ApiCatalogRunsTest, AFailedQualityCheckKeepsThePreviousVersion) {
 
 TEST_F(ApiCatalogRunsTest, CancelStopsARunningJob) {
   SetUpShop();
-  ASSERT_EQ(Define("slow", {{"type", "enum"}, {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", kEndlessQuery}}}})
+  ASSERT_EQ(Define("slow", {{"type", "enum"},
+                            {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", kEndlessQuery}}}})
                 .status,
             200);
   HttpReply started = Post("/api/v1/catalog/tags/slow/runs", Role::kOperator, R"({"date": "2026-11-01"})");
   ASSERT_EQ(started.status, 202) << started.body;
   int64_t id = Json(started)["run_id"];
+  json state;
   ASSERT_TRUE(WaitFor([&] {
-    return Json(Call("GET", "/api/v1/catalog/runs/" + std::to_string(id), Role::kViewer))["state"] == "running";
-  }));
+    state = Json(Call("GET", "/api/v1/catalog/runs/" + std::to_string(id), Role::kOperator));
+    return state["state"] == "running";
+  })) << state.dump();
   HttpReply cancelled = Post("/api/v1/catalog/runs/" + std::to_string(id) + "/cancel", Role::kOperator);
   ASSERT_EQ(cancelled.status, 200) << cancelled.body;
   EXPECT_EQ(Json(cancelled)["state"], "cancelled");
@@ -187,8 +197,11 @@ TEST_F(ApiCatalogRunsTest, UsageCountsEveryUseByKindAndPrincipal) {
   EXPECT_EQ(CountOf(Role::kViewer, "tier = 'gold'"), 1);
   EXPECT_EQ(CountOf(Role::kViewer, "tier = 'silver' OR tier = 'gold'"), 2);
   EXPECT_EQ(CountOf(Role::kAnalyst, "tier IS NULL"), 3);
-  EXPECT_EQ(Call("POST", "/api/v1/segments/query", Role::kAnalyst, R"({"expr": "tier = 'gold'"})").status, 200);
-  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "golden", "expr": "tier = 'gold'"})").status, 201);
+  EXPECT_EQ(Call("POST", "/api/v1/segments/query", Role::kAnalyst, R"({"expr": "tier = 'gold'"})").status,
+            200);
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "golden", "expr": "tier = 'gold'"})")
+                .status,
+            201);
   EXPECT_EQ(Call("GET", "/api/v1/segments/golden/count", Role::kViewer).status, 200);
   HttpReply usage = Call("GET", "/api/v1/catalog/tags/tier/usage", Role::kViewer);
   ASSERT_EQ(usage.status, 200) << usage.body;
@@ -199,7 +212,8 @@ TEST_F(ApiCatalogRunsTest, UsageCountsEveryUseByKindAndPrincipal) {
   EXPECT_EQ(u["uses"], 5);
   EXPECT_TRUE(u["last_used_ms"].is_number());
   json rows_by = json::object();
-  for (const json& row : u["rows"]) rows_by[row["kind"].get<std::string>() + "/" + row["principal"].get<std::string>()] = row["uses"];
+  for (const json& row : u["rows"])
+    rows_by[row["kind"].get<std::string>() + "/" + row["principal"].get<std::string>()] = row["uses"];
   EXPECT_EQ(rows_by, json::parse(R"({"count/viewer-test": 2, "count/analyst-test": 1, "query/analyst-test": 1,
                                      "segment/viewer-test": 1})"));
   EXPECT_EQ(u["lineage"], json::parse(R"({"composite_tags": [], "saved_segments": ["golden"]})"));
@@ -208,21 +222,26 @@ TEST_F(ApiCatalogRunsTest, UsageCountsEveryUseByKindAndPrincipal) {
 
 TEST_F(ApiCatalogRunsTest, CategoryTreeWithTagCounts) {
   StartCatalogServer();
-  ASSERT_EQ(Define("vip", {{"type", "bool"}, {"category", "交易/会员"}, {"producer", {{"kind", "external"}}}}).status,
+  ASSERT_EQ(Define("vip", {{"type", "bool"}, {"category", "交易/会员"}, {"producer", {{"kind", "external"}}}})
+                .status,
             200);
   ASSERT_EQ(Post("/api/v1/catalog/tags/vip/publish", Role::kOperator).status, 200);
-  ASSERT_EQ(Define("draft_one", {{"type", "bool"}, {"category", "交易"}, {"producer", {{"kind", "external"}}}}).status,
-            200);
+  ASSERT_EQ(
+      Define("draft_one", {{"type", "bool"}, {"category", "交易"}, {"producer", {{"kind", "external"}}}})
+          .status,
+      200);
   HttpReply created =
       Post("/api/v1/catalog/categories", Role::kOperator, R"({"name": "行为", "title_en": "Behaviour"})");
   ASSERT_EQ(created.status, 201) << created.body;
   int64_t behaviour = Json(created)["id"];
-  EXPECT_EQ(Json(created), json::parse(fmt::format(
-                               R"({{"id": {}, "parent_id": null, "name": "行为", "path": "行为", "title_en": "Behaviour"}})",
-                               behaviour)));
+  EXPECT_EQ(Json(created),
+            json::parse(fmt::format(
+                R"({{"id": {}, "parent_id": null, "name": "行为", "path": "行为", "title_en": "Behaviour"}})",
+                behaviour)));
   EXPECT_EQ(Post("/api/v1/catalog/categories", Role::kOperator, R"({"name": "行为"})").status, 409);
   EXPECT_EQ(Post("/api/v1/catalog/categories", Role::kOperator, R"({"name": "a/b"})").status, 400);
-  EXPECT_EQ(Post("/api/v1/catalog/categories", Role::kOperator, R"({"name": "x", "parent_id": 999})").status, 404);
+  EXPECT_EQ(Post("/api/v1/catalog/categories", Role::kOperator, R"({"name": "x", "parent_id": 999})").status,
+            404);
 
   auto tree = [&](Role role) { return Json(Call("GET", "/api/v1/catalog/categories", role)); };
   json viewer = tree(Role::kViewer);
@@ -242,24 +261,30 @@ TEST_F(ApiCatalogRunsTest, CategoryTreeWithTagCounts) {
                            nlohmann::json{{"name", "会员体系"}, {"parent_id", behaviour}}.dump());
   ASSERT_EQ(renamed.status, 200) << renamed.body;
   EXPECT_EQ(Json(renamed)["path"], "行为/会员体系");
-  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags/vip", Role::kViewer))["definition"]["category"], "行为/会员体系");
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags/vip", Role::kViewer))["definition"]["category"],
+            "行为/会员体系");
   EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags/vip", Role::kViewer))["version"], 1);
   EXPECT_EQ(Call("PATCH", "/api/v1/catalog/categories/" + std::to_string(behaviour), Role::kOperator,
                  nlohmann::json{{"parent_id", members}}.dump())
                 .status,
             400);  // under its own child
-  EXPECT_EQ(Call("PATCH", "/api/v1/catalog/categories/" + std::to_string(behaviour), Role::kOperator, "{}").status, 400);
+  EXPECT_EQ(
+      Call("PATCH", "/api/v1/catalog/categories/" + std::to_string(behaviour), Role::kOperator, "{}").status,
+      400);
   HttpReply moved = Call("PUT", "/api/v1/catalog/tags/vip/category", Role::kOperator,
                          nlohmann::json{{"category_id", behaviour}}.dump());
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(Json(moved)["category"], "行为");
   EXPECT_EQ(Json(moved)["version"], 2);
-  EXPECT_EQ(Json(Call("GET", "/api/v1/tags", Role::kViewer))["tags"].size(), 6u);  // vip has no data: not in the store
+  EXPECT_EQ(Json(Call("GET", "/api/v1/tags", Role::kViewer))["tags"].size(),
+            6u);  // vip has no data: not in the store
   HttpReply busy = Call("DELETE", "/api/v1/catalog/categories/" + std::to_string(behaviour), Role::kOperator);
   EXPECT_EQ(busy.status, 409);
   EXPECT_EQ(ErrorMessage(busy), "category '行为' still holds 1 tags and 1 categories");
-  EXPECT_EQ(Call("DELETE", "/api/v1/catalog/categories/" + std::to_string(members), Role::kOperator).status, 204);
-  EXPECT_EQ(Call("DELETE", "/api/v1/catalog/categories/" + std::to_string(members), Role::kOperator).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/catalog/categories/" + std::to_string(members), Role::kOperator).status,
+            204);
+  EXPECT_EQ(Call("DELETE", "/api/v1/catalog/categories/" + std::to_string(members), Role::kOperator).status,
+            404);
   AuditFilter filter;
   filter.limit = 100;
   auto entries = server_->audit().Query(filter);
@@ -287,17 +312,20 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
     answers.push_back(r.body);
     return r;
   };
-  HttpReply put = call("PUT", "/api/v1/catalog/sources/pg",
-                       json{{"kind", "postgresql"},
-                            {"connection", "host=127.0.0.1 port=1 dbname=shop user=tagloop connect_timeout=2"},
-                            {"password", secret}}
-                           .dump());
+  HttpReply put =
+      call("PUT", "/api/v1/catalog/sources/pg",
+           json{{"kind", "postgresql"},
+                {"connection", "host=127.0.0.1 port=1 dbname=shop user=tagloop connect_timeout=2"},
+                {"password", secret}}
+               .dump());
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Json(put)["has_password"], true);
-  EXPECT_EQ(Json(put)["description"], "postgresql 'pg' (host=127.0.0.1 port=1 dbname=shop user=tagloop connect_timeout=2)");
+  EXPECT_EQ(Json(put)["description"],
+            "postgresql 'pg' (host=127.0.0.1 port=1 dbname=shop user=tagloop connect_timeout=2)");
   // Editing other settings keeps the password.
-  HttpReply edit = call("PUT", "/api/v1/catalog/sources/pg",
-                        R"({"kind": "postgresql", "connection": "host=127.0.0.1 port=1 dbname=shop user=tagloop", "fetch_rows": 500})");
+  HttpReply edit = call(
+      "PUT", "/api/v1/catalog/sources/pg",
+      R"({"kind": "postgresql", "connection": "host=127.0.0.1 port=1 dbname=shop user=tagloop", "fetch_rows": 500})");
   ASSERT_EQ(edit.status, 200) << edit.body;
   EXPECT_EQ(Json(edit)["has_password"], true);
   EXPECT_EQ(Json(edit)["fetch_rows"], 500);
@@ -307,8 +335,9 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
   EXPECT_EQ(Json(list)["sources"][0]["name"], "pg");
   EXPECT_FALSE(Json(list)["sources"][0].contains("password"));
   // A password inside the connection is refused, without quoting it.
-  HttpReply inline_password = call("PUT", "/api/v1/catalog/sources/bad",
-                                   json{{"kind", "postgresql"}, {"connection", "host=x password=" + secret}}.dump());
+  HttpReply inline_password =
+      call("PUT", "/api/v1/catalog/sources/bad",
+           json{{"kind", "postgresql"}, {"connection", "host=x password=" + secret}}.dump());
   EXPECT_EQ(inline_password.status, 400);
   // Connection tests: the driver's message, never the password.
   HttpReply failed = call("POST", "/api/v1/catalog/sources/pg/test");
@@ -321,7 +350,8 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
   EXPECT_EQ(Json(works)["error"], nullptr);
   EXPECT_EQ(call("POST", "/api/v1/catalog/sources/nope/test").status, 404);
   // A run on that source fails with the driver's message, not the password.
-  ASSERT_EQ(Define("pg_tag", {{"type", "int"}, {"producer", {{"kind", "sql"}, {"source", "pg"}, {"query", "SELECT 1, 2"}}}})
+  ASSERT_EQ(Define("pg_tag", {{"type", "int"},
+                              {"producer", {{"kind", "sql"}, {"source", "pg"}, {"query", "SELECT 1, 2"}}}})
                 .status,
             200);
   HttpReply run = Post("/api/v1/catalog/tags/pg_tag/runs", Role::kOperator, R"({"wait_seconds": 30})");

@@ -76,8 +76,9 @@ TEST_F(ApiCatalogTest, DraftPublishOfflineRestoreTakeEffectAtOnce) {
   // Publishing: the very next count works.
   HttpReply published = Post("/api/v1/catalog/tags/tier/publish", Role::kOperator);
   ASSERT_EQ(published.status, 200) << published.body;
-  EXPECT_EQ(Json(published),
-            json::parse(R"({"name": "tier", "status": "published", "status_before": "draft", "version": 1})"));
+  EXPECT_EQ(
+      Json(published),
+      json::parse(R"({"name": "tier", "status": "published", "status_before": "draft", "version": 1})"));
   EXPECT_EQ(CountOf(Role::kViewer, "tier = 'gold'"), 2);
   // GET /tags keeps the SPEC's shape and adds the catalog's title and status.
   HttpReply tag = Call("GET", "/api/v1/tags/tier", Role::kViewer);
@@ -123,7 +124,8 @@ TEST_F(ApiCatalogTest, DraftPublishOfflineRestoreTakeEffectAtOnce) {
   EXPECT_FALSE(Contains(CatalogNames(Role::kOperator), "tier"));
   EXPECT_FALSE(Contains(CatalogNames(Role::kAdmin), "tier"));
   EXPECT_TRUE(Contains(CatalogNames(Role::kAdmin, "?include_offline=true"), "tier"));
-  EXPECT_EQ(CatalogNames(Role::kAdmin, "?include_offline=true&status=offline"), std::vector<std::string>{"tier"});
+  EXPECT_EQ(CatalogNames(Role::kAdmin, "?include_offline=true&status=offline"),
+            std::vector<std::string>{"tier"});
   EXPECT_EQ(Call("GET", "/api/v1/catalog/tags?include_offline=true", Role::kOperator).status, 403);
   EXPECT_EQ(Call("GET", "/api/v1/catalog/tags?status=offline", Role::kAdmin).status, 400);
   EXPECT_FALSE(Contains(StoreTagNames(Role::kOperator), "tier"));
@@ -140,8 +142,9 @@ TEST_F(ApiCatalogTest, DraftPublishOfflineRestoreTakeEffectAtOnce) {
 
   HttpReply restored = Post("/api/v1/catalog/tags/tier/restore", Role::kOperator);
   ASSERT_EQ(restored.status, 200) << restored.body;
-  EXPECT_EQ(Json(restored),
-            json::parse(R"({"name": "tier", "status": "published", "status_before": "offline", "version": 1})"));
+  EXPECT_EQ(
+      Json(restored),
+      json::parse(R"({"name": "tier", "status": "published", "status_before": "offline", "version": 1})"));
   EXPECT_EQ(CountOf(Role::kViewer, "tier = 'gold'"), 2);
 
   // Every change is audited, by whom and on what.
@@ -163,18 +166,22 @@ TEST_F(ApiCatalogTest, OfflineRefusedWhileOthersDependUnlessAdminForces) {
   StartCatalogServer();
   DefineExternal("tier", "enum", true);
   ASSERT_EQ(Push("tier", {{"m1", "gold"}, {"m2", "silver"}}).status, 200);
-  ASSERT_EQ(Define("gold_vip", {{"type", "bool"},
-                                {"producer", {{"kind", "composite"}, {"expression", "tier = 'gold' AND is_vip"}}}})
-                .status,
-            200);
+  ASSERT_EQ(
+      Define("gold_vip", {{"type", "bool"},
+                          {"producer", {{"kind", "composite"}, {"expression", "tier = 'gold' AND is_vip"}}}})
+          .status,
+      200);
   ASSERT_EQ(Post("/api/v1/catalog/tags/gold_vip/publish", Role::kOperator).status, 200);
   // A draft reading it does not hold it back.
-  ASSERT_EQ(Define("draft_reader", {{"type", "bool"}, {"producer", {{"kind", "composite"}, {"expression", "tier = 'silver'"}}}})
+  ASSERT_EQ(Define("draft_reader", {{"type", "bool"},
+                                    {"producer", {{"kind", "composite"}, {"expression", "tier = 'silver'"}}}})
                 .status,
             200);
-  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "golden", "expr": "tier = 'gold'"})").status,
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "golden", "expr": "tier = 'gold'"})")
+                .status,
             201);
-  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "via", "expr": "SEGMENT('golden') OR ALL"})")
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst,
+                 R"({"name": "via", "expr": "SEGMENT('golden') OR ALL"})")
                 .status,
             201);
 
@@ -190,7 +197,9 @@ TEST_F(ApiCatalogTest, OfflineRefusedWhileOthersDependUnlessAdminForces) {
 
   // Lineage in the tag's answer and its usage (drafts included).
   json dependents = Json(Call("GET", "/api/v1/catalog/tags/tier", Role::kViewer))["dependents"];
-  EXPECT_EQ(dependents, json::parse(R"({"composite_tags": ["draft_reader", "gold_vip"], "saved_segments": ["golden", "via"]})"));
+  EXPECT_EQ(dependents,
+            json::parse(
+                R"({"composite_tags": ["draft_reader", "gold_vip"], "saved_segments": ["golden", "via"]})"));
   EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags/tier/usage", Role::kViewer))["lineage"], dependents);
 
   HttpReply forced = Post("/api/v1/catalog/tags/tier/offline?force=true", Role::kAdmin);
@@ -202,7 +211,8 @@ TEST_F(ApiCatalogTest, OfflineRefusedWhileOthersDependUnlessAdminForces) {
   std::vector<AuditEntry> offline = Audited("catalog.offline");
   ASSERT_EQ(offline.size(), 1u);
   EXPECT_EQ(offline[0].principal_name, "admin-test");
-  EXPECT_EQ(offline[0].detail, "published -> offline; forced over composite tags gold_vip; saved segments golden, via");
+  EXPECT_EQ(offline[0].detail,
+            "published -> offline; forced over composite tags gold_vip; saved segments golden, via");
 }
 
 TEST_F(ApiCatalogTest, HotPublishWhileCountsKeepFlowing) {
@@ -215,7 +225,8 @@ TEST_F(ApiCatalogTest, HotPublishWhileCountsKeepFlowing) {
     const std::vector<std::pair<std::string, std::string>> headers = {
         {"Authorization", "Bearer " + tokens_[Role::kViewer]}, {"Content-Type", "application/json"}};
     while (!stop.load()) {
-      HttpReply r = c.Request("POST", "/api/v1/segments/count", R"({"expr": "is_vip AND city = '北京'"})", headers);
+      HttpReply r =
+          c.Request("POST", "/api/v1/segments/count", R"({"expr": "is_vip AND city = '北京'"})", headers);
       auto j = json::parse(r.body, nullptr, false);
       if (r.status == 200 && !j.is_discarded() && j["count"] == 1) {
         ++succeeded;
@@ -227,9 +238,10 @@ TEST_F(ApiCatalogTest, HotPublishWhileCountsKeepFlowing) {
   ASSERT_TRUE(WaitFor([&] { return succeeded.load() >= 20; }));
 
   EXPECT_EQ(CountAs(Role::kViewer, "hot").status, 400);  // no such tag yet
-  HttpReply defined = Define("hot", {{"type", "bool"},
-                                     {"title", "热门会员"},
-                                     {"producer", {{"kind", "composite"}, {"expression", "is_vip AND age >= 25"}}}});
+  HttpReply defined =
+      Define("hot", {{"type", "bool"},
+                     {"title", "热门会员"},
+                     {"producer", {{"kind", "composite"}, {"expression", "is_vip AND age >= 25"}}}});
   ASSERT_EQ(defined.status, 200) << defined.body;
   auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(Post("/api/v1/catalog/tags/hot/publish", Role::kOperator).status, 200);
@@ -304,9 +316,11 @@ TEST_F(ApiCatalogTest, ExternalPushesReachProfilesAndCounts) {
   EXPECT_EQ(Post("/api/v1/catalog/tags/score/values", Role::kOperator, R"({"sett": []})").status, 400);
   EXPECT_EQ(ErrorMessage(Post("/api/v1/catalog/tags/score/values", Role::kOperator, R"({})")),
             "nothing to push: give \"set\" and/or \"unset\" (or \"replace\": true)");
-  EXPECT_EQ(ErrorMessage(Post("/api/v1/catalog/tags/score/values", Role::kOperator, R"({"set": [{"user": "m1"}]})")),
+  EXPECT_EQ(ErrorMessage(
+                Post("/api/v1/catalog/tags/score/values", Role::kOperator, R"({"set": [{"user": "m1"}]})")),
             "set[0] must be {\"user\": ID, \"value\": VALUE}");
-  EXPECT_EQ(ErrorMessage(Push("score", {{"m1", json::array({1})}})), "set[0].value: only set tags take arrays");
+  EXPECT_EQ(ErrorMessage(Push("score", {{"m1", json::array({1})}})),
+            "set[0].value: only set tags take arrays");
   ASSERT_EQ(Define("crowd", {{"type", "bool"}, {"producer", {{"kind", "list"}}}}).status, 200);
   HttpReply not_external = Push("crowd", {{"m1", true}});
   EXPECT_EQ(not_external.status, 409);
@@ -324,7 +338,9 @@ TEST_F(ApiCatalogTest, ExternalPushesReachProfilesAndCounts) {
 
 TEST_F(ApiCatalogTest, ListUploadProducesTheTag) {
   StartCatalogServer();
-  ASSERT_EQ(Define("crowd", {{"type", "bool"}, {"title", "活动人群"}, {"producer", {{"kind", "list"}}}}).status, 200);
+  ASSERT_EQ(
+      Define("crowd", {{"type", "bool"}, {"title", "活动人群"}, {"producer", {{"kind", "list"}}}}).status,
+      200);
   const std::string list = "user_id\nm1\nm3\n# a comment\nnew_user\n";
   HttpReply up = Call("PUT", "/api/v1/catalog/tags/crowd/list?run=true", Role::kOperator, list, "text/csv");
   ASSERT_EQ(up.status, 200) << up.body;
@@ -338,7 +354,8 @@ TEST_F(ApiCatalogTest, ListUploadProducesTheTag) {
   EXPECT_EQ(u["run"]["users"], 3);
   ASSERT_EQ(Post("/api/v1/catalog/tags/crowd/publish", Role::kOperator).status, 200);
   EXPECT_EQ(CountOf(Role::kViewer, "crowd"), 3);
-  EXPECT_EQ(Json(Call("GET", "/api/v1/users/new_user/profile", Role::kAnalyst))["tags"], json::parse(R"({"crowd": true})"));
+  EXPECT_EQ(Json(Call("GET", "/api/v1/users/new_user/profile", Role::kAnalyst))["tags"],
+            json::parse(R"({"crowd": true})"));
   // Provenance: the data version names the definition version and run.
   json tag = Json(Call("GET", "/api/v1/catalog/tags/crowd", Role::kViewer));
   ASSERT_EQ(tag["data_versions"].size(), 1u);
@@ -379,13 +396,16 @@ TEST_F(ApiCatalogTest, CompositeCyclesAreRefusedWithThePath) {
   HttpReply self = Define("a_tag", composite("a_tag"));
   EXPECT_EQ(ErrorMessage(self), "composite tag 'a_tag' would create a cycle: a_tag -> a_tag");
   // Through a saved segment too.
-  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "bs", "expr": "b_tag"})").status, 201);
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAnalyst, R"({"name": "bs", "expr": "b_tag"})").status,
+            201);
   EXPECT_EQ(ErrorMessage(Define("a_tag", composite("SEGMENT('bs')"))),
             "composite tag 'a_tag' would create a cycle: a_tag -> b_tag -> a_tag");
   HttpReply unknown = Define("c_tag", composite("agee > 3"));
   EXPECT_EQ(unknown.status, 400);
-  EXPECT_EQ(ErrorMessage(unknown), "tag definition: producer.expression: unknown tag 'agee' at position 0; did you mean 'age'?");
-  HttpReply rules = Define("d_tag", {{"type", "enum"}, {"producer", {{"kind", "composite"}, {"rules", {{{"value", "x"}}}}}}});
+  EXPECT_EQ(ErrorMessage(unknown),
+            "tag definition: producer.expression: unknown tag 'agee' at position 0; did you mean 'age'?");
+  HttpReply rules = Define(
+      "d_tag", {{"type", "enum"}, {"producer", {{"kind", "composite"}, {"rules", {{{"value", "x"}}}}}}});
   EXPECT_EQ(rules.status, 400);
   EXPECT_EQ(ErrorMessage(rules).rfind("tag definition: producer: rules[0].when", 0), 0u) << rules.body;
   // Nothing was stored.
@@ -396,7 +416,8 @@ TEST_F(ApiCatalogTest, CompositeCyclesAreRefusedWithThePath) {
 TEST_F(ApiCatalogTest, DefinitionsAreCheckedBeforeTheyAreStored) {
   MakeBusinessDb(data_ + "/business.db");
   StartCatalogServer();
-  ASSERT_EQ(Call("PUT", "/api/v1/catalog/sources/shop", Role::kAdmin, R"({"kind": "sqlite", "connection": "business.db"})")
+  ASSERT_EQ(Call("PUT", "/api/v1/catalog/sources/shop", Role::kAdmin,
+                 R"({"kind": "sqlite", "connection": "business.db"})")
                 .status,
             200);
   DefineExternal("tier", "enum", true);
@@ -410,42 +431,61 @@ TEST_F(ApiCatalogTest, DefinitionsAreCheckedBeforeTheyAreStored) {
   HttpReply type_change = Define("tier", {{"type", "set"}, {"producer", {{"kind", "external"}}}});
   EXPECT_EQ(type_change.status, 409);
   EXPECT_EQ(ErrorMessage(type_change),
-            "tag definition: type: tag 'tier' has data of type enum; its type cannot change to set (define a new tag)");
+            "tag definition: type: tag 'tier' has data of type enum; its type cannot change to set (define a "
+            "new tag)");
   EXPECT_EQ(message("city", {{"type", "int"}, {"producer", {{"kind", "import"}}}}),
-            "tag definition: type: tag 'city' has data of type enum; its type cannot change to int (define a new tag)");
+            "tag definition: type: tag 'city' has data of type enum; its type cannot change to int (define a "
+            "new tag)");
   // An imported tag may be described in the catalog.
-  HttpReply imported = Define("city", {{"type", "enum"}, {"title", "城市"}, {"producer", {{"kind", "import"}}}});
+  HttpReply imported =
+      Define("city", {{"type", "enum"}, {"title", "城市"}, {"producer", {{"kind", "import"}}}});
   EXPECT_EQ(imported.status, 200) << imported.body;
   EXPECT_EQ(message("tier", {{"name", "other"}, {"type", "enum"}, {"producer", {{"kind", "external"}}}}),
             "tag definition: name: must be 'tier', the tag of the path (or left out)");
-  EXPECT_EQ(message("s1", {{"type", "int"}, {"producer", {{"kind", "sql"}, {"source", "nope"}, {"query", "SELECT 1"}}}}),
+  EXPECT_EQ(message("s1", {{"type", "int"},
+                           {"producer", {{"kind", "sql"}, {"source", "nope"}, {"query", "SELECT 1"}}}}),
             "tag definition: producer.source: no source 'nope' (GET /api/v1/catalog/sources lists them)");
   EXPECT_EQ(message("s1", {{"type", "int"}, {"producer", {{"kind", "sql"}, {"source", "shop"}}}}),
             "tag definition: producer.query: is required");
-  EXPECT_EQ(message("s1", {{"type", "int"}, {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT 1"}, {"qurey", "x"}}}}),
-            "tag definition: producer.qurey: unknown field for a sql producer (known: kind, source, query, timeout_seconds)");
-  EXPECT_EQ(message("s1", {{"type", "int"}, {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT {{bizdate}}"}}}})
-                .rfind("tag definition: producer.query: ", 0),
-            0u);
-  EXPECT_EQ(message("s1", {{"type", "int"}, {"schedule", "0 25 * * *"}, {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT 1"}}}}),
+  EXPECT_EQ(message("s1", {{"type", "int"},
+                           {"producer",
+                            {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT 1"}, {"qurey", "x"}}}}),
+            "tag definition: producer.qurey: unknown field for a sql producer (known: kind, source, query, "
+            "freshness_query, timeout_seconds)");
+  EXPECT_EQ(
+      message("s1", {{"type", "int"},
+                     {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT {{bizdate}}"}}}})
+          .rfind("tag definition: producer.query: ", 0),
+      0u);
+  EXPECT_EQ(message("s1", {{"type", "int"},
+                           {"schedule", "0 25 * * *"},
+                           {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT 1"}}}}),
             "tag definition: schedule: cron '0 25 * * *': hour 25 is out of range 0-23");
-  EXPECT_EQ(message("s1", {{"type", "int"}, {"quality", {{"min_coverag", 0.1}}}, {"producer", {{"kind", "external"}}}})
-                .rfind("tag definition: quality: ", 0),
-            0u);
+  EXPECT_EQ(
+      message("s1",
+              {{"type", "int"}, {"quality", {{"min_coverag", 0.1}}}, {"producer", {{"kind", "external"}}}})
+          .rfind("tag definition: quality: ", 0),
+      0u);
   EXPECT_EQ(message("s1", {{"type", "int"}, {"schedule", "@daily"}, {"producer", {{"kind", "external"}}}}),
             "tag definition: schedule: external tags get their values pushed and cannot have a schedule");
   EXPECT_EQ(message("s1", {{"type", "bool"}, {"producer", {{"kind", "list"}, {"file", "lists/none.txt"}}}}),
-            "tag definition: producer.file: 'lists/none.txt' does not exist (PUT /api/v1/catalog/tags/s1/list uploads one)");
+            "tag definition: producer.file: 'lists/none.txt' does not exist (PUT "
+            "/api/v1/catalog/tags/s1/list uploads one)");
   EXPECT_EQ(message("s1", {{"type", "bool"}, {"producer", {{"kind", "list"}, {"file", "../tagloop.db"}}}}),
             "tag definition: producer.file: '../tagloop.db' is not an uploaded list (lists/NAME.txt)");
-  EXPECT_EQ(message("s1", {{"type", "bool"}, {"producer", {{"kind", "sqll"}}}}),
-            "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)");
+  EXPECT_EQ(
+      message("s1", {{"type", "bool"}, {"producer", {{"kind", "sqll"}}}}),
+      "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)");
+  EXPECT_EQ(message("tier", {{"type", "enum"}, {"category_id", 1}, {"producer", {{"kind", "external"}}}}),
+            "tag definition: category_id: give the category as \"category\": a path like \"交易/会员\"");
   EXPECT_EQ(Call("PUT", "/api/v1/catalog/tags/s1", Role::kOperator, "[1]").status, 400);
   EXPECT_EQ(Call("GET", "/api/v1/catalog/tags/s1", Role::kAdmin).status, 404);
-  HttpReply good = Define("s1", {{"type", "int"},
-                                 {"schedule", "0 2 * * *"},
-                                 {"quality", {{"min_coverage", 0.1}}},
-                                 {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT user_id, amount FROM orders"}}}});
+  HttpReply good = Define(
+      "s1",
+      {{"type", "int"},
+       {"schedule", "0 2 * * *"},
+       {"quality", {{"min_coverage", 0.1}}},
+       {"producer", {{"kind", "sql"}, {"source", "shop"}, {"query", "SELECT user_id, amount FROM orders"}}}});
   EXPECT_EQ(good.status, 200) << good.body;
 
   // A dry run shows the diff and stores nothing.
@@ -455,14 +495,16 @@ TEST_F(ApiCatalogTest, DefinitionsAreCheckedBeforeTheyAreStored) {
                  {"producer", {{"kind", "external"}}}};
   HttpReply dry = Define("tier", edited, Role::kOperator, "?dry_run=true");
   ASSERT_EQ(dry.status, 200) << dry.body;
-  EXPECT_EQ(Json(dry), json::parse(R"j({"name": "tier", "change": "updated", "version": 2, "status": "published",
+  EXPECT_EQ(Json(dry),
+            json::parse(R"j({"name": "tier", "change": "updated", "version": 2, "status": "published",
       "diff": ["title.en: '' -> 'Tier'", "category: '' -> '会员/等级' (new category)"], "dry_run": true})j"));
   EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags/tier", Role::kViewer))["version"], 1);
   EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/categories", Role::kViewer))["categories"], json::array());
   HttpReply applied = Define("tier", edited);
   ASSERT_EQ(applied.status, 200);
   EXPECT_EQ(Json(applied)["change"], "updated");
-  EXPECT_EQ(Json(applied)["diff"], json::parse(R"(["title.en: '' -> 'Tier'", "category: '' -> '会员/等级'"])"));
+  EXPECT_EQ(Json(applied)["diff"],
+            json::parse(R"(["title.en: '' -> 'Tier'", "category: '' -> '会员/等级'"])"));
   HttpReply same = Define("tier", edited);
   EXPECT_EQ(Json(same)["change"], "unchanged");
   EXPECT_EQ(Json(same)["version"], 2);

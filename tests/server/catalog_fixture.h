@@ -95,7 +95,8 @@ class CatalogApiTest : public ApiTest {
 
   // A query that never returns a row until cancelled (SQLite interrupts it).
   static constexpr const char* kEndlessQuery =
-      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT 'u' || x, 'v' FROM c WHERE x < 0";
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT 'u' || x, 'v' FROM c WHERE x < "
+      "0";
 };
 
 }  // namespace tagloop::testing
