@@ -32,7 +32,7 @@ std::string_view DatePart(std::string_view text) {
 Status RowCollector::Begin(int columns) {
   if (columns == 1 && type_.kind != TagKind::kBool) {
     return Status::InvalidArgument(fmt::format(
-        "a {} tag needs (user_id, value) rows; the query returns only one column (user_id alone is for bool tags)",
+        "a tag of type {} needs (user_id, value) rows; the query returns only one column (user_id alone is for bool tags)",
         type_.ToString()));
   }
   if (columns != 1 && columns != 2) {
@@ -129,7 +129,7 @@ Result<TagVersionContent> RowCollector::Finish(StoreWriter& writer, Days date, u
         return type_.is_numeric() ? FormatNumericValue(type_, values_[k]) : value_names_[values_[k]];
       };
       return Status::InvalidArgument(fmt::format(
-          "user '{}' has two values: '{}' (row {}) and '{}' (row {}); a {} tag holds one value per user", ids[i],
+          "user '{}' has two values: '{}' (row {}) and '{}' (row {}); a tag of type {} holds one value per user", ids[i],
           shown(first), row_numbers_[first], shown(i), row_numbers_[i], type_.ToString()));
     }
   }

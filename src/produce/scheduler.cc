@@ -169,7 +169,7 @@ Status Scheduler::Reload() {
 Result<int64_t> Scheduler::Enqueue(const JobRequest& request) {
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, catalog_->Get(request.tag));
   if (!Runnable(entry.definition.producer)) {
-    return Status::InvalidArgument(fmt::format("tag '{}' is a {} tag: it has no producer job to run", request.tag,
+    return Status::InvalidArgument(fmt::format("tag '{}' has producer '{}': it has no job to run", request.tag,
                                                ProducerKindName(entry.definition.producer)));
   }
   std::lock_guard lock(mu_);

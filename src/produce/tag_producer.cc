@@ -133,7 +133,7 @@ Result<ProduceResult> TagProducer::PushValues(std::string_view tag, Days date, c
                                               std::string_view principal) {
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, catalog_->Get(tag));
   if (entry.definition.producer != ProducerKind::kExternal) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only external tags take pushed values", tag,
+    return Status::FailedPrecondition(fmt::format("tag '{}' has producer '{}'; only external tags take pushed values", tag,
                                                   ProducerKindName(entry.definition.producer)));
   }
   ProduceRequest request;

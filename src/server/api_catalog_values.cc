@@ -119,7 +119,7 @@ Result<HttpResponse> PushValues(ApiContext& ctx, ApiCall& call) {
   }
   if (entry.definition.producer != ProducerKind::kExternal) {
     return Status::FailedPrecondition(
-        fmt::format("tag '{}' is a {} tag; only external tags take pushed values", name,
+        fmt::format("tag '{}' has producer '{}'; only external tags take pushed values", name,
                     ProducerKindName(entry.definition.producer)));
   }
   TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json body, ParseJsonObject(call.request->body));
@@ -164,7 +164,7 @@ Result<HttpResponse> UploadList(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(bool run, QueryBool(call, "run"));
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (entry.definition.producer != ProducerKind::kList) {
-    return Status::FailedPrecondition(fmt::format("tag '{}' is a {} tag; only list tags take uploaded lists",
+    return Status::FailedPrecondition(fmt::format("tag '{}' has producer '{}'; only list tags take uploaded lists",
                                                   name, ProducerKindName(entry.definition.producer)));
   }
   if (run && entry.status == TagStatus::kOffline) {

@@ -12,8 +12,9 @@
 namespace tagloop {
 
 // InvalidArgument 400, Unauthenticated 401, PermissionDenied 403, NotFound
-// 404, AlreadyExists and FailedPrecondition 409, ResourceExhausted 413, and
-// 500 for everything else (Corruption, IOError, Internal).
+// 404, AlreadyExists, FailedPrecondition and Cancelled 409, ResourceExhausted
+// 413, DeadlineExceeded 504, and 500 for everything else (Corruption,
+// IOError, Internal).
 int HttpStatusFor(Status::Code code);
 
 // "invalid_argument", "not_found", ... (the "code" field).

@@ -47,7 +47,7 @@ TEST_F(RowCollectorTest, OneColumnQueriesAreForBoolTagsOnly) {
   EXPECT_TRUE(b.Begin(1).ok());
   RowCollector e(*TagType::Parse("enum"));
   EXPECT_EQ(e.Begin(1).message(),
-            "a enum tag needs (user_id, value) rows; the query returns only one column (user_id alone is for bool "
+            "a tag of type enum needs (user_id, value) rows; the query returns only one column (user_id alone is for bool "
             "tags)");
   EXPECT_EQ(e.Begin(3).message(), "a tag query returns (user_id, value) or user_id alone; this one returns 3 columns");
 }

@@ -103,7 +103,7 @@ TEST_F(SchedulerTest, ImportAndExternalTagsHaveNoJob) {
   ASSERT_TRUE(production_->Start().ok());
   Define({{"name", "ext"}, {"type", "int"}, {"producer", {{"kind", "external"}}}}, true);
   Result<int64_t> id = production_->scheduler().Enqueue(JobRequest{"ext", day_, std::nullopt, RunTrigger::kManual, "t"});
-  EXPECT_EQ(id.status().message(), "tag 'ext' is a external tag: it has no producer job to run");
+  EXPECT_EQ(id.status().message(), "tag 'ext' has producer 'external': it has no job to run");
   EXPECT_EQ(production_->scheduler().Enqueue(JobRequest{"nope", day_, std::nullopt, RunTrigger::kManual, "t"}).status().code(), Status::Code::kNotFound);
 }
 

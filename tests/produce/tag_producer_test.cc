@@ -174,8 +174,8 @@ TEST_F(TagProducerTest, TwoValuesForOneUserFailTheRunNamingBothRows) {
   ProduceResult r = Produce("last_day", "2026-11-21");
   EXPECT_EQ(r.state, RunState::kFailed);
   EXPECT_EQ(r.error.message(),
-            "user 'u000' has two values: '2026-11-20' (row 1) and '2026-11-21' (row 2); a enum tag holds one value "
-            "per user");
+            "user 'u000' has two values: '2026-11-20' (row 1) and '2026-11-21' (row 2); a tag of type enum holds one "
+            "value per user");
   EXPECT_EQ(store_->snapshot()->FindTag("last_day"), nullptr);  // nothing published
   auto run = runs_->Get(r.run_id);
   EXPECT_EQ(run->state, RunState::kFailed);

@@ -118,7 +118,7 @@ TEST_F(ApiCatalogRunsTest, ManualRepairAndBackfillRunsWithQualityHistory) {
   DefineExternal("pushed", "int", true);
   HttpReply external_run = Post("/api/v1/catalog/tags/pushed/runs", Role::kOperator);
   EXPECT_EQ(external_run.status, 400);
-  EXPECT_NE(ErrorMessage(external_run).find("it has no producer job to run"), std::string::npos)
+  EXPECT_NE(ErrorMessage(external_run).find("it has no job to run"), std::string::npos)
       << external_run.body;
   EXPECT_EQ(Call("GET", "/api/v1/catalog/runs/999999", Role::kViewer).status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/catalog/runs/x1", Role::kViewer).status, 400);

@@ -324,7 +324,7 @@ TEST_F(ApiCatalogTest, ExternalPushesReachProfilesAndCounts) {
   ASSERT_EQ(Define("crowd", {{"type", "bool"}, {"producer", {{"kind", "list"}}}}).status, 200);
   HttpReply not_external = Push("crowd", {{"m1", true}});
   EXPECT_EQ(not_external.status, 409);
-  EXPECT_EQ(ErrorMessage(not_external), "tag 'crowd' is a list tag; only external tags take pushed values");
+  EXPECT_EQ(ErrorMessage(not_external), "tag 'crowd' has producer 'list'; only external tags take pushed values");
   EXPECT_EQ(Push("nosuch", {{"m1", 1}}).status, 404);
   EXPECT_EQ(CountOf(Role::kViewer, "score IS NOT NULL"), 1);
 
