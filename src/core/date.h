@@ -17,6 +17,8 @@ Result<Days> ParseDate(std::string_view text);
 // Formats as "YYYY-MM-DD".
 std::string FormatDate(Days days);
 Days DaysFromCivil(int year, unsigned month, unsigned day);
+// The inverse: year, month (1-12) and day (1-31) of `days`.
+void CivilFromDays(Days days, int& year, unsigned& month, unsigned& day);
 // Today's date in UTC for a unix time in seconds.
 Days DaysFromUnixSeconds(int64_t unix_seconds);
 

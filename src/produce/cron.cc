@@ -53,20 +53,6 @@ bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// Howard Hinnant's civil_from_days (date.cc keeps its copy private).
-void CivilFromDays(int32_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  y = static_cast<int>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y += m <= 2;
-}
-
 // The last day of month m (1-12) of year y, as days since 1970-01-01.
 int64_t LastDayOfMonth(int y, int m) {
   return (m == 12 ? DaysFromCivil(y + 1, 1, 1) : DaysFromCivil(y, static_cast<unsigned>(m) + 1, 1)) - 1;

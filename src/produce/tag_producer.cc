@@ -37,17 +37,6 @@ class RunLog {
   Clock::time_point start_;
 };
 
-Result<SourceConfig> ToSourceConfig(const SourceRecord& r) {
-  SourceConfig c;
-  c.name = r.name;
-  TAGLOOP_ASSIGN_OR_RETURN(c.kind, ParseSourceKind(r.kind));
-  c.connection = r.connection;
-  c.password = r.password;
-  c.password_env = r.password_env;
-  c.fetch_rows = static_cast<int>(r.fetch_rows);
-  return c;
-}
-
 std::string ConfigString(const TagDefinition& def, const char* key) {
   auto it = def.producer_config.find(key);
   return it != def.producer_config.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -94,6 +83,17 @@ Result<int64_t> ParseFreshness(std::string_view text, int utc_offset_minutes) {
 }
 
 }  // namespace
+
+Result<SourceConfig> SourceConfigOf(const SourceRecord& r) {
+  SourceConfig c;
+  c.name = r.name;
+  TAGLOOP_ASSIGN_OR_RETURN(c.kind, ParseSourceKind(r.kind));
+  c.connection = r.connection;
+  c.password = r.password;
+  c.password_env = r.password_env;
+  c.fetch_rows = static_cast<int>(r.fetch_rows);
+  return c;
+}
 
 // What the fetch phase produced: rows still to be resolved, or (composite)
 // a finished version over dense ids.
@@ -258,7 +258,7 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
         return Status::InvalidArgument("producer: a sql tag needs \"source\" and \"query\"");
       }
       TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, sources_->Get(source_name));
-      TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, ToSourceConfig(record));
+      TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
       TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, date));
       say("query on {}", DescribeSource(config));
       TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, store_->dir()));

@@ -109,6 +109,10 @@ struct ValuePush {
   bool replace = false;  // true: `set` is the whole new version (previous values dropped)
 };
 
+// The source settings a producer connects with (password included: keep
+// local) for a stored source; InvalidArgument for an unknown kind.
+Result<SourceConfig> SourceConfigOf(const SourceRecord& record);
+
 class TagProducer {
  public:
   // None of the pointers is owned; all must outlive the producer. `segments`

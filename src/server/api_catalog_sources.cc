@@ -21,22 +21,10 @@ namespace {
 
 using namespace catalog_api;
 
-// The producer's view of a stored source (with its password: keep local).
-Result<SourceConfig> ConfigOf(const SourceRecord& r) {
-  SourceConfig c;
-  c.name = r.name;
-  TAGLOOP_ASSIGN_OR_RETURN(c.kind, ParseSourceKind(r.kind));
-  c.connection = r.connection;
-  c.password = r.password;
-  c.password_env = r.password_env;
-  c.fetch_rows = static_cast<int>(r.fetch_rows);
-  return c;
-}
-
 Json SourceJson(const SourceRecord& s, bool has_password) {
   SourceRecord shown = s;
   shown.password.clear();
-  Result<SourceConfig> config = ConfigOf(shown);
+  Result<SourceConfig> config = SourceConfigOf(shown);
   return {{"name", s.name},
           {"kind", s.kind},
           {"connection", s.connection},
@@ -80,7 +68,7 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   record.fetch_rows = static_cast<int64_t>(fetch_rows.value_or(10'000));
   // Without "password" the stored one stays (edits need not resend it).
   bool keep_password = !password.has_value();
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, ConfigOf(record));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
   TAGLOOP_RETURN_IF_ERROR(ValidateSourceConfig(config));
   TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Put(record, call.principal.name, keep_password));
   const char* password_change = !record.password_env.empty()     ? "from the environment"
@@ -122,7 +110,7 @@ Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, ctx.production->sources().Get(name));
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, ConfigOf(record));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
   auto start = std::chrono::steady_clock::now();
   Status st = [&]() -> Status {
     TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.store->dir()));
