@@ -90,21 +90,6 @@ Json RunJson(const RunRecord& run, bool with_log) {
 
 Json DefinitionJson(const TagDefinition& definition) { return Json(TagDefinitionToJson(definition)); }
 
-Result<nlohmann::json> ParseJsonObject(std::string_view body) {
-  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return Status::InvalidArgument("the request body must be a JSON object");
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(body.begin(), body.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    return Status::InvalidArgument(fmt::format("the request body is not valid JSON (at byte {})", at), at);
-  }
-  if (!j.is_object()) return Status::InvalidArgument("the request body must be a JSON object");
-  return j;
-}
-
 Result<bool> QueryBool(const ApiCall& call, std::string_view name) {
   std::optional<std::string_view> v = call.Query(name);
   if (!v) return false;

@@ -78,10 +78,6 @@ Json OptionalMs(const std::optional<int64_t>& ms);
 // A definition's JSON form (TagDefinitionToJson) as a response value.
 Json DefinitionJson(const TagDefinition& definition);
 
-// The request body as one JSON object (not JsonBody: the definition and the
-// pushed values are nested). InvalidArgument like JsonBody::Parse.
-Result<nlohmann::json> ParseJsonObject(std::string_view body);
-
 // Query parameter `name` as a boolean ("true"/"false"/"1"/"0"; absent = false).
 Result<bool> QueryBool(const ApiCall& call, std::string_view name);
 // Query parameter `name` as an integer in [1, max]; `fallback` when absent.

@@ -26,7 +26,7 @@ Status WrongType(std::string_view key, const char* want, const nlohmann::json& g
 
 }  // namespace
 
-Result<JsonBody> JsonBody::Parse(std::string_view body, std::initializer_list<std::string_view> allowed) {
+Result<nlohmann::json> ParseJsonObject(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     return Status::InvalidArgument("the request body must be a JSON object");
   }
@@ -41,6 +41,11 @@ Result<JsonBody> JsonBody::Parse(std::string_view body, std::initializer_list<st
   if (!j.is_object())
     return Status::InvalidArgument(
         fmt::format("the request body must be a JSON object, not {}", TypeName(j)));
+  return j;
+}
+
+Result<JsonBody> JsonBody::Parse(std::string_view body, std::initializer_list<std::string_view> allowed) {
+  TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonObject(body));
   for (const auto& [key, value] : j.items()) {
     bool known = false;
     for (std::string_view a : allowed) known = known || key == a;

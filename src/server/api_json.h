@@ -4,10 +4,9 @@
 // a syntax error), so a request is refused before anything is applied.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +20,10 @@ namespace tagloop {
 // Response documents keep their keys in insertion order (readable answers,
 // stable golden files).
 using Json = nlohmann::ordered_json;
+
+// Parses a request body that must be one JSON object (any keys): the
+// errors JsonBody::Parse gives for bad JSON and non-objects.
+Result<nlohmann::json> ParseJsonObject(std::string_view body);
 
 class JsonBody {
  public:
