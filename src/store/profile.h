@@ -40,6 +40,8 @@ class ProfileReader {
 
   const Snapshot& snapshot() const { return *snapshot_; }
   uint64_t generation() const { return snapshot_->generation(); }
+  // (files' generation, live generation): orders the states readers were built on.
+  std::pair<uint64_t, uint64_t> state() const { return {snapshot_->generation(), snapshot_->live_generation()}; }
 
   // Fills *out with `external_id`'s values as of `as_of`, reusing out's
   // memory (a caller looking up many users keeps one Profile: no allocation

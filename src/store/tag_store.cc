@@ -88,8 +88,17 @@ const TagInfo* Snapshot::FindTag(std::string_view name) const {
   return it == tags_.end() ? nullptr : &it->second;
 }
 
+namespace {
+constexpr std::string_view kLivePrefix = "live:";
+}
+
 Result<std::shared_ptr<const TagVersion>> Snapshot::OpenVersion(const TagInfo& tag,
                                                                 const VersionInfo& version) const {
+  if (live_ && version.file.starts_with(kLivePrefix)) {
+    auto it = live_->versions.find(std::string_view(version.file).substr(kLivePrefix.size()));
+    if (it == live_->versions.end()) return Status::NotFound(fmt::format("no live version '{}'", version.file));
+    return it->second;
+  }
   auto v = store_->OpenVersionFile(version.file);
   if (!v.ok()) return v.status();
   if ((*v)->type() != tag.type || (*v)->date() != version.date) {
@@ -109,6 +118,7 @@ Result<std::shared_ptr<const TagVersion>> Snapshot::VersionAsOf(std::string_view
 }
 
 Result<const UserDictionary*> Snapshot::dictionary() const {
+  if (files_) return files_->dictionary();
   std::call_once(dictionary_once_, [this] {
     std::vector<std::string> paths;
     for (const auto& s : id_segments_) paths.push_back(Join(store_->dir(), s));
@@ -180,10 +190,56 @@ std::shared_ptr<const Snapshot> TagStore::snapshot() const {
   return current_;
 }
 
+std::shared_ptr<const Snapshot> TagStore::files_snapshot() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return files_;
+}
+
+void TagStore::SetLiveVersions(std::shared_ptr<const LiveVersions> live) {
+  std::lock_guard<std::mutex> l(mu_);
+  live_ = std::move(live);
+  current_ = WithLive(files_, live_);
+}
+
+std::shared_ptr<const Snapshot> TagStore::WithLive(std::shared_ptr<const Snapshot> files,
+                                                   std::shared_ptr<const LiveVersions> live) {
+  if (!live || live->versions.empty()) return files;
+  auto s = std::make_shared<Snapshot>();
+  s->store_ = files->store_;
+  s->generation_ = files->generation_;
+  s->user_count_ = files->user_count_;
+  s->id_segments_ = files->id_segments_;
+  s->universe_ = Bitmap::Copy(files->universe_.get());
+  s->deleted_file_ = files->deleted_file_;
+  s->deleted_ = Bitmap::Copy(files->deleted_.get());
+  s->tags_ = files->tags_;
+  for (const auto& [name, version] : live->versions) {
+    auto [it, added] = s->tags_.try_emplace(name);
+    TagInfo& tag = it->second;
+    if (added) {
+      tag.name = name;
+      tag.type = version->type();
+    } else if (tag.type != version->type()) {
+      continue;  // the files win; the catalog refuses such a definition anyway
+    }
+    VersionInfo info{version->date(), std::string(kLivePrefix) + name, version->users_with_value(), 0, 0};
+    auto at = std::lower_bound(tag.versions.begin(), tag.versions.end(), info.date,
+                               [](const VersionInfo& v, Days d) { return v.date < d; });
+    if (at != tag.versions.end() && at->date == info.date) {
+      *at = std::move(info);
+    } else {
+      tag.versions.insert(at, std::move(info));
+    }
+  }
+  s->files_ = std::move(files);
+  s->live_ = std::move(live);
+  return s;
+}
+
 Status TagStore::Refresh() {
   auto snap = LoadManifest();
   if (!snap.ok()) return snap.status();
-  if (snapshot() && (*snap)->generation() == snapshot()->generation()) return Status::Ok();
+  if (auto files = files_snapshot(); files && (*snap)->generation() == files->generation()) return Status::Ok();
   Publish(std::move(*snap));
   return Status::Ok();
 }
@@ -194,8 +250,9 @@ void TagStore::Publish(std::shared_ptr<const Snapshot> snap) {
     for (const auto& v : tag.versions) live.insert(v.file);
   }
   std::lock_guard<std::mutex> l(mu_);
-  if (current_ && current_->generation() > snap->generation()) return;  // a newer one is in
-  current_ = std::move(snap);
+  if (files_ && files_->generation() > snap->generation()) return;  // a newer one is in
+  files_ = std::move(snap);
+  current_ = WithLive(files_, live_);
   // Keep open only what the current state names; older snapshots reopen on demand.
   for (auto it = version_cache_.begin(); it != version_cache_.end();) {
     it = live.count(it->first) ? std::next(it) : version_cache_.erase(it);
@@ -254,7 +311,7 @@ Result<std::unique_ptr<StoreWriter>> TagStore::BeginWrite() {
   std::unique_ptr<StoreWriter> w(new StoreWriter());
   w->store_ = this;
   w->lock_ = std::move(*lock);
-  w->base_ = snapshot();
+  w->base_ = files_snapshot();
   TAGLOOP_RETURN_IF_ERROR(RemoveObsoleteFiles(*w->base_));
   auto dict = w->base_->dictionary();
   if (!dict.ok()) return dict.status();

@@ -60,10 +60,22 @@ struct TagInfo {
 
 class TagStore;
 
+// The in-memory versions of real-time tags (store/live_tag.h), shown by every
+// snapshot on top of the published files: each is the tag's version for its
+// date (replacing a file version of the same date, if any).
+struct LiveVersions {
+  uint64_t generation = 0;  // increases with every change
+  std::map<std::string, std::shared_ptr<const TagVersion>, std::less<>> versions;
+};
+
 // An immutable published state of the store. Cheap to hold; thread-safe.
 class Snapshot {
  public:
+  // The MANIFEST's generation: changes when files are published.
   uint64_t generation() const { return generation_; }
+  // The generation of the live versions shown (0: none); a state is the same
+  // as another when both generations are.
+  uint64_t live_generation() const { return live_ ? live_->generation : 0; }
   // Dense ids [0, user_count()) have been assigned.
   uint32_t user_count() const { return user_count_; }
   // Every user ever told about, minus deleted users: the complement base of NOT.
@@ -87,6 +99,10 @@ class Snapshot {
   friend class TagStore;
   friend class StoreWriter;
   const TagStore* store_ = nullptr;
+  // With live versions: the state of the files this one extends (its
+  // dictionary is shared) and the live versions it shows.
+  std::shared_ptr<const Snapshot> files_;
+  std::shared_ptr<const LiveVersions> live_;
   uint64_t generation_ = 0;
   uint32_t user_count_ = 0;
   std::vector<std::string> id_segments_;  // relative to DIR, in id order
@@ -110,8 +126,12 @@ class TagStore {
   const std::string& dir() const { return dir_; }
   const StoreOptions& options() const { return options_; }
 
-  // The current published state. Thread-safe.
+  // The current published state, with the live versions. Thread-safe.
   std::shared_ptr<const Snapshot> snapshot() const;
+  // Replaces the live versions every later snapshot shows (null: none).
+  // Cheap (no file is touched); thread-safe. Writers never see them: a
+  // StoreWriter starts from the files' state.
+  void SetLiveVersions(std::shared_ptr<const LiveVersions> live);
   // Re-reads MANIFEST if another process published since; thread-safe.
   Status Refresh();
 
@@ -126,13 +146,18 @@ class TagStore {
   Result<std::shared_ptr<const Snapshot>> LoadManifest();
   Result<std::shared_ptr<const TagVersion>> OpenVersionFile(const std::string& file) const;
   void Publish(std::shared_ptr<const Snapshot> snap);
+  std::shared_ptr<const Snapshot> files_snapshot() const;
+  static std::shared_ptr<const Snapshot> WithLive(std::shared_ptr<const Snapshot> files,
+                                                  std::shared_ptr<const LiveVersions> live);
   Status RemoveObsoleteFiles(const Snapshot& current);
 
   std::string dir_;
   StoreOptions options_;
   mutable std::mutex mu_;          // guards current_ and version_cache_
   mutable std::mutex version_mu_;  // one version file is opened (and verified) at a time
-  std::shared_ptr<const Snapshot> current_;
+  std::shared_ptr<const Snapshot> files_;  // MANIFEST's state
+  std::shared_ptr<const LiveVersions> live_;
+  std::shared_ptr<const Snapshot> current_;  // files_ with live_
   // Versions named by the current state stay mapped (and verified) once opened.
   mutable std::map<std::string, std::shared_ptr<const TagVersion>> version_cache_;
 };

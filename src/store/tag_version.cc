@@ -221,7 +221,31 @@ std::string EncodeTagVersion(TagVersionContent& c) {
 }
 
 TagVersion::~TagVersion() {
+  if (owner_) return;  // FromMemory: the owner's bitmaps
   for (const roaring_bitmap_t* r : sections_) roaring_bitmap_free(r);
+}
+
+std::shared_ptr<const TagVersion> TagVersion::FromMemory(const MemoryContent& c,
+                                                         std::shared_ptr<const void> owner) {
+  std::shared_ptr<TagVersion> v(new TagVersion());
+  v->owner_ = std::move(owner);
+  v->type_ = c.type;
+  v->date_ = c.date;
+  v->bsi_base_ = c.type.is_numeric() ? c.bsi_base : 0;
+  v->sections_.push_back(c.exists);
+  if (c.type.is_numeric()) {
+    for (const roaring_bitmap_t* s : c.slices) v->sections_.push_back(s);
+  } else {
+    auto values = c.values;
+    std::erase_if(values, [](const auto& p) { return roaring_bitmap_is_empty(p.second); });
+    std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [name, users] : values) {
+      v->values_.push_back(name);
+      v->sections_.push_back(users);
+    }
+  }
+  for (const roaring_bitmap_t* s : v->sections_) v->cardinalities_.push_back(roaring_bitmap_get_cardinality(s));
+  return v;
 }
 
 Result<std::shared_ptr<const TagVersion>> TagVersion::Open(Env* env, const std::string& path,

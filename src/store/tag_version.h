@@ -63,6 +63,23 @@ class TagVersion {
                                                         bool verify_checksums);
   // Validates bytes held in memory (a copy is kept, aligned); for fuzzing and tests.
   static Result<std::shared_ptr<const TagVersion>> FromBytes(std::string_view bytes);
+
+  // A version over bitmaps held in memory (a live tag's state, store/live_tag.h):
+  // nothing is copied or encoded. `owner` keeps the bitmaps and value names
+  // alive as long as the version; they must not change meanwhile.
+  // Categorical: `values` with their users, any order, each value once (empty
+  // ones are left out). Numeric: `bsi_base` and `slices` (bit i of value-base).
+  // No forward column: a profile read probes the bitmaps.
+  struct MemoryContent {
+    TagType type;
+    Days date = 0;
+    const roaring_bitmap_t* exists = nullptr;
+    std::vector<std::pair<std::string_view, const roaring_bitmap_t*>> values;
+    int64_t bsi_base = 0;
+    std::vector<const roaring_bitmap_t*> slices;
+  };
+  static std::shared_ptr<const TagVersion> FromMemory(const MemoryContent& content,
+                                                      std::shared_ptr<const void> owner);
   ~TagVersion();
 
   const TagType& type() const { return type_; }
@@ -104,7 +121,8 @@ class TagVersion {
                                                          size_t size, bool verify);
 
   std::unique_ptr<MappedFile> file_;
-  std::string owned_;  // FromBytes: the aligned copy
+  std::string owned_;                   // FromBytes: the aligned copy
+  std::shared_ptr<const void> owner_;  // FromMemory: holds the bitmaps (not freed here)
   size_t size_ = 0;
   TagType type_;
   Days date_ = 0;

@@ -78,6 +78,7 @@ std::unique_ptr<UserDictionary> UserDictionary::Fork() const {
   auto d = std::make_unique<UserDictionary>();
   d->segments_ = segments_;
   d->committed_size_ = committed_size_;
+  d->parent_ = this;
   return d;
 }
 
@@ -108,11 +109,11 @@ uint64_t UserDictionary::CapacityFor(uint64_t users) {
 }
 
 void UserDictionary::EnsureIndex() const {
-  std::call_once(index_once_, [this] { RebuildIndex(CapacityFor(size())); });
+  std::call_once(index_once_, [this] { RebuildIndex(CapacityFor(size() - index_first())); });
 }
 
 void UserDictionary::RebuildIndex(uint64_t capacity) const {
-  const uint32_t n = size();
+  const uint32_t first = index_first(), n = size() - first;
   slots_.assign(capacity, 0);
   mask_ = capacity - 1;
   // Hash ahead of the inserts (sequential reads of the id text), then insert
@@ -122,19 +123,21 @@ void UserDictionary::RebuildIndex(uint64_t capacity) const {
   for (uint32_t base = 0; base < n; base += static_cast<uint32_t>(hashes.size())) {
     const uint32_t m = std::min<uint32_t>(n - base, static_cast<uint32_t>(hashes.size()));
     for (uint32_t i = 0; i < m; ++i) {
-      std::string_view id = ExternalId(base + i);
+      std::string_view id = ExternalId(first + base + i);
       hashes[i] = XXH3_64bits(id.data(), id.size());
     }
     for (uint32_t i = 0; i < m; ++i) {
       if (i + kAhead < m) __builtin_prefetch(&slots_[hashes[i + kAhead] & mask_], 1);
-      IndexInsertHashed(base + i, hashes[i]);
+      IndexInsertHashed(first + base + i, hashes[i]);
     }
   }
 }
 
 void UserDictionary::Reserve(uint64_t users) {
   EnsureIndex();
-  if (CapacityFor(users) > slots_.size()) RebuildIndex(CapacityFor(users));
+  if (parent_) parent_->EnsureIndex();  // before threads share it
+  const uint64_t own = users > index_first() ? users - index_first() : 0;
+  if (CapacityFor(own) > slots_.size()) RebuildIndex(CapacityFor(own));
 }
 
 void UserDictionary::IndexInsert(uint32_t user) const {
@@ -160,6 +163,23 @@ std::optional<uint32_t> UserDictionary::Find(std::string_view id) const {
 }
 
 void UserDictionary::FindMany(std::span<const std::string_view> ids, uint32_t* out) const {
+  FindManyOwn(ids, out);
+  if (!parent_) return;
+  // New ids (own index) are the newest; the committed ones are the parent's.
+  std::vector<std::string_view> missing;
+  std::vector<size_t> where;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (out[i] != kNotFound) continue;
+    missing.push_back(ids[i]);
+    where.push_back(i);
+  }
+  if (missing.empty()) return;
+  std::vector<uint32_t> found(missing.size());
+  parent_->FindMany(missing, found.data());
+  for (size_t i = 0; i < missing.size(); ++i) out[where[i]] = found[i];
+}
+
+void UserDictionary::FindManyOwn(std::span<const std::string_view> ids, uint32_t* out) const {
   EnsureIndex();
   constexpr size_t kBatch = 16;
   uint64_t hashes[kBatch];
@@ -197,7 +217,7 @@ uint32_t UserDictionary::Append(std::string_view id) {
   const uint32_t user = size();
   pending_blob_.append(id);
   pending_offsets_.push_back(pending_blob_.size());
-  if (uint64_t{size()} * 4 > slots_.size() * 3) {
+  if (uint64_t{size() - index_first()} * 4 > slots_.size() * 3) {
     RebuildIndex(slots_.size() * 2);  // re-inserts every user, the new one included
   } else {
     IndexInsert(user);
