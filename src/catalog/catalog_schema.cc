@@ -200,9 +200,35 @@ CREATE TRIGGER sources_delete AFTER DELETE ON sources BEGIN
 END;
 )sql";
 
+// v3: event types (issue 5).
+//
+// event_types holds the custom event types (events/event_types.h); the
+// built-in business model is compiled in and never stored. schema_json is the
+// type's JSON form; a replacement may only add optional properties or relax
+// `required` (checked by the registry inside the write transaction). Changes
+// bump catalog_generation like tags and sources, so a running server reloads
+// its registry when the CLI or another process edits a type.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE event_types (
+  name         TEXT PRIMARY KEY,
+  schema_json  TEXT NOT NULL,
+  updated_unix INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER event_types_insert AFTER INSERT ON event_types BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER event_types_update AFTER UPDATE ON event_types BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+CREATE TRIGGER event_types_delete AFTER DELETE ON event_types BEGIN
+  UPDATE catalog_state SET value = value + 1 WHERE key = 'catalog_generation';
+END;
+)sql";
+
 constexpr CatalogMigration kMigrations[] = {
     {1, "api tokens and audit log", kV1},
     {2, "tag catalog and production", kV2},
+    {3, "event types", kV3},
 };
 
 }  // namespace

@@ -10,12 +10,14 @@ namespace tagloop {
 
 namespace {
 
-constexpr std::array<std::pair<ProducerKind, const char*>, 5> kProducerNames = {{
+constexpr std::array<std::pair<ProducerKind, const char*>, 7> kProducerNames = {{
     {ProducerKind::kImport, "import"},
     {ProducerKind::kSql, "sql"},
     {ProducerKind::kList, "list"},
     {ProducerKind::kComposite, "composite"},
     {ProducerKind::kExternal, "external"},
+    {ProducerKind::kRealtime, "realtime"},
+    {ProducerKind::kBehavior, "behavior"},
 }};
 
 constexpr std::array<std::pair<TagStatus, const char*>, 3> kStatusNames = {{
@@ -168,7 +170,7 @@ Result<ProducerKind> ParseProducerKind(std::string_view text) {
     if (text == name) return k;
   }
   return Status::InvalidArgument(
-      fmt::format("unknown producer '{}' (sql, list, composite, external, import)", text));
+      fmt::format("unknown producer '{}' (sql, list, composite, external, realtime, behavior, import)", text));
 }
 
 const char* TagStatusName(TagStatus status) {

@@ -31,7 +31,10 @@ namespace tagloop {
 
 // How a tag's data versions come to be. `import` tags are written by the wide
 // CSV import (no job); the others are jobs run by the producer runner.
-enum class ProducerKind : uint8_t { kImport, kSql, kList, kComposite, kExternal };
+// realtime: kept current from events (produce/realtime_engine.h), with a
+// daily version evaluated over the event log; behavior: evaluated over the
+// event log for each business date (batch only).
+enum class ProducerKind : uint8_t { kImport, kSql, kList, kComposite, kExternal, kRealtime, kBehavior };
 const char* ProducerKindName(ProducerKind kind);  // "import", "sql", ...
 Result<ProducerKind> ParseProducerKind(std::string_view text);
 

@@ -1,6 +1,7 @@
 // Production: everything tag production needs in one object, opened on a
 // data directory — the tag catalog, run history, sources, usage counters,
-// the producer, the scheduler and the alert webhook. `tagloop serve` owns
+// the producer, the scheduler, the alert webhook, and the events side: the
+// event types, the durable event log and the real-time engine. `tagloop serve` owns
 // one (started: schedules run); CLI commands open one without starting it
 // and run productions on their own thread.
 //
@@ -14,7 +15,11 @@
 #include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "catalog/tag_usage.h"
+#include "catalog/catalog_db.h"
+#include "events/event_log.h"
+#include "events/event_types.h"
 #include "produce/alerts.h"
+#include "produce/realtime_engine.h"
 #include "produce/scheduler.h"
 #include "produce/tag_producer.h"
 
@@ -29,6 +34,14 @@ struct ProductionOptions {
   QualityRules default_quality;    // rules for tags without overrides
   std::chrono::milliseconds poll_interval{250};
   std::chrono::milliseconds retry_backoff{30'000};
+  // Open the event log (DIR/events, one process at a time). When another
+  // process holds it, Open still succeeds without it (event_log() null):
+  // realtime/behavior productions then fail with a message saying so.
+  bool open_event_log = true;
+  bool sync_event_log = true;      // fdatasync before acknowledging (tests may turn it off)
+  bool run_realtime = false;       // keep real-time tags live (the server)
+  std::chrono::milliseconds realtime_tick{100};
+  WallClock* clock = WallClock::Default();  // the real-time engine's "now"
 };
 
 class Production {
@@ -48,6 +61,11 @@ class Production {
   TagUsage& usage() { return *usage_; }
   TagProducer& producer() { return *producer_; }
   Scheduler& scheduler() { return *scheduler_; }
+  events::EventTypeRegistry& event_types() { return *event_types_; }
+  // Null when the log could not be opened here (see open_event_log).
+  events::EventLog* event_log() { return event_log_.get(); }
+  // Null unless run_realtime (and the log is open).
+  RealtimeEngine* realtime() { return realtime_.get(); }
   const ProductionOptions& options() const { return options_; }
 
  private:
@@ -60,6 +78,11 @@ class Production {
   std::unique_ptr<WebhookAlerts> alerts_;
   std::unique_ptr<TagProducer> producer_;
   std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<CatalogDb> event_types_db_;
+  std::unique_ptr<events::EventTypeRegistry> event_types_;
+  std::unique_ptr<events::EventLog> event_log_;
+  std::unique_ptr<RealtimeEngine> realtime_;
+  std::string event_log_error_;
 };
 
 }  // namespace tagloop

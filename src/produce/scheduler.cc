@@ -17,7 +17,17 @@ int64_t NowUnixSeconds() {
 }
 
 bool Runnable(ProducerKind kind) {
-  return kind == ProducerKind::kSql || kind == ProducerKind::kList || kind == ProducerKind::kComposite;
+  return kind == ProducerKind::kSql || kind == ProducerKind::kList || kind == ProducerKind::kComposite ||
+         kind == ProducerKind::kRealtime || kind == ProducerKind::kBehavior;
+}
+
+// Real-time tags get their daily version (yesterday's end-of-day state) a few
+// minutes after midnight unless their definition says otherwise.
+constexpr char kRealtimeDailySchedule[] = "5 0 * * *";
+
+std::string ScheduleOf(const TagDefinition& def) {
+  if (def.schedule.empty() && def.producer == ProducerKind::kRealtime) return kRealtimeDailySchedule;
+  return def.schedule;
 }
 
 }  // namespace
@@ -106,8 +116,8 @@ Status Scheduler::Reload() {
   DependencyGraph graph;
   for (TagEntry& e : entries) {
     const TagDefinition& def = e.definition;
-    if (e.status == TagStatus::kPublished && Runnable(def.producer) && !def.schedule.empty()) {
-      Result<CronSchedule> cron = CronSchedule::Parse(def.schedule);
+    if (e.status == TagStatus::kPublished && Runnable(def.producer) && !ScheduleOf(def).empty()) {
+      Result<CronSchedule> cron = CronSchedule::Parse(ScheduleOf(def));
       if (cron.ok()) schedules.emplace(def.name, std::move(cron).value());
     }
     if (def.producer == ProducerKind::kComposite && e.status != TagStatus::kOffline) {
@@ -160,9 +170,10 @@ Status Scheduler::Reload() {
     schedules_ = std::move(schedules);
     graph_ = std::move(graph);
     graph_store_generation_ = snap->generation();
-    view_ = std::move(view);
+    view_ = view;
     for (const JobRequest& r : newly_published) (void)EnqueueLocked(r, 1, SteadyClock::now());
   }
+  if (options_.on_view) options_.on_view(*view);
   return Status::Ok();
 }
 

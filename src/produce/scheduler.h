@@ -24,6 +24,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +43,8 @@
 
 namespace tagloop {
 
+struct CatalogView;
+
 struct SchedulerOptions {
   unsigned workers = 2;  // runs at once. Static.
   std::chrono::milliseconds poll_interval{250};  // catalog change detection and cron checks. Static.
@@ -50,6 +53,9 @@ struct SchedulerOptions {
   std::chrono::seconds stale_check_interval{60};
   std::chrono::seconds stale_grace{3600};  // a scheduled run may take this long before its tag is stale
   bool run_schedules = true;  // false: only on-demand jobs (tests, `tagloop serve --no-schedule`)
+  // Called (on the thread that reloaded, no lock held) with every new view
+  // of the catalog: the real-time engine follows definitions through it.
+  std::function<void(const CatalogView&)> on_view;
 };
 
 // What operators see of the catalog in a running server: refreshed at each

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "produce/composite.h"
+#include "produce/event_tags.h"
 #include "produce/list_file.h"
 #include "produce/row_collector.h"
 
@@ -292,6 +293,22 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
         TAGLOOP_ASSIGN_OR_RETURN(SegmentReferences refs, CompositeReferences(*snap, spec, options));
         for (const std::string& input : refs.tags) options_.usage->Record(input, "composite", def.name);
       }
+      return Status::Ok();
+    }
+    case ProducerKind::kRealtime:
+    case ProducerKind::kBehavior: {
+      if (options_.event_log == nullptr) {
+        return Status::FailedPrecondition(fmt::format("tag '{}' reads events, but no event log is open", def.name));
+      }
+      TAGLOOP_ASSIGN_OR_RETURN(events::EventRule rule,
+                               events::ParseEventRule(def.producer_config, def.type,
+                                                      def.producer == ProducerKind::kRealtime, options_.event_types));
+      out->rows = std::make_unique<RowCollector>(def.type);
+      TAGLOOP_ASSIGN_OR_RETURN(EventTagRun run, EvaluateEventTag(*options_.event_log, rule, def.type, date,
+                                                                 options_.utc_offset_minutes, *out->rows, control));
+      say("{} rule over the event log, days {} to {}: {} events, {} users with a value",
+          events::RuleKindName(rule.kind), FormatDate(run.first_day), FormatDate(run.last_day), run.events_read,
+          run.users);
       return Status::Ok();
     }
     case ProducerKind::kExternal:

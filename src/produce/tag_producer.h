@@ -49,6 +49,8 @@
 #include "catalog/tag_usage.h"
 #include "core/date.h"
 #include "core/status.h"
+#include "events/event_log.h"
+#include "events/event_types.h"
 #include "produce/alerts.h"
 #include "produce/quality.h"
 #include "produce/source.h"
@@ -74,6 +76,10 @@ struct ProducerOptions {
   AlertSink* alerts = nullptr;
   // Where composite tags record the use of their inputs; null = nowhere. Not owned.
   TagUsage* usage = nullptr;
+  // The event log realtime and behavior tags are evaluated over, and the
+  // event types their rules are checked against; null = such tags fail. Not owned.
+  const events::EventLog* event_log = nullptr;
+  const events::EventTypeRegistry* event_types = nullptr;
 };
 
 struct ProduceRequest {

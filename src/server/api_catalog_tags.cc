@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "events/event_rule.h"
 #include "produce/composite.h"
 #include "produce/cron.h"
 #include "produce/dependency_graph.h"
@@ -281,6 +282,13 @@ Status CheckDefinition(ApiContext& ctx, const ApiCall& call, const TagDefinition
     case ProducerKind::kSql: TAGLOOP_RETURN_IF_ERROR(CheckSql(ctx, def)); break;
     case ProducerKind::kList: TAGLOOP_RETURN_IF_ERROR(CheckList(ctx, def)); break;
     case ProducerKind::kComposite: TAGLOOP_RETURN_IF_ERROR(CheckComposite(ctx, call, def)); break;
+    case ProducerKind::kRealtime:
+    case ProducerKind::kBehavior: {
+      Result<events::EventRule> rule = events::ParseEventRule(
+          def.producer_config, def.type, def.producer == ProducerKind::kRealtime, &ctx.production->event_types());
+      if (!rule.ok()) return Status::InvalidArgument("tag definition: " + rule.status().message());
+      break;
+    }
     case ProducerKind::kExternal:
     case ProducerKind::kImport: TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {})); break;
   }

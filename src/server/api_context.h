@@ -34,8 +34,13 @@ struct ApiContext {
   Env* env = Env::Default();
   std::function<uint64_t()> open_connections;  // for /metrics; may be empty
 
-  // Today in UTC by the Env clock: the default as-of date.
-  Days Today() const { return DaysFromUnixSeconds(env->NowUnixSeconds()); }
+  // Today on the business calendar (production's UTC offset, default +08:00)
+  // by the Env clock: the default as-of date. Real-time tags' live versions
+  // are dated this day, so default queries see them.
+  Days Today() const {
+    const int64_t offset = production ? production->options().utc_offset_minutes * int64_t{60} : 0;
+    return DaysFromUnixSeconds(env->NowUnixSeconds() + offset);
+  }
 };
 
 // Which tags a caller's expressions may read, by the catalog's lifecycle:

@@ -46,6 +46,7 @@ enum class ApiBodyKind : uint8_t {
   kNone,  // no body expected (one is still accepted up to max_body_bytes)
   kJson,  // application/json, up to max_body_bytes
   kCsv,   // text/csv, up to max_import_bytes
+  kEvents,  // application/json or application/x-ndjson, up to max_event_bytes
 };
 
 struct ApiRoute {

@@ -34,6 +34,8 @@ void AddCatalogRunRoutes(ApiRouter& router);       // api_catalog_runs.cc
 void AddCatalogValueRoutes(ApiRouter& router);     // api_catalog_values.cc
 void AddCatalogCategoryRoutes(ApiRouter& router);  // api_catalog_categories.cc
 void AddCatalogSourceRoutes(ApiRouter& router);    // api_catalog_sources.cc
+// Events: ingestion (operator), event types (viewer reads, admin registers), stats.
+void AddEventRoutes(ApiRouter& router);  // api_events.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();

@@ -141,6 +141,12 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
       return Reject(std::move(plan), ErrorResponse(415, "unsupported_media_type",
                                                    fmt::format("expected application/json, not {}", type)));
     }
+    if (route.body == ApiBodyKind::kEvents && !type.empty() && type != "application/json" &&
+        type != "application/x-ndjson" && type != "application/ndjson") {
+      return Reject(std::move(plan),
+                    ErrorResponse(415, "unsupported_media_type",
+                                  fmt::format("expected application/json or application/x-ndjson, not {}", type)));
+    }
     if (route.body == ApiBodyKind::kCsv && !type.empty() && type != "text/csv" && type != "text/plain" &&
         type != "application/octet-stream") {
       return Reject(std::move(plan), ErrorResponse(415, "unsupported_media_type",
@@ -148,6 +154,7 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
     }
   }
   if (route.body == ApiBodyKind::kCsv) plan.body_limit = ctx_.options->max_import_bytes;
+  if (route.body == ApiBodyKind::kEvents) plan.body_limit = ctx_.options->max_event_bytes;
   plan.blocking = route.blocking;
   return plan;
 }

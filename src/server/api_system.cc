@@ -109,6 +109,7 @@ ApiRouter BuildApiRouter() {
   AddCatalogValueRoutes(router);
   AddCatalogCategoryRoutes(router);
   AddCatalogSourceRoutes(router);
+  AddEventRoutes(router);
   return router;
 }
 

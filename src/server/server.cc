@@ -46,6 +46,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   production.utc_offset_minutes = options.business_utc_offset;
   production.alert_webhook_url = options.alert_webhook;
   production.threads = EffectiveImportThreads(options);
+  production.run_realtime = options.realtime;
+  production.sync_event_log = options.sync_events;
   TAGLOOP_ASSIGN_OR_RETURN(s->production_, Production::Open(s->store_.get(), s->segments_.get(), production));
   // Loads the catalog view (needed by the first request) and starts the
   // scheduler: interrupted runs are re-queued, schedules fire.

@@ -64,6 +64,9 @@ Status LoadServerConfigFile(const std::string& path, ServerOptions* options) {
     else if (key == "log_level") st = Read(path, key, v, "a log level", &o.log_level);
     else if (key == "max_body_bytes") st = Read(path, key, v, "a byte count", &o.max_body_bytes);
     else if (key == "max_import_bytes") st = Read(path, key, v, "a byte count", &o.max_import_bytes);
+    else if (key == "max_event_bytes") st = Read(path, key, v, "a byte count", &o.max_event_bytes);
+    else if (key == "realtime") st = Read(path, key, v, "true or false", &o.realtime);
+    else if (key == "sync_events") st = Read(path, key, v, "true or false", &o.sync_events);
     else if (key == "max_header_bytes") st = Read(path, key, v, "a byte count", &o.max_header_bytes);
     else if (key == "idle_timeout") st = Read(path, key, v, "seconds", &o.idle_timeout);
     else if (key == "read_timeout") st = Read(path, key, v, "seconds", &o.read_timeout);
@@ -102,6 +105,7 @@ Status ValidateServerOptions(const ServerOptions& o) {
   }
   if (o.max_body_bytes == 0) return Status::InvalidArgument("max_body_bytes must be positive");
   if (o.max_import_bytes == 0) return Status::InvalidArgument("max_import_bytes must be positive");
+  if (o.max_event_bytes == 0) return Status::InvalidArgument("max_event_bytes must be positive");
   if (o.max_header_bytes < 1024) return Status::InvalidArgument("max_header_bytes must be at least 1024");
   for (auto [name, v] : {std::pair{"idle_timeout", o.idle_timeout}, std::pair{"read_timeout", o.read_timeout},
                          std::pair{"write_timeout", o.write_timeout}, std::pair{"shutdown_timeout", o.shutdown_timeout},

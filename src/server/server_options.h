@@ -19,6 +19,7 @@ struct ServerOptions {
   std::string log_level = "info";          // trace, debug, info, warn, error, critical, off
   uint64_t max_body_bytes = 1 << 20;       // JSON request bodies (413 beyond)
   uint64_t max_import_bytes = 1ull << 30;  // CSV uploads to /imports (413 beyond)
+  uint64_t max_event_bytes = 64ull << 20;  // event batches to /events (413 beyond)
   uint32_t max_header_bytes = 16 << 10;    // request line + headers (431 beyond)
   double idle_timeout = 60;                // seconds a connection may wait for its next request
   double read_timeout = 30;                // seconds without progress while reading a body
@@ -29,6 +30,8 @@ struct ServerOptions {
   bool schedules = true;                   // run tag schedules (false: productions only on demand)
   int business_utc_offset = 480;           // minutes east of UTC of the business calendar (+08:00)
   std::string alert_webhook;               // URL that gets production alerts as JSON ("" = none)
+  bool realtime = true;                    // keep real-time tags live from events
+  bool sync_events = true;                 // fdatasync the event log before acknowledging
 };
 
 // Reads a YAML mapping of the keys above into `options` (keys absent from

@@ -1,0 +1,144 @@
+// RealtimeEngine: keeps real-time tags (producer `realtime`) current as
+// events arrive (issue 5, "Real-time tags").
+//
+// Each published real-time tag has a rule (events/event_rule.h) whose state
+// (events/rule_state.h) holds every user's current value, and a LiveTag
+// (store/live_tag.h) holding those values as bitmaps. The ingestion path
+// appends events to the durable log, then Submit()s the new ones; the
+// engine's thread applies them in batches:
+//   resolve user ids (new users are added to the store, in batches)
+//   -> advance every rule's clock (windows expire) -> apply the events
+//   -> change the live bitmaps -> publish the changed tags' versions, dated
+//      the business day of now, with TagStore::SetLiveVersions
+// so a count, query or profile look-up sees them within milliseconds. The
+// thread also wakes every `tick` to let windows expire as time passes and
+// to move the live versions to a new business day at midnight.
+//
+// The daily version of a real-time tag (its state at the end of each
+// business day) is a normal producer run (TagProducer, kind realtime): the
+// same rule evaluated over the log up to the end of that day — so as-of
+// queries, backfills and repairs work like for any tag.
+//
+// Starting (and any change of the real-time definitions) replays the log
+// into fresh rule states: the lookback of each rule (its window, or all days
+// for latest/flag/first/last rules). Ingestion waits meanwhile (IngestLock),
+// so no event is applied twice and none is missed.
+//
+// Thread-safety: all public methods may be called from any thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "catalog/tag_definition.h"
+#include "core/status.h"
+#include "core/wall_clock.h"
+#include "events/event.h"
+#include "events/event_log.h"
+#include "events/rule_state.h"
+#include "store/live_tag.h"
+#include "store/tag_store.h"
+
+namespace tagloop {
+
+struct RealtimeOptions {
+  // The business calendar's offset from UTC (minutes); live versions are
+  // dated the business day of now. Static.
+  int utc_offset_minutes = 480;
+  // How often windows expire and the day rolls over without events. Static.
+  std::chrono::milliseconds tick{100};
+  // The clock rules read "now" from (tests use a fake). Not owned. Static.
+  WallClock* clock = WallClock::Default();
+};
+
+struct RealtimeStats {
+  uint64_t tags = 0;               // real-time tags kept
+  uint64_t events_applied = 0;     // since start (replays included)
+  uint64_t events_replayed = 0;    // by the last (re)load
+  uint64_t publishes = 0;          // live-version sets published
+  uint64_t new_users = 0;          // users the engine added to the store
+  uint64_t pending = 0;            // events submitted, not yet visible
+  uint64_t memory_bytes = 0;       // rule states
+  double last_replay_seconds = 0;
+  std::string last_error;          // of the last batch or reload ("" = none)
+};
+
+class RealtimeEngine {
+ public:
+  // `store` and `log` are not owned and must outlive the engine.
+  RealtimeEngine(TagStore* store, const events::EventLog* log, RealtimeOptions options);
+  ~RealtimeEngine();  // Stop()
+
+  // The real-time tags to keep: published definitions whose producer is
+  // realtime (others are ignored). Takes effect on the engine's thread:
+  // changed or new tags are rebuilt from the log, removed ones leave the
+  // live versions. InvalidArgument (naming the tag) for a bad rule; the
+  // other tags are still taken.
+  Status SetDefinitions(const std::vector<TagDefinition>& definitions);
+
+  // Replays the log and starts the thread. Returns once the live versions
+  // are published.
+  Status Start();
+  void Stop();
+
+  // Ingestion holds this (shared) from before its log append until after
+  // Submit, so a replay (exclusive) sees each event either in the log or in
+  // the queue, never both.
+  std::shared_lock<std::shared_mutex> IngestLock() { return std::shared_lock(ingest_mu_); }
+
+  // Queues events already appended to the log (in log order). Returns a
+  // ticket for WaitVisible.
+  uint64_t Submit(std::vector<events::Event> events);
+  // Waits until every event submitted up to `ticket` is visible in the
+  // store's snapshots; false on time-out or when the engine stopped.
+  bool WaitVisible(uint64_t ticket, std::chrono::milliseconds timeout);
+
+  RealtimeStats stats() const;
+
+ private:
+  struct Tag;
+  void Loop();
+  Status Reload(bool start);                      // thread (or Start): rebuild changed tags
+  Status ApplyBatch(std::vector<events::Event>& events, int64_t now_ms);
+  Status ResolveUsers(const std::vector<events::Event>& events, std::vector<uint32_t>* users);
+  void Advance(int64_t now_ms);
+  void PublishChanged(int64_t now_ms, bool force);
+  void Push(Tag& tag, std::vector<events::TagValueChange>& changes);
+
+  TagStore* store_;
+  const events::EventLog* log_;
+  RealtimeOptions options_;
+  std::shared_mutex ingest_mu_;
+
+  mutable std::mutex mu_;  // guards the queue, tickets, pending definitions and stats
+  std::condition_variable cv_;
+  std::vector<events::Event> queue_;
+  uint64_t submitted_ = 0;  // tickets handed out
+  uint64_t visible_ = 0;    // tickets applied and published
+  bool stop_ = false;
+  bool started_ = false;
+  bool definitions_changed_ = false;
+  std::map<std::string, TagDefinition, std::less<>> definitions_;  // wanted
+  RealtimeStats stats_;
+  std::thread thread_;
+
+  // Engine thread only.
+  std::map<std::string, std::unique_ptr<Tag>, std::less<>> tags_;
+  std::unordered_map<std::string, std::vector<Tag*>> by_event_type_;
+  // Users the engine added to the store after `dictionary_` was taken.
+  std::shared_ptr<const Snapshot> dictionary_;
+  std::unordered_map<std::string, uint32_t> newer_users_;
+  Days published_day_ = 0;
+  uint64_t live_generation_ = 0;
+};
+
+}  // namespace tagloop
