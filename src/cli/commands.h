@@ -18,5 +18,6 @@ void RegisterServeCommand(CLI::App& app, int& exit_code);    // serve_command.cc
 // `categories`, `sources`.
 void RegisterCatalogCommands(CLI::App& app, int& exit_code);
 void RegisterProduceCommand(CLI::App& app, int& exit_code);  // produce_command.cc: run a producer now
+void RegisterEventsCommand(CLI::App& app, int& exit_code);   // events_command.cc: import, types
 
 }  // namespace tagloop::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   tagloop::cli::RegisterTagsCommands(app, exit_code);
   tagloop::cli::RegisterCatalogCommands(app, exit_code);  // after `tags`: adds its subcommands
   tagloop::cli::RegisterProduceCommand(app, exit_code);
+  tagloop::cli::RegisterEventsCommand(app, exit_code);
   tagloop::cli::RegisterSegmentsCommand(app, exit_code);
   tagloop::cli::RegisterTokenCommand(app, exit_code);
   tagloop::cli::RegisterServeCommand(app, exit_code);
