@@ -4,7 +4,7 @@
 # and `make bench` runs the benchmarks against PostgreSQL (long; not part of test).
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 15
 
 .PHONY: all deps build test test-release test-asan fuzz fuzz-smoke demo bench format clean
 

@@ -18,6 +18,7 @@ struct ServeArgs {
   std::string config;
   ServerOptions flags;  // values of the flags given; see Merge
   bool no_schedules = false;
+  bool no_realtime = false;
 };
 
 int Run(CLI::App* cmd, const ServeArgs& a) {
@@ -44,6 +45,7 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (given("--refresh-interval")) options.refresh_interval = f.refresh_interval;
   if (given("--producer-workers")) options.producer_workers = f.producer_workers;
   if (a.no_schedules) options.schedules = false;
+  if (a.no_realtime) options.realtime = false;
   if (given("--business-utc-offset")) options.business_utc_offset = f.business_utc_offset;
   if (given("--alert-webhook")) options.alert_webhook = f.alert_webhook;
   if (Status st = ValidateServerOptions(options); !st.ok()) return Fail("serve", st);
@@ -99,6 +101,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--producer-workers", f.producer_workers,
                   fmt::format("Tag production jobs at once (default {})", d.producer_workers));
   cmd->add_flag("--no-schedules", a->no_schedules, "Do not run tag schedules (productions only on demand)");
+  cmd->add_flag("--no-realtime", a->no_realtime,
+                "Do not keep real-time tags live (events are still logged; daily versions still run)");
   cmd->add_option("--business-utc-offset", f.business_utc_offset,
                   fmt::format("Minutes east of UTC of the business calendar (default {})", d.business_utc_offset));
   cmd->add_option("--alert-webhook", f.alert_webhook, "URL that gets production alerts as JSON POSTs");

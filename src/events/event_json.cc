@@ -42,8 +42,10 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   for (size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     for (size_t j = 1; j <= b.size(); ++j) {
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+      d[i][j] =
+          std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.size()][b.size()];
@@ -59,7 +61,8 @@ std::string UnknownType(std::string_view name, const EventTypeRegistry& types) {
       if (dist <= limit && (!best || dist < best_distance)) best = candidate, best_distance = dist;
     }
   }
-  return fmt::format("unknown event type '{}'{}", Shown(name), best ? fmt::format(" (did you mean '{}'?)", *best) : "");
+  return fmt::format("unknown event type '{}'{}", Shown(name),
+                     best ? fmt::format(" (did you mean '{}'?)", *best) : "");
 }
 
 // event_id and user_id: 1..128 bytes, no control characters.
@@ -78,35 +81,41 @@ Status ReadId(const json& j, const char* field, std::string* out) {
   return Status::Ok();
 }
 
-Result<PropertyValue> ReadProperty(const json& v, const PropertyDef& def, const std::string& field) {
+// `name` is the property's name; the field is spelt out only for an error.
+Result<PropertyValue> ReadProperty(const json& v, const PropertyDef& def, std::string_view name) {
+  const auto field = [name] { return "properties." + Shown(name); };
   auto wrong = [&] {
-    return FieldError(field, fmt::format("expected {}, got {}", PropertyTypeName(def.type), JsonTypeName(v)));
+    return FieldError(field(),
+                      fmt::format("expected {}, got {}", PropertyTypeName(def.type), JsonTypeName(v)));
   };
   switch (def.type) {
     case PropertyType::kString: {
       if (!v.is_string()) return wrong();
       const std::string& s = v.get_ref<const std::string&>();
       if (s.size() > kMaxStringPropertyBytes) {
-        return FieldError(field, fmt::format("longer than {} bytes", kMaxStringPropertyBytes));
+        return FieldError(field(), fmt::format("longer than {} bytes", kMaxStringPropertyBytes));
       }
       return PropertyValue(s);
     }
     case PropertyType::kInt: {
       if (v.is_number_integer() && !v.is_number_unsigned()) return PropertyValue(v.get<int64_t>());
       if (v.is_number_unsigned()) {
-        if (v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) return FieldError(field, "out of the int64 range");
+        if (v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))
+          return FieldError(field(), "out of the int64 range");
         return PropertyValue(static_cast<int64_t>(v.get<uint64_t>()));
       }
       if (!v.is_number_float()) return wrong();
       const double d = v.get<double>();
-      if (!std::isfinite(d) || std::trunc(d) != d) return FieldError(field, "expected int, got a number with a fraction");
-      if (d < -9223372036854775808.0 || d >= 9223372036854775808.0) return FieldError(field, "out of the int64 range");
+      if (!std::isfinite(d) || std::trunc(d) != d)
+        return FieldError(field(), "expected int, got a number with a fraction");
+      if (d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+        return FieldError(field(), "out of the int64 range");
       return PropertyValue(static_cast<int64_t>(d));
     }
     case PropertyType::kNumber: {
       if (!v.is_number()) return wrong();
       const double d = v.get<double>();
-      if (!std::isfinite(d)) return FieldError(field, "out of the double range");
+      if (!std::isfinite(d)) return FieldError(field(), "out of the double range");
       return PropertyValue(d);
     }
     case PropertyType::kBool:
@@ -115,7 +124,7 @@ Result<PropertyValue> ReadProperty(const json& v, const PropertyDef& def, const 
     case PropertyType::kTime: {
       if (!v.is_string()) return wrong();
       Result<int64_t> ms = ParseRfc3339Millis(v.get_ref<const std::string&>());
-      if (!ms.ok()) return FieldError(field, ms.status().message());
+      if (!ms.ok()) return FieldError(field(), ms.status().message());
       return PropertyValue(*ms);
     }
   }
@@ -125,19 +134,23 @@ Result<PropertyValue> ReadProperty(const json& v, const PropertyDef& def, const 
 Status ReadProperties(const json& j, const EventTypeSchema& schema, Event* out) {
   auto it = j.find("properties");
   if (it != j.end() && !it->is_null()) {
-    if (!it->is_object()) return FieldError("properties", fmt::format("expected object, got {}", JsonTypeName(*it)));
+    if (!it->is_object())
+      return FieldError("properties", fmt::format("expected object, got {}", JsonTypeName(*it)));
     out->properties.reserve(it->size());
-    for (const auto& [name, value] : it->items()) {  // std::map order: sorted by name, unique
-      const std::string field = "properties." + Shown(name);
+    // A std::map: sorted by name, names unique.
+    for (const auto& [name, value] : it->get_ref<const json::object_t&>()) {
       const PropertyDef* def = schema.FindProperty(name);
-      if (def == nullptr) return FieldError(field, fmt::format("not in the schema of '{}'", schema.name));
+      if (def == nullptr) {
+        return FieldError("properties." + Shown(name), fmt::format("not in the schema of '{}'", schema.name));
+      }
       if (value.is_null()) continue;
-      TAGLOOP_ASSIGN_OR_RETURN(PropertyValue v, ReadProperty(value, *def, field));
+      TAGLOOP_ASSIGN_OR_RETURN(PropertyValue v, ReadProperty(value, *def, name));
       out->properties.emplace_back(name, std::move(v));
     }
   }
   for (const PropertyDef& def : schema.properties) {
-    if (def.required && out->Find(def.name) == nullptr) return FieldError("properties." + def.name, "required");
+    if (def.required && out->Find(def.name) == nullptr)
+      return FieldError("properties." + def.name, "required");
   }
   return Status::Ok();
 }
@@ -147,24 +160,27 @@ constexpr std::string_view kFields[] = {"event_id", "type", "user_id", "time", "
 }  // namespace
 
 Result<Event> EventFromJson(const json& j, const EventTypeRegistry& types, int64_t now_ms) {
-  if (!j.is_object()) return Status::InvalidArgument(fmt::format("expected a JSON object, got {}", JsonTypeName(j)));
-  for (const auto& item : j.items()) {
-    if (std::find(std::begin(kFields), std::end(kFields), item.key()) == std::end(kFields)) {
-      return FieldError(Shown(item.key()), "unknown field (event_id, type, user_id, time, properties)");
+  if (!j.is_object())
+    return Status::InvalidArgument(fmt::format("expected a JSON object, got {}", JsonTypeName(j)));
+  for (const auto& [key, value] : j.get_ref<const json::object_t&>()) {
+    if (std::find(std::begin(kFields), std::end(kFields), key) == std::end(kFields)) {
+      return FieldError(Shown(key), "unknown field (event_id, type, user_id, time, properties)");
     }
   }
   Event e;
   TAGLOOP_RETURN_IF_ERROR(ReadId(j, "event_id", &e.event_id));
   auto type = j.find("type");
   if (type == j.end() || type->is_null()) return FieldError("type", "required");
-  if (!type->is_string()) return FieldError("type", fmt::format("expected string, got {}", JsonTypeName(*type)));
+  if (!type->is_string())
+    return FieldError("type", fmt::format("expected string, got {}", JsonTypeName(*type)));
   const EventTypeSchema* schema = types.Find(type->get_ref<const std::string&>());
   if (schema == nullptr) return FieldError("type", UnknownType(type->get_ref<const std::string&>(), types));
   e.type = schema->name;
   TAGLOOP_RETURN_IF_ERROR(ReadId(j, "user_id", &e.user_id));
   auto time = j.find("time");
   if (time == j.end() || time->is_null()) return FieldError("time", "required");
-  if (!time->is_string()) return FieldError("time", fmt::format("expected RFC 3339 string, got {}", JsonTypeName(*time)));
+  if (!time->is_string())
+    return FieldError("time", fmt::format("expected RFC 3339 string, got {}", JsonTypeName(*time)));
   Result<int64_t> ms = ParseRfc3339Millis(time->get_ref<const std::string&>());
   if (!ms.ok()) return FieldError("time", ms.status().message());
   if (*ms < kMinEventTimeMs) return FieldError("time", "before 2000-01-01");
@@ -201,10 +217,11 @@ json EventToJson(const Event& event, const EventTypeSchema* schema) {
 
 namespace {
 
-// nlohmann's parse error text without its "[json.exception...] " prefix and
+// nlohmann's parse error text (also out_of_range 406, "number overflow
+// parsing '1e400'", which it throws as another type) without its "[json.exception...] " prefix and
 // without the "; last read: '...'" echo of the input (it may hold bytes that
 // are not UTF-8, and the reason ends up in a JSON answer).
-std::string ParseErrorText(const json::parse_error& e) {
+std::string ParseErrorText(const json::exception& e) {
   std::string_view what = e.what();
   if (auto p = what.find("] "); p != std::string_view::npos) what.remove_prefix(p + 2);
   if (auto p = what.find("; last read"); p != std::string_view::npos) what = what.substr(0, p);
@@ -235,8 +252,10 @@ Result<ParsedBatch> ParseEventBatch(std::string_view body, const EventTypeRegist
     try {
       array = json::parse(body.begin(), body.end());
     } catch (const json::parse_error& e) {
-      return Status::InvalidArgument(
-          fmt::format("body: not a JSON array: {} (byte {})", ParseErrorText(e), e.byte > 0 ? e.byte - 1 : 0));
+      return Status::InvalidArgument(fmt::format("body: not a JSON array: {} (byte {})", ParseErrorText(e),
+                                                 e.byte > 0 ? e.byte - 1 : 0));
+    } catch (const json::exception& e) {
+      return Status::InvalidArgument(fmt::format("body: not a JSON array: {}", ParseErrorText(e)));
     }
     if (!array.is_array()) return Status::InvalidArgument("body: not a JSON array");
     out.total = array.size();
@@ -259,7 +278,7 @@ Result<ParsedBatch> ParseEventBatch(std::string_view body, const EventTypeRegist
     json j;
     try {
       j = json::parse(line.begin(), line.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
       out.rejected.emplace_back(index, fmt::format("line {}: not JSON: {}", line_no, ParseErrorText(e)));
       continue;
     }

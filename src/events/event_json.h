@@ -26,12 +26,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "events/event.h"
@@ -62,7 +61,7 @@ nlohmann::json EventToJson(const Event& event, const EventTypeSchema* schema = n
 // both ascending by position; total = events.size() + rejected.size().
 struct ParsedBatch {
   std::vector<Event> events;
-  std::vector<size_t> indexes;  // position of each event in the body
+  std::vector<size_t> indexes;                           // position of each event in the body
   std::vector<std::pair<size_t, std::string>> rejected;  // position, reason
   size_t total = 0;
 };

@@ -80,8 +80,8 @@ Days EventLog::BusinessDay(int64_t time_ms) const {
 
 Result<std::unique_ptr<EventLog>> EventLog::Open(const std::string& dir, EventLogOptions options) {
   if (options.utc_offset_minutes < -1439 || options.utc_offset_minutes > 1439) {
-    return Status::InvalidArgument(fmt::format("event log: utc_offset_minutes {} outside -1439..1439",
-                                               options.utc_offset_minutes));
+    return Status::InvalidArgument(
+        fmt::format("event log: utc_offset_minutes {} outside -1439..1439", options.utc_offset_minutes));
   }
   std::unique_ptr<EventLog> log(new EventLog(dir + "/events", options));
   Env* env = options.env;
@@ -115,7 +115,8 @@ Status EventLog::OpenSegment(const std::string& name, Days day) {
     Result<SegmentHeader> header = DecodeSegmentHeader(file);
     if (!header.ok()) return Status::Corruption(fmt::format("{}: {}", seg->path, header.status().message()));
     if (header->day != day) {
-      return Status::Corruption(fmt::format("{}: the header names day {}", seg->path, FormatDate(header->day)));
+      return Status::Corruption(
+          fmt::format("{}: the header names day {}", seg->path, FormatDate(header->day)));
     }
     if (header->utc_offset_minutes != options_.utc_offset_minutes) {
       return Status::FailedPrecondition(fmt::format(
@@ -127,8 +128,8 @@ Status EventLog::OpenSegment(const std::string& name, Days day) {
   }
   if (check.valid_end < size) {
     if (check.valid_after_bad) {
-      return Status::Corruption(fmt::format("{}: bad record at byte {} followed by valid records", seg->path,
-                                            check.valid_end));
+      return Status::Corruption(
+          fmt::format("{}: bad record at byte {} followed by valid records", seg->path, check.valid_end));
     }
     TAGLOOP_RETURN_IF_ERROR(TruncateDurably(seg->path, check.valid_end));
     stats_.truncated_segments++;
@@ -177,7 +178,8 @@ Status EventLog::LoadIds(Segment* seg) {
   for (size_t pos = kSegmentHeaderBytes; pos < file.size(); pos = next) {
     std::string_view payload = RecordPayloadAt(file, pos, &next);
     Result<std::string_view> id = payload.empty() ? Status::Corruption("bad record") : DecodeEventId(payload);
-    if (!id.ok()) return Status::Corruption(fmt::format("{}: {} at byte {}", seg->path, id.status().message(), pos));
+    if (!id.ok())
+      return Status::Corruption(fmt::format("{}: {} at byte {}", seg->path, id.status().message(), pos));
     seg->ids.Insert(IdHash(*id));
   }
   seg->ids_loaded = true;
@@ -334,8 +336,10 @@ Status EventLog::WaitDurable(uint64_t ticket) {
     failed_ = st;
   }
   sync_lock.lock();
-  if (st.ok()) synced_ticket_ = target;
-  else sync_error_ = st;
+  if (st.ok())
+    synced_ticket_ = target;
+  else
+    sync_error_ = st;
   syncing_ = false;
   sync_cv_.notify_all();
   return st;
@@ -358,7 +362,8 @@ Status EventLog::Scan(Days from, Days to, const std::function<Status(const Event
     for (size_t pos = kSegmentHeaderBytes; pos < file.size(); pos = next) {
       std::string_view payload = RecordPayloadAt(file, pos, &next);
       Result<Event> e = payload.empty() ? Status::Corruption("bad record") : DecodeEventPayload(payload);
-      if (!e.ok()) return Status::Corruption(fmt::format("{}: {} at byte {}", seg->path, e.status().message(), pos));
+      if (!e.ok())
+        return Status::Corruption(fmt::format("{}: {} at byte {}", seg->path, e.status().message(), pos));
       TAGLOOP_RETURN_IF_ERROR(fn(*e));
     }
   }

@@ -63,7 +63,7 @@ struct EventLogOptions {
 };
 
 struct AppendResult {
-  std::vector<bool> is_new;  // parallel to the appended events: false = duplicate
+  std::vector<bool> is_new;           // parallel to the appended events: false = duplicate
   std::vector<uint32_t> new_indexes;  // indexes (into the input) of the new events, ascending
   uint64_t appended = 0;              // new_indexes.size()
   uint64_t duplicates = 0;            // events.size() - appended
@@ -132,12 +132,12 @@ class EventLog {
   const EventLogOptions options_;
   std::unique_ptr<FileLock> lock_;
 
-  mutable std::mutex mu_;  // guards everything below except the sync state
+  mutable std::mutex mu_;                              // guards everything below except the sync state
   std::map<Days, std::unique_ptr<Segment>> segments_;  // never erased while open
-  std::vector<Segment*> dirty_;  // written since the last sync started
-  uint64_t write_ticket_ = 0;    // batches written so far
+  std::vector<Segment*> dirty_;                        // written since the last sync started
+  uint64_t write_ticket_ = 0;                          // batches written so far
   uint64_t next_sequence_ = 1;
-  Status failed_;                // non-OK: appends refused
+  Status failed_;  // non-OK: appends refused
   EventLogStats stats_;
 
   std::mutex sync_mu_;  // guards the group-commit state

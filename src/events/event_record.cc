@@ -153,9 +153,8 @@ Status AppendEventRecord(const Event& e, std::string* out) {
   const size_t len = out->size() - start - kRecordHeaderBytes;
   if (len > kMaxRecordPayloadBytes) {
     out->resize(start);
-    return Status::InvalidArgument(
-        fmt::format("event '{}' encodes to {} bytes (more than {})", e.event_id.substr(0, 128), len,
-                    kMaxRecordPayloadBytes));
+    return Status::InvalidArgument(fmt::format("event '{}' encodes to {} bytes (more than {})",
+                                               e.event_id.substr(0, 128), len, kMaxRecordPayloadBytes));
   }
   char* h = out->data() + start;
   const uint32_t len32 = static_cast<uint32_t>(len);

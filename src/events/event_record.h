@@ -60,8 +60,8 @@ Result<std::string_view> DecodeEventId(std::string_view payload);
 
 // What a check of a segment's records found.
 struct SegmentCheck {
-  uint64_t records = 0;    // valid records before valid_end
-  size_t valid_end = 0;    // end of the last valid record (>= header)
+  uint64_t records = 0;  // valid records before valid_end
+  size_t valid_end = 0;  // end of the last valid record (>= header)
   // When valid_end < file size: true if a valid record starts somewhere
   // after the first bad one (damage in the middle: Corruption), false if
   // nothing valid follows (a torn tail: safe to truncate at valid_end).

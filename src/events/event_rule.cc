@@ -18,14 +18,20 @@ namespace {
 using json = nlohmann::json;
 
 constexpr std::pair<RuleKind, const char*> kRuleNames[] = {
-    {RuleKind::kLatest, "latest"}, {RuleKind::kFlag, "flag"},   {RuleKind::kCount, "count"},
-    {RuleKind::kSum, "sum"},       {RuleKind::kAvg, "avg"},     {RuleKind::kMin, "min"},
-    {RuleKind::kMax, "max"},       {RuleKind::kFirstTime, "first_time"}, {RuleKind::kLastTime, "last_time"},
+    {RuleKind::kLatest, "latest"},
+    {RuleKind::kFlag, "flag"},
+    {RuleKind::kCount, "count"},
+    {RuleKind::kSum, "sum"},
+    {RuleKind::kAvg, "avg"},
+    {RuleKind::kMin, "min"},
+    {RuleKind::kMax, "max"},
+    {RuleKind::kFirstTime, "first_time"},
+    {RuleKind::kLastTime, "last_time"},
 };
 
 constexpr std::pair<CompareOp, const char*> kOpNames[] = {
-    {CompareOp::kEq, "="}, {CompareOp::kNe, "!="}, {CompareOp::kGt, ">"},
-    {CompareOp::kGe, ">="}, {CompareOp::kLt, "<"}, {CompareOp::kLe, "<="},
+    {CompareOp::kEq, "="},  {CompareOp::kNe, "!="}, {CompareOp::kGt, ">"},
+    {CompareOp::kGe, ">="}, {CompareOp::kLt, "<"},  {CompareOp::kLe, "<="},
 };
 
 constexpr int32_t kMaxWindowDays = 3650;
@@ -43,9 +49,11 @@ bool IsWindowed(RuleKind k) {
 std::span<const std::string_view> KeysOf(RuleKind k) {
   static constexpr std::string_view kLatest[] = {"rule", "events", "property", "map", "where"};
   static constexpr std::string_view kFlag[] = {"rule", "start", "end", "where"};
-  static constexpr std::string_view kCount[] = {"rule", "events", "where", "window_days", "from", "to", "at_least"};
+  static constexpr std::string_view kCount[] = {"rule", "events", "where",   "window_days",
+                                                "from", "to",     "at_least"};
   static constexpr std::string_view kTime[] = {"rule", "events", "where"};
-  static constexpr std::string_view kAmount[] = {"rule", "events", "property", "where", "window_days", "from", "to"};
+  static constexpr std::string_view kAmount[] = {"rule",        "events", "property", "where",
+                                                 "window_days", "from",   "to"};
   switch (k) {
     case RuleKind::kLatest: return kLatest;
     case RuleKind::kFlag: return kFlag;
@@ -85,7 +93,8 @@ Status CheckTagType(RuleKind kind, const TagType& type, bool has_at_least) {
       ok = has_at_least ? t == TagKind::kBool || t == TagKind::kInt : t == TagKind::kInt;
       what = "an int tag (or bool with at_least)";
       if (has_at_least && t == TagKind::kInt) {
-        return FieldError("at_least", "a count with at_least makes a bool tag (true when count >= at_least), not int");
+        return FieldError("at_least",
+                          "a count with at_least makes a bool tag (true when count >= at_least), not int");
       }
       break;
     case RuleKind::kSum:
@@ -105,7 +114,8 @@ Status CheckTagType(RuleKind kind, const TagType& type, bool has_at_least) {
       break;
   }
   if (ok) return Status::Ok();
-  return FieldError("rule", fmt::format("a {} rule makes {}, not {}", RuleKindName(kind), what, type.ToString()));
+  return FieldError("rule",
+                    fmt::format("a {} rule makes {}, not {}", RuleKindName(kind), what, type.ToString()));
 }
 
 // A required, non-empty array of distinct registered event type names.
@@ -142,15 +152,9 @@ bool PropertyFits(const TagType& tag, PropertyType p, const char** needs) {
     case TagKind::kEnum:
       *needs = "a string, int or bool property";
       return p == P::kString || p == P::kInt || p == P::kBool;
-    case TagKind::kBool:
-      *needs = "a bool property";
-      return p == P::kBool;
-    case TagKind::kDate:
-      *needs = "a time property";
-      return p == P::kTime;
-    default:
-      *needs = "an int or number property";
-      return numeric;
+    case TagKind::kBool: *needs = "a bool property"; return p == P::kBool;
+    case TagKind::kDate: *needs = "a time property"; return p == P::kTime;
+    default: *needs = "an int or number property"; return numeric;
   }
 }
 
@@ -176,10 +180,11 @@ Status ReadProperty(const json& settings, const TagType& tag, const EventRule& r
     }
     const char* needs = "";
     if (!PropertyFits(tag, def->type, &needs)) {
-      return FieldError("property", fmt::format("'{}' is a {} property of '{}'; a {} rule needs {} for {} {} tag",
-                                                *out, PropertyTypeName(def->type), type, RuleKindName(rule.kind),
-                                                needs, tag.kind == TagKind::kInt || tag.kind == TagKind::kEnum ? "an" : "a",
-                                                tag.ToString()));
+      return FieldError(
+          "property",
+          fmt::format("'{}' is a {} property of '{}'; a {} rule needs {} for {} {} tag", *out,
+                      PropertyTypeName(def->type), type, RuleKindName(rule.kind), needs,
+                      tag.kind == TagKind::kInt || tag.kind == TagKind::kEnum ? "an" : "a", tag.ToString()));
     }
   }
   return Status::Ok();
@@ -215,7 +220,8 @@ Result<PropertyValue> ReadOperand(const json& v, const std::string& field, const
   };
   if (v.is_string()) {
     if (type == nullptr || *type == PropertyType::kString) return PropertyValue(v.get<std::string>());
-    if (*type != PropertyType::kTime) return mismatch(*type == PropertyType::kBool ? "a boolean" : "a number");
+    if (*type != PropertyType::kTime)
+      return mismatch(*type == PropertyType::kBool ? "a boolean" : "a number");
     auto ms = ParseRfc3339Millis(v.get_ref<const std::string&>());
     if (!ms.ok()) return FieldError(field, ms.status().message());
     return PropertyValue(*ms);
@@ -236,7 +242,8 @@ Result<PropertyValue> ReadOperand(const json& v, const std::string& field, const
       }
       return PropertyValue(v.get<double>());
     }
-    if (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    if (v.is_number_unsigned() &&
+        v.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
       return FieldError(field, fmt::format("{} is out of range", JsonText(v)));
     }
     return PropertyValue(v.get<int64_t>());
@@ -268,9 +275,9 @@ Status ReadWhere(const json& settings, const EventRule& rule, const EventTypeReg
           return FieldError(field, fmt::format("'{}' is not in the schema of '{}'", property, event_type));
         }
         if (type != nullptr && *type != def->type) {
-          return FieldError(field, fmt::format("'{}' is {} in '{}' but {} in '{}'", property,
-                                               PropertyTypeName(*type), read.front(), PropertyTypeName(def->type),
-                                               event_type));
+          return FieldError(
+              field, fmt::format("'{}' is {} in '{}' but {} in '{}'", property, PropertyTypeName(*type),
+                                 read.front(), PropertyTypeName(def->type), event_type));
         }
         type = &def->type;
       }
@@ -321,59 +328,18 @@ Status ReadWindow(const json& settings, bool realtime, EventRule* rule) {
   if (!has_from && !has_to) return Status::Ok();
   const char* present = has_from ? "from" : "to";
   if (realtime) {
-    return FieldError(present, "from/to are for behavior tags; a realtime tag has a sliding window (window_days)");
+    return FieldError(present,
+                      "from/to are for behavior tags; a realtime tag has a sliding window (window_days)");
   }
   if (!has_from) return FieldError("from", "is required with to");
   if (!has_to) return FieldError("to", "is required with from");
   TAGLOOP_ASSIGN_OR_RETURN(rule->from, ReadDate(settings, "from"));
   TAGLOOP_ASSIGN_OR_RETURN(rule->to, ReadDate(settings, "to"));
   if (*rule->to < *rule->from) {
-    return FieldError("to", fmt::format("{} is before from ({})", FormatDate(*rule->to), FormatDate(*rule->from)));
+    return FieldError("to",
+                      fmt::format("{} is before from ({})", FormatDate(*rule->to), FormatDate(*rule->from)));
   }
   return Status::Ok();
-}
-
-// Three-way comparison of an event's value with an operand; nullopt when
-// they are of different kinds (string, number, bool).
-std::optional<int> Compare(const PropertyValue& a, const PropertyValue& b) {
-  auto sign = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
-  if (const auto* s = std::get_if<std::string>(&a)) {
-    const auto* t = std::get_if<std::string>(&b);
-    if (t == nullptr) return std::nullopt;
-    return sign(std::string_view(*s), std::string_view(*t));
-  }
-  if (const auto* x = std::get_if<bool>(&a)) {
-    const auto* y = std::get_if<bool>(&b);
-    if (y == nullptr) return std::nullopt;
-    return sign(*x, *y);
-  }
-  if (std::holds_alternative<std::string>(b) || std::holds_alternative<bool>(b)) return std::nullopt;
-  const auto* ia = std::get_if<int64_t>(&a);
-  const auto* ib = std::get_if<int64_t>(&b);
-  if (ia != nullptr && ib != nullptr) return sign(*ia, *ib);
-  const double da = ia != nullptr ? static_cast<double>(*ia) : std::get<double>(a);
-  const double db = ib != nullptr ? static_cast<double>(*ib) : std::get<double>(b);
-  return sign(da, db);
-}
-
-bool Holds(const Condition& c, const PropertyValue& v) {
-  if (c.op == CompareOp::kEq) {
-    for (const PropertyValue& operand : c.values) {
-      if (Compare(v, operand) == 0) return true;
-    }
-    return false;
-  }
-  std::optional<int> r = Compare(v, c.values.front());
-  if (!r) return false;
-  switch (c.op) {
-    case CompareOp::kNe: return *r != 0;
-    case CompareOp::kLt: return *r < 0;
-    case CompareOp::kLe: return *r <= 0;
-    case CompareOp::kGt: return *r > 0;
-    case CompareOp::kGe: return *r >= 0;
-    case CompareOp::kEq: break;
-  }
-  return false;
 }
 
 }  // namespace
@@ -403,8 +369,10 @@ Result<EventRule> ParseEventRule(const json& settings, const TagType& tag_type, 
   auto known = std::find_if(std::begin(kRuleNames), std::end(kRuleNames),
                             [&](const auto& entry) { return name == entry.second; });
   if (known == std::end(kRuleNames)) {
-    return FieldError("rule", fmt::format("unknown rule '{}' (latest, flag, count, sum, avg, min, max, first_time, "
-                                          "last_time)", name));
+    return FieldError("rule",
+                      fmt::format("unknown rule '{}' (latest, flag, count, sum, avg, min, max, first_time, "
+                                  "last_time)",
+                                  name));
   }
   rule.kind = known->first;
   TAGLOOP_RETURN_IF_ERROR(CheckKeys(settings, rule.kind));
@@ -447,13 +415,4 @@ int64_t LookbackMillis(const EventRule& rule) {
   if (rule.window_days > 0) return int64_t{rule.window_days} * 86'400'000;
   return std::numeric_limits<int64_t>::max();
 }
-
-bool MatchesWhere(const std::vector<Condition>& where, const Event& event) {
-  for (const Condition& c : where) {
-    const PropertyValue* v = event.Find(c.property);
-    if (v == nullptr || !Holds(c, *v)) return false;
-  }
-  return true;
-}
-
 }  // namespace tagloop::events

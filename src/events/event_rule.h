@@ -34,7 +34,9 @@
 //     All properties must hold. A missing property never matches (not even
 //     "!="), nor does a value of another kind (a string against a number).
 //     Strings order by bytes; booleans take only = and !=; a time property
-//     compares with Unix milliseconds (integers).
+//     compares with integer Unix milliseconds, or RFC 3339 text when the
+//     registry is given (the parser converts it; without the registry the
+//     property's type is unknown and text stays text, matching nothing).
 //   window_days (count/sum/avg/min/max): 1..3650; the window is the sliding
 //     (now - window_days x 86400000 ms, now] of the state's clock
 //     (rule_state.h). Without a window (and without from/to) every matching
@@ -48,11 +50,10 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/date.h"
 #include "core/status.h"

@@ -51,7 +51,8 @@ Result<int64_t> ParseRfc3339Millis(std::string_view s) {
   if (year < 1) return bad("year 0000 out of range");
   if (month < 1 || month > 12) return bad(fmt::format("month {:02} out of range", month));
   const int max_day = kDays[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
-  if (day < 1 || day > max_day) return bad(fmt::format("day {:02} does not exist in {:04}-{:02}", day, year, month));
+  if (day < 1 || day > max_day)
+    return bad(fmt::format("day {:02} does not exist in {:04}-{:02}", day, year, month));
   if (hour > 23) return bad(fmt::format("hour {:02} out of range", hour));
   if (minute > 59) return bad(fmt::format("minute {:02} out of range", minute));
   if (second == 60) return bad("leap seconds are not supported");
@@ -84,7 +85,8 @@ Result<int64_t> ParseRfc3339Millis(std::string_view s) {
     offset_minutes = sign * (oh * 60 + om);
     pos += 6;
   } else {
-    return bad(pos == s.size() ? "missing the UTC offset (Z or +HH:MM)" : "the offset must be Z or +HH:MM / -HH:MM");
+    return bad(pos == s.size() ? "missing the UTC offset (Z or +HH:MM)"
+                               : "the offset must be Z or +HH:MM / -HH:MM");
   }
   if (pos != s.size()) return bad("unexpected text after the offset");
 
@@ -105,7 +107,8 @@ std::string FormatRfc3339Millis(int64_t ms, int offset_minutes) {
   unsigned month, day;
   CivilFromDays(static_cast<Days>(days), year, month, day);
   const int64_t h = rest / 3'600'000, m = rest / 60'000 % 60, sec = rest / 1000 % 60, milli = rest % 1000;
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", year, month, day, h, m, sec, milli);
+  std::string out =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}", year, month, day, h, m, sec, milli);
   if (offset_minutes == 0) {
     out += 'Z';
   } else {

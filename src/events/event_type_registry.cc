@@ -20,7 +20,8 @@ bool IsBuiltinName(std::string_view name) {
 
 EventTypeRegistry::EventTypeRegistry(CatalogDb* db, WallClock* clock) : db_(db), clock_(clock) {
   auto map = std::make_shared<TypeMap>();
-  for (const EventTypeSchema& b : BuiltinEventTypes()) map->emplace(b.name, std::make_shared<EventTypeSchema>(b));
+  for (const EventTypeSchema& b : BuiltinEventTypes())
+    map->emplace(b.name, std::make_shared<EventTypeSchema>(b));
   snapshot_ = std::move(map);
 }
 
@@ -76,7 +77,8 @@ Status EventTypeRegistry::Reload() {
 }
 
 Status EventTypeRegistry::LoadLocked() {
-  TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT name, schema_json FROM event_types ORDER BY name"));
+  TAGLOOP_ASSIGN_OR_RETURN(Statement q,
+                           db_->Prepare("SELECT name, schema_json FROM event_types ORDER BY name"));
   std::shared_ptr<const TypeMap> old = Snapshot();
   auto map = std::make_shared<TypeMap>();
   for (const auto& [name, schema] : *old) {
@@ -94,7 +96,8 @@ Status EventTypeRegistry::LoadLocked() {
     if (j.is_discarded()) return corrupt("schema_json is not JSON");
     Result<EventTypeSchema> parsed = EventTypeSchemaFromJson(j);
     if (!parsed.ok()) return corrupt(parsed.status().message());
-    if (parsed->name != name || parsed->builtin) return corrupt("schema_json names another type or a built-in");
+    if (parsed->name != name || parsed->builtin)
+      return corrupt("schema_json names another type or a built-in");
     auto prev = old->find(name);
     if (prev != old->end() && EventTypeSchemaToJson(*prev->second) == EventTypeSchemaToJson(*parsed)) {
       map->emplace(name, prev->second);  // unchanged: keep the published object
@@ -110,7 +113,8 @@ Status EventTypeRegistry::LoadLocked() {
 }
 
 Status EventTypeRegistry::Register(const EventTypeSchema& in) {
-  if (db_ == nullptr) return Status::FailedPrecondition("event types: no catalog database (built-in types only)");
+  if (db_ == nullptr)
+    return Status::FailedPrecondition("event types: no catalog database (built-in types only)");
   EventTypeSchema schema = in;
   schema.builtin = false;
   const nlohmann::json j = EventTypeSchemaToJson(schema);
@@ -122,7 +126,8 @@ Status EventTypeRegistry::Register(const EventTypeSchema& in) {
   }
   std::lock_guard<std::mutex> lock(write_mu_);
   TAGLOOP_ASSIGN_OR_RETURN(CatalogDb::Transaction txn, db_->Begin());
-  TAGLOOP_ASSIGN_OR_RETURN(Statement get, db_->Prepare("SELECT schema_json FROM event_types WHERE name = ?1"));
+  TAGLOOP_ASSIGN_OR_RETURN(Statement get,
+                           db_->Prepare("SELECT schema_json FROM event_types WHERE name = ?1"));
   get.Bind(1, schema.name);
   TAGLOOP_ASSIGN_OR_RETURN(bool exists, get.Step());
   if (exists) {
@@ -147,7 +152,8 @@ Status EventTypeRegistry::Register(const EventTypeSchema& in) {
 }
 
 Status EventTypeRegistry::Remove(std::string_view name) {
-  if (db_ == nullptr) return Status::FailedPrecondition("event types: no catalog database (built-in types only)");
+  if (db_ == nullptr)
+    return Status::FailedPrecondition("event types: no catalog database (built-in types only)");
   if (IsBuiltinName(name)) {
     return Status::InvalidArgument(fmt::format("event type '{}' is built in and cannot be removed", name));
   }

@@ -27,7 +27,8 @@ const char* JsonTypeName(const json& v) {
   return "array";
 }
 
-Status CheckKnownKeys(const json& object, const std::string& where, std::initializer_list<std::string_view> known) {
+Status CheckKnownKeys(const json& object, const std::string& where,
+                      std::initializer_list<std::string_view> known) {
   for (const auto& item : object.items()) {
     if (std::find(known.begin(), known.end(), item.key()) != known.end()) continue;
     std::string list;
@@ -64,12 +65,14 @@ Result<PropertyDef> ReadProperty(const json& p, const std::string& where) {
   TAGLOOP_RETURN_IF_ERROR(ReadName(p, where + ".name", &def.name));
   auto type = p.find("type");
   if (type == p.end()) return FieldError(where + ".type", fmt::format("required ({})", kTypeList));
-  if (!type->is_string()) return FieldError(where + ".type", fmt::format("expected string, got {}", JsonTypeName(*type)));
+  if (!type->is_string())
+    return FieldError(where + ".type", fmt::format("expected string, got {}", JsonTypeName(*type)));
   Result<PropertyType> parsed = ParsePropertyType(type->get<std::string>());
   if (!parsed.ok()) return FieldError(where + ".type", parsed.status().message());
   def.type = *parsed;
   if (auto r = p.find("required"); r != p.end()) {
-    if (!r->is_boolean()) return FieldError(where + ".required", fmt::format("expected bool, got {}", JsonTypeName(*r)));
+    if (!r->is_boolean())
+      return FieldError(where + ".required", fmt::format("expected bool, got {}", JsonTypeName(*r)));
     def.required = r->get<bool>();
   }
   TAGLOOP_RETURN_IF_ERROR(ReadString(p, "description", where + ".description", &def.description));
@@ -124,8 +127,8 @@ bool IsValidEventName(std::string_view name) {
 }
 
 Result<PropertyType> ParsePropertyType(std::string_view text) {
-  for (PropertyType t : {PropertyType::kString, PropertyType::kInt, PropertyType::kNumber, PropertyType::kBool,
-                         PropertyType::kTime}) {
+  for (PropertyType t : {PropertyType::kString, PropertyType::kInt, PropertyType::kNumber,
+                         PropertyType::kBool, PropertyType::kTime}) {
     if (text == PropertyTypeName(t)) return t;
   }
   return Status::InvalidArgument(fmt::format("unknown type '{}' ({})", text.substr(0, 64), kTypeList));
@@ -154,7 +157,8 @@ json EventTypeSchemaToJson(const EventTypeSchema& s) {
 }
 
 Result<EventTypeSchema> EventTypeSchemaFromJson(const json& j) {
-  if (!j.is_object()) return Status::InvalidArgument(fmt::format("event type: expected object, got {}", JsonTypeName(j)));
+  if (!j.is_object())
+    return Status::InvalidArgument(fmt::format("event type: expected object, got {}", JsonTypeName(j)));
   TAGLOOP_RETURN_IF_ERROR(CheckKnownKeys(j, "", {"name", "title", "description", "properties", "builtin"}));
   EventTypeSchema s;
   TAGLOOP_RETURN_IF_ERROR(ReadName(j, "name", &s.name));
@@ -166,16 +170,19 @@ Result<EventTypeSchema> EventTypeSchemaFromJson(const json& j) {
       TAGLOOP_RETURN_IF_ERROR(ReadString(*t, "zh", "title.zh", &s.title_zh));
       TAGLOOP_RETURN_IF_ERROR(ReadString(*t, "en", "title.en", &s.title_en));
     } else {
-      return FieldError("title", fmt::format("expected object {{\"zh\": ..., \"en\": ...}}, got {}", JsonTypeName(*t)));
+      return FieldError(
+          "title", fmt::format("expected object {{\"zh\": ..., \"en\": ...}}, got {}", JsonTypeName(*t)));
     }
   }
   TAGLOOP_RETURN_IF_ERROR(ReadString(j, "description", "description", &s.description));
   if (auto b = j.find("builtin"); b != j.end()) {
-    if (!b->is_boolean()) return FieldError("builtin", fmt::format("expected bool, got {}", JsonTypeName(*b)));
+    if (!b->is_boolean())
+      return FieldError("builtin", fmt::format("expected bool, got {}", JsonTypeName(*b)));
     s.builtin = b->get<bool>();
   }
   if (auto props = j.find("properties"); props != j.end()) {
-    if (!props->is_array()) return FieldError("properties", fmt::format("expected array, got {}", JsonTypeName(*props)));
+    if (!props->is_array())
+      return FieldError("properties", fmt::format("expected array, got {}", JsonTypeName(*props)));
     if (props->size() > kMaxProperties) {
       return FieldError("properties", fmt::format("more than {} properties", kMaxProperties));
     }
@@ -196,15 +203,21 @@ const std::vector<EventTypeSchema>& BuiltinEventTypes() {
   static const auto* types = new std::vector<EventTypeSchema>{
       Builtin("order_created", "下单", "Order created", "a rental order was placed", OrderProperties(false)),
       Builtin("order_paid", "支付", "Order paid", "an order was paid", OrderProperties(true)),
-      Builtin("car_picked_up", "取车", "Car picked up", "the customer picked up the car", OrderProperties(false)),
+      Builtin("car_picked_up", "取车", "Car picked up", "the customer picked up the car",
+              OrderProperties(false)),
       Builtin("order_extended", "续租", "Order extended", "the rental was extended", OrderProperties(false)),
-      Builtin("car_returned", "还车", "Car returned", "the customer returned the car", OrderProperties(false)),
-      Builtin("order_cancelled", "取消订单", "Order cancelled", "the order was cancelled", OrderProperties(false)),
-      Builtin("message_sent", "消息发送", "Message sent", "an outreach message was sent", MessageProperties()),
+      Builtin("car_returned", "还车", "Car returned", "the customer returned the car",
+              OrderProperties(false)),
+      Builtin("order_cancelled", "取消订单", "Order cancelled", "the order was cancelled",
+              OrderProperties(false)),
+      Builtin("message_sent", "消息发送", "Message sent", "an outreach message was sent",
+              MessageProperties()),
       Builtin("message_delivered", "消息送达", "Message delivered", "the channel delivered the message",
               MessageProperties()),
-      Builtin("message_clicked", "消息点击", "Message clicked", "the user clicked the message", MessageProperties()),
-      Builtin("coupon_issued", "发券", "Coupon issued", "a coupon was issued to the user", CouponProperties()),
+      Builtin("message_clicked", "消息点击", "Message clicked", "the user clicked the message",
+              MessageProperties()),
+      Builtin("coupon_issued", "发券", "Coupon issued", "a coupon was issued to the user",
+              CouponProperties()),
       Builtin("coupon_redeemed", "用券", "Coupon redeemed", "the user redeemed a coupon", CouponProperties()),
   };
   return *types;
@@ -224,7 +237,8 @@ Status CheckCompatibleReplacement(const EventTypeSchema& current, const EventTyp
       return refuse(fmt::format("property '{}' would change type from {} to {}", old.name,
                                 PropertyTypeName(old.type), PropertyTypeName(now->type)));
     }
-    if (now->required && !old.required) return refuse(fmt::format("property '{}' would become required", old.name));
+    if (now->required && !old.required)
+      return refuse(fmt::format("property '{}' would become required", old.name));
   }
   for (const PropertyDef& p : next.properties) {
     if (p.required && current.FindProperty(p.name) == nullptr) {

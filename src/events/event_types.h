@@ -21,11 +21,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "catalog/catalog_db.h"
 #include "core/status.h"
@@ -96,7 +95,8 @@ class EventTypeRegistry {
   // and must not be used by another thread while a registry method runs:
   // the registry serialises its own use of it). Corruption when a stored
   // schema does not parse (naming the row); IOError from the database.
-  static Result<std::unique_ptr<EventTypeRegistry>> Open(CatalogDb* db, WallClock* clock = WallClock::Default());
+  static Result<std::unique_ptr<EventTypeRegistry>> Open(CatalogDb* db,
+                                                         WallClock* clock = WallClock::Default());
   // The built-in types only, without a database: Register and Remove return
   // FailedPrecondition, Reload does nothing. For tests and the CLI.
   static std::unique_ptr<EventTypeRegistry> BuiltinOnly();
@@ -131,7 +131,7 @@ class EventTypeRegistry {
 
   CatalogDb* db_;  // null for BuiltinOnly()
   WallClock* clock_;
-  std::mutex write_mu_;  // serialises the use of db_ and publishing
+  std::mutex write_mu_;             // serialises the use of db_ and publishing
   mutable std::mutex snapshot_mu_;  // guards snapshot_ (the pointer only)
   std::shared_ptr<const TypeMap> snapshot_;
   // Every custom schema ever published (guarded by write_mu_): keeps Find()'s pointers valid.

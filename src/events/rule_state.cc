@@ -293,9 +293,7 @@ RuleState::RuleState(EventRule rule, TagType type, int utc_offset_minutes) {
     case RuleKind::kLastTime:
       impl_ = std::make_unique<TimeState>(std::move(rule), type, utc_offset_minutes);
       break;
-    default:
-      impl_ = MakeWindowState(std::move(rule), type, utc_offset_minutes);
-      break;
+    default: impl_ = MakeWindowState(std::move(rule), type, utc_offset_minutes); break;
   }
 }
 

@@ -268,7 +268,10 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vecto
   }
   std::vector<uint32_t> assigned;
   TAGLOOP_RETURN_IF_ERROR(writer->InternUsers(missing, &assigned));
-  TAGLOOP_RETURN_IF_ERROR(writer->Commit());
+  // Users another process added since the dictionary was taken are found
+  // without adding anything: then there is nothing to publish.
+  const uint32_t added = writer->user_count() - writer->base().user_count();
+  if (added > 0) TAGLOOP_RETURN_IF_ERROR(writer->Commit());
   for (size_t i = 0; i < missing.size(); ++i) {
     newer_users_[std::string(missing[i])] = assigned[i];
     missing_at[missing[i]] = assigned[i];
@@ -278,7 +281,7 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vecto
   }
   {
     std::lock_guard l(mu_);
-    stats_.new_users += missing.size();
+    stats_.new_users += added;
   }
   if (newer_users_.size() > kMaxNewerUsers) {
     dictionary_ = store_->snapshot();

@@ -139,6 +139,39 @@ constexpr std::string_view kSpec = R"json({
                  "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                  "responses": {"204": {"description": "Revoked"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
+    "/api/v1/events": {
+      "post": {"summary": "Ingest a batch of events (a JSON array or NDJSON, one event per line): each valid event is appended to the durable event log (fdatasync'ed before the answer; an event_id already logged for its business day is acknowledged as a duplicate and not applied again) and applied to the real-time tags; invalid events are rejected with their index and reason while the others are kept. 400 when every event is rejected, 413 over max_event_bytes.",
+               "x-min-role": "operator",
+               "parameters": [{"name": "wait", "in": "query", "description": "durable (default): answer once the events are durable; visible: once they also show in counts, queries and profiles (504 if not within 10 s)", "schema": {"type": "string", "enum": ["durable", "visible"], "default": "durable"}}],
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}},
+                                                             "application/x-ndjson": {"schema": {"type": "string", "description": "One Event object per line"}}}},
+               "responses": {"200": {"description": "The outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventBatchResult"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"},
+                             "415": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/events/stats": {
+      "get": {"summary": "The event log (segments, events, bytes, days, torn tail cut off at start) and the real-time engine (tags, events applied and replayed, publishes, new users, pending, memory, last error)", "x-min-role": "analyst",
+              "responses": {"200": {"description": "Statistics", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventStats"}}}}}}
+    },
+    "/api/v1/events/types": {
+      "get": {"summary": "Every registered event type: the built-in ones first, then custom types by name", "x-min-role": "viewer",
+              "responses": {"200": {"description": "Types", "content": {"application/json": {"schema": {"type": "object", "properties": {"types": {"type": "array", "items": {"$ref": "#/components/schemas/EventType"}}}}}}}}}
+    },
+    "/api/v1/events/types/{name}": {
+      "get": {"summary": "One event type with its property schema", "x-min-role": "viewer",
+              "parameters": [{"$ref": "#/components/parameters/EventTypeName"}],
+              "responses": {"200": {"description": "The type", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventType"}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}},
+      "put": {"summary": "Register or replace a custom event type. A replacement may only add optional properties or relax required ones (events already logged were checked against the old schema); built-in types cannot be replaced.", "x-min-role": "admin",
+              "parameters": [{"$ref": "#/components/parameters/EventTypeName"}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventType"}}}},
+              "responses": {"200": {"description": "The stored type", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventType"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Remove a custom event type (events already logged stay in the log); built-in types cannot be removed", "x-min-role": "admin",
+                 "parameters": [{"$ref": "#/components/parameters/EventTypeName"}],
+                 "responses": {"200": {"description": "Removed", "content": {"application/json": {"schema": {"type": "object", "properties": {"removed": {"type": "string"}}}}}},
+                               "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
     "/api/v1/catalog/tags": {
       "get": {"summary": "Tag definitions with status, version, category, titles, owner, producer, schedule, latest data version and the stale flag. Drafts only for operators and admins; offline tags only for admins with include_offline=true", "x-min-role": "viewer",
               "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["draft", "published", "offline"]}},
@@ -313,7 +346,8 @@ constexpr std::string_view kSpec = R"json({
       "CategoryId": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
       "RunId": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
       "SourceName": {"name": "name", "in": "path", "required": true, "schema": {"type": "string"}},
-      "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}}
+      "Limit": {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+      "EventTypeName": {"name": "name", "in": "path", "required": true, "description": "[a-z][a-z0-9_]{0,63}", "schema": {"type": "string"}}
     },
     "responses": {
       "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -356,7 +390,7 @@ constexpr std::string_view kSpec = R"json({
                 "revoked_at_ms": {"type": "integer", "nullable": true}, "active": {"type": "boolean"}}},
       "Title": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
       "TagDefinition": {"type": "object", "required": ["type", "producer"],
-                        "description": "name (optional in a PUT; must match the path), type, title (string = zh, or {zh, en}), description, owner, category (path, created when missing), producer {kind: sql|list|composite|external|import, ...settings}, schedule (cron), biz_date (yesterday|today), quality (rule overrides), retention {keep_days, keep_versions}",
+                        "description": "name (optional in a PUT; must match the path), type, title (string = zh, or {zh, en}), description, owner, category (path, created when missing), producer {kind: sql|list|composite|external|import|realtime|behavior, ...settings}, schedule (cron), biz_date (yesterday|today), quality (rule overrides), retention {keep_days, keep_versions}",
                         "properties": {"name": {"type": "string"}, "type": {"type": "string"}, "title": {}, "description": {"type": "string"}, "owner": {"type": "string"},
                                        "category": {"type": "string"}, "producer": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}, "additionalProperties": true},
                                        "schedule": {"type": "string"}, "biz_date": {"type": "string", "enum": ["yesterday", "today"]},
@@ -400,6 +434,25 @@ constexpr std::string_view kSpec = R"json({
       "Category": {"type": "object", "properties": {"id": {"type": "integer"}, "parent_id": {"type": "integer", "nullable": true}, "name": {"type": "string"}, "path": {"type": "string"}, "title_en": {"type": "string"}}},
       "CategoryNode": {"allOf": [{"$ref": "#/components/schemas/Category"},
                                  {"type": "object", "properties": {"tags": {"type": "integer"}, "total_tags": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/components/schemas/CategoryNode"}}}}]},
+      "Event": {"type": "object", "required": ["event_id", "type", "user_id", "time"], "additionalProperties": false,
+                "properties": {"event_id": {"type": "string", "maxLength": 128, "description": "De-duplicates: an id already logged for the event's business day is ignored"},
+                               "type": {"type": "string", "description": "A registered event type"}, "user_id": {"type": "string", "maxLength": 128},
+                               "time": {"type": "string", "format": "date-time", "description": "RFC 3339 with an offset; not before 2000, at most one day ahead"},
+                               "properties": {"type": "object", "description": "As the type's schema declares", "additionalProperties": {}}}},
+      "EventBatchResult": {"type": "object", "properties": {"received": {"type": "integer"}, "accepted": {"type": "integer", "description": "New events appended"},
+                           "duplicates": {"type": "integer"}, "rejected_count": {"type": "integer"},
+                           "rejected": {"type": "array", "description": "At most 1000", "items": {"type": "object", "properties": {"index": {"type": "integer", "description": "Position in the body (0-based)"}, "reason": {"type": "string"}}}},
+                           "visible": {"type": "boolean", "description": "true when wait=visible and the events show in counts"}}},
+      "EventType": {"type": "object", "properties": {"name": {"type": "string"}, "title": {"$ref": "#/components/schemas/Title"}, "description": {"type": "string"},
+                    "properties": {"type": "array", "items": {"type": "object", "required": ["name", "type"], "properties": {"name": {"type": "string"},
+                                   "type": {"type": "string", "enum": ["string", "int", "number", "bool", "time"]}, "required": {"type": "boolean", "default": false}, "description": {"type": "string"}}}},
+                    "builtin": {"type": "boolean"}}},
+      "EventStats": {"type": "object", "properties": {
+                     "log": {"type": "object", "nullable": true, "properties": {"segments": {"type": "integer"}, "events": {"type": "integer"}, "bytes": {"type": "integer"},
+                             "first_day": {"type": "string", "format": "date", "nullable": true}, "last_day": {"type": "string", "format": "date", "nullable": true}, "truncated_tail_bytes": {"type": "integer"}}},
+                     "realtime": {"type": "object", "nullable": true, "properties": {"tags": {"type": "integer"}, "events_applied": {"type": "integer"}, "events_replayed": {"type": "integer"},
+                                  "last_replay_seconds": {"type": "number"}, "publishes": {"type": "integer"}, "new_users": {"type": "integer"}, "pending": {"type": "integer"},
+                                  "memory_bytes": {"type": "integer"}, "last_error": {"type": "string"}}}}},
       "Source": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "connection": {"type": "string"}, "has_password": {"type": "boolean"},
                  "password_env": {"type": "string", "nullable": true}, "fetch_rows": {"type": "integer"}, "description": {"type": "string"},
                  "updated_at_ms": {"type": "integer"}, "updated_by": {"type": "string"}}}

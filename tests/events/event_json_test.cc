@@ -75,8 +75,10 @@ TEST_F(EventJsonTest, EveryErrorNamesItsField) {
   EXPECT_EQ(With("/event_id", std::string(128, 'x')), "OK");
   EXPECT_EQ(Without("type"), "type: required");
   EXPECT_EQ(With("/type", true), "type: expected string, got bool");
-  EXPECT_EQ(With("/type", "order_payed"), "type: unknown event type 'order_payed' (did you mean 'order_paid'?)");
-  EXPECT_EQ(With("/type", "car_pickedup"), "type: unknown event type 'car_pickedup' (did you mean 'car_picked_up'?)");
+  EXPECT_EQ(With("/type", "order_payed"),
+            "type: unknown event type 'order_payed' (did you mean 'order_paid'?)");
+  EXPECT_EQ(With("/type", "car_pickedup"),
+            "type: unknown event type 'car_pickedup' (did you mean 'car_picked_up'?)");
   EXPECT_EQ(With("/type", "weather"), "type: unknown event type 'weather'");
   EXPECT_EQ(Without("user_id"), "user_id: required");
   EXPECT_EQ(With("/user_id", nullptr), "user_id: required");
@@ -94,9 +96,11 @@ TEST_F(EventJsonTest, EveryErrorNamesItsField) {
   EXPECT_EQ(With("/properties/amount", "399"), "properties.amount: expected number, got string");
   EXPECT_EQ(With("/properties/city", 1), "properties.city: expected string, got number");
   EXPECT_EQ(With("/properties/city", std::string(4097, 'c')), "properties.city: longer than 4096 bytes");
-  EXPECT_EQ(With("/properties/rent_days", 2.5), "properties.rent_days: expected int, got a number with a fraction");
+  EXPECT_EQ(With("/properties/rent_days", 2.5),
+            "properties.rent_days: expected int, got a number with a fraction");
   EXPECT_EQ(With("/properties/rent_days", 1e19), "properties.rent_days: out of the int64 range");
-  EXPECT_EQ(With("/properties/rent_days", 18446744073709551615ull), "properties.rent_days: out of the int64 range");
+  EXPECT_EQ(With("/properties/rent_days", 18446744073709551615ull),
+            "properties.rent_days: out of the int64 range");
   EXPECT_EQ(With("/properties/rent_days", false), "properties.rent_days: expected int, got bool");
   EXPECT_EQ(With("/properties/foo", 1), "properties.foo: not in the schema of 'order_paid'");
   json no_order = Paid();
@@ -165,7 +169,8 @@ TEST_F(EventJsonTest, BatchAsArrayAndAsNdjsonGiveTheSameEvents) {
 }
 
 TEST_F(EventJsonTest, BatchRejectsInvalidEventsOneByOne) {
-  std::string ndjson = Line(0) + "\n" + Line(1, "order_payed") + "\n{\"event_id\": \n\n" + Line(3) + "\n[1]\n";
+  std::string ndjson =
+      Line(0) + "\n" + Line(1, "order_payed") + "\n{\"event_id\": \n\n" + Line(3) + "\n[1]\n";
   Result<ParsedBatch> b = ParseEventBatch(ndjson, *types_, kNow);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(b->total, 5u);
@@ -195,6 +200,16 @@ TEST_F(EventJsonTest, BrokenArrayFailsTheWholeBody) {
   EXPECT_NE(b.status().message().find("(byte " + std::to_string(body.size() - 1) + ")"), std::string::npos)
       << b.status().message();
   EXPECT_FALSE(ParseEventBatch("[1, 2", *types_, kNow).ok());
+  // nlohmann reports a float overflow with another exception type.
+  Result<ParsedBatch> overflow = ParseEventBatch("[1e400]", *types_, kNow);
+  ASSERT_FALSE(overflow.ok());
+  EXPECT_NE(overflow.status().message().find("number overflow"), std::string::npos)
+      << overflow.status().message();
+  Result<ParsedBatch> line = ParseEventBatch(Line(0) + "\n{\"x\": -1e999}\n", *types_, kNow);
+  ASSERT_TRUE(line.ok());
+  ASSERT_EQ(line->rejected.size(), 1u);
+  EXPECT_EQ(line->rejected[0].second.rfind("line 2: not JSON: number overflow", 0), 0u)
+      << line->rejected[0].second;
   EXPECT_FALSE(ParseEventBatch("[1] x", *types_, kNow).ok());
 }
 
@@ -217,7 +232,8 @@ TEST(EventJsonCustomTypeTest, BoolAndTimePropertiesOfARegisteredType) {
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(std::get<int64_t>(*e->Find("slot")), *ParseRfc3339Millis("2026-11-30T01:00:00.250Z"));
   EXPECT_EQ(std::get<bool>(*e->Find("vip")), true);
-  EXPECT_EQ(EventToJson(*e, (*types)->Find("trial_booked"))["properties"]["slot"], "2026-11-30T01:00:00.250Z");
+  EXPECT_EQ(EventToJson(*e, (*types)->Find("trial_booked"))["properties"]["slot"],
+            "2026-11-30T01:00:00.250Z");
   j["properties"]["vip"] = 1;
   EXPECT_EQ(EventFromJson(j, **types, kNow).status().message(), "properties.vip: expected bool, got number");
   j["properties"]["vip"] = false;

@@ -87,11 +87,13 @@ TEST(EventLogTest, AppendAndScanRoundTrip) {
   const Days day = *ParseDate("2026-11-24");
   EXPECT_EQ(log->days(), (std::vector<Days>{day, day + 1}));
   int count = 0;
-  ASSERT_TRUE(log->Scan(day + 1, day + 1, [&](const Event& e) {
-    EXPECT_EQ(e.event_id, "b");
-    ++count;
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(log->Scan(day + 1, day + 1,
+                        [&](const Event& e) {
+                          EXPECT_EQ(e.event_id, "b");
+                          ++count;
+                          return Status::Ok();
+                        })
+                  .ok());
   EXPECT_EQ(count, 1);
   // fn's error stops the scan and is returned.
   Status stop = log->Scan(day, day + 1, [](const Event&) { return Status::Cancelled("enough"); });
@@ -110,7 +112,8 @@ TEST(EventLogTest, DeduplicatesWithinABatchAndAcrossReopen) {
   TempDir tmp;
   {
     auto log = OpenLog(tmp.path());
-    Result<AppendResult> r = log->Append(std::vector<Event>{Make("a"), Make("b"), Make("a"), Make("b"), Make("c")});
+    Result<AppendResult> r =
+        log->Append(std::vector<Event>{Make("a"), Make("b"), Make("a"), Make("b"), Make("c")});
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(r->is_new, (std::vector<bool>{true, true, false, false, true}));
     EXPECT_EQ(r->new_indexes, (std::vector<uint32_t>{0, 1, 4}));
@@ -124,7 +127,8 @@ TEST(EventLogTest, DeduplicatesWithinABatchAndAcrossReopen) {
   auto log = OpenLog(tmp.path());
   EXPECT_EQ(log->stats().events, 3u);
   // The same id on another business day is another event.
-  Result<AppendResult> r = log->Append(std::vector<Event>{Make("a"), Make("d"), Make("a", kDay + 86'400'000)});
+  Result<AppendResult> r =
+      log->Append(std::vector<Event>{Make("a"), Make("d"), Make("a", kDay + 86'400'000)});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->is_new, (std::vector<bool>{false, true, true}));
   EXPECT_EQ(ScanAll(*log).size(), 5u);

@@ -63,8 +63,8 @@ const ParseCase kCases[] = {
     {R"({"rule": "latest", "events": ["trip_ended"], "property": "ended_at"})", "date", true, ""},
     {R"({"rule": "latest", "events": ["trip_ended"], "property": "vip", "where": {"km": {">": 0}}})", "bool",
      false, ""},
-    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned", "order_cancelled"]})", "bool", true,
-     ""},
+    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned", "order_cancelled"]})", "bool",
+     true, ""},
     {R"({"rule": "count", "events": ["order_paid"], "window_days": 30})", "int", true, ""},
     {R"({"rule": "count", "events": ["order_paid"], "window_days": 30, "at_least": 3})", "bool", true, ""},
     {R"({"rule": "count", "events": ["order_paid"]})", "int", true, ""},
@@ -73,8 +73,10 @@ const ParseCase kCases[] = {
     {R"({"rule": "sum", "events": ["order_paid"], "property": "amount", "window_days": 90,
         "where": {"city": ["上海", "北京"], "amount": {">=": 100, "<": 1000.5}}})",
      "decimal:2", true, ""},
-    {R"({"rule": "avg", "events": ["order_paid"], "property": "rent_days", "window_days": 3650})", "int", true, ""},
-    {R"({"rule": "min", "events": ["order_paid"], "property": "amount", "window_days": 1})", "decimal:1", true, ""},
+    {R"({"rule": "avg", "events": ["order_paid"], "property": "rent_days", "window_days": 3650})", "int",
+     true, ""},
+    {R"({"rule": "min", "events": ["order_paid"], "property": "amount", "window_days": 1})", "decimal:1",
+     true, ""},
     {R"({"rule": "max", "events": ["trip_ended"], "property": "ended_at"})", "date", false, ""},
     {R"({"rule": "first_time", "events": ["order_paid"]})", "date", true, ""},
     {R"({"rule": "last_time", "events": ["trip_ended"], "where": {"vip": true, "note": {"!=": "test"},
@@ -87,8 +89,8 @@ const ParseCase kCases[] = {
     {R"({"rule": 5})", "int", true, "producer.rule: must be a string"},
     {R"({"rule": "lates"})", "enum", true,
      "producer.rule: unknown rule 'lates' (latest, flag, count, sum, avg, min, max, first_time, last_time)"},
-    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned"], "match": "order_id"})", "bool", true,
-     "producer.match: unknown field (expected rule, start, end, where)"},
+    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned"], "match": "order_id"})", "bool",
+     true, "producer.match: unknown field (expected rule, start, end, where)"},
     {R"({"rule": "latest", "events": ["order_paid"], "property": "amount", "window_days": 3})", "int", true,
      "producer.window_days: unknown field (expected rule, events, property, map, where)"},
     {R"({"rule": "first_time", "events": ["order_paid"], "property": "amount"})", "date", true,
@@ -125,8 +127,8 @@ const ParseCase kCases[] = {
     {R"({"rule": "count", "events": ["order_paid", "order_payed"]})", "int", true,
      "producer.events[1]: unknown event type 'order_payed'"},
     {R"({"rule": "flag", "end": ["car_returned"]})", "bool", true, "producer.start: is required"},
-    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned", "car_picked_up"]})", "bool", true,
-     "producer.end[1]: 'car_picked_up' is also a start event"},
+    {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned", "car_picked_up"]})", "bool",
+     true, "producer.end[1]: 'car_picked_up' is also a start event"},
     {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returnd"]})", "bool", true,
      "producer.end[0]: unknown event type 'car_returnd'"},
 
@@ -137,16 +139,20 @@ const ParseCase kCases[] = {
     {R"({"rule": "sum", "events": ["order_paid", "trip_ended"], "property": "amount"})", "int", true,
      "producer.property: 'amount' is not in the schema of 'trip_ended'"},
     {R"({"rule": "sum", "events": ["order_paid"], "property": "city"})", "int", true,
-     "producer.property: 'city' is a string property of 'order_paid'; a sum rule needs an int or number property "
+     "producer.property: 'city' is a string property of 'order_paid'; a sum rule needs an int or number "
+     "property "
      "for an int tag"},
     {R"({"rule": "latest", "events": ["order_paid"], "property": "amount"})", "enum", true,
-     "producer.property: 'amount' is a number property of 'order_paid'; a latest rule needs a string, int or bool "
+     "producer.property: 'amount' is a number property of 'order_paid'; a latest rule needs a string, int or "
+     "bool "
      "property for an enum tag"},
     {R"({"rule": "latest", "events": ["order_paid"], "property": "amount"})", "date", true,
-     "producer.property: 'amount' is a number property of 'order_paid'; a latest rule needs a time property for a "
+     "producer.property: 'amount' is a number property of 'order_paid'; a latest rule needs a time property "
+     "for a "
      "date tag"},
     {R"({"rule": "max", "events": ["trip_ended"], "property": "ended_at"})", "int", true,
-     "producer.property: 'ended_at' is a time property of 'trip_ended'; a max rule needs an int or number property "
+     "producer.property: 'ended_at' is a time property of 'trip_ended'; a max rule needs an int or number "
+     "property "
      "for an int tag"},
     {R"({"rule": "sum", "events": ["order_paid"], "property": "$type"})", "int", true,
      "producer.property: $type (the event type's name) is only for a latest rule on an enum tag"},
@@ -154,14 +160,14 @@ const ParseCase kCases[] = {
      "producer.property: $type (the event type's name) is only for a latest rule on an enum tag"},
 
     // map.
-    {R"({"rule": "latest", "events": ["order_paid"], "property": "amount", "map": {"1": "one"}})", "int", true,
-     "producer.map: only a latest rule on an enum tag maps values"},
+    {R"({"rule": "latest", "events": ["order_paid"], "property": "amount", "map": {"1": "one"}})", "int",
+     true, "producer.map: only a latest rule on an enum tag maps values"},
     {R"({"rule": "latest", "events": ["order_paid"], "property": "$type", "map": ["x"]})", "enum", true,
      "producer.map: must be an object of value -> value"},
-    {R"({"rule": "latest", "events": ["order_paid"], "property": "$type", "map": {"order_paid": ""}})", "enum",
-     true, "producer.map.order_paid: must be a non-empty string"},
-    {R"({"rule": "latest", "events": ["order_paid"], "property": "$type", "map": {"order_payd": "x"}})", "enum",
-     true, "producer.map.order_payd: 'order_payd' is not one of the rule's events"},
+    {R"({"rule": "latest", "events": ["order_paid"], "property": "$type", "map": {"order_paid": ""}})",
+     "enum", true, "producer.map.order_paid: must be a non-empty string"},
+    {R"({"rule": "latest", "events": ["order_paid"], "property": "$type", "map": {"order_payd": "x"}})",
+     "enum", true, "producer.map.order_payd: 'order_payd' is not one of the rule's events"},
 
     // where.
     {R"({"rule": "count", "events": ["order_paid"], "where": ["city"]})", "int", true,
@@ -195,7 +201,8 @@ const ParseCase kCases[] = {
     {R"({"rule": "count", "events": ["trip_ended"], "where": {"ended_at": "yesterday"}})", "int", true,
      "producer.where.ended_at: not RFC 3339..."},
     {R"({"rule": "count", "events": ["trip_ended"], "where": {"ended_at": 1.5}})", "int", true,
-     "producer.where.ended_at: 'ended_at' is a time property; 1.5 is not a time (RFC 3339 text or integer Unix "
+     "producer.where.ended_at: 'ended_at' is a time property; 1.5 is not a time (RFC 3339 text or integer "
+     "Unix "
      "milliseconds)"},
     {R"({"rule": "count", "events": ["order_paid"], "where": {"amount": 18446744073709551615}})", "int", true,
      "producer.where.amount: 18446744073709551615 is out of range"},
@@ -263,27 +270,34 @@ TEST_F(EventRuleTest, ParsedFields) {
   ASSERT_EQ(rule->where.size(), 3u);  // by property, then operator (JSON objects are sorted)
   EXPECT_EQ(rule->where[0], (Condition{"amount", CompareOp::kLt, {PropertyValue(int64_t{500})}}));
   EXPECT_EQ(rule->where[1], (Condition{"amount", CompareOp::kGe, {PropertyValue(int64_t{100})}}));
-  EXPECT_EQ(rule->where[2], (Condition{"city", CompareOp::kEq, {PropertyValue(std::string("上海")), PropertyValue(std::string("北京"))}}));
+  EXPECT_EQ(
+      rule->where[2],
+      (Condition{
+          "city", CompareOp::kEq, {PropertyValue(std::string("上海")), PropertyValue(std::string("北京"))}}));
   EXPECT_EQ(LookbackMillis(*rule), int64_t{90} * 86'400'000);
   EXPECT_EQ(EventTypesOf(*rule), rule->events);
 
-  auto ranged = ParseEventRule(Json::parse(R"({"rule": "count", "events": ["order_paid"], "from": "2026-01-01",
-      "to": "2026-03-31"})"), *TagType::Parse("int"), false, registry_.get());
+  auto ranged =
+      ParseEventRule(Json::parse(R"({"rule": "count", "events": ["order_paid"], "from": "2026-01-01",
+      "to": "2026-03-31"})"),
+                     *TagType::Parse("int"), false, registry_.get());
   ASSERT_TRUE(ranged.ok());
   EXPECT_EQ(ranged->from, ParseDate("2026-01-01").value());
   EXPECT_EQ(ranged->to, ParseDate("2026-03-31").value());
   EXPECT_EQ(LookbackMillis(*ranged), std::numeric_limits<int64_t>::max());
 
   auto flag = ParseEventRule(Json::parse(R"({"rule": "flag", "start": ["car_picked_up"],
-      "end": ["car_returned", "order_cancelled"]})"), *TagType::Parse("bool"), true, registry_.get());
+      "end": ["car_returned", "order_cancelled"]})"),
+                             *TagType::Parse("bool"), true, registry_.get());
   ASSERT_TRUE(flag.ok());
-  EXPECT_EQ(EventTypesOf(*flag), (std::vector<std::string>{"car_picked_up", "car_returned", "order_cancelled"}));
+  EXPECT_EQ(EventTypesOf(*flag),
+            (std::vector<std::string>{"car_picked_up", "car_returned", "order_cancelled"}));
   EXPECT_EQ(LookbackMillis(*flag), std::numeric_limits<int64_t>::max());
 
   // A time property compares with Unix milliseconds, RFC 3339 text converted.
   auto timed = ParseEventRule(Json::parse(R"({"rule": "count", "events": ["trip_ended"],
-      "where": {"ended_at": {">=": "2026-01-01T00:00:00+08:00"}}})"), *TagType::Parse("int"), true,
-                              registry_.get());
+      "where": {"ended_at": {">=": "2026-01-01T00:00:00+08:00"}}})"),
+                              *TagType::Parse("int"), true, registry_.get());
   ASSERT_TRUE(timed.ok()) << timed.status().ToString();
   EXPECT_EQ(timed->where[0].values[0], PropertyValue(int64_t{1767196800000}));
 }
@@ -312,15 +326,18 @@ Event Ev(std::vector<std::pair<std::string, PropertyValue>> props) {
 }
 
 std::vector<Condition> Where(const char* json) {
-  auto rule = ParseEventRule(Json::parse(std::string(R"({"rule": "count", "events": ["x"], "where": )") + json + "}"),
-                             *TagType::Parse("int"), true, nullptr);
+  auto rule =
+      ParseEventRule(Json::parse(std::string(R"({"rule": "count", "events": ["x"], "where": )") + json + "}"),
+                     *TagType::Parse("int"), true, nullptr);
   EXPECT_TRUE(rule.ok()) << json << ": " << rule.status().ToString();
   return rule.ok() ? rule->where : std::vector<Condition>{};
 }
 
 TEST(MatchesWhereTest, Operators) {
-  const Event e = Ev({{"city", PropertyValue(std::string("上海"))}, {"amount", PropertyValue(399.0)},
-                      {"days", PropertyValue(int64_t{3})}, {"vip", PropertyValue(true)}});
+  const Event e = Ev({{"city", PropertyValue(std::string("上海"))},
+                      {"amount", PropertyValue(399.0)},
+                      {"days", PropertyValue(int64_t{3})},
+                      {"vip", PropertyValue(true)}});
   struct {
     const char* where;
     bool matches;
@@ -342,7 +359,7 @@ TEST(MatchesWhereTest, Operators) {
       {R"({"vip": true})", true},
       {R"({"vip": {"!=": true}})", false},
       {R"({"missing": {"!=": "x"}})", false},  // a missing property never matches
-      {R"({"city": 5})", false},                 // another kind of value never matches
+      {R"({"city": 5})", false},               // another kind of value never matches
       {R"({"amount": {"!=": "399"}})", false},
       {R"({"city": "上海", "amount": {">": 1000}})", false},
   };

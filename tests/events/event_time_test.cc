@@ -85,7 +85,8 @@ TEST(EventTimeTest, RefusesInvalidTimestamps) {
     ASSERT_FALSE(ms.ok()) << c.text;
     EXPECT_EQ(ms.status().code(), Status::Code::kInvalidArgument);
     EXPECT_NE(ms.status().message().find("not RFC 3339"), std::string::npos) << ms.status().message();
-    EXPECT_NE(ms.status().message().find(c.what), std::string::npos) << c.text << " -> " << ms.status().message();
+    EXPECT_NE(ms.status().message().find(c.what), std::string::npos)
+        << c.text << " -> " << ms.status().message();
   }
 }
 
@@ -95,7 +96,8 @@ TEST(EventTimeTest, FormatsWithOffsetsAndRoundTrips) {
   EXPECT_EQ(FormatRfc3339Millis(t, 480), "2026-11-24T10:15:00.007+08:00");
   EXPECT_EQ(FormatRfc3339Millis(t, -330), "2026-11-23T20:45:00.007-05:30");
   EXPECT_EQ(FormatRfc3339Millis(-500, 0), "1969-12-31T23:59:59.500Z");
-  for (int64_t ms : {int64_t{0}, int64_t{-1}, t, Ms(2024, 2, 29, 23, 59, 59, 999), Ms(9999, 12, 31, 0, 0, 0)}) {
+  for (int64_t ms :
+       {int64_t{0}, int64_t{-1}, t, Ms(2024, 2, 29, 23, 59, 59, 999), Ms(9999, 12, 31, 0, 0, 0)}) {
     for (int offset : {0, 480, -600, 1439, -1439}) {
       Result<int64_t> back = ParseRfc3339Millis(FormatRfc3339Millis(ms, offset));
       ASSERT_TRUE(back.ok()) << back.status().ToString();

@@ -96,15 +96,17 @@ TEST(EventTypesTest, SchemaErrorsNameTheField) {
     EXPECT_NE(s.status().message().find(c.message), std::string::npos) << s.status().message();
   }
   json many = {{"name", "x"}, {"properties", json::array()}};
-  for (size_t i = 0; i <= kMaxProperties; ++i) many["properties"].push_back({{"name", "p" + std::to_string(i)}, {"type", "int"}});
-  EXPECT_NE(EventTypeSchemaFromJson(many).status().message().find("more than 128 properties"), std::string::npos);
+  for (size_t i = 0; i <= kMaxProperties; ++i)
+    many["properties"].push_back({{"name", "p" + std::to_string(i)}, {"type", "int"}});
+  EXPECT_NE(EventTypeSchemaFromJson(many).status().message().find("more than 128 properties"),
+            std::string::npos);
 }
 
 TEST(EventTypesTest, BuiltinBusinessModel) {
   auto registry = EventTypeRegistry::BuiltinOnly();
-  for (const char* name : {"order_created", "order_paid", "car_picked_up", "order_extended", "car_returned",
-                           "order_cancelled", "message_sent", "message_delivered", "message_clicked",
-                           "coupon_issued", "coupon_redeemed"}) {
+  for (const char* name :
+       {"order_created", "order_paid", "car_picked_up", "order_extended", "car_returned", "order_cancelled",
+        "message_sent", "message_delivered", "message_clicked", "coupon_issued", "coupon_redeemed"}) {
     const EventTypeSchema* s = registry->Find(name);
     ASSERT_NE(s, nullptr) << name;
     EXPECT_TRUE(s->builtin);

@@ -33,21 +33,26 @@ struct RuleCase {
 
 const RuleCase kRules[] = {
     {R"({"rule": "latest", "events": ["order_paid", "order_created", "car_returned"], "property": "$type",
-        "map": {"order_paid": "paid"}})", "enum"},
+        "map": {"order_paid": "paid"}})",
+     "enum"},
     {R"({"rule": "latest", "events": ["order_paid", "order_created"], "property": "amount"})", "decimal:2"},
     {R"({"rule": "latest", "events": ["order_paid"], "property": "city", "map": {"sh": "上海"}})", "enum"},
     {R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned", "order_created"]})", "bool"},
     {R"({"rule": "count", "events": ["order_paid", "order_created"], "window_days": 7})", "int"},
     {R"({"rule": "count", "events": ["order_paid"], "window_days": 3, "at_least": 2,
-        "where": {"city": ["sh", "bj"]}})", "bool"},
+        "where": {"city": ["sh", "bj"]}})",
+     "bool"},
     {R"({"rule": "sum", "events": ["order_paid"], "property": "amount", "window_days": 10,
-        "where": {"amount": {">=": 1}}})", "decimal:2"},
-    {R"({"rule": "avg", "events": ["order_paid", "car_returned"], "property": "amount", "window_days": 5})", "int"},
+        "where": {"amount": {">=": 1}}})",
+     "decimal:2"},
+    {R"({"rule": "avg", "events": ["order_paid", "car_returned"], "property": "amount", "window_days": 5})",
+     "int"},
     {R"({"rule": "min", "events": ["order_paid"], "property": "amount", "window_days": 4})", "decimal:1"},
     {R"({"rule": "max", "events": ["order_paid"], "property": "amount"})", "decimal:2"},
     {R"({"rule": "first_time", "events": ["order_created"]})", "date"},
     {R"({"rule": "last_time", "events": ["order_paid"], "where": {"city": {"!=": "gz"}}})", "date"},
-    {R"({"rule": "count", "events": ["order_paid"], "from": "2026-06-05", "to": "2026-06-20"})", "int", false},
+    {R"({"rule": "count", "events": ["order_paid"], "from": "2026-06-05", "to": "2026-06-20"})", "int",
+     false},
     {R"({"rule": "sum", "events": ["order_paid"], "property": "rent_days", "window_days": 6})", "int"},
 };
 
@@ -86,8 +91,8 @@ std::optional<TagValueChange> Reference(const EventRule& r, const TagType& type,
       case RuleKind::kFirstTime:
       case RuleKind::kLastTime:
         if (!in(r.events, *e)) break;
-        if (best == nullptr || (r.kind == RuleKind::kFirstTime ? e->time_ms < best->time_ms
-                                                               : e->time_ms > best->time_ms)) {
+        if (best == nullptr ||
+            (r.kind == RuleKind::kFirstTime ? e->time_ms < best->time_ms : e->time_ms > best->time_ms)) {
           best = e;
         }
         break;
@@ -150,7 +155,8 @@ std::vector<Input> RandomEvents(std::mt19937_64& rng, size_t count, bool distinc
     const int64_t time = distinct_times ? kBase + static_cast<int64_t>(i) * 997'331 % (24 * kDay)
                                         : kBase + static_cast<int64_t>(rng() % (24 * 24)) * 3'600'000;
     testing_events::PropertyValues props;
-    if (rng() % 8 != 0) props.emplace_back("amount", static_cast<double>(static_cast<int>(rng() % 45) - 4) * 0.25);
+    if (rng() % 8 != 0)
+      props.emplace_back("amount", static_cast<double>(static_cast<int>(rng() % 45) - 4) * 0.25);
     if (rng() % 8 != 0) props.emplace_back("city", std::string(cities[rng() % 3]));
     if (rng() % 2 != 0) props.emplace_back("rent_days", static_cast<int64_t>(rng() % 10));
     out.push_back({user, Ev(types[rng() % 4], time, std::move(props))});
@@ -173,7 +179,10 @@ TEST(RuleStateRandomTest, AgreesWithBruteForceOverRandomInterleavings) {
       int64_t clock = kBase - 2 * kDay;
       auto check = [&] {
         for (const TagValueChange& c : changes) {
-          if (c.has_value) reported[c.user] = c; else reported.erase(c.user);
+          if (c.has_value)
+            reported[c.user] = c;
+          else
+            reported.erase(c.user);
         }
         changes.clear();
         for (const auto& [user, events] : applied) {
@@ -187,9 +196,11 @@ TEST(RuleStateRandomTest, AgreesWithBruteForceOverRandomInterleavings) {
         state.Apply(inputs[i].user, inputs[i].event, &changes);
         applied[inputs[i].user].push_back(&inputs[i].event);
         if (rng() % 16 == 0) {
-          // Half the time on the hour, like the events: entries leave exactly then.
-          clock += rng() % 2 == 0 ? static_cast<int64_t>(rng() % 12) * 3'600'000
-                                  : static_cast<int64_t>(rng() % (kDay / 2));
+          // Half the time onto an hour of the events: entries leave exactly then.
+          constexpr int64_t kHour = 3'600'000;
+          clock = rng() % 2 == 0
+                      ? kBase + ((clock - kBase) / kHour + 1 + static_cast<int64_t>(rng() % 12)) * kHour
+                      : clock + static_cast<int64_t>(rng() % (kDay / 2));
           state.AdvanceTo(clock, &changes);
         }
         if (i % 250 == 0) check();
@@ -216,9 +227,8 @@ TEST(RuleStateRandomTest, ArrivalOrderDoesNotMatter) {
     const EventRule rule = MakeRule(rc.settings, rc.type, rc.realtime);
     std::vector<TagValueChange> changes;
     // In time order, the clock following the events (as live).
-    std::sort(inputs.begin(), inputs.end(), [](const Input& a, const Input& b) {
-      return a.event.time_ms < b.event.time_ms;
-    });
+    std::sort(inputs.begin(), inputs.end(),
+              [](const Input& a, const Input& b) { return a.event.time_ms < b.event.time_ms; });
     RuleState ordered(rule, type, kOffset);
     for (const Input& in : inputs) {
       if (in.event.time_ms > end) break;
@@ -255,13 +265,16 @@ TEST(RuleStateRandomTest, Throughput) {
   const RuleCase cases[] = {
       {R"({"rule": "count", "events": ["order_paid"], "window_days": 30})", "int"},
       {R"({"rule": "latest", "events": ["order_created", "order_paid", "car_picked_up", "car_returned",
-          "order_cancelled"], "property": "$type", "map": {"order_created": "已下单", "order_paid": "已支付"}})", "enum"},
+          "order_cancelled"], "property": "$type", "map": {"order_created": "已下单", "order_paid": "已支付"}})",
+       "enum"},
       {R"({"rule": "sum", "events": ["order_paid"], "property": "amount", "window_days": 90,
-          "where": {"city": ["上海", "北京"]}})", "decimal:2"},
+          "where": {"city": ["上海", "北京"]}})",
+       "decimal:2"},
   };
   std::vector<Event> events;
   for (const char* t : {"order_created", "order_paid", "car_picked_up", "car_returned", "order_cancelled"}) {
-    events.push_back(Ev(t, 0, {{"amount", 399.5}, {"city", std::string("上海")}, {"order_id", std::string("o-1")}}));
+    events.push_back(
+        Ev(t, 0, {{"amount", 399.5}, {"city", std::string("上海")}, {"order_id", std::string("o-1")}}));
   }
   for (const RuleCase& rc : cases) {
     RuleState state(MakeRule(rc.settings, rc.type), *TagType::Parse(rc.type), kOffset);
@@ -283,10 +296,11 @@ TEST(RuleStateRandomTest, Throughput) {
       }
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("[throughput] %-6s %zu events, %u users: %.2f M events/s (%.0f ns/event), %zu changes, "
-                "%zu users kept, %.1f MiB\n",
-                RuleKindName(MakeRule(rc.settings, rc.type).kind), kEvents, kUsers, kEvents / seconds / 1e6,
-                seconds * 1e9 / kEvents, emitted, state.users(), state.memory_bytes() / 1048576.0);
+    std::printf(
+        "[throughput] %-6s %zu events, %u users: %.2f M events/s (%.0f ns/event), %zu changes, "
+        "%zu users kept, %.1f MiB\n",
+        RuleKindName(MakeRule(rc.settings, rc.type).kind), kEvents, kUsers, kEvents / seconds / 1e6,
+        seconds * 1e9 / kEvents, emitted, state.users(), state.memory_bytes() / 1048576.0);
     EXPECT_GT(state.users(), 0u);
   }
 }

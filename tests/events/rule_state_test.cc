@@ -42,7 +42,8 @@ TEST(BusinessDateTest, UsesTheOffset) {
 
 TEST(RuleStateTest, LatestTypeWithMapOutOfOrderAndTies) {
   RuleState s(MakeRule(R"({"rule": "latest", "events": ["order_created", "order_paid", "car_returned"],
-      "property": "$type", "map": {"order_created": "已下单", "order_paid": "已支付"}})", "enum"),
+      "property": "$type", "map": {"order_created": "已下单", "order_paid": "已支付"}})",
+                       "enum"),
               *TagType::Parse("enum"), kShanghai);
   std::vector<TagValueChange> c;
   s.Apply(1, Ev("order_created", 100), &c);
@@ -52,8 +53,8 @@ TEST(RuleStateTest, LatestTypeWithMapOutOfOrderAndTies) {
   s.Apply(2, Ev("car_returned", 50), &c);    // not in the map: kept as it is
   EXPECT_EQ(c, (Changes{Text(1, "已下单"), Text(1, "已支付"), Text(2, "car_returned")}));
   c.clear();
-  s.Apply(1, Ev("order_paid", 250), &c);      // same value: no change
-  s.Apply(1, Ev("car_returned", 250), &c);    // tie: applied later wins
+  s.Apply(1, Ev("order_paid", 250), &c);    // same value: no change
+  s.Apply(1, Ev("car_returned", 250), &c);  // tie: applied later wins
   s.Apply(1, Ev("order_created", 250), &c);
   EXPECT_EQ(c, (Changes{Text(1, "car_returned"), Text(1, "已下单")}));
   EXPECT_EQ(s.ValueOf(1), Text(1, "已下单"));
@@ -71,14 +72,15 @@ TEST(RuleStateTest, LatestPropertyScalesDecimalsHalfAwayFromZero) {
   const struct {
     PropertyValue amount;
     int64_t scaled;
-  } cases[] = {{0.285, 29},   {-0.285, -29},  {1.005, 101},       {2.675, 268},  {0.125, 13},
-               {0.124, 12},   {-0.125, -13},  {399.0, 39900},     {1e-9, 0},     {int64_t{7}, 700},
-               {0.5e-2, 1},   {12345.675, 1234568}, {-0.004999, 0}};
+  } cases[] = {{0.285, 29}, {-0.285, -29},        {1.005, 101},   {2.675, 268}, {0.125, 13},
+               {0.124, 12}, {-0.125, -13},        {399.0, 39900}, {1e-9, 0},    {int64_t{7}, 700},
+               {0.5e-2, 1}, {12345.675, 1234568}, {-0.004999, 0}};
   int64_t t = 0;
   for (const auto& k : cases) {
     c.clear();
     s.Apply(1, Ev("order_paid", ++t, {{"amount", k.amount}}), &c);
-    EXPECT_EQ(s.ValueOf(1), Number(1, k.scaled)) << std::visit([](auto v) { return fmt::format("{}", v); }, k.amount);
+    EXPECT_EQ(s.ValueOf(1), Number(1, k.scaled))
+        << std::visit([](auto v) { return fmt::format("{}", v); }, k.amount);
   }
   // Without the property, or with another kind of value, the event does not match.
   c.clear();
@@ -97,14 +99,16 @@ TEST(RuleStateTest, LatestTimePropertyGivesBusinessDate) {
 
 TEST(RuleStateTest, FlagFollowsTheLatestStartOrEnd) {
   RuleState s(MakeRule(R"({"rule": "flag", "start": ["car_picked_up"], "end": ["car_returned",
-      "order_cancelled"]})", "bool"), *TagType::Parse("bool"), 0);
+      "order_cancelled"]})",
+                       "bool"),
+              *TagType::Parse("bool"), 0);
   std::vector<TagValueChange> c;
-  s.Apply(1, Ev("car_returned", 100), &c);   // never started: no value
+  s.Apply(1, Ev("car_returned", 100), &c);  // never started: no value
   EXPECT_TRUE(c.empty());
   EXPECT_EQ(s.ValueOf(1), std::nullopt);
-  s.Apply(1, Ev("car_picked_up", 50), &c);   // started, but ended later
+  s.Apply(1, Ev("car_picked_up", 50), &c);  // started, but ended later
   s.Apply(1, Ev("car_picked_up", 200), &c);
-  s.Apply(1, Ev("car_picked_up", 300), &c);  // still true: no change
+  s.Apply(1, Ev("car_picked_up", 300), &c);    // still true: no change
   s.Apply(1, Ev("order_cancelled", 250), &c);  // older than the latest start
   s.Apply(1, Ev("order_cancelled", 300), &c);  // tie: applied later wins
   s.Apply(1, Ev("car_picked_up", 300), &c);
@@ -127,11 +131,11 @@ TEST(RuleStateTest, CountWindowSlidesWithTheClock) {
   s.AdvanceTo(11 * kDay, &c);  // the 9d event leaves exactly at 9d + 2d
   EXPECT_EQ(c, (Changes{Number(1, 2)}));
   c.clear();
-  s.Apply(1, Ev("order_paid", 9 * kDay), &c);       // already out of the window: ignored
+  s.Apply(1, Ev("order_paid", 9 * kDay), &c);  // already out of the window: ignored
   EXPECT_EQ(s.ValueOf(1), Number(1, 2));
-  s.Apply(1, Ev("order_paid", 9 * kDay + 1), &c);   // still in for 1 ms
+  s.Apply(1, Ev("order_paid", 9 * kDay + 1), &c);  // still in for 1 ms
   s.AdvanceTo(11 * kDay + 1, &c);
-  s.Apply(3, Ev("order_paid", 20 * kDay), &c);      // later than now (clock skew): counts
+  s.Apply(3, Ev("order_paid", 20 * kDay), &c);  // later than now (clock skew): counts
   EXPECT_EQ(c, (Changes{Number(1, 3), Number(1, 2), Number(3, 1)}));
   c.clear();
   s.AdvanceTo(12 * kDay, &c);
@@ -152,7 +156,9 @@ TEST(RuleStateTest, CountWindowSlidesWithTheClock) {
 
 TEST(RuleStateTest, CountAtLeastIsTrueOrNothing) {
   RuleState s(MakeRule(R"({"rule": "count", "events": ["order_paid"], "window_days": 30, "at_least": 2,
-      "where": {"city": ["上海", "北京"]}})", "bool"), *TagType::Parse("bool"), 0);
+      "where": {"city": ["上海", "北京"]}})",
+                       "bool"),
+              *TagType::Parse("bool"), 0);
   std::vector<TagValueChange> c;
   const auto city = [](const char* name) { return PropertyValues{{"city", std::string(name)}}; };
   s.Apply(1, Ev("order_paid", 1 * kDay, city("上海")), &c);
@@ -178,7 +184,10 @@ TEST(RuleStateTest, SumAvgMinMaxOverAWindow) {
   for (int k = 0; k < 4; ++k) {
     SCOPED_TRACE(kinds[k]);
     RuleState s(MakeRule(fmt::format(R"({{"rule": "{}", "events": ["order_paid"], "property": "amount",
-        "window_days": 2}})", kinds[k]), "decimal:1"), *TagType::Parse("decimal:1"), 0);
+        "window_days": 2}})",
+                                     kinds[k]),
+                         "decimal:1"),
+                *TagType::Parse("decimal:1"), 0);
     std::vector<TagValueChange> c;
     const double amounts[] = {1.25, 3.5, -0.75};
     for (int i = 0; i < 3; ++i) {
@@ -206,7 +215,7 @@ TEST(RuleStateTest, AvgRoundsHalfAwayFromZero) {
   s.Apply(2, Ev("order_paid", 2, {{"rent_days", int64_t{-2}}}), &c);  // -1.5 -> -2
   s.Apply(3, Ev("order_paid", 1, {{"rent_days", int64_t{1}}}), &c);
   s.Apply(3, Ev("order_paid", 2, {{"rent_days", int64_t{1}}}), &c);
-  s.Apply(3, Ev("order_paid", 3, {{"rent_days", int64_t{2}}}), &c);   // 1.33 -> 1
+  s.Apply(3, Ev("order_paid", 3, {{"rent_days", int64_t{2}}}), &c);  // 1.33 -> 1
   EXPECT_EQ(s.ValueOf(1), Number(1, 2));
   EXPECT_EQ(s.ValueOf(2), Number(2, -2));
   EXPECT_EQ(s.ValueOf(3), Number(3, 1));
@@ -215,8 +224,9 @@ TEST(RuleStateTest, AvgRoundsHalfAwayFromZero) {
 TEST(RuleStateTest, FirstAndLastTimeUseTheBusinessDate) {
   RuleState first(MakeRule(R"({"rule": "first_time", "events": ["order_paid"]})", "date"),
                   *TagType::Parse("date"), kShanghai);
-  RuleState last(MakeRule(R"({"rule": "last_time", "events": ["order_paid"], "where": {"amount": {">": 0}}})",
-                          "date"), *TagType::Parse("date"), kShanghai);
+  RuleState last(
+      MakeRule(R"({"rule": "last_time", "events": ["order_paid"], "where": {"amount": {">": 0}}})", "date"),
+      *TagType::Parse("date"), kShanghai);
   std::vector<TagValueChange> c1, c2;
   for (const char* t : {"2026-11-24T23:30:00+08:00", "2026-11-24T16:30:00Z", "2026-11-20T10:00:00+08:00",
                         "2026-11-24T16:45:00Z"}) {
@@ -230,10 +240,12 @@ TEST(RuleStateTest, FirstAndLastTimeUseTheBusinessDate) {
 }
 
 TEST(RuleStateTest, FromToCountsBusinessDatesInTheRange) {
-  RuleState s(MakeRule(R"({"rule": "count", "events": ["order_paid"], "from": "2026-01-01", "to": "2026-01-31"})",
-                       "int", /*realtime=*/false), *TagType::Parse("int"), kShanghai);
+  RuleState s(
+      MakeRule(R"({"rule": "count", "events": ["order_paid"], "from": "2026-01-01", "to": "2026-01-31"})",
+               "int", /*realtime=*/false),
+      *TagType::Parse("int"), kShanghai);
   std::vector<TagValueChange> c;
-  s.Apply(1, Ev("order_paid", Ms("2025-12-31T16:00:00Z")), &c);  // 2026-01-01 00:00 in Shanghai
+  s.Apply(1, Ev("order_paid", Ms("2025-12-31T16:00:00Z")), &c);      // 2026-01-01 00:00 in Shanghai
   s.Apply(1, Ev("order_paid", Ms("2025-12-31T15:59:59.999Z")), &c);  // 2025-12-31
   s.Apply(1, Ev("order_paid", Ms("2026-01-31T23:59:00+08:00")), &c);
   s.Apply(1, Ev("order_paid", Ms("2026-01-31T16:00:00Z")), &c);  // 2026-02-01
@@ -244,8 +256,9 @@ TEST(RuleStateTest, FromToCountsBusinessDatesInTheRange) {
 }
 
 TEST(RuleStateTest, ForEachValueAndMemory) {
-  RuleState s(MakeRule(R"({"rule": "count", "events": ["order_paid"], "window_days": 1, "at_least": 2})", "bool"),
-              *TagType::Parse("bool"), 0);
+  RuleState s(
+      MakeRule(R"({"rule": "count", "events": ["order_paid"], "window_days": 1, "at_least": 2})", "bool"),
+      *TagType::Parse("bool"), 0);
   std::vector<TagValueChange> c;
   for (uint32_t u = 0; u < 100; ++u) {
     for (uint32_t i = 0; i <= u % 3; ++i) s.Apply(u * 100'000, Ev("order_paid", i), &c);  // sparse users

@@ -14,7 +14,6 @@
 
 namespace tagloop::events {
 
-
 using Changes = std::vector<TagValueChange>;
 using PropertyValues = std::vector<std::pair<std::string, PropertyValue>>;
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "server/api_fixture.h"
+#include "server/events_test_util.h"
 
 namespace tagloop::testing {
 namespace {
@@ -38,6 +39,11 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
   }
   ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAdmin, R"({"name": "keep", "expr": "is_vip"})").status,
             201);
+  // One custom event type per role to delete.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(Call("PUT", "/api/v1/events/types/del" + std::to_string(i), Role::kAdmin, "{}").status, 200);
+  }
+  const int64_t now = NowMillis();
 
   auto none = [](int) { return std::string(); };
   auto at = [](const char* s) { return [s](int) { return std::string(s); }; };
@@ -81,6 +87,16 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
       {"DELETE", "/api/v1/tokens/{id}", Role::kAdmin,
        [&revocable](int i) { return "/api/v1/tokens/" + std::to_string(revocable[static_cast<size_t>(i)]); },
        none},
+      {"POST", "/api/v1/events", Role::kOperator, at("/api/v1/events"),
+       [now](int i) { return JsonArray({PaidEvent("role" + std::to_string(i), "m1", now)}); }},
+      {"GET", "/api/v1/events/stats", Role::kAnalyst, at("/api/v1/events/stats"), none},
+      {"GET", "/api/v1/events/types", Role::kViewer, at("/api/v1/events/types"), none},
+      {"GET", "/api/v1/events/types/{name}", Role::kViewer, at("/api/v1/events/types/order_paid"), none},
+      {"PUT", "/api/v1/events/types/{name}", Role::kAdmin,
+       [](int i) { return "/api/v1/events/types/made" + std::to_string(i); },
+       [](int) { return std::string(R"({"properties": [{"name": "note", "type": "string"}]})"); }},
+      {"DELETE", "/api/v1/events/types/{name}", Role::kAdmin,
+       [](int i) { return "/api/v1/events/types/del" + std::to_string(i); }, none},
   };
 
   std::set<std::string> covered;

@@ -18,15 +18,6 @@ namespace {
 
 void WriteFile(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
-std::string CreateToken(const std::string& data, const char* role, const char* name) {
-  RunResult r =
-      RunProgram({TAGLOOP_BINARY, "token", "create", "--data", data, "--role", role, "--name", name});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::string secret = r.out.substr(0, r.out.find('\n'));
-  EXPECT_EQ(secret.rfind("tl_", 0), 0u);
-  return secret;
-}
-
 TEST(ServerOptionsTest, ConfigFileSetsEveryKey) {
   TempDir tmp;
   const std::string path = tmp.Sub("serve.yaml");
@@ -103,7 +94,7 @@ class ServeProcessTest : public ::testing::Test {
 };
 
 TEST_F(ServeProcessTest, FlagsOverrideTheConfigFile) {
-  const std::string secret = CreateToken(data_, "viewer", "cfg");
+  const std::string secret = CreateCliToken(data_, "viewer", "cfg");
   const std::string config = tmp_.Sub("serve.yaml");
   // The file's port is taken (by nobody we know of); the flag's port 0 wins.
   WriteFile(config, "data: " + data_ + "\nlisten: 127.0.0.1:1\nmax_body_bytes: 64\nlog_level: warn\n");
@@ -146,7 +137,7 @@ TEST_F(ServeProcessTest, BadConfigFailsAtStart) {
 }
 
 TEST_F(ServeProcessTest, SigtermFinishesRequestsInFlight) {
-  const std::string secret = CreateToken(data_, "operator", "ops");
+  const std::string secret = CreateCliToken(data_, "operator", "ops");
   ServeProcess serve({"--data", data_, "--listen", "127.0.0.1:0", "--shutdown-timeout", "20"},
                      tmp_.Sub("serve.log"));
   uint16_t port = serve.WaitForPort();
