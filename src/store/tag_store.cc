@@ -196,9 +196,13 @@ std::shared_ptr<const Snapshot> TagStore::files_snapshot() const {
 }
 
 void TagStore::SetLiveVersions(std::shared_ptr<const LiveVersions> live) {
+  // Built outside the lock (readers keep taking snapshots meanwhile); a
+  // publish of files in between is caught and built again under it.
+  std::shared_ptr<const Snapshot> files = files_snapshot();
+  std::shared_ptr<const Snapshot> combined = WithLive(files, live);
   std::lock_guard<std::mutex> l(mu_);
   live_ = std::move(live);
-  current_ = WithLive(files_, live_);
+  current_ = files_ == files ? std::move(combined) : WithLive(files_, live_);
 }
 
 std::shared_ptr<const Snapshot> TagStore::WithLive(std::shared_ptr<const Snapshot> files,
