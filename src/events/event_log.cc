@@ -301,6 +301,19 @@ Result<AppendResult> EventLog::Append(std::span<const Event> events) {
   return r;
 }
 
+Status EventLog::Sync() {
+  std::vector<Segment*> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    TAGLOOP_RETURN_IF_ERROR(failed_);
+    for (auto& [day, seg] : segments_) all.push_back(seg.get());
+  }
+  for (Segment* seg : all) {
+    if (::fdatasync(seg->fd) != 0) return Errno("cannot fdatasync", seg->path);
+  }
+  return Status::Ok();
+}
+
 Status EventLog::WaitDurable(uint64_t ticket) {
   std::unique_lock<std::mutex> sync_lock(sync_mu_);
   for (;;) {

@@ -104,6 +104,10 @@ class EventLog {
   // stops accepting appends (IOError until reopened: after a failed
   // fdatasync the kernel's page cache can no longer be trusted).
   Result<AppendResult> Append(std::span<const Event> events);
+  // Makes everything appended so far durable (fdatasync of every segment):
+  // for bulk loads opened with sync = false, which sync once at the end
+  // instead of once per batch and day touched.
+  Status Sync();
 
   // Calls fn for every logged event whose business day is in [from, to],
   // day by day, in file order, reading only durable bytes (events of an

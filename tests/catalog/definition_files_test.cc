@@ -121,7 +121,7 @@ TEST_F(DefinitionFilesTest, ErrorsPointAtTheFieldsKey) {
   text.replace(text.find("kind: sql"), 9, "kind: sqll");
   const std::string path = Write("vip.yaml", text);
   EXPECT_EQ(ErrorOf({path}),
-            path + ":11:3: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)");
+            path + ":11:3: producer.kind: unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import)");
 
   const std::string typo = Write("typo.yaml", "name: a\ntype: bool\nproducer: {kind: import}\nowenr: x\n");
   EXPECT_EQ(ErrorOf({typo}), typo + ":4:1: owenr: unknown field (known: name, type, title, description, owner, "
@@ -226,7 +226,7 @@ TEST_F(DefinitionFilesTest, EveryProblemOfEveryFileIsReported) {
   const std::string b = Write("b.yaml", "name: c\ntype: bool\nproducer: {kind: sqll}\n");
   const std::string error = ErrorOf({a, b});
   EXPECT_EQ(error, a + ":6:1: type: unknown tag type 'nope' (expected bool, enum, set, int, decimal:N with N 0-6, or date)\n" + b +
-                       ":3:12: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)")
+                       ":3:12: producer.kind: unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import)")
       << error;
 }
 

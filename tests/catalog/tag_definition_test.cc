@@ -131,8 +131,8 @@ TEST(TagDefinitionTest, BadValuesAreErrorsNamingTheField) {
   EXPECT_EQ(with("title", 3), "tag definition: title: must be a string or {\"zh\": ..., \"en\": ...} | title | "
                               "must be a string or {\"zh\": ..., \"en\": ...}");
   EXPECT_EQ(with("producer", {{"kind", "sqll"}}),
-            "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import) | "
-            "producer.kind | unknown producer 'sqll' (sql, list, composite, external, import)");
+            "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import) | "
+            "producer.kind | unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import)");
   EXPECT_EQ(with("producer", "sql"),
             "tag definition: producer: must be an object with a \"kind\" | producer | must be an object with a "
             "\"kind\"");

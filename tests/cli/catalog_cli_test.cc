@@ -147,7 +147,7 @@ TEST_F(CatalogCliTest, OneBadFileAppliesNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "tagloop tags apply: invalid argument: " + path +
-                       ":9:3: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)\n");
+                       ":9:3: producer.kind: unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import)\n");
   EXPECT_EQ(Ok({"tags", "export", "--data", data_}), "");  // not even the good files
 
   std::filesystem::remove(path);

@@ -475,7 +475,7 @@ TEST_F(ApiCatalogTest, DefinitionsAreCheckedBeforeTheyAreStored) {
             "tag definition: producer.file: '../tagloop.db' is not an uploaded list (lists/NAME.txt)");
   EXPECT_EQ(
       message("s1", {{"type", "bool"}, {"producer", {{"kind", "sqll"}}}}),
-      "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, import)");
+      "tag definition: producer.kind: unknown producer 'sqll' (sql, list, composite, external, realtime, behavior, import)");
   EXPECT_EQ(message("tier", {{"type", "enum"}, {"category_id", 1}, {"producer", {{"kind", "external"}}}}),
             "tag definition: category_id: give the category as \"category\": a path like \"交易/会员\"");
   EXPECT_EQ(Call("PUT", "/api/v1/catalog/tags/s1", Role::kOperator, "[1]").status, 400);
