@@ -49,6 +49,20 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall&) {
               snap->generation());
   AppendGauge(r.body, "tagloop_audit_pending", "Audit entries buffered, not yet written.",
               ctx.audit->pending());
+  if (const events::EventLog* log = ctx.production->event_log()) {
+    const events::EventLogStats s = log->stats();
+    AppendGauge(r.body, "tagloop_event_log_events", "Events in the event log.", s.events);
+    AppendGauge(r.body, "tagloop_event_log_bytes", "Bytes of the event log's day files.", s.bytes);
+  }
+  if (RealtimeEngine* engine = ctx.production->realtime()) {
+    const RealtimeStats s = engine->stats();
+    AppendGauge(r.body, "tagloop_realtime_tags", "Real-time tags kept live.", s.tags);
+    AppendGauge(r.body, "tagloop_realtime_events_applied", "Events applied to real-time tags since start.",
+                s.events_applied);
+    AppendGauge(r.body, "tagloop_realtime_pending", "Events acknowledged, not yet visible.", s.pending);
+    AppendGauge(r.body, "tagloop_realtime_publishes", "Sets of live versions published since start.", s.publishes);
+    AppendGauge(r.body, "tagloop_realtime_memory_bytes", "Memory of the real-time rule states.", s.memory_bytes);
+  }
   return r;
 }
 
