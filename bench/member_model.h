@@ -56,6 +56,9 @@ class MemberGenerator {
   MemberGenerator(uint64_t seed, uint64_t salt, int32_t as_of);
 
   Member Generate(uint64_t row) const;
+  // The member number of row `row` (Generate(row).number) without the rest
+  // of the member: what other generators use to name the same users.
+  uint64_t MemberNumber(uint64_t row) const;
   // Appends the CSV cell of column `column` (index into MemberColumns()); an
   // absent value appends nothing. Set values are joined with '|'.
   void AppendCell(const Member& m, size_t column, std::string* out) const;
@@ -65,7 +68,6 @@ class MemberGenerator {
 
  private:
   uint64_t seed_, salt_;
-  uint64_t MemberNumber(uint64_t row) const;
 
   uint64_t id_key_;
   int32_t as_of_;

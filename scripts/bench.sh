@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server] [--no-produce]
+#                    [--no-server] [--no-produce] [--no-events]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -16,7 +16,9 @@
 # in-process and over HTTP with wrk, counts over HTTP, counts during an
 # import); --quick is passed on, --no-server skips it. Then
 # scripts/bench-produce.sh produces a 10M-row SQL tag from PostgreSQL and
-# SQLite against COPY TO / a plain scan (--no-produce skips it).
+# SQLite against COPY TO / a plain scan (--no-produce skips it). Last,
+# scripts/bench-events.sh measures event ingestion and the visibility of
+# real-time tags against PostgreSQL INSERT/COPY (--no-events skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -30,6 +32,7 @@ bin=build/release
 pg_rebuild=1
 server=1
 produce=1
+events=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -44,7 +47,8 @@ while [ $# -gt 0 ]; do
     --no-pg-rebuild) pg_rebuild=0; shift ;;
     --no-server) server=0; shift ;;
     --no-produce) produce=0; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --no-events) events=0; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -113,5 +117,13 @@ if [ "$produce" = 1 ]; then
   produce_args=()
   [ "$sizes" = 100000 ] && produce_args+=(--quick)
   scripts/bench-produce.sh "${produce_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$events" = 1 ]; then
+  if [ "$build" = 1 ]; then
+    cmake --build --preset release --target tagloop_bench_events
+  fi
+  events_args=()
+  [ "$sizes" = 100000 ] && events_args+=(--quick)
+  scripts/bench-events.sh "${events_args[@]}" --bin "$bin" || status=1
 fi
 exit $status

@@ -16,6 +16,9 @@ namespace {
 
 constexpr const char* kManifest = "MANIFEST";
 constexpr const char* kLock = "LOCK";
+// Writes hand their dictionary to the state they publish at most this many
+// times in a row (each adds a small index a look-up of an old id passes).
+constexpr int kMaxDictionaryDepth = 16;
 
 std::string Join(const std::string& dir, const std::string& rel) { return dir + "/" + rel; }
 
@@ -115,6 +118,16 @@ Result<std::shared_ptr<const TagVersion>> Snapshot::VersionAsOf(std::string_view
   const VersionInfo* v = tag->VersionAsOf(as_of);
   if (!v) return std::shared_ptr<const TagVersion>();
   return OpenVersion(*tag, *v);
+}
+
+void Snapshot::AdoptDictionary(std::unique_ptr<UserDictionary> dictionary,
+                               std::shared_ptr<const Snapshot> base) const {
+  if (dictionary->size() != user_count_) return;
+  // Only when nobody opened this state's dictionary yet (then it stays).
+  std::call_once(dictionary_once_, [&] {
+    dictionary_ = std::move(dictionary);
+    dictionary_base_ = std::move(base);
+  });
 }
 
 Result<const UserDictionary*> Snapshot::dictionary() const {
@@ -329,7 +342,9 @@ Result<std::unique_ptr<StoreWriter>> TagStore::BeginWrite() {
 
 StoreWriter::~StoreWriter() = default;
 
-uint32_t StoreWriter::user_count() const { return dictionary_->size(); }
+uint32_t StoreWriter::user_count() const {
+  return dictionary_ ? dictionary_->size() : user_count_after_commit_;
+}
 
 Status StoreWriter::InternUsers(std::span<const std::string_view> ids, std::vector<uint32_t>* out,
                                 unsigned threads) {
@@ -513,7 +528,17 @@ Status StoreWriter::Commit() {
   m.tags = tags_;
   TAGLOOP_RETURN_IF_ERROR(env->WriteFileAtomic(Join(dir, kManifest), EncodeManifest(m)));
   committed_ = true;
-  return store_->Refresh();
+  TAGLOOP_RETURN_IF_ERROR(store_->Refresh());
+  // The new state's dictionary is this write's fork (index built, new ids
+  // indexed): the next write forks it instead of re-indexing every id, which
+  // costs ~0.3 s at 10M users. Past kMaxDictionaryDepth the chain is cut and
+  // the next user rebuilds one full index.
+  user_count_after_commit_ = dictionary_->size();
+  std::shared_ptr<const Snapshot> now = store_->files_snapshot();
+  if (now->generation() == m.generation && dictionary_->depth() < kMaxDictionaryDepth) {
+    now->AdoptDictionary(std::move(dictionary_), base_);
+  }
+  return Status::Ok();
 }
 
 }  // namespace tagloop

@@ -109,6 +109,10 @@ class Snapshot {
   mutable std::once_flag dictionary_once_;
   mutable std::unique_ptr<UserDictionary> dictionary_;
   mutable Status dictionary_status_;
+  // A dictionary handed over by the write that published this state (its
+  // fork of the base's dictionary, index built): keeps the base alive.
+  mutable std::shared_ptr<const Snapshot> dictionary_base_;
+  void AdoptDictionary(std::unique_ptr<UserDictionary> dictionary, std::shared_ptr<const Snapshot> base) const;
   Bitmap universe_;
   std::string deleted_file_;  // "" when no user was deleted
   Bitmap deleted_;
@@ -211,7 +215,8 @@ class StoreWriter {
   TagStore* store_ = nullptr;
   std::unique_ptr<FileLock> lock_;
   std::shared_ptr<const Snapshot> base_;
-  std::unique_ptr<UserDictionary> dictionary_;        // base + new users
+  std::unique_ptr<UserDictionary> dictionary_;        // base + new users (handed to the new state at Commit)
+  uint32_t user_count_after_commit_ = 0;
   std::map<std::string, TagInfo, std::less<>> tags_;  // staged state
   Status PurgeDeletedFromLatestVersions();
   std::mutex mu_;   // guards tags_, written_files_ and committed_ during PutVersion

@@ -76,8 +76,7 @@ Result<std::unique_ptr<UserDictionary>> UserDictionary::Open(Env* env,
 
 std::unique_ptr<UserDictionary> UserDictionary::Fork() const {
   auto d = std::make_unique<UserDictionary>();
-  d->segments_ = segments_;
-  d->committed_size_ = committed_size_;
+  d->committed_size_ = size();  // the parent's pending ids included
   d->parent_ = this;
   return d;
 }
@@ -88,6 +87,7 @@ std::string_view UserDictionary::ExternalId(uint32_t user) const {
     return std::string_view(pending_blob_)
         .substr(pending_offsets_[i], pending_offsets_[i + 1] - pending_offsets_[i]);
   }
+  if (parent_) return parent_->ExternalId(user);
   // Segments are few (one per import that added users): binary search by first id.
   size_t lo = 0, hi = segments_.size();
   while (hi - lo > 1) {

@@ -29,12 +29,14 @@ class UserDictionary {
 
   // Maps segment files (in order; each must start where the previous ended).
   static Result<std::unique_ptr<UserDictionary>> Open(Env* env, const std::vector<std::string>& paths);
-  // A writable copy sharing the mapped segments (new ids go to a pending run)
-  // and this dictionary's hash index: the fork indexes only its own new ids
-  // and asks this one for the rest, so forking a 10M-user dictionary costs
-  // nothing once its index is built. This dictionary must outlive the fork
-  // and must not be interned into meanwhile.
+  // A writable copy on top of this dictionary (new ids go to a pending run):
+  // the fork indexes only its own new ids and asks this one for the rest
+  // (ids and look-ups), so forking a 10M-user dictionary costs nothing once
+  // its index is built. This dictionary must outlive the fork and must not
+  // be interned into meanwhile. A fork may be forked again (depth() + 1).
   std::unique_ptr<UserDictionary> Fork() const;
+  // How many forks down from a dictionary opened from files (0).
+  int depth() const { return parent_ ? parent_->depth() + 1 : 0; }
 
   uint32_t size() const { return committed_size_ + static_cast<uint32_t>(pending_offsets_.size()) - 1; }
   std::string_view ExternalId(uint32_t user) const;
