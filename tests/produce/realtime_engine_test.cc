@@ -67,14 +67,23 @@ std::vector<TagDefinition> AllKinds() {
              {"property", "$type"}}}}),
       Def({{"name", "renting"},
            {"type", "bool"},
-           {"producer", {{"kind", "realtime"}, {"rule", "flag"}, {"start", {"car_picked_up"}}, {"end", {"car_returned"}}}}}),
+           {"producer",
+            {{"kind", "realtime"},
+             {"rule", "flag"},
+             {"start", {"car_picked_up"}},
+             {"end", {"car_returned"}}}}}),
       Def({{"name", "orders_30d"},
            {"type", "int"},
-           {"producer", {{"kind", "realtime"}, {"rule", "count"}, {"events", {"order_paid"}}, {"window_days", 30}}}}),
+           {"producer",
+            {{"kind", "realtime"}, {"rule", "count"}, {"events", {"order_paid"}}, {"window_days", 30}}}}),
       Def({{"name", "spend_90d"},
            {"type", "decimal:2"},
            {"producer",
-            {{"kind", "realtime"}, {"rule", "sum"}, {"events", {"order_paid"}}, {"property", "amount"}, {"window_days", 90}}}}),
+            {{"kind", "realtime"},
+             {"rule", "sum"},
+             {"events", {"order_paid"}},
+             {"property", "amount"},
+             {"window_days", 90}}}}),
       Def({{"name", "first_paid"},
            {"type", "date"},
            {"producer", {{"kind", "realtime"}, {"rule", "first_time"}, {"events", {"order_paid"}}}}}),
@@ -174,7 +183,8 @@ class RealtimeEngineTest : public ::testing::Test {
     EXPECT_TRUE(n.ok()) << expr << ": " << n.status().ToString();
     return n.ok() ? static_cast<int64_t>(*n) : -1;
   }
-  std::string ValueOf(const std::string& tag, const std::string& user, std::optional<Days> as_of = std::nullopt) {
+  std::string ValueOf(const std::string& tag, const std::string& user,
+                      std::optional<Days> as_of = std::nullopt) {
     auto values = AllValues(*store_->snapshot(), tag, as_of.value_or(Today()));
     auto it = values.find(user);
     return it == values.end() ? "" : it->second;
@@ -238,7 +248,8 @@ TEST_F(RealtimeEngineTest, EveryRuleKindShowsInCountsOnceVisible) {
 TEST_F(RealtimeEngineTest, WindowsExpireAsTheClockMovesWithoutEvents) {
   StartEngine(AllKinds());
   const int64_t now = clock_.NowUnixMillis();
-  Post({Order("a", "order_paid", "u1", now - 29 * kDay, 10), Order("b", "order_paid", "u1", now - 1 * kDay, 20),
+  Post({Order("a", "order_paid", "u1", now - 29 * kDay, 10),
+        Order("b", "order_paid", "u1", now - 1 * kDay, 20),
         Order("c", "order_paid", "u2", now - 5 * kDay, 30)});
   EXPECT_EQ(Count("orders_30d = 2"), 1);
   EXPECT_EQ(Count("orders_30d >= 1"), 2);
@@ -390,6 +401,43 @@ TEST_F(RealtimeEngineTest, ChangedDefinitionIsRebuiltFromTheLogWithoutCountingTw
   check(all);  // the last round (29) set `plain`
 }
 
+TEST_F(RealtimeEngineTest, BadRulesAreReportedRemovedTagsLeaveAndOtherKindsAreIgnored) {
+  std::vector<TagDefinition> defs = AllKinds();
+  // A count makes an int (or bool with at_least), not an enum.
+  defs.push_back(Def({{"name", "broken"},
+                      {"type", "enum"},
+                      {"producer", {{"kind", "realtime"}, {"rule", "count"}, {"events", {"order_paid"}}}}}));
+  defs.push_back(Def({{"name", "pushed"}, {"type", "int"}, {"producer", {{"kind", "external"}}}}));
+  RealtimeOptions o;
+  o.tick = std::chrono::milliseconds(10);
+  o.clock = &clock_;
+  engine_ = std::make_unique<RealtimeEngine>(store_.get(), log_.get(), o);
+  Status st = engine_->SetDefinitions(defs);
+  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(st.message().find("broken"), std::string::npos) << st.ToString();
+  ASSERT_TRUE(engine_->Start().ok());
+  EXPECT_EQ(engine_->stats().tags, 6u);
+  Post({Order("1", "order_paid", "u1", clock_.NowUnixMillis())});
+  EXPECT_EQ(Count("orders_30d = 1"), 1);
+  EXPECT_EQ(store_->snapshot()->FindTag("broken"), nullptr);
+  EXPECT_EQ(store_->snapshot()->FindTag("pushed"), nullptr);
+
+  // Removed from the definitions: gone from the live versions; the others stay.
+  defs = AllKinds();
+  std::erase_if(defs, [](const TagDefinition& d) { return d.name == "orders_30d"; });
+  ASSERT_TRUE(engine_->SetDefinitions(defs).ok());
+  Sync();
+  EXPECT_EQ(engine_->stats().tags, 5u);
+  EXPECT_EQ(store_->snapshot()->FindTag("orders_30d"), nullptr);
+  EXPECT_EQ(ValueOf("spend_90d", "u1"), "100.00");
+  // Back again: rebuilt from the log.
+  ASSERT_TRUE(engine_->SetDefinitions(AllKinds()).ok());
+  Sync();
+  EXPECT_EQ(ValueOf("orders_30d", "u1"), "1");
+  EXPECT_EQ(ValueOf("spend_90d", "u1"), "100.00");
+  EXPECT_EQ(engine_->stats().last_error, "");
+}
+
 TEST_F(RealtimeEngineTest, LiveVersionsRollOverAtBusinessMidnight) {
   clock_.AdvanceMillis(At("2026-11-24", 23.5) - clock_.NowUnixMillis());  // 23:30 +08:00 (15:30 UTC)
   StartEngine(AllKinds());
@@ -416,7 +464,8 @@ TEST_F(RealtimeEngineTest, LiveVersionsRollOverAtBusinessMidnight) {
   // 00:00:00.000 +08:00 of the next day: a tick dates the live versions the
   // new day; as of yesterday the file version shows.
   clock_.AdvanceMillis(EndOfDay(d) + 1 - clock_.NowUnixMillis());
-  ASSERT_TRUE(WaitFor([&] { return store_->snapshot()->FindTag("orders_30d")->versions.back().date == d + 1; }));
+  ASSERT_TRUE(
+      WaitFor([&] { return store_->snapshot()->FindTag("orders_30d")->versions.back().date == d + 1; }));
   EXPECT_EQ(Today(), d + 1);
   EXPECT_EQ(ValueOf("orders_30d", "u1"), "1");
   EXPECT_EQ(ValueOf("orders_30d", "u1", d), "42");
@@ -435,8 +484,10 @@ TEST_F(RealtimeEngineTest, LiveVersionsRollOverAtBusinessMidnight) {
 
 // Random order events of `users` users between from_ms and to_ms, with
 // distinct times, ids "r<serial>".
-std::vector<Event> RandomEvents(std::mt19937& rng, int n, int users, int64_t from_ms, int64_t to_ms, int* serial) {
-  static const char* kTypes[] = {"order_created", "order_paid", "order_paid", "car_picked_up", "car_returned"};
+std::vector<Event> RandomEvents(std::mt19937& rng, int n, int users, int64_t from_ms, int64_t to_ms,
+                                int* serial) {
+  static const char* kTypes[] = {"order_created", "order_paid", "order_paid", "car_picked_up",
+                                 "car_returned"};
   std::vector<Event> out;
   for (int i = 0; i < n; ++i) {
     const int s = (*serial)++;
@@ -460,8 +511,16 @@ TEST_F(RealtimeEngineTest, ARestartedEngineReplaysToTheSameValues) {
   int serial = 0;
   for (int batch = 0; batch < 60; ++batch) {
     const int64_t now = clock_.NowUnixMillis();
-    std::vector<Event> events = RandomEvents(rng, 1 + static_cast<int>(rng() % 60), 40, now - 120 * kDay, now, &serial);
+    std::vector<Event> events =
+        RandomEvents(rng, 1 + static_cast<int>(rng() % 60), 40, now - 120 * kDay, now, &serial);
     if (batch % 7 == 3) events.push_back(events.front());  // a duplicate in the batch
+    if (batch % 5 == 1) {
+      // A tie: another event of the same user at the same time (the later one wins).
+      const Event& e = events.back();
+      events.push_back(Order(e.event_id + "-tie", e.type == "order_paid" ? "car_returned" : "order_paid",
+                             e.user_id, e.time_ms));
+      ++serial;
+    }
     Post(events);
     clock_.AdvanceMillis(static_cast<int64_t>(rng() % (3 * kHour)));
   }
@@ -479,6 +538,20 @@ TEST_F(RealtimeEngineTest, ARestartedEngineReplaysToTheSameValues) {
   StartEngine(AllKinds());
   EXPECT_EQ(engine_->stats().events_replayed, static_cast<uint64_t>(serial));
   EXPECT_EQ(EveryTagsValues(*store_->snapshot(), today), before);
+
+  // Only windowed tags: the replay starts at the first day of the widest
+  // window instead of the first day of the log.
+  engine_->Stop();
+  std::vector<TagDefinition> windowed;
+  for (const TagDefinition& d : AllKinds()) {
+    if (d.name == "orders_30d" || d.name == "spend_90d") windowed.push_back(d);
+  }
+  StartEngine(windowed);
+  EXPECT_LT(engine_->stats().events_replayed, static_cast<uint64_t>(serial));
+  auto snap = store_->snapshot();
+  EXPECT_EQ(AllValues(*snap, "orders_30d", today), before["orders_30d"]);
+  EXPECT_EQ(AllValues(*snap, "spend_90d", today), before["spend_90d"]);
+  EXPECT_EQ(snap->FindTag("last_step"), nullptr);
 }
 
 // The daily version of a real-time tag is TagProducer evaluating the same
@@ -514,7 +587,8 @@ TEST(RealtimeDailyVersionTest, ProducedVersionEqualsTheLiveStateAtTheEndOfTheDay
   const Days d = D("2026-11-24");
   for (int batch = 0; batch < 40; ++batch) {
     const int64_t now = clock.NowUnixMillis();
-    std::vector<Event> events = RandomEvents(rng, 1 + static_cast<int>(rng() % 50), 30, now - 100 * kDay, now, &serial);
+    std::vector<Event> events =
+        RandomEvents(rng, 1 + static_cast<int>(rng() % 50), 30, now - 100 * kDay, now, &serial);
     uint64_t ticket = 0;
     {
       auto lock = engine->IngestLock();

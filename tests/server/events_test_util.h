@@ -16,14 +16,16 @@
 namespace tagloop::testing {
 
 inline int64_t NowMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
 inline std::string Rfc3339(int64_t ms) { return events::FormatRfc3339Millis(ms); }
 
 // An order_paid event (amount and order_id are required by its schema).
-inline nlohmann::json PaidEvent(const std::string& id, const std::string& user, int64_t time_ms, double amount = 100) {
+inline nlohmann::json PaidEvent(const std::string& id, const std::string& user, int64_t time_ms,
+                                double amount = 100) {
   return {{"event_id", id},
           {"type", "order_paid"},
           {"user_id", user},
@@ -37,12 +39,15 @@ inline std::string Ndjson(const std::vector<nlohmann::json>& events) {
   return out;
 }
 
-inline std::string JsonArray(const std::vector<nlohmann::json>& events) { return nlohmann::json(events).dump(); }
+inline std::string JsonArray(const std::vector<nlohmann::json>& events) {
+  return nlohmann::json(events).dump();
+}
 
 // The catalog definition of orders_30d (PUT /catalog/tags/orders_30d).
 inline nlohmann::json Orders30dDefinition() {
   return {{"type", "int"},
-          {"producer", {{"kind", "realtime"}, {"rule", "count"}, {"events", {"order_paid"}}, {"window_days", 30}}}};
+          {"producer",
+           {{"kind", "realtime"}, {"rule", "count"}, {"events", {"order_paid"}}, {"window_days", 30}}}};
 }
 
 }  // namespace tagloop::testing

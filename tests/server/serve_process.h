@@ -5,6 +5,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -17,15 +18,14 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
-
 #include "testing/subprocess.h"
 
 namespace tagloop::testing {
 
 // `tagloop token create --data DATA --role ROLE --name NAME`: the secret.
 inline std::string CreateCliToken(const std::string& data, const char* role, const char* name) {
-  RunResult r = RunProgram({TAGLOOP_BINARY, "token", "create", "--data", data, "--role", role, "--name", name});
+  RunResult r =
+      RunProgram({TAGLOOP_BINARY, "token", "create", "--data", data, "--role", role, "--name", name});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::string secret = r.out.substr(0, r.out.find('\n'));
   EXPECT_EQ(secret.rfind("tl_", 0), 0u);
