@@ -18,6 +18,9 @@ constexpr size_t kMaxNewerUsers = 1 << 20;
 
 bool IsRealtime(const TagDefinition& def) { return def.producer == ProducerKind::kRealtime; }
 
+// Tickets of barriers (empty Submits) count passes of the engine's thread.
+constexpr uint64_t kBarrierTicket = uint64_t{1} << 63;
+
 }  // namespace
 
 struct RealtimeEngine::Tag {
@@ -88,18 +91,35 @@ void RealtimeEngine::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-uint64_t RealtimeEngine::Submit(std::vector<Event> events) {
+uint64_t RealtimeEngine::Submit(std::vector<Event> events, uint64_t first_sequence) {
   std::lock_guard l(mu_);
-  for (Event& e : events) queue_.push_back(std::move(e));
-  ++submitted_;
+  if (events.empty()) {
+    cv_.notify_all();
+    return kBarrierTicket | ++passes_requested_;
+  }
+  if (first_sequence == 0) first_sequence = submitted_ + 1;
+  const uint64_t last = first_sequence + events.size() - 1;
+  submitted_ = std::max(submitted_, last);
+  waiting_.emplace(first_sequence, std::move(events));
+  while (!waiting_.empty() && waiting_.begin()->first <= next_sequence_) {
+    auto node = waiting_.extract(waiting_.begin());
+    if (node.key() < next_sequence_) continue;  // submitted twice: applied already
+    next_sequence_ += node.mapped().size();
+    for (Event& e : node.mapped()) queue_.push_back(std::move(e));
+  }
   stats_.pending = queue_.size();
+  for (const auto& [seq, batch] : waiting_) stats_.pending += batch.size();
   cv_.notify_all();
-  return submitted_;
+  return last;
 }
 
 bool RealtimeEngine::WaitVisible(uint64_t ticket, std::chrono::milliseconds timeout) {
   std::unique_lock l(mu_);
-  return cv_.wait_for(l, timeout, [&] { return visible_ >= ticket || stop_; }) && visible_ >= ticket;
+  auto done = [&] {
+    const bool reached = (ticket & kBarrierTicket) ? passes_done_ >= (ticket & ~kBarrierTicket) : visible_ >= ticket;
+    return reached && !definitions_changed_ && !reloading_;
+  };
+  return cv_.wait_for(l, timeout, [&] { return done() || stop_; }) && done();
 }
 
 RealtimeStats RealtimeEngine::stats() const {
@@ -111,15 +131,18 @@ void RealtimeEngine::Loop() {
   for (;;) {
     bool reload = false;
     std::vector<Event> batch;
-    uint64_t ticket = 0;
+    uint64_t ticket = 0, passes = 0;
     {
       std::unique_lock l(mu_);
-      cv_.wait_for(l, options_.tick, [&] { return stop_ || !queue_.empty() || definitions_changed_; });
+      cv_.wait_for(l, options_.tick, [&] {
+        return stop_ || !queue_.empty() || definitions_changed_ || passes_requested_ > passes_done_;
+      });
+      passes = passes_requested_;
       if (stop_) return;
       reload = definitions_changed_;
       if (!reload) {
         batch.swap(queue_);
-        ticket = submitted_;
+        ticket = next_sequence_ - 1;
       }
     }
     Status st;
@@ -134,10 +157,21 @@ void RealtimeEngine::Loop() {
         PublishChanged(now, /*force=*/false);
       }
     }
-    std::lock_guard l(mu_);
-    if (!st.ok()) stats_.last_error = st.ToString();
+    std::unique_lock l(mu_);
+    if (!st.ok()) {
+      stats_.last_error = st.ToString();
+      if (!reload) {
+        // Not applied (e.g. the store's write lock stayed busy): keep the
+        // batch, in order, and try again after a tick.
+        batch.insert(batch.end(), std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+        queue_.swap(batch);
+        cv_.wait_for(l, options_.tick, [&] { return stop_; });
+        continue;
+      }
+    }
     if (!reload) {
       visible_ = std::max(visible_, ticket);
+      passes_done_ = std::max(passes_done_, passes);
       stats_.events_applied += batch.size();
       stats_.pending = queue_.size();
     }
@@ -153,9 +187,10 @@ Status RealtimeEngine::Reload(bool start) {
   {
     std::lock_guard l(mu_);
     queued.swap(queue_);
-    ticket = submitted_;
+    ticket = next_sequence_ - 1;
     wanted = definitions_;
     definitions_changed_ = false;
+    reloading_ = true;
   }
   const int64_t now = options_.clock->NowUnixMillis();
   // Events already queued belong to the tags as they were (and are in the
@@ -220,6 +255,7 @@ Status RealtimeEngine::Reload(bool start) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::lock_guard l(mu_);
   visible_ = std::max(visible_, ticket);
+  reloading_ = false;
   stats_.tags = tags_.size();
   stats_.events_applied += queued.size() + replayed;
   stats_.events_replayed = replayed;

@@ -95,11 +95,19 @@ class RealtimeEngine {
   // the queue, never both.
   std::shared_lock<std::shared_mutex> IngestLock() { return std::shared_lock(ingest_mu_); }
 
-  // Queues events already appended to the log (in log order). Returns a
-  // ticket for WaitVisible.
-  uint64_t Submit(std::vector<events::Event> events);
+  // Queues events already appended to the log. `first_sequence` is the
+  // log sequence of events[0] (AppendResult::first_sequence; the others
+  // follow): batches whose appends finished in another order than they were
+  // written are applied in log order, so ties in event time resolve as a
+  // replay resolves them. 0: the next in order (callers that submit from one
+  // thread). Returns a ticket for WaitVisible (the last event's sequence).
+  // An empty batch is a barrier: its ticket is done once the engine's thread
+  // has gone round once more (applied what was queued in order, moved the
+  // clock, published).
+  uint64_t Submit(std::vector<events::Event> events, uint64_t first_sequence = 0);
   // Waits until every event submitted up to `ticket` is visible in the
-  // store's snapshots; false on time-out or when the engine stopped.
+  // store's snapshots and no definition change is pending (so Submit({}) is
+  // a barrier after SetDefinitions); false on time-out or when stopped.
   bool WaitVisible(uint64_t ticket, std::chrono::milliseconds timeout);
 
   RealtimeStats stats() const;
@@ -121,12 +129,18 @@ class RealtimeEngine {
 
   mutable std::mutex mu_;  // guards the queue, tickets, pending definitions and stats
   std::condition_variable cv_;
-  std::vector<events::Event> queue_;
-  uint64_t submitted_ = 0;  // tickets handed out
-  uint64_t visible_ = 0;    // tickets applied and published
+  std::vector<events::Event> queue_;  // in log order, ready to apply
+  // Batches that arrived before an earlier one, by first sequence.
+  std::map<uint64_t, std::vector<events::Event>> waiting_;
+  uint64_t next_sequence_ = 1;  // of the next event queue_ takes
+  uint64_t submitted_ = 0;      // highest sequence submitted
+  uint64_t visible_ = 0;        // every sequence up to this is applied and published
+  uint64_t passes_requested_ = 0;  // barriers (empty Submits)
+  uint64_t passes_done_ = 0;
   bool stop_ = false;
   bool started_ = false;
   bool definitions_changed_ = false;
+  bool reloading_ = false;
   std::map<std::string, TagDefinition, std::less<>> definitions_;  // wanted
   RealtimeStats stats_;
   std::thread thread_;

@@ -55,7 +55,7 @@ Result<HttpResponse> Ingest(ApiContext& ctx, ApiCall& call) {
       std::vector<events::Event> fresh;
       fresh.reserve(appended.appended);
       for (uint32_t i : appended.new_indexes) fresh.push_back(std::move(batch.events[i]));
-      ticket = engine->Submit(std::move(fresh));
+      ticket = engine->Submit(std::move(fresh), appended.first_sequence);
     }
   }
   bool visible = engine != nullptr && (ticket == 0 || !wait_visible || engine->WaitVisible(ticket, kVisibleWait));

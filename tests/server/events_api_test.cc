@@ -464,7 +464,7 @@ TEST_F(EventsApiTest, ChangedOfflineAndRestoredDefinitionsTakeEffect) {
 // daily version, which reads the log in file order) does not give. A fix
 // needs the order: e.g. Submit(events, AppendResult::first_sequence) with
 // the engine applying batches by sequence.
-TEST_F(EventsApiTest, DISABLED_ConcurrentTiesReplayToTheLiveValues) {
+TEST_F(EventsApiTest, ConcurrentTiesReplayToTheLiveValues) {
   StartCatalogServer();
   HttpReply def = Define("last_step", {{"type", "enum"},
                                        {"producer",
