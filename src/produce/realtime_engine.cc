@@ -233,8 +233,9 @@ Status RealtimeEngine::Reload(bool start) {
     std::vector<Event> chunk;
     auto flush = [&]() -> Status {
       std::vector<uint32_t> users;
-      TAGLOOP_RETURN_IF_ERROR(ResolveUsers(chunk, &users));
+      TAGLOOP_RETURN_IF_ERROR(ResolveUsers(chunk, /*replay=*/true, &users));
       for (size_t i = 0; i < chunk.size(); ++i) {
+        if (users[i] == UserDictionary::kNotFound) continue;  // deleted
         for (Tag* t : interested[chunk[i].type]) t->state.Apply(users[i], chunk[i], &t->changes);
       }
       replayed += chunk.size();
@@ -265,7 +266,7 @@ Status RealtimeEngine::Reload(bool start) {
   return start ? first_error : Status::Ok();
 }
 
-Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vector<uint32_t>* users) {
+Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, bool replay, std::vector<uint32_t>* users) {
   users->assign(events.size(), UserDictionary::kNotFound);
   if (events.empty()) return Status::Ok();
   if (!dictionary_) dictionary_ = store_->snapshot();
@@ -282,7 +283,9 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vecto
     if (auto it = newer_users_.find(events[i].user_id); it != newer_users_.end()) {
       u = it->second;
     } else if (u == UserDictionary::kNotFound || !roaring_bitmap_contains(now->universe(), u)) {
+      const bool deleted = u != UserDictionary::kNotFound;
       u = UserDictionary::kNotFound;
+      if (deleted && replay) continue;  // forgotten: their logged events stay out
       if (missing_at.emplace(ids[i], 0).second) missing.push_back(ids[i]);
     }
   }
@@ -313,7 +316,8 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vecto
     missing_at[missing[i]] = assigned[i];
   }
   for (size_t i = 0; i < events.size(); ++i) {
-    if ((*users)[i] == UserDictionary::kNotFound) (*users)[i] = missing_at[ids[i]];
+    if ((*users)[i] != UserDictionary::kNotFound) continue;
+    if (auto it = missing_at.find(ids[i]); it != missing_at.end()) (*users)[i] = it->second;
   }
   {
     std::lock_guard l(mu_);
@@ -328,7 +332,7 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, std::vecto
 
 Status RealtimeEngine::ApplyBatch(std::vector<Event>& events, int64_t now_ms) {
   std::vector<uint32_t> users;
-  TAGLOOP_RETURN_IF_ERROR(ResolveUsers(events, &users));
+  TAGLOOP_RETURN_IF_ERROR(ResolveUsers(events, /*replay=*/false, &users));
   Advance(now_ms);
   for (size_t i = 0; i < events.size(); ++i) {
     auto it = by_event_type_.find(events[i].type);

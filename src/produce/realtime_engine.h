@@ -117,7 +117,10 @@ class RealtimeEngine {
   void Loop();
   Status Reload(bool start);                      // thread (or Start): rebuild changed tags
   Status ApplyBatch(std::vector<events::Event>& events, int64_t now_ms);
-  Status ResolveUsers(const std::vector<events::Event>& events, std::vector<uint32_t>* users);
+  // Dense ids of the events' users, adding unseen users to the store. A
+  // deleted user comes back with a new id when `replay` is false (a new
+  // event); in a replay their logged events are skipped (kNotFound).
+  Status ResolveUsers(const std::vector<events::Event>& events, bool replay, std::vector<uint32_t>* users);
   void Advance(int64_t now_ms);
   void PublishChanged(int64_t now_ms, bool force);
   void Push(Tag& tag, std::vector<events::TagValueChange>& changes);

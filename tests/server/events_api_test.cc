@@ -399,7 +399,7 @@ TEST_F(EventsApiTest, DeletedUserLeavesTheLiveTags) {
 // profile answers, orders_30d counts the events from before the deletion).
 // Fixing it needs a decision on what deletion means for the event log
 // (purge the user's events, or record when the id was deleted).
-TEST_F(EventsApiTest, DISABLED_DeletedUserStaysDeletedAcrossRestart) {
+TEST_F(EventsApiTest, DeletedUserStaysDeletedAcrossRestart) {
   StartCatalogServer();
   DefineOrders30d();
   PostOk(
