@@ -19,6 +19,7 @@ struct ServeArgs {
   ServerOptions flags;  // values of the flags given; see Merge
   bool no_schedules = false;
   bool no_realtime = false;
+  bool no_sync_events = false;
 };
 
 int Run(CLI::App* cmd, const ServeArgs& a) {
@@ -38,6 +39,7 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (given("--max-body-bytes")) options.max_body_bytes = f.max_body_bytes;
   if (given("--max-import-bytes")) options.max_import_bytes = f.max_import_bytes;
   if (given("--max-header-bytes")) options.max_header_bytes = f.max_header_bytes;
+  if (given("--max-event-bytes")) options.max_event_bytes = f.max_event_bytes;
   if (given("--idle-timeout")) options.idle_timeout = f.idle_timeout;
   if (given("--read-timeout")) options.read_timeout = f.read_timeout;
   if (given("--write-timeout")) options.write_timeout = f.write_timeout;
@@ -46,6 +48,7 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (given("--producer-workers")) options.producer_workers = f.producer_workers;
   if (a.no_schedules) options.schedules = false;
   if (a.no_realtime) options.realtime = false;
+  if (a.no_sync_events) options.sync_events = false;
   if (given("--business-utc-offset")) options.business_utc_offset = f.business_utc_offset;
   if (given("--alert-webhook")) options.alert_webhook = f.alert_webhook;
   if (Status st = ValidateServerOptions(options); !st.ok()) return Fail("serve", st);
@@ -85,6 +88,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
                   fmt::format("Largest JSON request body (default {})", d.max_body_bytes));
   cmd->add_option("--max-import-bytes", f.max_import_bytes,
                   fmt::format("Largest CSV upload (default {})", d.max_import_bytes));
+  cmd->add_option("--max-event-bytes", f.max_event_bytes,
+                  fmt::format("Largest event batch to /events (default {})", d.max_event_bytes));
   cmd->add_option("--max-header-bytes", f.max_header_bytes,
                   fmt::format("Largest request header (default {})", d.max_header_bytes));
   cmd->add_option("--idle-timeout", f.idle_timeout,
@@ -103,6 +108,9 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-schedules", a->no_schedules, "Do not run tag schedules (productions only on demand)");
   cmd->add_flag("--no-realtime", a->no_realtime,
                 "Do not keep real-time tags live (events are still logged; daily versions still run)");
+  cmd->add_flag("--no-sync-events", a->no_sync_events,
+                "Acknowledge events before they are fdatasync'ed (a machine crash may lose acknowledged events; "
+                "a process crash does not)");
   cmd->add_option("--business-utc-offset", f.business_utc_offset,
                   fmt::format("Minutes east of UTC of the business calendar (default {})", d.business_utc_offset));
   cmd->add_option("--alert-webhook", f.alert_webhook, "URL that gets production alerts as JSON POSTs");
