@@ -18,15 +18,6 @@ Status FieldError(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(fmt::format("{}: {}", field, what));
 }
 
-const char* JsonTypeName(const json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_number()) return "number";
-  if (v.is_boolean()) return "bool";
-  if (v.is_null()) return "null";
-  if (v.is_object()) return "object";
-  return "array";
-}
-
 // At most 64 bytes of `s` for a message, cut at a UTF-8 character boundary.
 std::string Shown(std::string_view s) {
   if (s.size() <= 64) return std::string(s);

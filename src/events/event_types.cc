@@ -18,15 +18,6 @@ Status FieldError(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(fmt::format("event type: {}: {}", field, what));
 }
 
-const char* JsonTypeName(const json& v) {
-  if (v.is_string()) return "string";
-  if (v.is_number()) return "number";
-  if (v.is_boolean()) return "bool";
-  if (v.is_null()) return "null";
-  if (v.is_object()) return "object";
-  return "array";
-}
-
 Status CheckKnownKeys(const json& object, const std::string& where,
                       std::initializer_list<std::string_view> known) {
   for (const auto& item : object.items()) {
@@ -246,6 +237,15 @@ Status CheckCompatibleReplacement(const EventTypeSchema& current, const EventTyp
     }
   }
   return Status::Ok();
+}
+
+const char* JsonTypeName(const nlohmann::json& v) {
+  if (v.is_string()) return "string";
+  if (v.is_number()) return "number";
+  if (v.is_boolean()) return "bool";
+  if (v.is_null()) return "null";
+  if (v.is_object()) return "object";
+  return "array";
 }
 
 }  // namespace tagloop::events

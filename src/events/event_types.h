@@ -69,6 +69,10 @@ nlohmann::json EventTypeSchemaToJson(const EventTypeSchema& schema);
 // `title` may also be a single string (the Chinese title).
 Result<EventTypeSchema> EventTypeSchemaFromJson(const nlohmann::json& j);
 
+// "string", "number", "bool", "null", "object" or "array": the kind of a JSON
+// value, for messages such as "expected string, got number".
+const char* JsonTypeName(const nlohmann::json& v);
+
 // The built-in types (order_created, order_paid, car_picked_up,
 // order_extended, car_returned, order_cancelled, message_sent,
 // message_delivered, message_clicked, coupon_issued, coupon_redeemed),
