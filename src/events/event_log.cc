@@ -324,26 +324,26 @@ Status EventLog::WaitDurable(uint64_t ticket) {
   }
   syncing_ = true;  // this thread leads: it syncs every batch written so far
   sync_lock.unlock();
-  std::vector<std::pair<Segment*, uint64_t>> todo;
+  std::vector<std::pair<Segment*, uint64_t>> to_sync;
   uint64_t target;
   {
     std::lock_guard<std::mutex> lock(mu_);
     target = write_ticket_;
     for (Segment* seg : dirty_) {
-      todo.emplace_back(seg, seg->written);
+      to_sync.emplace_back(seg, seg->written);
       seg->dirty = false;
     }
     dirty_.clear();
   }
   Status st;
-  for (const auto& [seg, length] : todo) {
+  for (const auto& [seg, length] : to_sync) {
     if (::fdatasync(seg->fd) != 0) {
       st = Errno("cannot fdatasync; event log closed for appends:", seg->path);
       break;
     }
   }
   if (st.ok()) {
-    for (const auto& [seg, length] : todo) seg->durable.store(length, std::memory_order_release);
+    for (const auto& [seg, length] : to_sync) seg->durable.store(length, std::memory_order_release);
   } else {
     std::lock_guard<std::mutex> lock(mu_);
     failed_ = st;
