@@ -225,10 +225,41 @@ CREATE TRIGGER event_types_delete AFTER DELETE ON event_types BEGIN
 END;
 )sql";
 
+// v4: saved documents (issue 6): reports and dashboards.
+//
+// Each (kind, name) has its current body in `documents` and every version in
+// `document_versions` (who changed it, when). Bodies are the JSON forms the
+// owners define (insight/report.h, dashboards in the server); the catalog
+// stores them opaquely. A deleted document leaves its versions behind, so a
+// name that comes back continues the numbering.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE documents (
+  kind         TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  body_json    TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  updated_by   TEXT NOT NULL,
+  updated_ms   INTEGER NOT NULL,
+  PRIMARY KEY (kind, name)
+) WITHOUT ROWID;
+CREATE TABLE document_versions (
+  kind         TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  body_json    TEXT,
+  changed_by   TEXT NOT NULL,
+  changed_ms   INTEGER NOT NULL,
+  PRIMARY KEY (kind, name, version)
+) WITHOUT ROWID;
+)sql";
+
 constexpr CatalogMigration kMigrations[] = {
     {1, "api tokens and audit log", kV1},
     {2, "tag catalog and production", kV2},
     {3, "event types", kV3},
+    {4, "reports and dashboards", kV4},
 };
 
 }  // namespace

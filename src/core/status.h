@@ -56,6 +56,12 @@ class [[nodiscard]] Status {
   // Byte offset into the text the error is about (segment expressions), if any.
   std::optional<size_t> position() const { return position_; }
 
+  // The same error with "<prefix>: " before its message (position kept), to
+  // say which part of a larger request it is about.
+  Status WithPrefix(std::string_view prefix) const {
+    return ok() ? *this : Status(code_, std::string(prefix) + ": " + message_, position_);
+  }
+
   // "invalid argument: <message>" style text for logs and the CLI.
   std::string ToString() const;
   static const char* CodeName(Code code);

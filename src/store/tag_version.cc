@@ -360,6 +360,38 @@ BsiView TagVersion::bsi() const {
   return b;
 }
 
+void TagVersion::NumericOffsets(const roaring_bitmap_t* users, std::vector<uint64_t>* out,
+                                std::vector<uint32_t>* users_out) const {
+  Bitmap with_value = users ? Bitmap(roaring_bitmap_and(users, exists())) : Bitmap(roaring_bitmap_copy(exists()));
+  const uint64_t n = with_value.cardinality();
+  std::vector<uint32_t> ids(n);
+  roaring_bitmap_to_uint32_array(with_value.get(), ids.data());
+  const size_t first = out->size();
+  if (forward_) {
+    const uint64_t has = uint64_t{1} << (forward_width_ - 1);
+    out->reserve(first + n);
+    for (uint32_t u : ids) out->push_back(ForwardCode(u) & ~has);
+  } else {
+    // Bit i of every user's offset from slice i: both lists are sorted, so
+    // one merge walk per slice finds each member's position.
+    out->resize(first + n, 0);
+    uint64_t* vals = out->data() + first;
+    BsiView b = bsi();
+    std::vector<uint32_t> members;
+    for (size_t i = 0; i < b.slices.size(); ++i) {
+      Bitmap in = Bitmap(roaring_bitmap_and(b.slices[i], with_value.get()));
+      members.resize(in.cardinality());
+      roaring_bitmap_to_uint32_array(in.get(), members.data());
+      size_t pos = 0;
+      for (uint32_t u : members) {
+        while (ids[pos] != u) ++pos;
+        vals[pos] |= uint64_t{1} << i;
+      }
+    }
+  }
+  if (users_out) users_out->insert(users_out->end(), ids.begin(), ids.end());
+}
+
 uint64_t TagVersion::ForwardCode(uint32_t user) const {
   if (user >= forward_users_) return 0;
   const uint64_t pos = uint64_t{user} * forward_width_;

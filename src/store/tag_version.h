@@ -114,6 +114,14 @@ class TagVersion {
   }
   bool has_forward_column() const { return forward_ != nullptr; }
 
+  // Numeric tags: appends `value - base` (see bsi()) of every user in
+  // `users` that has a value, in increasing user order, to *out; with
+  // `users_out`, the users too. `users` null: every user with a value. One
+  // sequential pass over the forward column when the version has one, else
+  // one merge pass per bit slice. For insight and exports over many users.
+  void NumericOffsets(const roaring_bitmap_t* users, std::vector<uint64_t>* out,
+                      std::vector<uint32_t>* users_out = nullptr) const;
+
  private:
   TagVersion() = default;
   static Result<std::shared_ptr<const TagVersion>> Parse(std::unique_ptr<MappedFile> file,
