@@ -71,17 +71,6 @@ struct Dimension {
   bool truncated = false;
 };
 
-Result<std::shared_ptr<const TagVersion>> VersionFor(const Snapshot& snapshot, const std::string& tag, Days as_of,
-                                                     std::string_view what) {
-  if (!snapshot.FindTag(tag)) return Status::NotFound(fmt::format("{}: unknown tag '{}'", what, tag));
-  TAGLOOP_ASSIGN_OR_RETURN(auto version, snapshot.VersionAsOf(tag, as_of));
-  if (!version) {
-    return Status::InvalidArgument(
-        fmt::format("{}: tag '{}' has no version on or before {}", what, tag, FormatDate(as_of)));
-  }
-  return version;
-}
-
 Bitmap BucketUsers(const TagVersion& version, const NumericBucket& b, const roaring_bitmap_t* base) {
   BsiView bsi = version.bsi();
   if (b.lo && b.hi) return BsiBetween(bsi, *b.lo, *b.hi - 1, base);
@@ -93,9 +82,15 @@ Bitmap BucketUsers(const TagVersion& version, const NumericBucket& b, const roar
 Result<Dimension> BuildDimension(const Snapshot& snapshot, const ReportDimension& d, Days as_of,
                                  const roaring_bitmap_t* base, UniverseBaselines* baselines, size_t index) {
   std::string what = fmt::format("dimensions[{}]", index);
-  TAGLOOP_ASSIGN_OR_RETURN(auto version, VersionFor(snapshot, d.tag, as_of, what));
-  const TagType& type = version->type();
+  if (!snapshot.FindTag(d.tag)) return Status::NotFound(fmt::format("{}: unknown tag '{}'", what, d.tag));
+  TAGLOOP_ASSIGN_OR_RETURN(auto version, snapshot.VersionAsOf(d.tag, as_of));
   Dimension out;
+  if (!version) {
+    // Before the tag's first version nobody has a value (a series may start there).
+    if (d.include_null) out.values.push_back({"(none)", true, d.tag + " IS NULL", Bitmap::Copy(base)});
+    return out;
+  }
+  const TagType& type = version->type();
   if (type.is_numeric()) {
     std::vector<NumericBucket> buckets;
     if (!d.edges.empty()) {

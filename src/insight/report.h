@@ -135,8 +135,8 @@ struct ReportRunOptions {
 
 // Runs the report. Errors: the base expression's (as CountSegment gives
 // them), NotFound for an unknown tag, InvalidArgument for a measure on a
-// non-numeric tag, a dimension on a tag without a version, or a metric
-// measure without a runner.
+// non-numeric tag, or a metric measure without a runner. A dimension tag
+// without a version at a date has no rows there (only "(none)" when asked).
 [[nodiscard]] Result<ReportResult> RunReport(const Snapshot& snapshot, const ReportDefinition& definition,
                                              const ReportRunOptions& options);
 
