@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 #include "import/parallel.h"
@@ -73,10 +74,7 @@ std::shared_ptr<const UniverseBaseline> ComputeBaseline(const Snapshot& snapshot
   NumericStats stats = StatsOfOffsets(offsets, base, kInsightPercentiles);
   out->buckets = ChooseNumericBuckets(version.type(), stats.min, stats.max, PercentileOf(stats, 0.01),
                                       PercentileOf(stats, 0.99));
-  out->bucket_users.assign(out->buckets.size(), 0);
-  for (uint64_t off : offsets) {
-    ++out->bucket_users[BucketOf(out->buckets, static_cast<int64_t>(static_cast<uint64_t>(base) + off))];
-  }
+  out->bucket_users = CountBuckets(offsets, base, out->buckets);
   out->stats = std::move(stats);
   return out;
 }
@@ -87,11 +85,13 @@ TagInsight CategoricalInsight(const TagVersion& version, const UniverseBaseline&
   TagInsight out;
   std::vector<ValueShare> rows;
   rows.reserve(version.value_count());
+  std::vector<uint64_t> counts;
+  version.CountValues(segment, &counts);
   for (size_t i = 0; i < version.value_count(); ++i) {
     ValueShare row;
     row.value = std::string(version.value(i));
     row.expr = fmt::format("{} = {}", tag, ValueLiteral(version.type(), row.value));
-    row.segment_users = roaring_bitmap_and_cardinality(version.value_users(i), segment);
+    row.segment_users = counts[i];
     row.universe_users = baseline.value_users[i];
     rows.push_back(std::move(row));
   }
@@ -131,12 +131,11 @@ TagInsight NumericInsight(const TagVersion& version, const UniverseBaseline& bas
   std::vector<uint64_t> offsets;
   version.NumericOffsets(segment, &offsets);
   const int64_t base = version.bsi().base;
-  std::vector<uint64_t> counts(baseline.buckets.size(), 0);
-  if (!baseline.buckets.empty()) {
-    for (uint64_t off : offsets) {
-      ++counts[BucketOf(baseline.buckets, static_cast<int64_t>(static_cast<uint64_t>(base) + off))];
-    }
+  std::vector<uint64_t> counts;
+  if (!offsets.empty()) {
+    out.segment_stats = SummarizeOffsets(offsets, base, options.percentiles, baseline.buckets, &counts);
   }
+  counts.resize(baseline.buckets.size(), 0);
   for (size_t i = 0; i < baseline.buckets.size(); ++i) {
     ValueShare row;
     row.bucket = baseline.buckets[i];
@@ -152,7 +151,6 @@ TagInsight NumericInsight(const TagVersion& version, const UniverseBaseline& bas
   none.segment_users = segment_size - offsets.size();
   none.universe_users = universe_size - baseline.with_value;
   if (none.segment_users || none.universe_users) out.values.push_back(std::move(none));
-  if (!offsets.empty()) out.segment_stats = StatsOfOffsets(offsets, base, options.percentiles);
   if (baseline.stats) out.universe_stats = KeepPercentiles(*baseline.stats, options.percentiles);
   return out;
 }
@@ -175,9 +173,58 @@ std::string NumericLiteral(const TagType& type, int64_t value) {
   return type.kind == TagKind::kDate ? "'" + text + "'" : text;
 }
 
+namespace {
+
+// Bucket of a value in O(1) for round buckets (equal width between the open
+// ends), else by a binary search.
+class BucketIndexer {
+ public:
+  explicit BucketIndexer(std::span<const NumericBucket> buckets) : buckets_(buckets) {
+    first_ = buckets.front().lo ? 0 : 1;
+    last_ = buckets.back().hi ? buckets.size() : buckets.size() - 1;  // inner buckets [first_, last_)
+    if (last_ > first_) {
+      lo_ = *buckets[first_].lo;
+      step_ = *buckets[first_].hi - lo_;
+      equal_ = step_ > 0;
+      for (size_t i = first_; i < last_ && equal_; ++i) {
+        equal_ = buckets[i].lo && buckets[i].hi && *buckets[i].hi - *buckets[i].lo == step_;
+      }
+    }
+  }
+  size_t operator()(int64_t v) const {
+    if (!equal_) return BucketOf(buckets_, v);
+    if (v < lo_) return 0;
+    const uint64_t k = (static_cast<uint64_t>(v) - static_cast<uint64_t>(lo_)) / static_cast<uint64_t>(step_);
+    return std::min<uint64_t>(first_ + k, buckets_.size() - 1);
+  }
+
+ private:
+  std::span<const NumericBucket> buckets_;
+  size_t first_ = 0, last_ = 0;
+  int64_t lo_ = 0, step_ = 0;
+  bool equal_ = false;
+};
+
+}  // namespace
+
+std::vector<uint64_t> CountBuckets(std::span<const uint64_t> offsets, int64_t base,
+                                   std::span<const NumericBucket> buckets) {
+  std::vector<uint64_t> counts(buckets.size(), 0);
+  if (buckets.empty()) return counts;
+  BucketIndexer index(buckets);
+  for (uint64_t off : offsets) ++counts[index(static_cast<int64_t>(static_cast<uint64_t>(base) + off))];
+  return counts;
+}
+
 NumericStats StatsOfOffsets(std::vector<uint64_t>& offsets, int64_t base, std::span<const double> percentiles) {
+  return SummarizeOffsets(offsets, base, percentiles, {}, nullptr);
+}
+
+NumericStats SummarizeOffsets(std::vector<uint64_t>& offsets, int64_t base, std::span<const double> percentiles,
+                              std::span<const NumericBucket> buckets, std::vector<uint64_t>* bucket_counts) {
   NumericStats s;
   s.count = offsets.size();
+  if (bucket_counts) bucket_counts->assign(buckets.size(), 0);
   if (offsets.empty()) return s;
   uint64_t lo = UINT64_MAX, hi = 0;
   unsigned __int128 sum = 0;
@@ -193,26 +240,64 @@ NumericStats StatsOfOffsets(std::vector<uint64_t>& offsets, int64_t base, std::s
   s.avg = static_cast<double>(s.sum) / static_cast<double>(s.count);
   std::vector<double> ps(percentiles.begin(), percentiles.end());
   std::sort(ps.begin(), ps.end());
-  if (hi - lo < kCountingRange) {
-    std::vector<uint32_t> counts(hi - lo + 1, 0);
+  // A narrow range is counted per value: percentiles and buckets then come
+  // from the counts, without touching the values again.
+  const uint64_t range = hi - lo;
+  if (range < kCountingRange && range <= 4 * s.count) {
+    std::vector<uint32_t> counts(range + 1, 0);
     for (uint64_t v : offsets) ++counts[v - lo];
     uint64_t seen = 0;
-    size_t bucket = 0;
+    size_t at = 0;
     for (double p : ps) {
       uint64_t rank = NearestRank(p, s.count);
-      while (seen + counts[bucket] < rank) seen += counts[bucket++];
-      s.percentiles.emplace_back(p, value(lo + bucket));
+      while (seen + counts[at] < rank) seen += counts[at++];
+      s.percentiles.emplace_back(p, value(lo + at));
     }
-  } else {
-    auto from = offsets.begin();
-    for (double p : ps) {
-      auto nth = offsets.begin() + static_cast<ptrdiff_t>(NearestRank(p, s.count) - 1);
-      if (nth >= from) {
-        std::nth_element(from, nth, offsets.end());
-        from = nth;
+    if (bucket_counts && !buckets.empty()) {
+      BucketIndexer index(buckets);
+      for (uint64_t v = 0; v <= range; ++v) {
+        if (counts[v]) (*bucket_counts)[index(value(lo + v))] += counts[v];
       }
-      s.percentiles.emplace_back(p, value(*nth));
     }
+    return s;
+  }
+  if (bucket_counts && !buckets.empty()) *bucket_counts = CountBuckets(offsets, base, buckets);
+  // A wide range: a histogram of the top 16 bits finds each percentile's
+  // bin; a second pass keeps only the values of those bins, which are then
+  // selected exactly (two passes instead of sorting).
+  const int shift = std::max(0, static_cast<int>(std::bit_width(range)) - 16);
+  std::vector<uint32_t> coarse((range >> shift) + 1, 0);
+  for (uint64_t v : offsets) ++coarse[(v - lo) >> shift];
+  struct Want {
+    double p;
+    size_t bin;
+    uint64_t rank_in_bin;  // 1-based
+  };
+  std::vector<Want> wants;
+  uint64_t seen = 0;
+  size_t bin = 0;
+  for (double p : ps) {
+    uint64_t rank = NearestRank(p, s.count);
+    while (seen + coarse[bin] < rank) seen += coarse[bin++];
+    wants.push_back({p, bin, rank - seen});
+  }
+  std::vector<std::vector<uint64_t>> members(wants.size());
+  for (uint64_t v : offsets) {
+    const size_t b = (v - lo) >> shift;
+    for (size_t i = 0; i < wants.size(); ++i) {
+      if (wants[i].bin == b) {
+        members[i].push_back(v);
+        break;  // the first want of this bin holds its values for all of them
+      }
+    }
+  }
+  for (size_t i = 0; i < wants.size(); ++i) {
+    size_t holder = i;
+    while (holder > 0 && wants[holder - 1].bin == wants[i].bin) --holder;
+    std::vector<uint64_t>& m = members[holder];
+    auto nth = m.begin() + static_cast<ptrdiff_t>(wants[i].rank_in_bin - 1);
+    std::nth_element(m.begin(), nth, m.end());
+    s.percentiles.emplace_back(wants[i].p, value(*nth));
   }
   return s;
 }

@@ -134,6 +134,14 @@ class UniverseBaselines {
 // Statistics of the values `offsets` (value - base, any order; reordered)
 // as a numeric tag's values: count, sum, min, max, avg, the percentiles.
 NumericStats StatsOfOffsets(std::vector<uint64_t>& offsets, int64_t base, std::span<const double> percentiles);
+// The same, also counting the values per bucket into *bucket_counts (one
+// per bucket): from per-value counts when the range is narrow, else one
+// pass (O(1) per value for round buckets).
+NumericStats SummarizeOffsets(std::vector<uint64_t>& offsets, int64_t base, std::span<const double> percentiles,
+                              std::span<const NumericBucket> buckets, std::vector<uint64_t>* bucket_counts);
+// How many of the values fall in each bucket.
+std::vector<uint64_t> CountBuckets(std::span<const uint64_t> offsets, int64_t base,
+                                   std::span<const NumericBucket> buckets);
 
 // The literal for `value` of a tag of `type` in the segment language ('上海', 30, 12.50, '2026-10-01', true).
 std::string ValueLiteral(const TagType& type, std::string_view value);

@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <functional>
 #include <numeric>
@@ -360,8 +361,34 @@ BsiView TagVersion::bsi() const {
   return b;
 }
 
+namespace {
+// Calls fn(batch, n) with the users of `users` in increasing order, 1024 at a time.
+template <typename Fn>
+void ForEachUserBatch(const roaring_bitmap_t* users, Fn&& fn) {
+  uint32_t batch[1024];
+  roaring_uint32_iterator_t it;
+  roaring_init_iterator(users, &it);
+  while (uint32_t n = roaring_read_uint32_iterator(&it, batch, 1024)) fn(batch, n);
+}
+}  // namespace
+
 void TagVersion::NumericOffsets(const roaring_bitmap_t* users, std::vector<uint64_t>* out,
                                 std::vector<uint32_t>* users_out) const {
+  if (forward_ && users) {
+    // One pass over the users' forward-column fields; no intersection built.
+    const uint64_t has = uint64_t{1} << (forward_width_ - 1);
+    out->reserve(out->size() + roaring_bitmap_get_cardinality(users));
+    ForEachUserBatch(users, [&](const uint32_t* batch, uint32_t n) {
+      for (uint32_t i = 0; i < n; ++i) {
+        const uint64_t code = ForwardCode(batch[i]);
+        if (code & has) {
+          out->push_back(code & ~has);
+          if (users_out) users_out->push_back(batch[i]);
+        }
+      }
+    });
+    return;
+  }
   Bitmap with_value = users ? Bitmap(roaring_bitmap_and(users, exists())) : Bitmap(roaring_bitmap_copy(exists()));
   const uint64_t n = with_value.cardinality();
   std::vector<uint32_t> ids(n);
@@ -390,6 +417,27 @@ void TagVersion::NumericOffsets(const roaring_bitmap_t* users, std::vector<uint6
     }
   }
   if (users_out) users_out->insert(users_out->end(), ids.begin(), ids.end());
+}
+
+void TagVersion::CountValues(const roaring_bitmap_t* users, std::vector<uint64_t>* counts) const {
+  counts->assign(values_.size(), 0);
+  if (forward_ && values_.size() > 16) {
+    if (type_.kind == TagKind::kSet) {
+      ForEachUserBatch(users, [&](const uint32_t* batch, uint32_t n) {
+        for (uint32_t i = 0; i < n; ++i) {
+          for (uint64_t code = ForwardCode(batch[i]); code; code &= code - 1) ++(*counts)[std::countr_zero(code)];
+        }
+      });
+    } else {
+      std::vector<uint64_t> by_code(values_.size() + 1, 0);
+      ForEachUserBatch(users, [&](const uint32_t* batch, uint32_t n) {
+        for (uint32_t i = 0; i < n; ++i) ++by_code[std::min<uint64_t>(ForwardCode(batch[i]), values_.size())];
+      });
+      for (size_t i = 0; i < values_.size(); ++i) (*counts)[i] = by_code[i + 1];
+    }
+    return;
+  }
+  for (size_t i = 0; i < values_.size(); ++i) (*counts)[i] = roaring_bitmap_and_cardinality(value_users(i), users);
 }
 
 uint64_t TagVersion::ForwardCode(uint32_t user) const {

@@ -122,6 +122,11 @@ class TagVersion {
   void NumericOffsets(const roaring_bitmap_t* users, std::vector<uint64_t>* out,
                       std::vector<uint32_t>* users_out = nullptr) const;
 
+  // Categorical tags: (*counts)[i] = how many of `users` have value(i)
+  // (resized to value_count()). Many values and a forward column: one pass
+  // over the users; else one intersection count per value.
+  void CountValues(const roaring_bitmap_t* users, std::vector<uint64_t>* counts) const;
+
  private:
   TagVersion() = default;
   static Result<std::shared_ptr<const TagVersion>> Parse(std::unique_ptr<MappedFile> file,
