@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server] [--no-produce] [--no-events]
+#                    [--no-server] [--no-produce] [--no-events] [--no-insight]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -19,6 +19,9 @@
 # SQLite against COPY TO / a plain scan (--no-produce skips it). Last,
 # scripts/bench-events.sh measures event ingestion and the visibility of
 # real-time tags against PostgreSQL INSERT/COPY (--no-events skips it).
+# scripts/bench-insight.sh measures insight and reports (distribution with
+# TGI, characterisation, a 2x10 report) against the same SQL on PostgreSQL
+# (--no-insight skips it); segment exports are measured there too.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -33,6 +36,7 @@ pg_rebuild=1
 server=1
 produce=1
 events=1
+insight=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -48,7 +52,8 @@ while [ $# -gt 0 ]; do
     --no-server) server=0; shift ;;
     --no-produce) produce=0; shift ;;
     --no-events) events=0; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --no-insight) insight=0; shift ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -125,5 +130,13 @@ if [ "$events" = 1 ]; then
   events_args=()
   [ "$sizes" = 100000 ] && events_args+=(--quick)
   scripts/bench-events.sh "${events_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$insight" = 1 ]; then
+  if [ "$build" = 1 ]; then
+    cmake --build --preset release --target tagloop_bench_insight
+  fi
+  insight_args=()
+  [ "$sizes" = 100000 ] && insight_args+=(--quick)
+  scripts/bench-insight.sh "${insight_args[@]}" --bin "$bin" || status=1
 fi
 exit $status

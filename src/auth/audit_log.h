@@ -50,6 +50,7 @@ inline constexpr std::string_view kUsersDelete = "users.delete";        // right
 inline constexpr std::string_view kImport = "import";
 inline constexpr std::string_view kTokensCreate = "tokens.create";
 inline constexpr std::string_view kTokensRevoke = "tokens.revoke";
+inline constexpr std::string_view kInsightDiff = "insight.diff";  // ids that entered/left a segment
 }  // namespace audit_action
 
 struct AuditEntry {

@@ -360,6 +360,7 @@ std::string RenderDefinition(const TagDefinition& def, bool quote_all) {
   if (def.retention.keep_days != 0) retention["keep_days"] = def.retention.keep_days;
   if (def.retention.keep_versions != 0) retention["keep_versions"] = def.retention.keep_versions;
   if (!retention.empty()) w.Entry("retention", retention, 0);
+  if (def.personal) w.Entry("personal", json(true), 0);
   return std::move(w.text());
 }
 

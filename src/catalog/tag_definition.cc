@@ -110,7 +110,7 @@ Problem ParseDefinition(const json& object, TagDefinition* out) {
   if (!object.is_object()) return FieldError("", "must be an object of fields (JSON object or YAML mapping)");
   Problem known = CheckKnownKeys(object, "",
                                  {"name", "type", "title", "description", "owner", "category", "category_id",
-                                  "producer", "schedule", "biz_date", "quality", "retention"});
+                                  "producer", "schedule", "biz_date", "quality", "retention", "personal"});
   if (known) return known;
   TagDefinition def;
   if (Problem p = ReadString(object, "name", "name", &def.name)) return p;
@@ -149,6 +149,10 @@ Problem ParseDefinition(const json& object, TagDefinition* out) {
     def.quality = *it;
   }
   if (Problem p = ReadRetention(object, &def)) return p;
+  if (auto it = object.find("personal"); it != object.end() && !it->is_null()) {
+    if (!it->is_boolean()) return FieldError("personal", "must be true or false");
+    def.personal = it->get<bool>();
+  }
   if (def.producer == ProducerKind::kImport && !def.schedule.empty()) {
     return FieldError("schedule", "import tags are written by CSV imports and cannot have a schedule");
   }
@@ -191,7 +195,8 @@ bool TagDefinition::SameAs(const TagDefinition& o) const {
   return name == o.name && type == o.type && title_zh == o.title_zh && title_en == o.title_en &&
          description == o.description && owner == o.owner && category_id == o.category_id &&
          producer == o.producer && producer_config == o.producer_config && schedule == o.schedule &&
-         biz_date == o.biz_date && quality == o.quality && retention == o.retention;
+         biz_date == o.biz_date && quality == o.quality && retention == o.retention &&
+         personal == o.personal;
 }
 
 Result<TagDefinition> TagDefinitionFromJson(const json& object, DefinitionError* error) {
@@ -221,6 +226,7 @@ json TagDefinitionToJson(const TagDefinition& def) {
       {"quality", def.quality},
       {"retention", {{"keep_days", def.retention.keep_days}, {"keep_versions", def.retention.keep_versions}}},
   };
+  if (def.personal) out["personal"] = true;  // only when set: older definitions stay byte-identical
   return out;
 }
 
@@ -257,6 +263,7 @@ std::vector<std::string> DiffDefinitions(const TagDefinition& a, const TagDefini
   text("schedule", a.schedule, b.schedule);
   if (a.biz_date != b.biz_date) out.push_back("biz_date: changed");
   if (a.quality != b.quality) out.push_back(fmt::format("quality: {} -> {}", a.quality.dump(), b.quality.dump()));
+  if (a.personal != b.personal) out.push_back(fmt::format("personal: {} -> {}", a.personal, b.personal));
   if (a.retention != b.retention) {
     out.push_back(fmt::format("retention: keep_days {} keep_versions {} -> keep_days {} keep_versions {}",
                               a.retention.keep_days, a.retention.keep_versions, b.retention.keep_days,

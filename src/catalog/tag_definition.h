@@ -10,8 +10,12 @@
 //    "owner": "crm-team", "category": "交易/会员",
 //    "producer": {"kind": "sql", "source": "shop", "query": "SELECT ..."},
 //    "schedule": "0 2 * * *", "biz_date": "yesterday",
-//    "quality": {"min_coverage": 0.1}, "retention": {"keep_days": 90, "keep_versions": 7}}
-// Only name, type and producer.kind are required. `category` is the path of
+//    "quality": {"min_coverage": 0.1}, "retention": {"keep_days": 90, "keep_versions": 7},
+//    "personal": true}
+// Only name, type and producer.kind are required. `personal` (default false;
+// written only when true, so definitions without it read and compare as
+// before) marks personal data: exports and profiles mask its values for
+// callers below the operator role. `category` is the path of
 // the category ("" = none); in the stored definition it is the category's id
 // (category_id), so renaming a category changes no definition.
 #pragma once
@@ -74,6 +78,9 @@ struct TagDefinition {
   BizDateRule biz_date = BizDateRule::kYesterday;
   nlohmann::json quality = nlohmann::json::object();  // overrides of the default rules
   RetentionRule retention;
+  // Personal data (a phone number, an address, a birthday): masked ("***")
+  // in exports and profiles for callers below the operator role.
+  bool personal = false;
 
   // Everything but category_path; used to decide whether an edit changes anything.
   bool SameAs(const TagDefinition& other) const;

@@ -9,6 +9,7 @@ namespace tagloop::cli {
 
 void RegisterImportCommand(CLI::App& app, int& exit_code);   // import_command.cc
 void RegisterQueryCommands(CLI::App& app, int& exit_code);   // query_commands.cc: count, query
+void RegisterExportCommand(CLI::App& app, int& exit_code);   // export_command.cc: ids with tag columns
 void RegisterTagsCommands(CLI::App& app, int& exit_code);    // tags_command.cc: tags, prune
 void RegisterSegmentsCommand(CLI::App& app, int& exit_code); // segments_command.cc: saved segments
 void RegisterTokenCommand(CLI::App& app, int& exit_code);    // token_command.cc: API tokens

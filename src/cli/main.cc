@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   tagloop::cli::RegisterImportCommand(app, exit_code);
   tagloop::cli::RegisterQueryCommands(app, exit_code);
+  tagloop::cli::RegisterExportCommand(app, exit_code);
   tagloop::cli::RegisterTagsCommands(app, exit_code);
   tagloop::cli::RegisterCatalogCommands(app, exit_code);  // after `tags`: adds its subcommands
   tagloop::cli::RegisterProduceCommand(app, exit_code);

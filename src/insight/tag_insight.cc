@@ -80,13 +80,14 @@ std::shared_ptr<const UniverseBaseline> ComputeBaseline(const Snapshot& snapshot
 }
 
 TagInsight CategoricalInsight(const TagVersion& version, const UniverseBaseline& baseline,
-                              const roaring_bitmap_t* segment, uint64_t segment_size, uint64_t universe_size,
+                              const roaring_bitmap_t* segment, std::span<const uint32_t> ids, uint64_t segment_size,
+                              uint64_t universe_size,
                               const std::string& tag, const InsightOptions& options) {
   TagInsight out;
   std::vector<ValueShare> rows;
   rows.reserve(version.value_count());
   std::vector<uint64_t> counts;
-  version.CountValues(segment, &counts);
+  version.CountValues(segment, ids, &counts);
   for (size_t i = 0; i < version.value_count(); ++i) {
     ValueShare row;
     row.value = std::string(version.value(i));
@@ -124,12 +125,13 @@ TagInsight CategoricalInsight(const TagVersion& version, const UniverseBaseline&
 }
 
 TagInsight NumericInsight(const TagVersion& version, const UniverseBaseline& baseline,
-                          const roaring_bitmap_t* segment, uint64_t segment_size, uint64_t universe_size,
+                          const roaring_bitmap_t* segment, std::span<const uint32_t> ids, uint64_t segment_size,
+                          uint64_t universe_size,
                           const std::string& tag, const InsightOptions& options) {
   TagInsight out;
   const TagType& type = version.type();
   std::vector<uint64_t> offsets;
-  version.NumericOffsets(segment, &offsets);
+  version.NumericOffsets(segment, ids, &offsets);
   const int64_t base = version.bsi().base;
   std::vector<uint64_t> counts;
   if (!offsets.empty()) {
@@ -343,13 +345,17 @@ Result<std::vector<TagInsight>> DistributeTags(const Snapshot& snapshot, const r
   const uint64_t universe_size = snapshot.universe_size();
   UniverseBaselines local;
   UniverseBaselines* cache = baselines ? baselines : &local;
+  // The segment's ids, decoded once for every tag that reads a forward column.
+  std::vector<uint32_t> ids(segment_size);
+  roaring_bitmap_to_uint32_array(segment, ids.data());
   ParallelFor(options.threads, tags.size(), [&](size_t i) {
     if (!versions[i]) return;
     const TagVersion& version = *versions[i];
     auto baseline = cache->Get(snapshot, versions[i]);
     TagInsight t = version.type().is_numeric()
-                       ? NumericInsight(version, *baseline, segment, segment_size, universe_size, tags[i], options)
-                       : CategoricalInsight(version, *baseline, segment, segment_size, universe_size, tags[i],
+                       ? NumericInsight(version, *baseline, segment, ids, segment_size, universe_size, tags[i],
+                                        options)
+                       : CategoricalInsight(version, *baseline, segment, ids, segment_size, universe_size, tags[i],
                                             options);
     t.tag = std::move(out[i].tag);
     t.type = out[i].type;

@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <iterator>
 #include <optional>
+#include <span>
 #include <vector>
 
 namespace tagloop {
@@ -253,6 +255,7 @@ class PostgresSource final : public Source {
   ~PostgresSource() override { Close(); }
 
   Status Query(std::string_view sql, RowSink& sink, const RunControl& control) override;
+  Result<TableResult> QueryTable(const TableQuery& query, const RunControl& control) override;
   Status Ping() override;
 
  private:
@@ -277,6 +280,14 @@ class PostgresSource final : public Source {
   // closes it) and returns `why`.
   Status Abort(Status why, bool in_copy);
   bool Drain(bool in_copy);
+
+  // Table queries (Source::QueryTable): one transaction per call.
+  Result<PgResult> Command(const std::string& sql, const Waiter& waiter);
+  Status CopyIds(std::span<const std::string_view> ids, const Waiter& waiter);
+  Status RunTableTransaction(const TableQuery& query, const Waiter& waiter, TableResult* result);
+  // After a failed table query: rolls the transaction back (cancelling the
+  // command in flight first), or closes the connection; returns `why`.
+  Status EndFailedTransaction(Status why);
 
   Status ConnectionError(std::string_view what) const;
   Status ResultError(const PGresult* r) const;
@@ -554,6 +565,184 @@ bool PostgresSource::Drain(bool in_copy) {
     if (PQresultStatus(r->get()) == PGRES_COPY_OUT) in_copy = true;
   }
   return PQstatus(conn_) == CONNECTION_OK && PQtransactionStatus(conn_) == PQTRANS_IDLE;
+}
+
+// ------------------------------------------------------------ table queries
+
+constexpr Oid kNumberOids[] = {20, 21, 23, 26, 700, 701, 1700};  // int8 int2 int4 oid float4 float8 numeric
+constexpr const char* kSegmentTable = "tagloop_segment";
+
+Result<PgResult> PostgresSource::Command(const std::string& sql, const Waiter& waiter) {
+  // The extended protocol: exactly one statement.
+  if (!PQsendQueryParams(conn_, sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+    return Status::IOError(ConnectionError("cannot send a command").message());
+  }
+  return FinishCommand(waiter);
+}
+
+Status PostgresSource::CopyIds(std::span<const std::string_view> ids, const Waiter& waiter) {
+  std::string copy = fmt::format("COPY {}(user_id) FROM STDIN", kSegmentTable);
+  if (!PQsendQueryParams(conn_, copy.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) {
+    return Status::IOError(ConnectionError("cannot send a command").message());
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(PgResult started, NextResult(waiter));
+  if (started == nullptr || PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    Status st = started == nullptr ? Status::IOError(SourceMessage(config_.name, "no result from the server"))
+                                   : ResultError(started.get());
+    return st;
+  }
+  started.reset();
+  // Non-blocking while sending, so a full socket buffer is waited for with
+  // poll() (cancel and deadline stay responsive).
+  PQsetnonblocking(conn_, 1);
+  auto put = [&](auto&& call) -> Status {
+    for (;;) {
+      int rc = call();
+      if (rc == 1) return Status::Ok();
+      if (rc < 0) return Status::IOError(ConnectionError("pushing the ids failed").message());
+      TAGLOOP_RETURN_IF_ERROR(waiter.Wait(PQsocket(conn_), true));
+      if (PQflush(conn_) < 0) return Status::IOError(ConnectionError("pushing the ids failed").message());
+    }
+  };
+  std::string chunk;
+  chunk.reserve((1 << 20) + 512);
+  Status st;
+  for (size_t i = 0; st.ok() && i < ids.size(); ++i) {
+    for (char c : ids[i]) {  // COPY text format escapes
+      switch (c) {
+        case '\\': chunk += "\\\\"; break;
+        case '\t': chunk += "\\t"; break;
+        case '\n': chunk += "\\n"; break;
+        case '\r': chunk += "\\r"; break;
+        default: chunk += c;
+      }
+    }
+    chunk += '\n';
+    if (chunk.size() >= (1 << 20) || i + 1 == ids.size()) {
+      st = waiter.Check();
+      if (st.ok()) st = put([&] { return PQputCopyData(conn_, chunk.data(), static_cast<int>(chunk.size())); });
+      chunk.clear();
+    }
+  }
+  if (st.ok()) {
+    st = put([&] { return PQputCopyEnd(conn_, nullptr); });
+  } else if (PQstatus(conn_) == CONNECTION_OK) {
+    (void)PQputCopyEnd(conn_, "cancelled");  // the server ends the COPY with an error
+  }
+  while (st.ok()) {
+    int rc = PQflush(conn_);
+    if (rc == 0) break;
+    if (rc < 0) st = Status::IOError(ConnectionError("pushing the ids failed").message());
+    if (rc == 1) st = waiter.Wait(PQsocket(conn_), true);
+  }
+  PQsetnonblocking(conn_, 0);
+  if (!st.ok()) return st;
+  return FinishCommand(waiter).status();
+}
+
+Status PostgresSource::RunTableTransaction(const TableQuery& query, const Waiter& waiter, TableResult* result) {
+  // READ WRITE for this transaction only (the session default is read-only):
+  // the one write is the temporary table, dropped with the transaction.
+  const bool push = query.pieces.size() > 1;
+  TAGLOOP_RETURN_IF_ERROR(Command(push ? "BEGIN READ WRITE" : "BEGIN READ ONLY", waiter).status());
+  if (push) {
+    result->pushed_as = "temp_table";
+    TAGLOOP_RETURN_IF_ERROR(
+        Command(fmt::format("CREATE TEMP TABLE {}(user_id text) ON COMMIT DROP", kSegmentTable), waiter).status());
+    TAGLOOP_RETURN_IF_ERROR(CopyIds(query.ids, waiter));
+    TAGLOOP_RETURN_IF_ERROR(Command(fmt::format("ANALYZE {}", kSegmentTable), waiter).status());
+    // From here on the transaction cannot write (a switch PostgreSQL allows
+    // at any time, and never back to read-write after a query).
+    TAGLOOP_RETURN_IF_ERROR(Command("SET TRANSACTION READ ONLY", waiter).status());
+  }
+  std::string sql = JoinTablePieces(query, kSegmentTable);
+  TAGLOOP_ASSIGN_OR_RETURN(Columns described, Describe(sql, waiter));
+  if (described.count < 1) return Status::InvalidArgument(SourceMessage(config_.name, "the query returns no columns"));
+  size_t end = sql.size();
+  FindSecondStatement(sql, &end);  // the server took it as one statement: only blanks and comments follow
+  std::string declare = "DECLARE tagloop_cursor NO SCROLL CURSOR FOR\n";
+  declare.append(sql, 0, end);
+  declare += '\n';
+  TAGLOOP_RETURN_IF_ERROR(Command(declare, waiter).status());
+  TAGLOOP_ASSIGN_OR_RETURN(PgResult rows,
+                           Command(fmt::format("FETCH FORWARD {} FROM tagloop_cursor", query.max_rows + 1), waiter));
+  const int columns = PQnfields(rows.get());
+  std::vector<TableCell::Kind> kinds(static_cast<size_t>(columns), TableCell::Kind::kText);
+  for (int c = 0; c < columns; ++c) {
+    result->columns.emplace_back(PQfname(rows.get(), c));
+    Oid type = PQftype(rows.get(), c);
+    if (type == kBoolOid) kinds[static_cast<size_t>(c)] = TableCell::Kind::kBool;
+    if (std::find(std::begin(kNumberOids), std::end(kNumberOids), type) != std::end(kNumberOids))
+      kinds[static_cast<size_t>(c)] = TableCell::Kind::kNumber;
+  }
+  const int n = PQntuples(rows.get());
+  for (int r = 0; r < n; ++r) {
+    if (result->rows.size() >= query.max_rows) {
+      result->truncated = true;
+      break;
+    }
+    std::vector<TableCell>& row = result->rows.emplace_back(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (PQgetisnull(rows.get(), r, c)) continue;
+      TableCell& cell = row[static_cast<size_t>(c)];
+      cell.kind = kinds[static_cast<size_t>(c)];
+      cell.text.assign(PQgetvalue(rows.get(), r, c), static_cast<size_t>(PQgetlength(rows.get(), r, c)));
+      if (cell.kind == TableCell::Kind::kBool) cell.text = cell.text == "t" ? "true" : "false";
+    }
+  }
+  return Command("ROLLBACK", waiter).status();
+}
+
+Status PostgresSource::EndFailedTransaction(Status why) {
+  if (conn_ == nullptr) return why;
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    Close();
+    return why;
+  }
+  if (PQisBusy(conn_)) {  // stopped while a command ran: cancel it on the server
+    if (PGcancel* cancel = PQgetCancel(conn_)) {
+      char err[256];
+      PQcancel(cancel, err, sizeof err);
+      PQfreeCancel(cancel);
+    }
+  }
+  RunControl none;
+  Waiter waiter(none, config_.name);
+  waiter.set_limit(Clock::now() + kDrainTimeout, "drain");
+  for (;;) {  // the rest of the command in flight, if any
+    auto r = NextResult(waiter);
+    if (!r.ok()) {
+      Close();
+      return why;
+    }
+    if (*r == nullptr) break;
+    ExecStatusType st = PQresultStatus(r->get());
+    if (st == PGRES_COPY_IN) (void)PQputCopyEnd(conn_, "cancelled");
+    if (st == PGRES_COPY_OUT) {
+      Close();
+      return why;
+    }
+  }
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    if (!PQsendQuery(conn_, "ROLLBACK") || !FinishCommand(waiter).ok()) Close();
+  }
+  if (conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE) Close();
+  return why;
+}
+
+Result<TableResult> PostgresSource::QueryTable(const TableQuery& query, const RunControl& control) {
+  Waiter waiter(control, config_.name);
+  TAGLOOP_RETURN_IF_ERROR(waiter.Check());
+  bool fresh = conn_ == nullptr;
+  TAGLOOP_RETURN_IF_ERROR(Connect(waiter));
+  if (!fresh && !Command("SELECT 1", waiter).ok() && PQstatus(conn_) == CONNECTION_BAD) {
+    // The kept connection died while idle: use a new one.
+    TAGLOOP_RETURN_IF_ERROR(Connect(waiter));
+  }
+  TableResult result;
+  Status st = RunTableTransaction(query, waiter, &result);
+  if (!st.ok()) return EndFailedTransaction(std::move(st));
+  return result;
 }
 
 Status PostgresSource::Ping() {

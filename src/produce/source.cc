@@ -380,6 +380,39 @@ Status SqlStateStatus(std::string_view sqlstate, std::string message) {
   return Status::IOError(std::move(message));
 }
 
+std::string InlineIdRelation(std::span<const std::string_view> ids) {
+  if (ids.empty()) {
+    return "(SELECT user_id FROM (VALUES (CAST(NULL AS VARCHAR(1)))) AS tagloop_values(user_id) WHERE 1 = 0)";
+  }
+  std::string out;
+  size_t bytes = 0;
+  for (std::string_view id : ids) bytes += id.size() + 5;
+  out.reserve(bytes + 96);
+  out += "(SELECT user_id FROM (VALUES ";
+  bool first = true;
+  for (std::string_view id : ids) {
+    if (!first) out += ',';
+    first = false;
+    out += "('";
+    for (char c : id) {
+      if (c == '\'') out += '\'';
+      out += c;
+    }
+    out += "')";
+  }
+  out += ") AS tagloop_values(user_id))";
+  return out;
+}
+
+std::string JoinTablePieces(const TableQuery& query, std::string_view relation) {
+  std::string out;
+  for (size_t i = 0; i < query.pieces.size(); ++i) {
+    if (i > 0) out.append(relation);
+    out += query.pieces[i];
+  }
+  return out;
+}
+
 Status CheckRunControl(const RunControl& control, std::string_view source_name) {
   if (control.cancel != nullptr && control.cancel->load(std::memory_order_relaxed)) {
     return Status::Cancelled(SourceMessage(source_name, "the query was cancelled"));

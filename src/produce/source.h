@@ -125,6 +125,44 @@ struct RunControl {
   std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
+// ---------------------------------------------------------------------------
+// Table queries (Source::QueryTable): a query returning any columns, with a
+// list of user ids pushed to the database for it to join with. Used to
+// compute business metrics of a segment next to the data
+// (insight/segment_metrics.h) instead of pulling the source's tables out.
+
+// One value of a table query's result.
+struct TableCell {
+  enum class Kind : uint8_t { kNull, kText, kNumber, kBool };
+  Kind kind = Kind::kNull;
+  // kText: the text; kNumber: the database's decimal text ("12", "-3.50",
+  // "1.5e+20"); kBool: "true" or "false"; kNull: empty.
+  std::string text;
+  bool operator==(const TableCell&) const = default;
+};
+
+struct TableQuery {
+  // The query around the pushed ids: pieces.size() - 1 places (between
+  // consecutive pieces) where the source puts a relation of one text column
+  // `user_id` holding `ids`. A single piece pushes nothing. The text is the
+  // final SQL otherwise ({{biz_date}} parameters already expanded).
+  std::vector<std::string> pieces;
+  // The ids to push (duplicates are kept as given). Not owned.
+  std::span<const std::string_view> ids;
+  // Rows kept; more rows set TableResult::truncated (the rest are not read).
+  size_t max_rows = 1000;
+};
+
+struct TableResult {
+  std::vector<std::string> columns;          // the result's column names
+  std::vector<std::vector<TableCell>> rows;  // at most TableQuery::max_rows
+  bool truncated = false;                    // the query returned more rows
+  // How the ids reached the database: "temp_table" (a session temporary
+  // table, filled in one transaction and gone when the call returns) or
+  // "values" (an inline VALUES list in the query text).
+  std::string pushed_as;
+};
+
 // A connection to one data source. Sources connect lazily: OpenSource does
 // not connect; the first Ping or Query does, and later calls reuse the
 // connection (reconnecting when it was lost). Destroying a Source closes it.
@@ -149,6 +187,44 @@ class Source {
   // NULL user id is InvalidArgument naming the row number (1-based). Rows
   // handed to the sink before an error stay handed: the caller discards them.
   virtual Status Query(std::string_view sql, RowSink& sink, const RunControl& control) = 0;
+
+  // Runs one query returning any number of columns (at least one) and
+  // keeps at most query.max_rows rows, after pushing query.ids to the
+  // database as a relation of one text column `user_id`, named between the
+  // query's pieces:
+  //   sqlite      a TEMP table `tagloop_segment` on the read-only connection
+  //               (SQLite keeps TEMP tables in a separate in-memory database,
+  //               writable on a read-only open), filled with one prepared
+  //               INSERT in one transaction, dropped before returning.
+  //   postgresql  a session temporary table `tagloop_segment`, created with
+  //               ON COMMIT DROP in a transaction that opens READ WRITE
+  //               (overriding default_transaction_read_only for it alone),
+  //               filled with COPY FROM STDIN, ANALYZEd, after which the
+  //               transaction is switched to READ ONLY (PostgreSQL allows
+  //               that switch at any time, never the reverse) before the
+  //               query is prepared; the query then runs as a NO SCROLL
+  //               cursor (DECLARE accepts only SELECT/VALUES without
+  //               data-modifying WITH) and the transaction is rolled back.
+  //               So the only thing ever written is a temporary table that
+  //               disappears with the transaction; the query itself cannot
+  //               write even to it (a temp table write is the one write
+  //               PostgreSQL allows read-only transactions, and the rollback
+  //               undoes it). The account needs the TEMP privilege on the
+  //               database (PostgreSQL grants it to PUBLIC by default).
+  //   odbc        an inline list: "(SELECT user_id FROM (VALUES ('a'),
+  //               ('b'), ...) AS tagloop_values(user_id))" (standard SQL;
+  //               quotes doubled), so nothing is written at all and any
+  //               driver works; the query text grows with the ids (~20
+  //               bytes each). Give the relation an alias ("{{segment}} s"):
+  //               some databases require one for a subquery in FROM.
+  // Values arrive as TableCells: numbers and booleans typed by the result's
+  // column types (SQLite: by each value's storage class, and BOOL/BOOLEAN
+  // declared columns as booleans), everything else as text.
+  // The same guarantees as Query: one statement (InvalidArgument otherwise),
+  // read-only for the query, cancel and deadline noticed within ~50 ms
+  // (also while pushing ids), the password never in a message. Errors as
+  // for Query; a query returning no columns is InvalidArgument.
+  virtual Result<TableResult> QueryTable(const TableQuery& query, const RunControl& control) = 0;
 
   // Connects if needed and checks the source answers (a trivial query), for
   // "test connection". Gives up after ~15 s.
@@ -240,6 +316,12 @@ Status SqlStateStatus(std::string_view sqlstate, std::string message);
 // strings), but a dialect without nested comments or E'' strings could hide
 // a statement from it: give such sources an account that can only read.
 size_t FindSecondStatement(std::string_view sql, size_t* first_end = nullptr);
+// The inline relation odbc sources push ids as (see Source::QueryTable):
+// "(SELECT user_id FROM (VALUES ('a'),('b')) AS tagloop_values(user_id))",
+// quotes doubled; for no ids a relation with no rows.
+std::string InlineIdRelation(std::span<const std::string_view> ids);
+// The pieces of `query` joined with `relation` between them.
+std::string JoinTablePieces(const TableQuery& query, std::string_view relation);
 // Cancelled / DeadlineExceeded if `control` says to stop now, else OK.
 Status CheckRunControl(const RunControl& control, std::string_view source_name);
 

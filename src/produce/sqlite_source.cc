@@ -10,6 +10,12 @@ namespace tagloop {
 
 namespace {
 
+// Finalizes a statement when the scope ends.
+struct StmtGuard {
+  sqlite3_stmt* stmt = nullptr;
+  ~StmtGuard() { sqlite3_finalize(stmt); }
+};
+
 class SqliteSource final : public Source {
  public:
   SqliteSource(const SourceConfig& config, std::string path)
@@ -22,10 +28,17 @@ class SqliteSource final : public Source {
   }
 
   Status Query(std::string_view sql, RowSink& sink, const RunControl& control) override;
+  Result<TableResult> QueryTable(const TableQuery& query, const RunControl& control) override;
   Status Ping() override;
 
  private:
   Status Open();
+  // Prepares the one statement of `sql` (InvalidArgument for a second one or
+  // a statement that writes).
+  Status PrepareOne(std::string_view sql, StmtGuard& guard);
+  Status Exec(const char* sql);
+  Status PushIds(std::span<const std::string_view> ids, const RunControl& control);
+  Status RunTable(const std::string& sql, size_t max_rows, const RunControl& control, TableResult* result);
   Status Run(sqlite3_stmt* stmt, RowSink& sink, const RunControl& control);
   Status StepError(int rc, std::string_view what) const;
   static int Progress(void* arg);
@@ -36,12 +49,6 @@ class SqliteSource final : public Source {
   sqlite3* db_ = nullptr;
   const RunControl* control_ = nullptr;  // of the running query, for Progress
   Status stop_;                          // why Progress interrupted it
-};
-
-// Finalizes a statement when the scope ends.
-struct StmtGuard {
-  sqlite3_stmt* stmt = nullptr;
-  ~StmtGuard() { sqlite3_finalize(stmt); }
 };
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -97,10 +104,7 @@ Status SqliteSource::StepError(int rc, std::string_view what) const {
   }
 }
 
-Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl& control) {
-  TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
-  TAGLOOP_RETURN_IF_ERROR(Open());
-  StmtGuard guard;
+Status SqliteSource::PrepareOne(std::string_view sql, StmtGuard& guard) {
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &guard.stmt, &tail);
   if (rc != SQLITE_OK) return StepError(rc, "the query is not valid");
@@ -124,6 +128,14 @@ Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl
     return Status::InvalidArgument(
         SourceMessage(name_, "a tag query must only read (this statement writes)"));
   }
+  return Status::Ok();
+}
+
+Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl& control) {
+  TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
+  TAGLOOP_RETURN_IF_ERROR(Open());
+  StmtGuard guard;
+  TAGLOOP_RETURN_IF_ERROR(PrepareOne(sql, guard));
   control_ = &control;
   stop_ = Status::Ok();
   sqlite3_progress_handler(db_, 1000, &SqliteSource::Progress, this);
@@ -131,6 +143,108 @@ Status SqliteSource::Query(std::string_view sql, RowSink& sink, const RunControl
   sqlite3_progress_handler(db_, 0, nullptr, nullptr);
   control_ = nullptr;
   return st;
+}
+
+Status SqliteSource::Exec(const char* sql) {
+  int rc = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) return Status::Ok();
+  if ((rc & 0xff) == SQLITE_INTERRUPT && !stop_.ok()) return stop_;
+  return StepError(rc, "cannot push the ids");
+}
+
+Status SqliteSource::PushIds(std::span<const std::string_view> ids, const RunControl& control) {
+  // TEMP tables live in the connection's own temporary database, which a
+  // read-only open may write; the main database stays untouched.
+  TAGLOOP_RETURN_IF_ERROR(Exec("DROP TABLE IF EXISTS temp.tagloop_segment"));
+  TAGLOOP_RETURN_IF_ERROR(Exec("CREATE TEMP TABLE tagloop_segment(user_id TEXT)"));
+  TAGLOOP_RETURN_IF_ERROR(Exec("BEGIN"));
+  StmtGuard insert;
+  int rc = sqlite3_prepare_v3(db_, "INSERT INTO temp.tagloop_segment(user_id) VALUES (?1)", -1,
+                              SQLITE_PREPARE_PERSISTENT, &insert.stmt, nullptr);
+  Status st = rc == SQLITE_OK ? Status::Ok() : StepError(rc, "cannot push the ids");
+  for (size_t i = 0; st.ok() && i < ids.size(); ++i) {
+    sqlite3_bind_text(insert.stmt, 1, ids[i].data(), static_cast<int>(ids[i].size()), SQLITE_STATIC);
+    rc = sqlite3_step(insert.stmt);
+    sqlite3_reset(insert.stmt);
+    if (rc != SQLITE_DONE) {
+      st = (rc & 0xff) == SQLITE_INTERRUPT && !stop_.ok() ? stop_ : StepError(rc, "cannot push the ids");
+    } else if ((i & 4095) == 4095) {
+      st = CheckRunControl(control, name_);
+    }
+  }
+  if (!st.ok()) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    return st;
+  }
+  return Exec("COMMIT");
+}
+
+Result<TableResult> SqliteSource::QueryTable(const TableQuery& query, const RunControl& control) {
+  TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
+  TAGLOOP_RETURN_IF_ERROR(Open());
+  control_ = &control;
+  stop_ = Status::Ok();
+  sqlite3_progress_handler(db_, 1000, &SqliteSource::Progress, this);
+  TableResult result;
+  Status st;
+  if (query.pieces.size() > 1) {
+    result.pushed_as = "temp_table";
+    st = PushIds(query.ids, control);
+  }
+  if (st.ok()) st = RunTable(JoinTablePieces(query, "tagloop_segment"), query.max_rows, control, &result);
+  sqlite3_progress_handler(db_, 0, nullptr, nullptr);
+  control_ = nullptr;
+  if (query.pieces.size() > 1) {
+    // The ids leave with the call, whatever happened.
+    if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, "DROP TABLE IF EXISTS temp.tagloop_segment", nullptr, nullptr, nullptr);
+  }
+  if (!st.ok()) return st;
+  return result;
+}
+
+Status SqliteSource::RunTable(const std::string& sql, size_t max_rows, const RunControl& control,
+                              TableResult* result) {
+  StmtGuard guard;
+  TAGLOOP_RETURN_IF_ERROR(PrepareOne(sql, guard));
+  sqlite3_stmt* stmt = guard.stmt;
+  const int columns = sqlite3_column_count(stmt);
+  if (columns < 1) return Status::InvalidArgument(SourceMessage(name_, "the query returns no columns"));
+  std::vector<bool> bools(static_cast<size_t>(columns));
+  for (int c = 0; c < columns; ++c) {
+    const char* name = sqlite3_column_name(stmt, c);
+    result->columns.emplace_back(name != nullptr ? name : "");
+    bools[static_cast<size_t>(c)] = IsBoolType(sqlite3_column_decltype(stmt, c));
+  }
+  for (int64_t n = 1;; ++n) {
+    int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      if ((rc & 0xff) == SQLITE_INTERRUPT && !stop_.ok()) return stop_;
+      return StepError(rc, fmt::format("the query failed at row {}", n));
+    }
+    if (result->rows.size() >= max_rows) {
+      result->truncated = true;
+      break;
+    }
+    std::vector<TableCell>& row = result->rows.emplace_back(static_cast<size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      TableCell& cell = row[static_cast<size_t>(c)];
+      int type = sqlite3_column_type(stmt, c);
+      if (type == SQLITE_NULL) continue;
+      if (bools[static_cast<size_t>(c)] && type == SQLITE_INTEGER) {
+        cell.kind = TableCell::Kind::kBool;
+        cell.text = sqlite3_column_int64(stmt, c) != 0 ? "true" : "false";
+        continue;
+      }
+      cell.kind = type == SQLITE_INTEGER || type == SQLITE_FLOAT ? TableCell::Kind::kNumber : TableCell::Kind::kText;
+      const auto* text = reinterpret_cast<const char*>(type == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
+                                                                           : sqlite3_column_text(stmt, c));
+      cell.text.assign(text != nullptr ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
+    }
+    if ((n & 1023) == 0) TAGLOOP_RETURN_IF_ERROR(CheckRunControl(control, name_));
+  }
+  return Status::Ok();
 }
 
 Status SqliteSource::Run(sqlite3_stmt* stmt, RowSink& sink, const RunControl& control) {

@@ -94,13 +94,36 @@ class Binder {
     if (static_cast<int>(stack_.size()) >= kMaxSegmentDepth) {
       return ErrorAt(pos, fmt::format("segments nested more than {} deep", kMaxSegmentDepth));
     }
-    Result<std::string> text = options_.segments->ExpressionOf(name);
-    if (!text.ok()) {
-      if (text.status().code() != Status::Code::kNotFound) return text.status();
+    auto unknown = [&]() {
       std::vector<std::string> names = options_.segments->Names();
       std::vector<std::string_view> views(names.begin(), names.end());
       return Status::InvalidArgument(
           fmt::format("unknown segment '{}' at position {}{}", name, pos, DidYouMean(name, views)), pos);
+    };
+    // A frozen segment is a fixed set of users: a leaf, whatever its source
+    // expression read when it was frozen.
+    Result<std::optional<FrozenMembers>> frozen =
+        options_.segments->MembersOf(name, options_.as_of, options_.open_versions);
+    if (!frozen.ok()) {
+      if (frozen.status().code() == Status::Code::kNotFound) return unknown();
+      return frozen.status();
+    }
+    if (frozen->has_value()) {
+      segments_used_.insert(name);
+      BoundExpr leaf;
+      leaf.kind = BoundKind::kMembers;
+      leaf.members.segment = name;
+      leaf.members.kind = (*frozen)->kind;
+      leaf.members.version = (*frozen)->version;
+      leaf.members.members = std::move((*frozen)->members);
+      leaf.members.position = pos;
+      leaf.from_segment = name;
+      return leaf;
+    }
+    Result<std::string> text = options_.segments->ExpressionOf(name);
+    if (!text.ok()) {
+      if (text.status().code() != Status::Code::kNotFound) return text.status();
+      return unknown();
     }
     auto wrap = [&](const Status& inner) {
       if (inner.code() != Status::Code::kInvalidArgument) return inner;

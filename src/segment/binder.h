@@ -9,7 +9,11 @@
 // a string or number ParseNumericValue accepts, dates also DAYS_AGO(n));
 // turns DAYS_AGO(n) into the date n days before the query's as-of date (also
 // inside tag@DATE comparisons and saved segments); expands SEGMENT('name')
-// through a SegmentResolver, bound as of the same date, detecting cycles.
+// through a SegmentResolver, bound as of the same date, detecting cycles; a
+// frozen saved segment (snapshot, list, sql) becomes a kMembers leaf holding
+// the members of its version in force at the query's date (loaded only when
+// open_versions is true), which counts as a referenced segment and reads no
+// tag.
 //
 // Not errors: a tag without a version on or before the date (nobody has a
 // value), and a bool/enum/set value no user has (matches nobody).

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bitmap.h"
 #include "core/bsi.h"
 #include "core/date.h"
 #include "core/tag_type.h"
@@ -48,12 +49,25 @@ struct BoundPredicate {
   std::vector<int64_t> numbers;
 };
 
-enum class BoundKind : uint8_t { kAll, kAnd, kOr, kNot, kPredicate };
+enum class BoundKind : uint8_t { kAll, kAnd, kOr, kNot, kPredicate, kMembers };
+
+// The members of a frozen saved segment (SEGMENT('x') on a snapshot, list or
+// sql segment): a fixed set of dense ids, read no tags.
+struct BoundMembers {
+  std::string segment;  // the saved segment's name
+  std::string kind;     // "snapshot", "list", "sql"
+  int version = 0;      // the version in force at the query's date
+  // Null only in a tree bound without opening files (BindOptions::
+  // open_versions false); may hold users deleted since it was stored.
+  std::shared_ptr<const Bitmap> members;
+  size_t position = 0;  // of SEGMENT(...) in the outermost text
+};
 
 struct BoundExpr {
   BoundKind kind = BoundKind::kAll;
   std::vector<BoundExpr> children;  // kAnd/kOr: 2+, kNot: 1
   BoundPredicate predicate;         // kPredicate
+  BoundMembers members;             // kMembers
   std::string from_segment;         // set on the root of an expanded SEGMENT('x')
 };
 

@@ -26,6 +26,7 @@ class Lowering {
       }
       case BoundKind::kNot: return MakeComplement(Lower(e.children.at(0)));
       case BoundKind::kPredicate: return LowerPredicate(e.predicate);
+      case BoundKind::kMembers: return Members(e.members);
     }
     return MakeLeaf(PlanOp::kEmpty, "?", 0, true);
   }
@@ -43,6 +44,27 @@ class Lowering {
         std::find(plan_.versions.begin(), plan_.versions.end(), t.version) == plan_.versions.end()) {
       plan_.versions.push_back(t.version);
     }
+  }
+
+  // A frozen segment's members: a stored set of exact size. Ids at or beyond
+  // a dense universe's end (members stored by a newer state of the store
+  // than the query's snapshot) are trimmed, so every leaf of a dense plan
+  // stays inside the universe (the count path relies on that).
+  PlanNode Members(const BoundMembers& m) {
+    std::string label = fmt::format("SEGMENT('{}') ({} version {})", m.segment, m.kind, m.version);
+    if (!m.members) return MakeLeaf(PlanOp::kEmpty, std::move(label), 0, true);
+    std::shared_ptr<const Bitmap> set = m.members;
+    if (plan_.universe_is_dense && !set->empty() &&
+        roaring_bitmap_maximum(set->get()) >= plan_.universe_size) {
+      Bitmap inside = Bitmap::Copy(set->get());
+      roaring_bitmap_remove_range_closed(inside.get(), static_cast<uint32_t>(plan_.universe_size),
+                                         UINT32_MAX);
+      set = std::make_shared<const Bitmap>(std::move(inside));
+    }
+    plan_.members.push_back(set);
+    PlanNode n = MakeLeaf(PlanOp::kStored, std::move(label), set->cardinality(), true);
+    n.bitmap = set->get();
+    return n;
   }
 
   PlanNode Value(const BoundTag& t, const std::string& v) {

@@ -6,6 +6,8 @@
 //   CONTAINS ALL     AND of the values
 //   BETWEEN          BSI range (empty when lo > hi); NOT BETWEEN: exists ANDNOT range
 //   IS NULL          the universe ANDNOT exists(t); IS NOT NULL: exists(t)
+//   SEGMENT('x')     x frozen (snapshot/list/sql): its members, a stored leaf
+//                    with its exact cardinality as the estimate
 // A tag without a version (or a value nobody has) gives an empty leaf.
 // Internal to src/segment; thread-safe.
 #pragma once

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/bitmap.h"
 #include "core/bsi.h"
 #include "segment/references.h"
 #include "store/tag_version.h"
@@ -21,7 +22,8 @@ namespace tagloop::segment {
 enum class PlanOp : uint8_t {
   kEmpty,       // nobody
   kUniverse,    // everybody
-  kStored,      // `bitmap`, a stored bitmap (a value's users, a tag's `exists`, the universe)
+  kStored,      // `bitmap`, a stored bitmap (a value's users, a tag's `exists`, the universe,
+                //   a frozen segment's members)
   kBsiCompare,  // users with v `cmp` lo
   kBsiBetween,  // users with lo <= v <= hi
   kAnd,         // (the intersection of `children`, or the universe if none) minus each of `excluded`
@@ -56,6 +58,9 @@ struct SegmentPlan {
   bool universe_is_dense = true;
   // Keeps the versions whose bitmaps the plan borrows mapped.
   std::vector<std::shared_ptr<const TagVersion>> versions;
+  // Keeps the frozen segments' member sets the plan borrows alive (as
+  // loaded, or trimmed to the universe's ids when they reach beyond it).
+  std::vector<std::shared_ptr<const Bitmap>> members;
   // The tags and saved segments the expression reads (also those whose
   // nodes folded away), so a caller can record usage without parsing again.
   // Filled by tagloop::PlanSegment (segment.h); empty when a plan is made

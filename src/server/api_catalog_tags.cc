@@ -55,6 +55,7 @@ Json SummaryJson(const TagEntry& e, const Snapshot& snap, const CatalogView& vie
           {"owner", d.owner},
           {"producer", ProducerKindName(d.producer)},
           {"schedule", OptionalText(d.schedule)},
+          {"personal", d.personal},
           {"latest", LatestJson(snap, d.name)},
           {"stale", view.stale.contains(d.name)},
           {"updated_at_ms", e.updated_at_ms},

@@ -8,8 +8,10 @@
 
 #include "auth/audit_log.h"
 #include "auth/token_store.h"
+#include "catalog/catalog_documents.h"
 #include "core/date.h"
 #include "core/env.h"
+#include "insight/tag_insight.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
 #include "segment/segment.h"
@@ -29,6 +31,8 @@ struct ApiContext {
   AuditLog* audit = nullptr;
   ProfileCache* profiles = nullptr;
   Production* production = nullptr;  // tag catalog, runs, sources, usage, scheduler
+  CatalogDocuments* documents = nullptr;  // reports and dashboards
+  UniverseBaselines* baselines = nullptr;  // insight: universe figures per tag version
   ServerMetrics* metrics = nullptr;  // set by ApiService
   const ServerOptions* options = nullptr;
   Env* env = Env::Default();
@@ -63,6 +67,13 @@ CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call);
 // Counts a use of every tag `expr` reads (usage statistics), by the caller.
 void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot, std::string_view expr,
                   const SegmentQueryOptions& options, std::string_view kind);
+
+// Personal data (tag definitions with `personal: true`): operators and
+// admins read it; analysts and viewers get "***" instead of its values in
+// exports and profiles (api_exports.cc).
+bool SeesPersonalData(Role role);
+// The personal tags of `view`, sorted by name (cached per view and thread).
+std::shared_ptr<const std::vector<std::string>> PersonalTags(const std::shared_ptr<const CatalogView>& view);
 
 // Records an audit entry for access to personal data. When the audit log
 // refuses it (its buffer is full because the database cannot be written),

@@ -22,7 +22,9 @@ void AddSystemRoutes(
     ApiRouter& router);                // api_system.cc: health, version, metrics (+ /metrics), openapi.json
 void AddTagRoutes(ApiRouter& router);  // api_tags.cc: tags, one tag, distribution
 void AddSegmentRoutes(ApiRouter& router);       // api_segments.cc: count, query (pages, stream)
-void AddSavedSegmentRoutes(ApiRouter& router);  // api_saved_segments.cc
+void AddExportRoutes(ApiRouter& router);        // api_exports.cc: segment exports with tag columns
+void AddSavedSegmentRoutes(ApiRouter& router);  // api_saved_segments.cc (+ versions of frozen segments)
+void AddListRoutes(ApiRouter& router);          // api_lists.cc: list uploads, the match report
 void AddImportRoutes(ApiRouter& router);        // api_imports.cc: CSV upload
 void AddUserRoutes(ApiRouter& router);          // api_users.cc: profile, delete
 void AddTokenRoutes(ApiRouter& router);         // api_tokens.cc
@@ -36,6 +38,12 @@ void AddCatalogCategoryRoutes(ApiRouter& router);  // api_catalog_categories.cc
 void AddCatalogSourceRoutes(ApiRouter& router);    // api_catalog_sources.cc
 // Events: ingestion (operator), event types (viewer reads, admin registers), stats.
 void AddEventRoutes(ApiRouter& router);  // api_events.cc
+// Business metrics of a segment computed by a SQL source.
+void AddInsightMetricRoutes(ApiRouter& router);  // api_insight_metrics.cc
+// Insight (viewer): distribution with TGI, characterisation, overlap, history, diff.
+void AddInsightRoutes(ApiRouter& router);  // api_insight.cc
+// Reports (viewer runs, analyst saves) and dashboards (shared by role).
+void AddReportRoutes(ApiRouter& router);  // api_reports.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();

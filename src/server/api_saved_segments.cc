@@ -1,10 +1,14 @@
 // Saved segments: POST /segments, GET /segments, GET/PUT/DELETE
-// /segments/{name}, GET /segments/{name}/count.
+// /segments/{name}, GET /segments/{name}/count, and the versions of frozen
+// segments: GET/POST /segments/{name}/versions. Kinds (saved_segments.h):
+// dynamic and snapshot (analyst), sql (operator: it runs a query on a
+// source); list segments come from uploads (api_lists.cc).
 #include <fmt/format.h>
 
 #include <chrono>
 
 #include "segment/segment.h"
+#include "server/api_audiences.h"
 #include "server/api_context.h"
 #include "server/api_json.h"
 #include "server/api_routes.h"
@@ -13,33 +17,173 @@ namespace tagloop {
 
 namespace {
 
+// SEGMENT('name') in the segment language (quotes doubled).
+std::string SegmentReference(std::string_view name) {
+  std::string out = "SEGMENT('";
+  for (char c : name) {
+    out.push_back(c);
+    if (c == '\'') out.push_back('\'');
+  }
+  return out + "')";
+}
+
 Json SegmentJson(const SavedSegment& s) {
-  return {
-      {"name", s.name}, {"expr", s.expr}, {"created_unix", s.created_unix}, {"updated_unix", s.updated_unix}};
+  Json j = {{"name", s.name}, {"kind", SegmentKindName(s.kind)}, {"expr", s.expr}};
+  if (s.kind == SegmentKind::kSql) {
+    j["source"] = s.source_name;
+    j["query"] = s.query;
+  }
+  j["created_unix"] = s.created_unix;
+  j["updated_unix"] = s.updated_unix;
+  if (s.frozen()) {
+    j["versions"] = s.versions.size();
+    j["latest_version"] = s.versions.empty() ? Json(nullptr) : VersionJson(s.versions.back());
+  }
+  return j;
+}
+
+// What POST /segments and PUT /segments/{name} ask for.
+struct SegmentRequest {
+  std::string name;
+  SegmentKind kind = SegmentKind::kDynamic;
+  std::optional<std::string> expr, source, query;
+  std::optional<Days> as_of;
+};
+
+Result<SegmentRequest> ParseRequest(const JsonBody& body, std::string name,
+                                    const std::optional<SavedSegment>& existing) {
+  SegmentRequest r;
+  r.name = std::move(name);
+  TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> kind, body.OptionalString("kind"));
+  if (kind) {
+    TAGLOOP_ASSIGN_OR_RETURN(r.kind, ParseSegmentKind(*kind));
+  } else if (existing) {
+    r.kind = existing->kind;  // PUT {"expr"} on a snapshot freezes it again
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(r.expr, body.OptionalString("expr"));
+  TAGLOOP_ASSIGN_OR_RETURN(r.source, body.OptionalString("source"));
+  TAGLOOP_ASSIGN_OR_RETURN(r.query, body.OptionalString("query"));
+  TAGLOOP_ASSIGN_OR_RETURN(r.as_of, body.OptionalDate("as_of"));
+  auto refuse = [&](std::string_view field) {
+    return Status::InvalidArgument(
+        fmt::format("'{}' does not apply to a {} segment", field, SegmentKindName(r.kind)));
+  };
+  switch (r.kind) {
+    case SegmentKind::kDynamic:
+    case SegmentKind::kSnapshot:
+      if (!r.expr) return Status::InvalidArgument("missing field 'expr'");
+      if (r.source) return refuse("source");
+      if (r.query) return refuse("query");
+      if (r.kind == SegmentKind::kDynamic && r.as_of) return refuse("as_of");
+      break;
+    case SegmentKind::kList:
+      return Status::InvalidArgument(
+          fmt::format("a list segment is made by uploading its ids: POST /api/v1/segments/{}/list", r.name));
+    case SegmentKind::kSql:
+      if (!r.source) return Status::InvalidArgument("missing field 'source'");
+      if (!r.query) return Status::InvalidArgument("missing field 'query'");
+      if (r.expr) return refuse("expr");
+      break;
+  }
+  return r;
+}
+
+Status RequireOperatorForSql(const ApiCall& call) {
+  if (RoleAllows(call.principal.role, Role::kOperator)) return Status::Ok();
+  return Status::PermissionDenied(
+      fmt::format("an sql segment runs a query on a source: it needs the operator role; this token has {}",
+                  RoleName(call.principal.role)));
+}
+
+// A new version of a snapshot or sql segment, with the answer's extra
+// fields (an sql run's match report) and whether its audit entry was
+// accepted (if not, the version stands but the answer must be a 503).
+struct MadeVersion {
+  SegmentVersion version;
+  Json extra = Json::object();
+  Status audit;
+};
+
+Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string_view name, SegmentKind kind,
+                               const std::string& expr, const std::string& source, const std::string& query,
+                               Days as_of) {
+  auto snap = ctx.store->snapshot();
+  if (kind == SegmentKind::kSnapshot) {
+    CatalogTagAccess access = TagAccessFor(ctx, call);
+    TAGLOOP_ASSIGN_OR_RETURN(SegmentVersion v,
+                             ctx.segments->Freeze(name, expr, *snap, as_of, call.principal.name, &access));
+    RecordTagUse(ctx, call, *snap, expr, QueryOptionsFor(ctx, as_of, &access), "segment");
+    AuditEntry entry =
+        AuditEntry::For(call.principal, audience_action::kFreeze, name, static_cast<int64_t>(v.members));
+    entry.detail = fmt::format("version={} {}", v.number, v.source);
+    AuditChange(ctx, std::move(entry));
+    return MadeVersion{v, Json::object(), Status::Ok()};
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(ListMatch match, RunSqlAudience(ctx, source, query, as_of, *snap));
+  FrozenVersionInput input;
+  input.kind = SegmentKind::kSql;
+  input.source_name = source;
+  input.query = query;
+  input.date = as_of;
+  input.created_by = call.principal.name;
+  input.source = fmt::format("sql '{}' for {}: {} rows, {} unknown: {}", source, FormatDate(as_of),
+                             match.lines, match.unknown, query);
+  input.members = std::move(match.members);
+  TAGLOOP_ASSIGN_OR_RETURN(SegmentVersion v, ctx.segments->AddVersion(name, std::move(input)));
+  AuditEntry entry =
+      AuditEntry::For(call.principal, audience_action::kSqlRun, name, static_cast<int64_t>(match.matched));
+  entry.detail =
+      fmt::format("version={} source={} rows={} unknown={}", v.number, source, match.lines, match.unknown);
+  // The report names unknown ids: sent only once the audit entry is accepted.
+  Status audit = RecordAudit(ctx, std::move(entry));
+  return MadeVersion{v, Json{{"match", MatchJson(match, 0)}}, std::move(audit)};
+}
+
+Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRequest& r, bool created) {
+  if (r.kind == SegmentKind::kDynamic) {
+    TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(r.name, *r.expr, *ctx.store->snapshot(), ctx.Today()));
+    TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
+    return JsonResponse(SegmentJson(saved), created ? 201 : 200);
+  }
+  if (r.kind == SegmentKind::kSql) TAGLOOP_RETURN_IF_ERROR(RequireOperatorForSql(call));
+  TAGLOOP_ASSIGN_OR_RETURN(MadeVersion made,
+                           NewVersion(ctx, call, r.name, r.kind, r.expr.value_or(""), r.source.value_or(""),
+                                      r.query.value_or(""), r.as_of.value_or(ctx.Today())));
+  if (!made.audit.ok()) return AuditUnavailable(made.audit);
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
+  Json j = SegmentJson(saved);
+  for (auto& [k, v] : made.extra.items()) j[k] = v;
+  return JsonResponse(j, created ? 201 : 200);
 }
 
 Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"name", "expr"}));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"name", "expr", "kind",
+                                                                               "as_of", "source", "query"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
   if (ctx.segments->Get(name).ok()) {
     return Status::AlreadyExists(
         fmt::format("segment '{}' exists (PUT /segments/{{name}} replaces it)", name));
   }
-  TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(name, expr, *ctx.store->snapshot(), ctx.Today()));
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(name));
-  HttpResponse r = JsonResponse(SegmentJson(saved), 201);
-  return r;
+  TAGLOOP_ASSIGN_OR_RETURN(SegmentRequest r, ParseRequest(body, name, std::nullopt));
+  return SaveSegment(ctx, call, r, /*created=*/true);
 }
 
 Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"expr"}));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
+                           JsonBody::Parse(call.request->body, {"expr", "kind", "as_of", "source", "query"}));
   const std::string& name = call.path_params[0];
-  TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(name, expr, *ctx.store->snapshot(), ctx.Today()));
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(name));
-  return JsonResponse(SegmentJson(saved));
+  TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
+  Result<SavedSegment> existing = ctx.segments->Get(name);
+  TAGLOOP_ASSIGN_OR_RETURN(
+      SegmentRequest r,
+      ParseRequest(body, name, existing.ok() ? std::optional<SavedSegment>(*existing) : std::nullopt));
+  if (existing.ok() && existing->kind != r.kind) {
+    return Status::FailedPrecondition(
+        fmt::format("segment '{}' is a {} segment, not a {} one (delete it first to change its kind)", name,
+                    SegmentKindName(existing->kind), SegmentKindName(r.kind)));
+  }
+  return SaveSegment(ctx, call, r, /*created=*/!existing.ok());
 }
 
 Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
@@ -60,14 +204,51 @@ Result<HttpResponse> Delete(ApiContext& ctx, ApiCall& call) {
   return r;
 }
 
+Result<HttpResponse> ListVersions(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  Json versions = Json::array();
+  for (auto it = saved.versions.rbegin(); it != saved.versions.rend(); ++it)
+    versions.push_back(VersionJson(*it));
+  return JsonResponse({{"name", saved.name}, {"kind", SegmentKindName(saved.kind)}, {"versions", versions}});
+}
+
+Result<HttpResponse> AddVersion(ApiContext& ctx, ApiCall& call) {
+  std::string_view text = call.request->body;
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
+                           JsonBody::Parse(text.empty() ? std::string_view("{}") : text, {"as_of"}));
+  TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  switch (saved.kind) {
+    case SegmentKind::kDynamic:
+      return Status::FailedPrecondition(fmt::format(
+          "segment '{}' is dynamic: it is evaluated at every use and has no versions", saved.name));
+    case SegmentKind::kList:
+      return Status::FailedPrecondition(
+          fmt::format("segment '{}' is a list: upload its new ids with POST /api/v1/segments/{}/list",
+                      saved.name, saved.name));
+    case SegmentKind::kSql: TAGLOOP_RETURN_IF_ERROR(RequireOperatorForSql(call)); break;
+    case SegmentKind::kSnapshot: break;
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(MadeVersion made,
+                           NewVersion(ctx, call, saved.name, saved.kind, saved.expr, saved.source_name,
+                                      saved.query, as_of.value_or(ctx.Today())));
+  if (!made.audit.ok()) return AuditUnavailable(made.audit);
+  Json j = {
+      {"name", saved.name}, {"kind", SegmentKindName(saved.kind)}, {"version", VersionJson(made.version)}};
+  for (auto& [k, v] : made.extra.items()) j[k] = v;
+  return JsonResponse(j, 201);
+}
+
 Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
+  // A frozen segment is counted through SEGMENT('name') (its members).
+  const std::string expr = saved.frozen() ? SegmentReference(saved.name) : saved.expr;
   auto start = std::chrono::steady_clock::now();
-  auto n = CountSegment(*snap, saved.expr, options);
+  auto n = CountSegment(*snap, expr, options);
   int64_t micros =
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
   ctx.metrics->RecordQuery(QueryKind::kCount, n.ok(), micros);
@@ -80,7 +261,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
     }
     return n.status();
   }
-  RecordTagUse(ctx, call, *snap, saved.expr, options, "segment");
+  RecordTagUse(ctx, call, *snap, expr, options, "segment");
   return JsonResponse(
       {{"name", saved.name}, {"count", *n}, {"as_of", FormatDate(as_of)}, {"elapsed_ms", micros / 1000.0}});
 }
@@ -88,13 +269,20 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
 }  // namespace
 
 void AddSavedSegmentRoutes(ApiRouter& router) {
-  router.Add(ApiV1Route("POST", "/segments", Role::kAnalyst, Create, ApiBodyKind::kJson));
+  // Blocking: a snapshot is evaluated, an sql segment's query may run for minutes.
+  router.Add(
+      ApiV1Route("POST", "/segments", Role::kAnalyst, Create, ApiBodyKind::kJson, {}, /*blocking=*/true));
   router.Add(ApiV1Route("GET", "/segments", Role::kAnalyst, List));
   router.Add(ApiV1Route("GET", "/segments/{name}", Role::kAnalyst, Get));
-  router.Add(ApiV1Route("PUT", "/segments/{name}", Role::kAnalyst, Replace, ApiBodyKind::kJson));
+  router.Add(ApiV1Route("PUT", "/segments/{name}", Role::kAnalyst, Replace, ApiBodyKind::kJson, {},
+                        /*blocking=*/true));
   router.Add(ApiV1Route("DELETE", "/segments/{name}", Role::kAnalyst, Delete));
   router.Add(
       ApiV1Route("GET", "/segments/{name}/count", Role::kViewer, Count, ApiBodyKind::kNone, {"as_of"}));
+  router.Add(ApiV1Route("GET", "/segments/{name}/versions", Role::kAnalyst, ListVersions));
+  router.Add(ApiV1Route("POST", "/segments/{name}/versions", Role::kAnalyst, AddVersion, ApiBodyKind::kJson,
+                        {},
+                        /*blocking=*/true));
 }
 
 }  // namespace tagloop

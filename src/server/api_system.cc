@@ -114,7 +114,9 @@ ApiRouter BuildApiRouter() {
   AddSystemRoutes(router);
   AddTagRoutes(router);
   AddSegmentRoutes(router);
+  AddExportRoutes(router);
   AddSavedSegmentRoutes(router);
+  AddListRoutes(router);
   AddImportRoutes(router);
   AddUserRoutes(router);
   AddTokenRoutes(router);
@@ -124,6 +126,9 @@ ApiRouter BuildApiRouter() {
   AddCatalogCategoryRoutes(router);
   AddCatalogSourceRoutes(router);
   AddEventRoutes(router);
+  AddInsightMetricRoutes(router);
+  AddInsightRoutes(router);
+  AddReportRoutes(router);
   return router;
 }
 

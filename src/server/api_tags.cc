@@ -100,33 +100,6 @@ uint64_t ExtremeOffset(const BsiView& bsi, const Bitmap& users, bool largest) {
   return offset;
 }
 
-std::string Int128ToString(__int128 v) {
-  if (v == 0) return "0";
-  bool negative = v < 0;
-  unsigned __int128 u = negative ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
-  std::string s;
-  while (u) {
-    s.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
-    u /= 10;
-  }
-  if (negative) s.push_back('-');
-  std::reverse(s.begin(), s.end());
-  return s;
-}
-
-// A sum of stored values: int as a number (a string beyond int64), decimal
-// as an exact string with `scale` digits after the point.
-Json SumJson(const TagType& type, __int128 sum) {
-  if (type.kind == TagKind::kInt) {
-    if (sum >= INT64_MIN && sum <= INT64_MAX) return static_cast<int64_t>(sum);
-    return Int128ToString(sum);
-  }
-  std::string digits = Int128ToString(sum < 0 ? -sum : sum);
-  if (type.scale == 0) return (sum < 0 ? "-" : "") + digits;
-  if (digits.size() <= type.scale) digits.insert(0, type.scale + 1 - digits.size(), '0');
-  digits.insert(digits.size() - type.scale, ".");
-  return (sum < 0 ? "-" : "") + digits;
-}
 
 Json NumericDistribution(const Snapshot& snap, const TagVersion& version) {
   const TagType& type = version.type();

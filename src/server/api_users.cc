@@ -2,6 +2,7 @@
 // forgotten; audited; runs on the blocking pool: it rewrites tag versions).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "server/api_context.h"
@@ -15,7 +16,10 @@ namespace tagloop {
 namespace {
 
 // Written by hand: this is the hot path (20,000+ look-ups a second).
-std::string ProfileJson(const Profile& p, Days as_of) {
+// Values of the tags in `masked` (sorted; personal data the caller may not
+// read) are written as "***"; *masked_out gets those the profile holds.
+std::string ProfileJson(const Profile& p, Days as_of, const std::vector<std::string>& masked,
+                        std::string* masked_out) {
   std::string out;
   out.reserve(256 + p.tags.size() * 48);
   out += "{\"user_id\":";
@@ -29,6 +33,12 @@ std::string ProfileJson(const Profile& p, Days as_of) {
     first = false;
     AppendJsonString(out, name);
     out.push_back(':');
+    if (!masked.empty() && std::binary_search(masked.begin(), masked.end(), name)) {
+      out += "\"***\"";
+      if (!masked_out->empty()) masked_out->push_back(',');
+      *masked_out += name;
+      continue;
+    }
     AppendTagValueJson(out, value.type, value.values);
   }
   out += "}}\n";
@@ -55,8 +65,13 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
   // A profile reads every tag: counted once under "*" (kind "profile"), not
   // per tag, to keep the look-up at microseconds.
   ctx.production->usage().Record("*", "profile", call.principal.name);
+  static const std::vector<std::string> kNone;
+  std::shared_ptr<const std::vector<std::string>> personal;
+  if (!SeesPersonalData(call.principal.role)) personal = PersonalTags(ctx.production->scheduler().view());
+  std::string masked;
   HttpResponse r;
-  r.body = ProfileJson(profile, as_of);
+  r.body = ProfileJson(profile, as_of, personal ? *personal : kNone, &masked);
+  if (!masked.empty()) r.headers.emplace_back("X-Tagloop-Masked", std::move(masked));
   return r;
 }
 

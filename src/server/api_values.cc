@@ -1,5 +1,7 @@
 #include "server/api_values.h"
 
+#include <algorithm>
+
 #include "server/api_json.h"
 
 namespace tagloop {
@@ -41,6 +43,35 @@ void AppendTagValueJson(std::string& out, const TagType& type, const std::vector
 Json NumericValueJson(const TagType& type, int64_t value) {
   if (type.kind == TagKind::kInt) return value;
   return FormatNumericValue(type, value);
+}
+
+namespace {
+std::string Int128ToString(__int128 v) {
+  if (v == 0) return "0";
+  bool negative = v < 0;
+  unsigned __int128 u = negative ? -static_cast<unsigned __int128>(v) : static_cast<unsigned __int128>(v);
+  std::string s;
+  while (u) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  if (negative) s.push_back('-');
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+
+}  // namespace
+
+Json SumJson(const TagType& type, __int128 sum) {
+  if (type.kind == TagKind::kInt) {
+    if (sum >= INT64_MIN && sum <= INT64_MAX) return static_cast<int64_t>(sum);
+    return Int128ToString(sum);
+  }
+  std::string digits = Int128ToString(sum < 0 ? -sum : sum);
+  if (type.scale == 0) return (sum < 0 ? "-" : "") + digits;
+  if (digits.size() <= type.scale) digits.insert(0, type.scale + 1 - digits.size(), '0');
+  digits.insert(digits.size() - type.scale, ".");
+  return (sum < 0 ? "-" : "") + digits;
 }
 
 }  // namespace tagloop

@@ -28,4 +28,8 @@ void AppendTagValueJson(std::string& out, const TagType& type, const std::vector
 // A numeric tag's stored int64 as JSON (int: number, decimal: string, date: string).
 Json NumericValueJson(const TagType& type, int64_t value);
 
+// A sum of stored values: int as a number (a string beyond int64), decimal
+// as an exact string with `scale` digits after the point.
+Json SumJson(const TagType& type, __int128 sum);
+
 }  // namespace tagloop

@@ -75,29 +75,76 @@ constexpr std::string_view kSpec = R"json({
                                                  "application/x-ndjson": {"schema": {"type": "string"}}}},
                              "400": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
     },
+    "/api/v1/segments/export": {
+      "post": {"summary": "A segment's users with tag columns as of a date, streamed as CSV (header user_id,tag,...; sets joined with |) or NDJSON (one object per user). Values of personal tags are \"***\" below the operator role (header X-Tagloop-Masked). Audited before streaming (503 when the audit log refuses).",
+               "x-min-role": "analyst",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false,
+                 "properties": {"expr": {"type": "string"}, "segment": {"type": "string", "description": "A saved segment's name (instead of expr)"},
+                                "as_of": {"type": "string", "format": "date"},
+                                "columns": {"type": "array", "maxItems": 200, "items": {"type": "string"}},
+                                "format": {"type": "string", "enum": ["csv", "ndjson"], "description": "Default csv, or ndjson with Accept: application/x-ndjson"},
+                                "limit": {"type": "integer", "minimum": 0, "description": "At most this many rows (0 or absent: all)"}}}}}},
+               "responses": {"200": {"description": "The rows, chunked",
+                                     "headers": {"X-Tagloop-Rows": {"schema": {"type": "integer"}}, "X-Tagloop-As-Of": {"schema": {"type": "string"}},
+                                                 "X-Tagloop-Masked": {"description": "Masked columns, comma-separated", "schema": {"type": "string"}}},
+                                     "content": {"text/csv": {"schema": {"type": "string"}}, "application/x-ndjson": {"schema": {"type": "string"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
+    },
     "/api/v1/segments": {
       "get": {"summary": "Saved segments", "x-min-role": "analyst",
               "responses": {"200": {"description": "Saved segments", "content": {"application/json": {"schema": {"type": "object", "properties": {"segments": {"type": "array", "items": {"$ref": "#/components/schemas/SavedSegment"}}}}}}}}},
-      "post": {"summary": "Save a new segment (409 if the name exists)", "x-min-role": "analyst",
-               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "expr"], "additionalProperties": false,
-                                                                                             "properties": {"name": {"type": "string"}, "expr": {"type": "string"}}}}}},
+      "post": {"summary": "Save a new segment (409 if the name exists): dynamic (expr), snapshot (expr frozen as of as_of, version 1) or sql (source + query, run now; operator role). List segments come from POST /segments/{name}/list.", "x-min-role": "analyst",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/SegmentRequest"}, {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}]}}}},
                "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
-                             "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+                             "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/segments/{name}": {
       "get": {"summary": "One saved segment", "x-min-role": "analyst",
               "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
               "responses": {"200": {"description": "The segment", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
                             "404": {"$ref": "#/components/responses/Error"}}},
-      "put": {"summary": "Create or replace a saved segment", "x-min-role": "analyst",
+      "put": {"summary": "Create or replace a saved segment; on a snapshot or sql segment a new version (the kind defaults to the existing segment's; changing it is 409)", "x-min-role": "analyst",
               "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
-              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["expr"], "additionalProperties": false,
-                                                                                            "properties": {"expr": {"type": "string"}}}}}},
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SegmentRequest"}}}},
               "responses": {"200": {"description": "Saved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
-                            "400": {"$ref": "#/components/responses/Error"}}},
+                            "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedSegment"}}}},
+                            "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Delete a saved segment (409 while another segment uses it)", "x-min-role": "analyst",
                  "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
                  "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/segments/{name}/versions": {
+      "get": {"summary": "The versions of a frozen (snapshot, list, sql) segment, newest first: who, when, members, source", "x-min-role": "analyst",
+              "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
+              "responses": {"200": {"description": "Versions", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"},
+                                    "versions": {"type": "array", "items": {"$ref": "#/components/schemas/SegmentVersion"}}}}}}},
+                            "404": {"$ref": "#/components/responses/Error"}}},
+      "post": {"summary": "A new version: a snapshot is frozen again (as of as_of), an sql segment's query runs again (operator role; {{biz_date}} = as_of). Lists take uploads instead (409).", "x-min-role": "analyst",
+               "parameters": [{"$ref": "#/components/parameters/SegmentName"}],
+               "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"as_of": {"type": "string", "format": "date"}}}}}},
+               "responses": {"201": {"description": "The new version (sql: with the match report)", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"},
+                                     "version": {"$ref": "#/components/schemas/SegmentVersion"}, "match": {"$ref": "#/components/schemas/ListMatch"}}}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+                             "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/segments/{name}/list": {
+      "post": {"summary": "Upload external ids as the next version of a list segment (created if new): text/plain one id per line, or text/csv with a header (the id in ?column= or the first column). Unknown ids are reported, never added. Audited.", "x-min-role": "analyst",
+               "parameters": [{"$ref": "#/components/parameters/SegmentName"},
+                              {"name": "column", "in": "query", "description": "The id column of a CSV upload (implies CSV)", "schema": {"type": "string"}},
+                              {"name": "date", "in": "query", "description": "The business date the version stands for (default today)", "schema": {"type": "string", "format": "date"}}],
+               "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}},
+               "responses": {"200": {"description": "A new version of an existing list", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListUpload"}}}},
+                             "201": {"description": "A new list segment", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListUpload"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/lists/match": {
+      "post": {"summary": "The match report of an id list against the users, without saving (or saved as a list segment with ?save_as=NAME). Audited.", "x-min-role": "analyst",
+               "parameters": [{"name": "column", "in": "query", "description": "The id column of a CSV upload (implies CSV)", "schema": {"type": "string"}},
+                              {"name": "save_as", "in": "query", "description": "Also save the list as this list segment's next version", "schema": {"type": "string"}}],
+               "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}},
+               "responses": {"200": {"description": "The report", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListMatch"}}}},
+                             "201": {"description": "Saved as a new list segment", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ListUpload"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/segments/{name}/count": {
       "get": {"summary": "Count a saved segment as of a date", "x-min-role": "viewer",
@@ -148,6 +195,95 @@ constexpr std::string_view kSpec = R"json({
                "responses": {"200": {"description": "The outcome", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EventBatchResult"}}}},
                              "400": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"},
                              "415": {"$ref": "#/components/responses/Error"}, "504": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/distribution": {
+      "post": {"summary": "Distribution of chosen tags over a segment: every value (numeric tags: round buckets chosen from the universe) with users, share, universe users, universe share and TGI (100 = like everyone), its expr for drill-down; numeric tags add count/sum/avg/min/max/percentiles for the segment and the universe", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["tags"], "properties": {"expr": {"type": "string", "description": "a segment expression"}, "segment": {"type": "string", "description": "or a saved segment name"}, "as_of": {"type": "string", "format": "date"}, "tags": {"type": "array", "items": {"type": "string"}}, "percentiles": {"type": "array", "items": {"type": "number", "enum": [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99]}}, "max_values": {"type": "integer", "minimum": 1, "maximum": 10000}}}}}},
+               "responses": {"200": {"description": "Per tag: values and statistics", "content": {"application/json": {"schema": {"type": "object"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/characterize": {
+      "post": {"summary": "What else characterises a segment: every value of every published tag (or of 'tags') ranked by TGI, keeping values held by at least min_share of the segment and min_users users; 'over' (TGI > 100, highest first) and 'under' (TGI < 100, lowest first). The segment's own tags are left out unless 'tags' or 'exclude_tags' is given", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"expr": {"type": "string", "description": "a segment expression"}, "segment": {"type": "string", "description": "or a saved segment name"}, "as_of": {"type": "string", "format": "date"}, "tags": {"type": "array", "items": {"type": "string"}}, "exclude_tags": {"type": "array", "items": {"type": "string"}}, "min_share": {"type": "number", "minimum": 0, "maximum": 1, "default": 0.01}, "min_users": {"type": "integer", "minimum": 0, "default": 30}, "limit": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}}}}},
+               "responses": {"200": {"description": "Ranked values", "content": {"application/json": {"schema": {"type": "object"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/overlap": {
+      "post": {"summary": "Overlap of 2 to 16 segments: sizes, the pairwise intersection matrix, union, users in all, each one's exclusive part and (up to 8 segments) every non-empty Venn region with its expr", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["segments"], "properties": {"segments": {"type": "array", "minItems": 2, "maxItems": 16, "items": {"oneOf": [{"type": "string"}, {"type": "object", "properties": {"expr": {"type": "string"}, "segment": {"type": "string"}, "label": {"type": "string"}}}]}}, "as_of": {"type": "string", "format": "date"}}}}}},
+               "responses": {"200": {"description": "The overlap", "content": {"application/json": {"schema": {"type": "object"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/history": {
+      "post": {"summary": "A segment's size as of each day (every step_days) from 'from' to 'to' (at most 731 points)", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["from", "to"], "properties": {"expr": {"type": "string"}, "segment": {"type": "string"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "step_days": {"type": "integer", "minimum": 1, "maximum": 366}}}}}},
+               "responses": {"200": {"description": "points: [{date, users}]", "content": {"application/json": {"schema": {"type": "object"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/diff": {
+      "post": {"summary": "Who entered and who left a segment between two dates: counts for viewers; with ids_limit > 0 (analyst) also the first ids of each group, audited (insight.diff)", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "required": ["from", "to"], "properties": {"expr": {"type": "string"}, "segment": {"type": "string"}, "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "ids_limit": {"type": "integer", "minimum": 0, "maximum": 100000}}}}}},
+               "responses": {"200": {"description": "from_users, to_users, stayed, entered, left (+ entered_ids, left_ids)", "content": {"application/json": {"schema": {"type": "object"}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/reports": {
+      "get": {"summary": "Saved reports (name, title, version, who and when)", "x-min-role": "viewer",
+              "responses": {"200": {"description": "The reports", "content": {"application/json": {"schema": {"type": "object"}}}}}},
+      "post": {"summary": "Save a new report (the definition is checked against the current tags); 409 when the name exists", "x-min-role": "analyst",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name", "definition"], "additionalProperties": false, "properties": {"name": {"type": "string"}, "definition": {"$ref": "#/components/schemas/ReportDefinition"}}}}}},
+               "responses": {"201": {"description": "Saved", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/reports/run": {
+      "post": {"summary": "Run a report definition without saving it: a table per date whose every cell is a segment (keys, expr, users, measure values)", "x-min-role": "viewer",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["definition"], "additionalProperties": false, "properties": {"definition": {"$ref": "#/components/schemas/ReportDefinition"}, "as_of": {"type": "string", "format": "date"}}}}}},
+               "responses": {"200": {"description": "The tables", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportResult"}}}}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/reports/{name}": {
+      "get": {"summary": "One report: its definition and version", "x-min-role": "viewer", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "The report", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/Error"}}},
+      "put": {"summary": "Create or replace a report (a new version)", "x-min-role": "analyst", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["definition"], "additionalProperties": false, "properties": {"definition": {"$ref": "#/components/schemas/ReportDefinition"}}}}}},
+              "responses": {"200": {"description": "Saved", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a report (its versions stay listed); 409 while a dashboard shows it", "x-min-role": "analyst", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                 "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/reports/{name}/versions": {
+      "get": {"summary": "Every version of a report, newest first, with who changed it and when", "x-min-role": "viewer", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "Versions", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/reports/{name}/run": {
+      "post": {"summary": "Run a saved report (optionally as of another date)", "x-min-role": "viewer", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+               "requestBody": {"required": false, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {"as_of": {"type": "string", "format": "date"}}}}}},
+               "responses": {"200": {"description": "The tables", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportResult"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/dashboards": {
+      "get": {"summary": "Dashboards the caller's role may see", "x-min-role": "viewer",
+              "responses": {"200": {"description": "The dashboards", "content": {"application/json": {"schema": {"type": "object"}}}}}},
+      "post": {"summary": "Save a new dashboard: a title, an ordered list of saved reports and the minimum role that sees it", "x-min-role": "analyst",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}}}},
+               "responses": {"201": {"description": "Saved", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/dashboards/{name}": {
+      "get": {"summary": "One dashboard (404 when the caller's role may not see it)", "x-min-role": "viewer", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "responses": {"200": {"description": "The dashboard", "content": {"application/json": {"schema": {"type": "object"}}}}, "404": {"$ref": "#/components/responses/Error"}}},
+      "put": {"summary": "Create or replace a dashboard", "x-min-role": "analyst", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+              "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}}}},
+              "responses": {"200": {"description": "Saved", "content": {"application/json": {"schema": {"type": "object"}}}}, "400": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a dashboard", "x-min-role": "analyst", "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                 "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/insight/metrics": {
+      "post": {"summary": "Business metrics of a segment computed by a SQL source: the segment's ids are pushed to the source as {{segment}} (a relation of one column user_id) and the query's rows come back. Audited (insight.metrics).",
+               "x-min-role": "analyst",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["source", "query"], "additionalProperties": false,
+                 "properties": {"expr": {"type": "string"}, "segment": {"type": "string"}, "as_of": {"type": "string", "format": "date"},
+                                "source": {"type": "string"}, "query": {"type": "string"},
+                                "max_rows": {"type": "integer", "minimum": 1, "maximum": 100000}}}}}},
+               "responses": {"200": {"description": "The metric rows", "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                "columns": {"type": "array", "items": {"type": "string"}}, "rows": {"type": "array", "items": {"type": "array", "items": {}}},
+                                "truncated": {"type": "boolean"}, "users": {"type": "integer"}, "source": {"type": "string"},
+                                "pushed_as": {"type": "string", "enum": ["temp_table", "values"]}, "as_of": {"type": "string"}, "elapsed_ms": {"type": "number"}}}}}},
+                             "400": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/events/stats": {
       "get": {"summary": "The event log (segments, events, bytes, days, torn tail cut off at start) and the real-time engine (tags, events applied and replayed, publishes, new users, pending, memory, last error)", "x-min-role": "analyst",
@@ -353,6 +489,27 @@ constexpr std::string_view kSpec = R"json({
       "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "schemas": {
+      "ReportDefinition": {"type": "object", "required": ["dimensions"], "additionalProperties": false, "properties": {
+        "title": {"type": "string"}, "description": {"type": "string"}, "base": {"type": "string", "default": "ALL"},
+        "dimensions": {"type": "array", "minItems": 1, "maxItems": 2, "items": {"type": "object", "required": ["tag"], "properties": {
+          "tag": {"type": "string"}, "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 20}, "include_null": {"type": "boolean"},
+          "edges": {"type": "array", "items": {"oneOf": [{"type": "number"}, {"type": "string"}]}}}}},
+        "measures": {"type": "array", "items": {"type": "object", "required": ["kind"], "properties": {
+          "kind": {"type": "string", "enum": ["users", "sum", "avg", "min", "max", "metric"]}, "tag": {"type": "string"},
+          "source": {"type": "string"}, "query": {"type": "string"}, "label": {"type": "string"}}}},
+        "as_of": {"type": "string", "format": "date"},
+        "series": {"type": "object", "required": ["from", "to"], "properties": {"from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "step_days": {"type": "integer"}}}}},
+      "ReportResult": {"type": "object", "properties": {
+        "measures": {"type": "array", "items": {"type": "object"}},
+        "tables": {"type": "array", "items": {"type": "object", "properties": {
+          "as_of": {"type": "string"}, "base_users": {"type": "integer"}, "truncated": {"type": "boolean"},
+          "dimensions": {"type": "array", "items": {"type": "object", "properties": {"tag": {"type": "string"}, "values": {"type": "array", "items": {"type": "string"}}}}},
+          "cells": {"type": "array", "items": {"type": "object", "properties": {"keys": {"type": "array", "items": {"type": "string", "nullable": true}}, "expr": {"type": "string"}, "users": {"type": "integer"}, "values": {"type": "array", "items": {}}}}}}}},
+        "elapsed_ms": {"type": "number"}}},
+      "Dashboard": {"type": "object", "required": ["reports"], "properties": {
+        "name": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+        "reports": {"type": "array", "maxItems": 50, "items": {"type": "string"}},
+        "min_role": {"type": "string", "enum": ["viewer", "analyst", "operator", "admin"], "default": "viewer"}}},
       "Error": {"type": "object", "properties": {"error": {"type": "object", "required": ["code", "message"],
                 "properties": {"code": {"type": "string", "example": "invalid_argument"}, "message": {"type": "string"},
                                "position": {"type": "integer", "description": "Byte offset in the expression (or JSON body)"}}}}},
@@ -377,8 +534,24 @@ constexpr std::string_view kSpec = R"json({
                                       "stream": {"type": "boolean", "default": false}}},
       "QueryPage": {"type": "object", "properties": {"ids": {"type": "array", "items": {"type": "string"}}, "count": {"type": "integer"},
                     "total": {"type": "integer"}, "as_of": {"type": "string", "format": "date"}, "next_cursor": {"type": "string", "nullable": true}}},
-      "SavedSegment": {"type": "object", "properties": {"name": {"type": "string"}, "expr": {"type": "string"},
-                       "created_unix": {"type": "integer"}, "updated_unix": {"type": "integer"}}},
+      "SavedSegment": {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string", "enum": ["dynamic", "snapshot", "list", "sql"]},
+                       "expr": {"type": "string", "description": "dynamic: the expression; snapshot: the one frozen; list, sql: empty"},
+                       "source": {"type": "string", "description": "sql only"}, "query": {"type": "string", "description": "sql only"},
+                       "created_unix": {"type": "integer"}, "updated_unix": {"type": "integer"},
+                       "versions": {"type": "integer", "description": "Frozen kinds only: how many versions"},
+                       "latest_version": {"$ref": "#/components/schemas/SegmentVersion"},
+                       "match": {"$ref": "#/components/schemas/ListMatch"}}},
+      "SegmentRequest": {"type": "object", "additionalProperties": false,
+                         "properties": {"kind": {"type": "string", "enum": ["dynamic", "snapshot", "sql"], "description": "Default dynamic (PUT: the existing segment's kind)"},
+                                        "expr": {"type": "string", "description": "dynamic, snapshot"},
+                                        "as_of": {"type": "string", "format": "date", "description": "snapshot: the date frozen at; sql: {{biz_date}} (default today)"},
+                                        "source": {"type": "string", "description": "sql: a catalog source"}, "query": {"type": "string", "description": "sql: one column of user ids"}}},
+      "SegmentVersion": {"type": "object", "properties": {"version": {"type": "integer"}, "created_unix": {"type": "integer"}, "created_by": {"type": "string"},
+                         "date": {"type": "string", "format": "date", "description": "The business date it stands for"}, "members": {"type": "integer"}, "source": {"type": "string"}}},
+      "ListMatch": {"type": "object", "properties": {"lines": {"type": "integer"}, "blank_lines": {"type": "integer"}, "distinct": {"type": "integer"}, "duplicates": {"type": "integer"},
+                    "matched": {"type": "integer"}, "unknown": {"type": "integer"}, "match_rate": {"type": "number"},
+                    "unknown_ids": {"type": "array", "maxItems": 100, "items": {"type": "string"}}}},
+      "ListUpload": {"allOf": [{"$ref": "#/components/schemas/ListMatch"}, {"type": "object", "properties": {"name": {"type": "string"}, "kind": {"type": "string"}, "version": {"$ref": "#/components/schemas/SegmentVersion"}}}]},
       "ImportSummary": {"type": "object", "properties": {"version": {"type": "string", "format": "date"}, "rows": {"type": "integer"}, "tags": {"type": "integer"},
                         "new_users": {"type": "integer"}, "bytes": {"type": "integer"}, "generation": {"type": "integer"}, "seconds": {"type": "number"},
                         "phases": {"type": "object", "additionalProperties": {"type": "number"}}}},

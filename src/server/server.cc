@@ -49,6 +49,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   production.run_realtime = options.realtime;
   production.sync_event_log = options.sync_events;
   TAGLOOP_ASSIGN_OR_RETURN(s->production_, Production::Open(s->store_.get(), s->segments_.get(), production));
+  TAGLOOP_ASSIGN_OR_RETURN(s->documents_, CatalogDocuments::Open(options.data));
+  s->baselines_ = std::make_unique<UniverseBaselines>();
   // Loads the catalog view (needed by the first request) and starts the
   // scheduler: interrupted runs are re-queued, schedules fire.
   TAGLOOP_RETURN_IF_ERROR(s->production_->Start());
@@ -60,6 +62,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   ctx.tokens = s->tokens_.get();
   ctx.audit = s->audit_.get();
   ctx.profiles = s->profiles_.get();
+  ctx.documents = s->documents_.get();
+  ctx.baselines = s->baselines_.get();
   ctx.options = &s->options_;
   Server* self = s.get();
   ctx.open_connections = [self] { return self->http_ ? self->http_->open_connections() : 0; };

@@ -18,7 +18,9 @@
 
 #include "auth/audit_log.h"
 #include "auth/token_store.h"
+#include "catalog/catalog_documents.h"
 #include "core/status.h"
+#include "insight/tag_insight.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
 #include "server/api_service.h"
@@ -61,6 +63,8 @@ class Server {
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<ProfileCache> profiles_;
   std::unique_ptr<Production> production_;
+  std::unique_ptr<CatalogDocuments> documents_;  // reports, dashboards
+  std::unique_ptr<UniverseBaselines> baselines_;  // insight's per-version universe figures
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
 

@@ -419,6 +419,32 @@ void TagVersion::NumericOffsets(const roaring_bitmap_t* users, std::vector<uint6
   if (users_out) users_out->insert(users_out->end(), ids.begin(), ids.end());
 }
 
+void TagVersion::NumericOffsets(const roaring_bitmap_t* users, std::span<const uint32_t> ids,
+                                std::vector<uint64_t>* out) const {
+  if (!forward_) return NumericOffsets(users, out);
+  const uint64_t has = uint64_t{1} << (forward_width_ - 1);
+  out->reserve(out->size() + ids.size());
+  for (uint32_t u : ids) {
+    const uint64_t code = ForwardCode(u);
+    if (code & has) out->push_back(code & ~has);
+  }
+}
+
+void TagVersion::CountValues(const roaring_bitmap_t* users, std::span<const uint32_t> ids,
+                             std::vector<uint64_t>* counts) const {
+  if (!forward_ || values_.size() <= 16) return CountValues(users, counts);
+  counts->assign(values_.size(), 0);
+  if (type_.kind == TagKind::kSet) {
+    for (uint32_t u : ids) {
+      for (uint64_t code = ForwardCode(u); code; code &= code - 1) ++(*counts)[std::countr_zero(code)];
+    }
+    return;
+  }
+  std::vector<uint64_t> by_code(values_.size() + 1, 0);
+  for (uint32_t u : ids) ++by_code[std::min<uint64_t>(ForwardCode(u), values_.size())];
+  for (size_t i = 0; i < values_.size(); ++i) (*counts)[i] = by_code[i + 1];
+}
+
 void TagVersion::CountValues(const roaring_bitmap_t* users, std::vector<uint64_t>* counts) const {
   counts->assign(values_.size(), 0);
   if (forward_ && values_.size() > 16) {

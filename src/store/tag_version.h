@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -126,6 +127,15 @@ class TagVersion {
   // (resized to value_count()). Many values and a forward column: one pass
   // over the users; else one intersection count per value.
   void CountValues(const roaring_bitmap_t* users, std::vector<uint64_t>* counts) const;
+
+  // The same two for a caller that already holds the users as a sorted id
+  // array (`ids` must hold exactly the members of `users`): the forward
+  // column is read straight from the array, which callers looking at many
+  // tags for one segment decode once.
+  void NumericOffsets(const roaring_bitmap_t* users, std::span<const uint32_t> ids,
+                      std::vector<uint64_t>* out) const;
+  void CountValues(const roaring_bitmap_t* users, std::span<const uint32_t> ids,
+                   std::vector<uint64_t>* counts) const;
 
  private:
   TagVersion() = default;

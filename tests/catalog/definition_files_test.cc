@@ -125,7 +125,7 @@ TEST_F(DefinitionFilesTest, ErrorsPointAtTheFieldsKey) {
 
   const std::string typo = Write("typo.yaml", "name: a\ntype: bool\nproducer: {kind: import}\nowenr: x\n");
   EXPECT_EQ(ErrorOf({typo}), typo + ":4:1: owenr: unknown field (known: name, type, title, description, owner, "
-                                    "category, category_id, producer, schedule, biz_date, quality, retention)");
+                                    "category, category_id, producer, schedule, biz_date, quality, retention, personal)");
 
   const std::string nested = Write("nested.yaml", "name: a\ntype: bool\nproducer: {kind: import}\n"
                                                   "title:\n  zh: 甲\n  fr: a\n");

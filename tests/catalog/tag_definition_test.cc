@@ -104,9 +104,9 @@ TEST(TagDefinitionTest, UnknownFieldsAreErrorsNamingTheField) {
   j["nmae"] = "x";
   EXPECT_EQ(ErrorOf(j),
             "tag definition: nmae: unknown field (known: name, type, title, description, owner, category, "
-            "category_id, producer, schedule, biz_date, quality, retention) | nmae | unknown field (known: name, "
-            "type, title, description, owner, category, category_id, producer, schedule, biz_date, quality, "
-            "retention)");
+            "category_id, producer, schedule, biz_date, quality, retention, personal) | nmae | unknown field (known: "
+            "name, type, title, description, owner, category, category_id, producer, schedule, biz_date, quality, "
+            "retention, personal)");
   j = Minimal();
   j["title"] = {{"zh", "会员"}, {"fr", "membre"}};
   EXPECT_EQ(ErrorOf(j), "tag definition: title.fr: unknown field (known: zh, en) | title.fr | "
@@ -193,6 +193,7 @@ TEST(TagDefinitionTest, SameAsComparesEveryStoredFieldButNotThePath) {
       [](TagDefinition& x) { x.biz_date = BizDateRule::kYesterday; },
       [](TagDefinition& x) { x.quality = json::object(); },
       [](TagDefinition& x) { x.retention.keep_versions = 1; },
+      [](TagDefinition& x) { x.personal = true; },
   };
   for (size_t i = 0; i < edits.size(); ++i) {
     TagDefinition e = base;
@@ -264,6 +265,29 @@ TEST(TagDefinitionTest, NamesOfKindsAndStatuses) {
     EXPECT_EQ(*ParseTagStatus(TagStatusName(s)), s);
   }
   EXPECT_EQ(ParseTagStatus("archived").status().message(), "unknown status 'archived' (draft, published, offline)");
+}
+
+}  // namespace
+}  // namespace tagloop
+
+namespace tagloop {
+namespace {
+
+TEST(TagDefinitionTest, PersonalFlag) {
+  json j = {{"name", "phone"}, {"type", "enum"}, {"producer", {{"kind", "import"}}}};
+  Result<TagDefinition> plain = TagDefinitionFromJson(j);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->personal);
+  EXPECT_FALSE(TagDefinitionToJson(*plain).contains("personal"));  // unchanged form for older definitions
+  j["personal"] = true;
+  Result<TagDefinition> personal = TagDefinitionFromJson(j);
+  ASSERT_TRUE(personal.ok());
+  EXPECT_TRUE(personal->personal);
+  EXPECT_EQ(TagDefinitionToJson(*personal)["personal"], true);
+  EXPECT_TRUE(TagDefinitionFromJson(TagDefinitionToJson(*personal))->SameAs(*personal));
+  EXPECT_EQ(DiffDefinitions(*plain, *personal), std::vector<std::string>{"personal: false -> true"});
+  j["personal"] = "yes";
+  EXPECT_EQ(TagDefinitionFromJson(j).status().message(), "tag definition: personal: must be true or false");
 }
 
 }  // namespace

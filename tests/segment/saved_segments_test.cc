@@ -217,10 +217,24 @@ TEST_F(SavedSegmentsTest, CorruptFilesAreReported) {
   auto write = [&](const std::string& text) {
     std::ofstream(dir_ + "/segments.json", std::ios::binary | std::ios::trunc) << text;
   };
-  for (const char* bad : {"not json", "[]", "{\"format\": 2, \"segments\": []}", "{\"format\": 1}",
-                          "{\"format\": 1, \"segments\": [{\"name\": 3, \"expr\": \"vip\"}]}",
-                          "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\"}, "
-                          "{\"name\": \"a\", \"expr\": \"vip\"}]}"}) {
+  for (
+      const char* bad :
+      {"not json", "[]", "{\"format\": 3, \"segments\": []}", "{\"format\": 1}",
+       // format 2 (frozen kinds): an unknown kind, a version out of order, a
+       // member file outside segments/, a frozen segment without versions
+       "{\"format\": 2, \"segments\": [{\"name\": \"a\", \"kind\": \"frozen\", \"expr\": \"\"}]}",
+       "{\"format\": 2, \"segments\": [{\"name\": \"a\", \"kind\": \"list\", \"versions\": [{\"version\": 2, "
+       "\"created_unix\": 1, \"created_by\": \"x\", \"date\": \"2026-01-01\", \"members\": 1, \"source\": "
+       "\"\", "
+       "\"file\": \"segments/a-v2.roar\", \"checksum\": \"0000000000000001\"}]}]}",
+       "{\"format\": 2, \"segments\": [{\"name\": \"a\", \"kind\": \"list\", \"versions\": [{\"version\": 1, "
+       "\"created_unix\": 1, \"created_by\": \"x\", \"date\": \"2026-01-01\", \"members\": 1, \"source\": "
+       "\"\", "
+       "\"file\": \"segments/../MANIFEST.roar\", \"checksum\": \"0000000000000001\"}]}]}",
+       "{\"format\": 2, \"segments\": [{\"name\": \"a\", \"kind\": \"list\", \"versions\": []}]}",
+       "{\"format\": 1, \"segments\": [{\"name\": 3, \"expr\": \"vip\"}]}",
+       "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\"}, "
+       "{\"name\": \"a\", \"expr\": \"vip\"}]}"}) {
     write(bad);
     auto s = SavedSegments::Open(Env::Default(), dir_);
     EXPECT_EQ(s.status().code(), Status::Code::kCorruption) << bad;

@@ -39,10 +39,28 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
   }
   ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAdmin, R"({"name": "keep", "expr": "is_vip"})").status,
             201);
+  ASSERT_EQ(Call("POST", "/api/v1/segments", Role::kAdmin,
+                 R"({"name": "frozen", "kind": "snapshot", "expr": "is_vip"})")
+                .status,
+            201);
+  // Reports and dashboards: one kept, one per role to delete.
+  const std::string report_def = R"({"definition": {"dimensions": [{"tag": "city"}]}})";
+  ASSERT_EQ(Call("PUT", "/api/v1/reports/keep", Role::kAdmin, report_def).status, 200);
+  ASSERT_EQ(Call("PUT", "/api/v1/dashboards/keep", Role::kAdmin, R"({"reports": ["keep"]})").status, 200);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(Call("PUT", "/api/v1/reports/del" + std::to_string(i), Role::kAdmin, report_def).status, 200);
+    ASSERT_EQ(Call("PUT", "/api/v1/dashboards/del" + std::to_string(i), Role::kAdmin, R"({"reports": []})").status,
+              200);
+  }
   // One custom event type per role to delete.
   for (int i = 0; i < 4; ++i) {
     ASSERT_EQ(Call("PUT", "/api/v1/events/types/del" + std::to_string(i), Role::kAdmin, "{}").status, 200);
   }
+  // An SQLite source for /insight/metrics (the catalog database itself, read-only).
+  ASSERT_EQ(Call("PUT", "/api/v1/catalog/sources/biz", Role::kAdmin,
+                 R"({"kind": "sqlite", "connection": "tagloop.db"})")
+                .status,
+            200);
   const int64_t now = NowMillis();
 
   auto none = [](int) { return std::string(); };
@@ -61,6 +79,13 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
        [](int) { return std::string(R"({"expr": "ALL"})"); }},
       {"POST", "/api/v1/segments/query", Role::kAnalyst, at("/api/v1/segments/query"),
        [](int) { return std::string(R"({"expr": "ALL", "limit": 2})"); }},
+      {"POST", "/api/v1/segments/export", Role::kAnalyst, at("/api/v1/segments/export"),
+       [](int) { return std::string(R"({"expr": "ALL", "columns": ["age"]})"); }},
+      {"POST", "/api/v1/insight/metrics", Role::kAnalyst, at("/api/v1/insight/metrics"),
+       [](int) {
+         return std::string(
+             R"({"expr": "ALL", "source": "biz", "query": "SELECT count(*) AS n FROM {{segment}} s"})");
+       }},
       {"POST", "/api/v1/segments", Role::kAnalyst, at("/api/v1/segments"),
        [](int i) {
          return nlohmann::json{{"name", "new" + std::to_string(i)}, {"expr", "ALL"}}.dump();
@@ -73,6 +98,15 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
        [](int i) { return "/api/v1/segments/del" + std::to_string(i); }, none},
       {"GET", "/api/v1/segments/{name}/count", Role::kViewer,
        at("/api/v1/segments/keep/count?as_of=2026-10-31"), none},
+      {"GET", "/api/v1/segments/{name}/versions", Role::kAnalyst, at("/api/v1/segments/frozen/versions"),
+       none},
+      {"POST", "/api/v1/segments/{name}/versions", Role::kAnalyst, at("/api/v1/segments/frozen/versions"),
+       [](int) { return std::string("{}"); }},
+      {"POST", "/api/v1/segments/{name}/list", Role::kAnalyst,
+       [](int i) { return "/api/v1/segments/list" + std::to_string(i) + "/list"; },
+       [](int) { return std::string("m1\nm2\nnobody\n"); }, "text/plain"},
+      {"POST", "/api/v1/lists/match", Role::kAnalyst, at("/api/v1/lists/match"),
+       [](int) { return std::string("m1\nnobody\n"); }, "text/plain"},
       {"POST", "/api/v1/imports", Role::kOperator,
        [](int i) { return "/api/v1/imports?id_column=id&version=2026-11-0" + std::to_string(i + 1); },
        [](int) { return std::string("id,note\nm1,x\n"); }, "text/csv"},
@@ -97,6 +131,49 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
        [](int) { return std::string(R"({"properties": [{"name": "note", "type": "string"}]})"); }},
       {"DELETE", "/api/v1/events/types/{name}", Role::kAdmin,
        [](int i) { return "/api/v1/events/types/del" + std::to_string(i); }, none},
+      {"POST", "/api/v1/insight/distribution", Role::kViewer, at("/api/v1/insight/distribution"),
+       [](int) { return std::string(R"({"expr": "is_vip", "tags": ["city", "age"]})"); }},
+      {"POST", "/api/v1/insight/characterize", Role::kViewer, at("/api/v1/insight/characterize"),
+       [](int) { return std::string(R"({"segment": "keep"})"); }},
+      {"POST", "/api/v1/insight/overlap", Role::kViewer, at("/api/v1/insight/overlap"),
+       [](int) { return std::string(R"({"segments": ["is_vip", "age >= 30"]})"); }},
+      {"POST", "/api/v1/insight/history", Role::kViewer, at("/api/v1/insight/history"),
+       [](int) { return std::string(R"({"expr": "is_vip", "from": "2026-10-01", "to": "2026-10-20"})"); }},
+      {"POST", "/api/v1/insight/diff", Role::kViewer, at("/api/v1/insight/diff"),
+       [](int) {
+         return std::string(R"({"expr": "city = '北京'", "from": "2026-10-01", "to": "2026-10-20"})");
+       }},
+      {"GET", "/api/v1/reports", Role::kViewer, at("/api/v1/reports"), none},
+      {"POST", "/api/v1/reports", Role::kAnalyst, at("/api/v1/reports"),
+       [](int i) {
+         return nlohmann::json{{"name", "made" + std::to_string(i)},
+                               {"definition", {{"dimensions", {{{"tag", "is_vip"}}}}}}}
+             .dump();
+       }},
+      {"POST", "/api/v1/reports/run", Role::kViewer, at("/api/v1/reports/run"),
+       [](int) { return std::string(R"({"definition": {"dimensions": [{"tag": "is_vip"}]}})"); }},
+      {"GET", "/api/v1/reports/{name}", Role::kViewer, at("/api/v1/reports/keep"), none},
+      {"PUT", "/api/v1/reports/{name}", Role::kAnalyst, at("/api/v1/reports/keep"),
+       [](int i) {
+         return nlohmann::json{{"definition", {{"dimensions", {{{"tag", "city"}, {"limit", i + 1}}}}}}}.dump();
+       }},
+      {"DELETE", "/api/v1/reports/{name}", Role::kAnalyst,
+       [](int i) { return "/api/v1/reports/del" + std::to_string(i); }, none},
+      {"GET", "/api/v1/reports/{name}/versions", Role::kViewer, at("/api/v1/reports/keep/versions"), none},
+      {"POST", "/api/v1/reports/{name}/run", Role::kViewer, at("/api/v1/reports/keep/run"),
+       [](int) { return std::string("{}"); }},
+      {"GET", "/api/v1/dashboards", Role::kViewer, at("/api/v1/dashboards"), none},
+      {"POST", "/api/v1/dashboards", Role::kAnalyst, at("/api/v1/dashboards"),
+       [](int i) {
+         return nlohmann::json{{"name", "made" + std::to_string(i)}, {"reports", {"keep"}}}.dump();
+       }},
+      {"GET", "/api/v1/dashboards/{name}", Role::kViewer, at("/api/v1/dashboards/keep"), none},
+      {"PUT", "/api/v1/dashboards/{name}", Role::kAnalyst, at("/api/v1/dashboards/keep"),
+       [](int i) {
+         return nlohmann::json{{"title", "t" + std::to_string(i)}, {"reports", {"keep"}}}.dump();
+       }},
+      {"DELETE", "/api/v1/dashboards/{name}", Role::kAnalyst,
+       [](int i) { return "/api/v1/dashboards/del" + std::to_string(i); }, none},
   };
 
   std::set<std::string> covered;
