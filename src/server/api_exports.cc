@@ -8,6 +8,7 @@
 #include "insight/segment_export.h"
 #include "segment/segment.h"
 #include "server/api_context.h"
+#include "server/api_insight_json.h"
 #include "server/api_json.h"
 #include "server/api_routes.h"
 
@@ -42,17 +43,6 @@ constexpr size_t kStreamPieceBytes = 64 << 10;
 int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
       .count();
-}
-
-// "SEGMENT('name')" for a saved segment's name (quotes doubled).
-std::string SavedSegmentExpr(std::string_view name) {
-  std::string out = "SEGMENT('";
-  for (char c : name) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += "')";
-  return out;
 }
 
 // The "columns" field: an array of tag names (absent = none).

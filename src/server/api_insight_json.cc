@@ -22,12 +22,17 @@ Result<InsightSegmentText> InsightSegmentExpr(const json& body) {
   }
   if (!body["segment"].is_string()) return Status::InvalidArgument("field 'segment' must be a string");
   out.segment = body["segment"].get<std::string>();
-  std::string quoted;
-  for (char c : out.segment) {
-    if (c == '\'') quoted.push_back('\'');
-    quoted.push_back(c);
+  out.expr = SavedSegmentExpr(out.segment);
+  return out;
+}
+
+std::string SavedSegmentExpr(std::string_view name) {
+  std::string out = "SEGMENT('";
+  for (char c : name) {
+    if (c == '\'') out += '\'';
+    out += c;
   }
-  out.expr = "SEGMENT('" + quoted + "')";
+  out += "')";
   return out;
 }
 

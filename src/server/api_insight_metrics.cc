@@ -25,16 +25,6 @@ constexpr std::string_view kAuditAction = "insight.metrics";
 constexpr auto kMetricDeadline = std::chrono::seconds(120);
 constexpr size_t kAuditQueryBytes = 2000;
 
-std::string SavedSegmentExpr(std::string_view name) {
-  std::string out = "SEGMENT('";
-  for (char c : name) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += "')";
-  return out;
-}
-
 // A number cell as a JSON number when its text is one (int64 exactly,
 // otherwise a double); "NaN", "Infinity" and the like stay strings.
 Json NumberCell(const std::string& text) {
