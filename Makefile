@@ -6,16 +6,22 @@ SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 15
 
-.PHONY: all deps build test test-release test-asan fuzz fuzz-smoke demo bench format clean
+.PHONY: all deps build web test test-release test-asan fuzz fuzz-smoke demo bench format clean
 
 all: build
 
 deps:
 	@scripts/install-deps.sh
 
-build: deps
+build: deps web
 	cmake --preset release >/dev/null
 	cmake --build --preset release -j $(JOBS)
+
+# The operator web UI (TypeScript, Vite) into web/dist, served by `tagloop serve`.
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json web/package-lock.json -type f 2>/dev/null)
+web: deps web/dist/index.html
+web/dist/index.html: $(WEB_SOURCES)
+	cd web && npm run build --silent
 
 test: deps test-release test-asan fuzz-smoke
 	@echo "make test: all suites passed (release, asan+ubsan, fuzz smoke)"
@@ -46,4 +52,4 @@ format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 
 clean:
-	rm -rf build
+	rm -rf build web/dist

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package tagloop's build, tests, benchmarks and demo
-# use, then builds Debian's CRoaring source for this CPU (scripts/build-croaring.sh).
-# Idempotent and quick when everything is already there. Needs root (or sudo).
+# use, builds Debian's CRoaring source for this CPU (scripts/build-croaring.sh)
+# and installs the web UI's npm packages (npm ci, as web/package-lock.json
+# records them). Idempotent and quick when everything is already there.
+# Needs root (or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,12 @@ packages=(
   unixodbc-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl
+  # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e)
+  chromium
 )
+# Node.js builds the web UI (Vite 8 needs Node >= 20.19): the machine's own
+# node when there is one, otherwise Debian's.
+command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -32,3 +39,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 scripts/build-croaring.sh
+
+# The web UI's npm packages; skipped when node_modules matches the lock file.
+lock_hash=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [ "$(cat web/node_modules/.tagloop-lock 2>/dev/null)" != "$lock_hash" ]; then
+  echo "install-deps: npm ci (web/)"
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_hash" > web/node_modules/.tagloop-lock
+fi

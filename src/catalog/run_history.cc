@@ -135,12 +135,12 @@ Result<RunRecord> RunHistory::Get(int64_t id) {
   return ReadRow(q);
 }
 
-Result<std::vector<RunRecord>> RunHistory::List(std::string_view tag, size_t limit) {
+Result<std::vector<RunRecord>> RunHistory::List(std::string_view tag, size_t limit, std::optional<RunState> state) {
   std::lock_guard lock(mu_);
-  TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare(fmt::format("{} WHERE ?1 = '' OR tag = ?1 ORDER BY id DESC "
-                                                                 "LIMIT ?2",
+  TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare(fmt::format("{} WHERE (?1 = '' OR tag = ?1) AND (?3 = '' OR "
+                                                                 "state = ?3) ORDER BY id DESC LIMIT ?2",
                                                                  kRunColumns)));
-  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit));
+  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit)).Bind(3, std::string_view(state ? RunStateName(*state) : ""));
   std::vector<RunRecord> out;
   for (;;) {
     TAGLOOP_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -199,12 +199,12 @@ Status RunHistory::RecordQuality(int64_t run_id, std::string_view tag, Days biz_
   return tx.Commit();
 }
 
-Result<std::vector<QualityEntry>> RunHistory::Quality(std::string_view tag, size_t limit) {
+Result<std::vector<QualityEntry>> RunHistory::Quality(std::string_view tag, size_t limit, bool failed_only) {
   std::lock_guard lock(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT run_id, biz_date, at_ms, check_name, passed, observed, "
-                                                     "bound, message FROM tag_quality WHERE tag = ?1 "
-                                                     "ORDER BY id DESC LIMIT ?2"));
-  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit));
+                                                     "bound, message, tag FROM tag_quality WHERE (?1 = '' OR tag = ?1) "
+                                                     "AND (?3 = 0 OR passed = 0) ORDER BY id DESC LIMIT ?2"));
+  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit)).Bind(3, int64_t{failed_only ? 1 : 0});
   std::vector<QualityEntry> out;
   for (;;) {
     TAGLOOP_ASSIGN_OR_RETURN(bool row, q.Step());
@@ -214,6 +214,7 @@ Result<std::vector<QualityEntry>> RunHistory::Quality(std::string_view tag, size
     e.biz_date = static_cast<Days>(q.Int(1));
     e.at_ms = q.Int(2);
     e.record = QualityRecord{q.Text(3), q.Int(4) != 0, q.Double(5), q.Double(6), q.Text(7)};
+    e.tag = q.Text(8);
     out.push_back(std::move(e));
   }
   return out;

@@ -63,6 +63,7 @@ struct QualityRecord {
 };
 
 struct QualityEntry {
+  std::string tag;
   int64_t run_id = 0;
   Days biz_date = 0;
   int64_t at_ms = 0;
@@ -90,8 +91,8 @@ class RunHistory {
   Status Finish(int64_t id, RunState state, uint64_t rows, uint64_t users, std::string_view error,
                 std::string_view log);
   Result<RunRecord> Get(int64_t id);
-  // Newest first; `tag` "" = every tag.
-  Result<std::vector<RunRecord>> List(std::string_view tag, size_t limit);
+  // Newest first; `tag` "" = every tag; only runs in `state` when given.
+  Result<std::vector<RunRecord>> List(std::string_view tag, size_t limit, std::optional<RunState> state = {});
   // Runs left queued or running by a process that stopped: marked failed
   // ("interrupted: the server stopped during the run"). Returns them as they
   // were before (state queued or running), oldest first, so the caller can
@@ -101,8 +102,8 @@ class RunHistory {
   Result<std::optional<RunRecord>> LastSuccess(std::string_view tag);
 
   Status RecordQuality(int64_t run_id, std::string_view tag, Days biz_date, const std::vector<QualityRecord>& checks);
-  // Newest first.
-  Result<std::vector<QualityEntry>> Quality(std::string_view tag, size_t limit);
+  // Newest first; `tag` "" = every tag; `failed_only`: the checks that did not pass.
+  Result<std::vector<QualityEntry>> Quality(std::string_view tag, size_t limit, bool failed_only = false);
 
   Status RecordDataVersion(std::string_view tag, const DataVersionOrigin& origin);
   // Ascending by date.

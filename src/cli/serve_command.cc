@@ -51,6 +51,7 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (a.no_sync_events) options.sync_events = false;
   if (given("--business-utc-offset")) options.business_utc_offset = f.business_utc_offset;
   if (given("--alert-webhook")) options.alert_webhook = f.alert_webhook;
+  if (given("--web-root")) options.web_root = f.web_root;
   if (Status st = ValidateServerOptions(options); !st.ok()) return Fail("serve", st);
 
   ConfigureServerLogging(options.log_level);
@@ -114,6 +115,8 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--business-utc-offset", f.business_utc_offset,
                   fmt::format("Minutes east of UTC of the business calendar (default {})", d.business_utc_offset));
   cmd->add_option("--alert-webhook", f.alert_webhook, "URL that gets production alerts as JSON POSTs");
+  cmd->add_option("--web-root", f.web_root,
+                  "Folder of the built web UI served at / (default: web/dist of the source tree; 'none': no UI)");
   cmd->callback([cmd, a, &exit_code] { exit_code = Run(cmd, *a); });
 }
 

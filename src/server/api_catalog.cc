@@ -99,6 +99,11 @@ Result<bool> QueryBool(const ApiCall& call, std::string_view name) {
 }
 
 Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t max) {
+  return QueryNumber(call, name, fallback, 1, max);
+}
+
+Result<uint64_t> QueryNumber(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t min,
+                             uint64_t max) {
   std::optional<std::string_view> v = call.Query(name);
   if (!v) return fallback;
   uint64_t n = 0;
@@ -107,9 +112,9 @@ Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t
     ok = ok && c >= '0' && c <= '9';
     n = n * 10 + static_cast<uint64_t>(c - '0');
   }
-  if (!ok || n < 1 || n > max) {
+  if (!ok || n < min || n > max) {
     return Status::InvalidArgument(
-        fmt::format("query parameter '{}' must be a number from 1 to {}", name, max));
+        fmt::format("query parameter '{}' must be a number from {} to {}", name, min, max));
   }
   return n;
 }

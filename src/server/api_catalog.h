@@ -82,6 +82,9 @@ Json DefinitionJson(const TagDefinition& definition);
 Result<bool> QueryBool(const ApiCall& call, std::string_view name);
 // Query parameter `name` as an integer in [1, max]; `fallback` when absent.
 Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t max);
+// A whole number from `min` to `max` (`fallback` when absent); InvalidArgument naming the parameter.
+Result<uint64_t> QueryNumber(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t min,
+                             uint64_t max);
 // A path parameter that must be a positive id ("run id", "category id").
 Result<int64_t> PathId(std::string_view text, std::string_view what);
 

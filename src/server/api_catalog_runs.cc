@@ -2,7 +2,8 @@
 // (a manual or repair run, optionally waited for), POST
 // /catalog/tags/{name}/backfill, GET /catalog/tags/{name}/runs, GET
 // /catalog/runs/{id}, POST /catalog/runs/{id}/cancel, GET
-// /catalog/tags/{name}/quality and GET /catalog/tags/{name}/usage.
+// /catalog/tags/{name}/quality and GET /catalog/tags/{name}/usage; across
+// tags: GET /catalog/runs (jobs) and GET /catalog/quality (checks).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -140,6 +141,52 @@ Result<HttpResponse> CancelRun(ApiContext& ctx, ApiCall& call) {
   return JsonResponse(RunJson(run, true), IsFinished(run.state) ? 200 : 202);
 }
 
+// Runs of every tag the caller may see, newest first: GET /catalog/runs?state=&limit=
+// (the jobs page: what is running, what failed).
+Result<HttpResponse> ListAllRuns(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 50, 1000));
+  std::optional<RunState> state;
+  if (std::optional<std::string_view> text = call.Query("state")) {
+    Result<RunState> parsed = ParseRunState(*text);
+    if (!parsed.ok()) return Status::InvalidArgument("query parameter 'state': " + parsed.status().message());
+    state = *parsed;
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.production->runs().List("", limit, state));
+  std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
+  Json list = Json::array();
+  for (const RunRecord& r : runs) {
+    if (MaySee(view->StatusOf(r.tag), call.principal.role)) list.push_back(RunJson(r, false));
+  }
+  return JsonResponse({{"runs", std::move(list)}});
+}
+
+Json QualityJson(const QualityEntry& e) {
+  return {{"tag", e.tag},
+          {"run_id", e.run_id},
+          {"biz_date", FormatDate(e.biz_date)},
+          {"at_ms", e.at_ms},
+          {"check", e.record.check},
+          {"passed", e.record.passed},
+          {"observed", e.record.observed},
+          {"bound", e.record.bound},
+          {"message", e.record.message}};
+}
+
+// Quality checks of every tag the caller may see, newest first:
+// GET /catalog/quality?failed=true&limit= (the quality page).
+Result<HttpResponse> AllQuality(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 100, 10000));
+  TAGLOOP_ASSIGN_OR_RETURN(bool failed_only, QueryBool(call, "failed"));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<QualityEntry> entries,
+                           ctx.production->runs().Quality("", limit, failed_only));
+  std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
+  Json list = Json::array();
+  for (const QualityEntry& e : entries) {
+    if (MaySee(view->StatusOf(e.tag), call.principal.role)) list.push_back(QualityJson(e));
+  }
+  return JsonResponse({{"checks", std::move(list)}});
+}
+
 Result<HttpResponse> Quality(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(VisibleEntry(ctx, call, name).status());
@@ -147,14 +194,9 @@ Result<HttpResponse> Quality(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<QualityEntry> entries, ctx.production->runs().Quality(name, limit));
   Json list = Json::array();
   for (const QualityEntry& e : entries) {
-    list.push_back({{"run_id", e.run_id},
-                    {"biz_date", FormatDate(e.biz_date)},
-                    {"at_ms", e.at_ms},
-                    {"check", e.record.check},
-                    {"passed", e.record.passed},
-                    {"observed", e.record.observed},
-                    {"bound", e.record.bound},
-                    {"message", e.record.message}});
+    Json j = QualityJson(e);
+    j.erase("tag");
+    list.push_back(std::move(j));
   }
   return JsonResponse({{"tag", name}, {"checks", std::move(list)}});
 }
@@ -198,6 +240,9 @@ void AddCatalogRunRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/tags/{name}/quality", Role::kViewer, Quality, ApiBodyKind::kNone,
                         {"limit"}));
   router.Add(ApiV1Route("GET", "/catalog/tags/{name}/usage", Role::kViewer, Usage));
+  router.Add(ApiV1Route("GET", "/catalog/runs", Role::kViewer, ListAllRuns, ApiBodyKind::kNone, {"state", "limit"}));
+  router.Add(
+      ApiV1Route("GET", "/catalog/quality", Role::kViewer, AllQuality, ApiBodyKind::kNone, {"failed", "limit"}));
   router.Add(ApiV1Route("GET", "/catalog/runs/{id}", Role::kViewer, GetRun));
   router.Add(ApiV1Route("POST", "/catalog/runs/{id}/cancel", Role::kOperator, CancelRun, ApiBodyKind::kNone,
                         {},

@@ -68,6 +68,16 @@ bool UnderCategory(std::string_view path, std::string_view prefix) {
   return path.size() == prefix.size() || prefix.empty() || path[prefix.size()] == '/';
 }
 
+// `kind`: a type name without scale, "numeric" (int, decimal, date) or
+// "categorical" (bool, enum, set).
+bool TypeMatches(const TagType& type, std::string_view kind) {
+  const bool numeric = type.kind == TagKind::kInt || type.kind == TagKind::kDecimal || type.kind == TagKind::kDate;
+  if (kind == "numeric") return numeric;
+  if (kind == "categorical") return !numeric;
+  std::string name = type.ToString();
+  return name.substr(0, name.find(':')) == kind;
+}
+
 Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(bool include_offline, QueryBool(call, "include_offline"));
   if (include_offline && !RoleAllows(call.principal.role, Role::kAdmin)) {
@@ -85,10 +95,20 @@ Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
   }
   std::optional<std::string_view> category = call.Query("category");
   std::string q = Lower(call.Query("q").value_or(""));
+  std::optional<std::string_view> kind = call.Query("type");
+  if (kind && *kind != "bool" && *kind != "enum" && *kind != "set" && *kind != "int" && *kind != "decimal" &&
+      *kind != "date" && *kind != "numeric" && *kind != "categorical") {
+    return Status::InvalidArgument(fmt::format(
+        "query parameter 'type': '{}' is not bool, enum, set, int, decimal, date, numeric or categorical", *kind));
+  }
+  // Pages of the (name-ordered) list; no limit: every match.
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryNumber(call, "limit", 0, 1, 10'000));
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t offset, QueryNumber(call, "offset", 0, 0, 1'000'000'000));
 
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
   std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
   Json tags = Json::array();
+  uint64_t total = 0;
   for (const auto& [name, entry] : view->tags) {
     if (!MaySee(entry.status, call.principal.role)) continue;
     if (entry.status == TagStatus::kOffline && !include_offline) continue;
@@ -99,9 +119,12 @@ Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
         Lower(d.title_zh).find(q) == std::string::npos && Lower(d.title_en).find(q) == std::string::npos) {
       continue;
     }
+    if (kind && !TypeMatches(d.type, *kind)) continue;
+    const uint64_t index = total++;
+    if (index < offset || (limit != 0 && index >= offset + limit)) continue;
     tags.push_back(SummaryJson(entry, *snap, *view));
   }
-  return JsonResponse({{"tags", std::move(tags)}});
+  return JsonResponse({{"tags", std::move(tags)}, {"total", total}, {"offset", offset}});
 }
 
 Result<HttpResponse> GetCatalogTag(ApiContext& ctx, ApiCall& call) {
@@ -458,7 +481,7 @@ Result<HttpResponse> MoveTag(ApiContext& ctx, ApiCall& call) {
 
 void AddCatalogTagRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/tags", Role::kViewer, ListCatalogTags, ApiBodyKind::kNone,
-                        {"status", "category", "q", "include_offline"}));
+                        {"status", "category", "q", "include_offline", "type", "limit", "offset"}));
   router.Add(ApiV1Route("GET", "/catalog/tags/{name}", Role::kViewer, GetCatalogTag));
   router.Add(ApiV1Route("PUT", "/catalog/tags/{name}", Role::kOperator, PutDefinition, ApiBodyKind::kJson,
                         {"dry_run"}));

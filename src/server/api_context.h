@@ -20,6 +20,7 @@
 #include "server/profile_cache.h"
 #include "server/server_metrics.h"
 #include "server/server_options.h"
+#include "server/web_assets.h"
 #include "store/tag_store.h"
 
 namespace tagloop {
@@ -33,6 +34,7 @@ struct ApiContext {
   Production* production = nullptr;  // tag catalog, runs, sources, usage, scheduler
   CatalogDocuments* documents = nullptr;  // reports and dashboards
   UniverseBaselines* baselines = nullptr;  // insight: universe figures per tag version
+  const WebAssets* web = nullptr;          // the web UI served at "/" (null: none)
   ServerMetrics* metrics = nullptr;  // set by ApiService
   const ServerOptions* options = nullptr;
   Env* env = Env::Default();

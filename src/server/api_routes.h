@@ -36,6 +36,7 @@ void AddCatalogRunRoutes(ApiRouter& router);       // api_catalog_runs.cc
 void AddCatalogValueRoutes(ApiRouter& router);     // api_catalog_values.cc
 void AddCatalogCategoryRoutes(ApiRouter& router);  // api_catalog_categories.cc
 void AddCatalogSourceRoutes(ApiRouter& router);    // api_catalog_sources.cc
+void AddCatalogPreviewRoutes(ApiRouter& router);   // api_catalog_preview.cc: a SQL query's first rows and counts
 // Events: ingestion (operator), event types (viewer reads, admin registers), stats.
 void AddEventRoutes(ApiRouter& router);  // api_events.cc
 // Business metrics of a segment computed by a SQL source.

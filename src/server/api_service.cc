@@ -91,6 +91,9 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
       r.headers.emplace_back("Allow", match->allow);
       return Reject(std::move(plan), std::move(r));
     }
+    if (ctx_.web && request.method == "GET" && !path.starts_with("/api/")) {
+      return Reject(std::move(plan), ctx_.web->Serve(path, request.Header("if-none-match")));
+    }
     return Reject(std::move(plan), ErrorResponse(404, "not_found", "no such endpoint"));
   }
   const ApiRoute& route = *match->route;

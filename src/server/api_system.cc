@@ -1,4 +1,4 @@
-// GET /health (no token), /version, /metrics (Prometheus text; also at the
+// GET /health (no token), /version, /me (the caller), /metrics (Prometheus text; also at the
 // root path /metrics), /openapi.json.
 #include <fmt/format.h>
 
@@ -23,6 +23,13 @@ Result<HttpResponse> Version(ApiContext& ctx, ApiCall&) {
                         {{"generation", snap->generation()},
                          {"users", snap->universe_size()},
                          {"tags", snap->tags().size()}}}});
+}
+
+// Who the caller is: what the web UI shows and uses to hide what the role may not do.
+Result<HttpResponse> Me(ApiContext&, ApiCall& call) {
+  return JsonResponse({{"name", call.principal.name},
+                       {"role", RoleName(call.principal.role)},
+                       {"token_id", call.principal.token_id}});
 }
 
 void AppendGauge(std::string& out, const char* name, const char* help, uint64_t value) {
@@ -77,6 +84,7 @@ Result<HttpResponse> OpenApi(ApiContext&, ApiCall&) {
 void AddSystemRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/health", std::nullopt, Health));
   router.Add(ApiV1Route("GET", "/version", Role::kViewer, Version));
+  router.Add(ApiV1Route("GET", "/me", Role::kViewer, Me));
   router.Add(ApiV1Route("GET", "/metrics", Role::kViewer, Metrics));
   // Prometheus scrapes /metrics by convention (with a viewer token as its
   // bearer credentials): the same handler outside the versioned prefix.
@@ -125,6 +133,7 @@ ApiRouter BuildApiRouter() {
   AddCatalogValueRoutes(router);
   AddCatalogCategoryRoutes(router);
   AddCatalogSourceRoutes(router);
+  AddCatalogPreviewRoutes(router);
   AddEventRoutes(router);
   AddInsightMetricRoutes(router);
   AddInsightRoutes(router);

@@ -334,7 +334,7 @@ class Session : public std::enable_shared_from_this<Session> {
     close_after_ = r.close || !request_.keep_alive || server_->stopping();
     if (r.stream) return WriteStreamHeader(std::move(r));
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), 11);
-    res->set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty()) res->set(http::field::content_type, r.content_type);
     for (auto& [k, v] : r.headers) res->set(k, v);
     res->body() = std::move(r.body);
     res->keep_alive(!close_after_);

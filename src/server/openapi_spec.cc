@@ -26,6 +26,11 @@ constexpr std::string_view kSpec = R"json({
               "responses": {"200": {"description": "Versions", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Version"}}}},
                             "401": {"$ref": "#/components/responses/Error"}}}
     },
+    "/api/v1/me": {
+      "get": {"summary": "The caller: token name, role and token id (the web UI shows only what the role allows)", "x-min-role": "viewer",
+              "responses": {"200": {"description": "The caller", "content": {"application/json": {"schema": {"type": "object", "properties": {"name": {"type": "string"}, "role": {"type": "string", "enum": ["viewer", "analyst", "operator", "admin"]}, "token_id": {"type": "integer"}}}}}},
+                            "401": {"$ref": "#/components/responses/Error"}}}
+    },
     "/api/v1/metrics": {
       "get": {"summary": "Prometheus metrics (text format 0.0.4)", "x-min-role": "viewer",
               "responses": {"200": {"description": "Metrics", "content": {"text/plain": {"schema": {"type": "string"}}}},
@@ -313,8 +318,11 @@ constexpr std::string_view kSpec = R"json({
               "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["draft", "published", "offline"]}},
                              {"name": "category", "in": "query", "description": "Category path prefix ('交易' holds '交易/会员')", "schema": {"type": "string"}},
                              {"name": "q", "in": "query", "description": "Substring of the name or a title (ASCII case-insensitive)", "schema": {"type": "string"}},
-                             {"name": "include_offline", "in": "query", "description": "Admins only", "schema": {"type": "boolean", "default": false}}],
-              "responses": {"200": {"description": "Definitions", "content": {"application/json": {"schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"$ref": "#/components/schemas/CatalogTagSummary"}}}}}}},
+                             {"name": "include_offline", "in": "query", "description": "Admins only", "schema": {"type": "boolean", "default": false}},
+                             {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["bool", "enum", "set", "int", "decimal", "date", "numeric", "categorical"]}},
+                             {"name": "limit", "in": "query", "description": "A page of at most this many (by name); absent: every match", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
+                             {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}],
+              "responses": {"200": {"description": "Definitions", "content": {"application/json": {"schema": {"type": "object", "properties": {"tags": {"type": "array", "items": {"$ref": "#/components/schemas/CatalogTagSummary"}}, "total": {"type": "integer", "description": "Matches before paging"}, "offset": {"type": "integer"}}}}}},
                             "400": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/catalog/tags/{name}": {
@@ -446,6 +454,27 @@ constexpr std::string_view kSpec = R"json({
       "delete": {"summary": "Delete an empty category (409 while it holds tags or categories). Audited.", "x-min-role": "operator",
                  "parameters": [{"$ref": "#/components/parameters/CategoryId"}],
                  "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/runs": {
+      "get": {"summary": "Runs of every tag the caller may see, newest first (the jobs page)", "x-min-role": "viewer",
+              "parameters": [{"name": "state", "in": "query", "schema": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "rejected", "cancelled"]}},
+                             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}],
+              "responses": {"200": {"description": "Runs", "content": {"application/json": {"schema": {"type": "object", "properties": {"runs": {"type": "array", "items": {"type": "object"}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/quality": {
+      "get": {"summary": "Quality checks of every tag the caller may see, newest first; failed=true: only the failed ones", "x-min-role": "viewer",
+              "parameters": [{"name": "failed", "in": "query", "schema": {"type": "boolean", "default": false}},
+                             {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000, "default": 100}}],
+              "responses": {"200": {"description": "Checks", "content": {"application/json": {"schema": {"type": "object", "properties": {"checks": {"type": "array", "items": {"type": "object", "properties": {"tag": {"type": "string"}, "run_id": {"type": "integer"}, "biz_date": {"type": "string"}, "at_ms": {"type": "integer"}, "check": {"type": "string"}, "passed": {"type": "boolean"}, "observed": {"type": "number"}, "bound": {"type": "number"}, "message": {"type": "string"}}}}}}}}},
+                            "400": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/catalog/preview": {
+      "post": {"summary": "Run a SQL tag's query read-only before saving it: the first rows and a dry-run count (rows, distinct users, users the store knows)", "x-min-role": "operator",
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["source", "query"], "additionalProperties": false,
+                               "properties": {"source": {"type": "string"}, "query": {"type": "string"}, "biz_date": {"type": "string", "format": "date", "description": "Default: yesterday"}, "rows": {"type": "integer", "minimum": 0, "maximum": 100, "default": 20}}}}}},
+               "responses": {"200": {"description": "Preview", "content": {"application/json": {"schema": {"type": "object", "properties": {"source": {"type": "string"}, "biz_date": {"type": "string"}, "query": {"type": "string", "description": "With its parameters expanded"}, "columns": {"type": "integer"}, "rows": {"type": "array", "items": {"type": "array"}}, "rows_total": {"type": "integer"}, "users": {"type": "integer"}, "known_users": {"type": "integer"}, "elapsed_ms": {"type": "number"}}}}}},
+                             "400": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/catalog/sources": {
       "get": {"summary": "SQL sources (never their passwords)", "x-min-role": "admin",

@@ -51,6 +51,15 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   TAGLOOP_ASSIGN_OR_RETURN(s->production_, Production::Open(s->store_.get(), s->segments_.get(), production));
   TAGLOOP_ASSIGN_OR_RETURN(s->documents_, CatalogDocuments::Open(options.data));
   s->baselines_ = std::make_unique<UniverseBaselines>();
+  if (options.web_root != "none") {
+    const std::string root = options.web_root.empty() ? WebAssets::FindDefaultRoot() : options.web_root;
+    if (!root.empty()) {
+      TAGLOOP_ASSIGN_OR_RETURN(s->web_, WebAssets::Load(root));
+      spdlog::info("web UI: {} files from {}", s->web_->files(), root);
+    } else {
+      spdlog::info("web UI: not built (make web); serving the API only");
+    }
+  }
   // Loads the catalog view (needed by the first request) and starts the
   // scheduler: interrupted runs are re-queued, schedules fire.
   TAGLOOP_RETURN_IF_ERROR(s->production_->Start());
@@ -64,6 +73,7 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   ctx.profiles = s->profiles_.get();
   ctx.documents = s->documents_.get();
   ctx.baselines = s->baselines_.get();
+  ctx.web = s->web_.get();
   ctx.options = &s->options_;
   Server* self = s.get();
   ctx.open_connections = [self] { return self->http_ ? self->http_->open_connections() : 0; };

@@ -65,6 +65,7 @@ class Server {
   std::unique_ptr<Production> production_;
   std::unique_ptr<CatalogDocuments> documents_;  // reports, dashboards
   std::unique_ptr<UniverseBaselines> baselines_;  // insight's per-version universe figures
+  std::unique_ptr<WebAssets> web_;  // the web UI's files (null: not built or web_root none)
   std::unique_ptr<ApiService> service_;
   std::unique_ptr<HttpServer> http_;
 

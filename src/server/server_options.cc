@@ -76,6 +76,7 @@ Status LoadServerConfigFile(const std::string& path, ServerOptions* options) {
     else if (key == "producer_workers") st = Read(path, key, v, "a positive integer", &o.producer_workers);
     else if (key == "schedules") st = Read(path, key, v, "true or false", &o.schedules);
     else if (key == "business_utc_offset") st = Read(path, key, v, "minutes", &o.business_utc_offset);
+    else if (key == "web_root") st = Read(path, key, v, "a path", &o.web_root);
     else if (key == "alert_webhook") st = Read(path, key, v, "a URL", &o.alert_webhook);
     else {
       return Status::InvalidArgument(fmt::format("{}:{}: unknown setting '{}'", path, kv.first.Mark().line + 1, key));

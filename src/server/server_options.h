@@ -32,6 +32,7 @@ struct ServerOptions {
   std::string alert_webhook;               // URL that gets production alerts as JSON ("" = none)
   bool realtime = true;                    // keep real-time tags live from events
   bool sync_events = true;                 // fdatasync the event log before acknowledging
+  std::string web_root;                    // the web UI's files; "" = web/dist of the build, "none" = no UI
 };
 
 // Reads a YAML mapping of the keys above into `options` (keys absent from

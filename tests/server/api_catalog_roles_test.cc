@@ -135,6 +135,10 @@ TEST_F(ApiCatalogRolesTest, EveryCatalogEndpointAgainstEveryRole) {
        none},
       {"POST", "/api/v1/catalog/sources/{name}/test", Role::kAdmin, at("/api/v1/catalog/sources/shop/test"),
        none},
+      {"GET", "/api/v1/catalog/runs", Role::kViewer, at("/api/v1/catalog/runs?limit=5"), none},
+      {"GET", "/api/v1/catalog/quality", Role::kViewer, at("/api/v1/catalog/quality?failed=true"), none},
+      {"POST", "/api/v1/catalog/preview", Role::kOperator, at("/api/v1/catalog/preview"),
+       json(R"({"source": "shop", "query": "SELECT user_id, amount FROM orders"})")},
   };
 
   std::set<std::string> covered;

@@ -400,3 +400,108 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
 
 }  // namespace
 }  // namespace tagloop::testing
+
+namespace tagloop::testing {
+namespace {
+
+// The jobs and quality pages' views across tags: GET /catalog/runs and
+// GET /catalog/quality, with their filters and the tags' visibility.
+TEST_F(ApiCatalogRunsTest, RunsAndFailedChecksAcrossTags) {
+  SetUpShop();
+  ASSERT_EQ(DefineSql("big", "SELECT user_id, amount FROM orders WHERE amount > 200", {{"min_coverage", 0.9}})
+                .status,
+            200);
+  ASSERT_EQ(DefineSql("all_spend", "SELECT user_id, amount FROM orders").status, 200);
+  for (const char* tag : {"big", "all_spend"}) {
+    HttpReply r = Post(std::string("/api/v1/catalog/tags/") + tag + "/runs", Role::kOperator,
+                       R"({"date": "2026-11-10", "wait_seconds": 30})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  json runs = Json(Call("GET", "/api/v1/catalog/runs?limit=10", Role::kOperator))["runs"];
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0]["tag"], "all_spend");  // newest first
+  EXPECT_EQ(runs[1]["tag"], "big");
+  json rejected = Json(Call("GET", "/api/v1/catalog/runs?state=rejected", Role::kOperator))["runs"];
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0]["tag"], "big");
+  EXPECT_EQ(rejected[0]["state"], "rejected");
+
+  json failed = Json(Call("GET", "/api/v1/catalog/quality?failed=true", Role::kOperator))["checks"];
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0]["tag"], "big");
+  EXPECT_EQ(failed[0]["check"], "min_coverage");
+  EXPECT_FALSE(failed[0]["passed"].get<bool>());
+  EXPECT_EQ(failed[0]["biz_date"], "2026-11-10");
+  json every = Json(Call("GET", "/api/v1/catalog/quality?limit=100", Role::kOperator))["checks"];
+  EXPECT_GT(every.size(), failed.size());
+
+  // Both tags are drafts: a viewer sees neither their runs nor their checks.
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs", Role::kViewer))["runs"].size(), 0u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/quality?failed=true", Role::kViewer))["checks"].size(), 0u);
+  HttpReply bad = Call("GET", "/api/v1/catalog/runs?state=done", Role::kViewer);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(ErrorMessage(bad).find("query parameter 'state'"), std::string::npos) << bad.body;
+}
+
+// POST /catalog/preview: the first rows and the dry-run counts of a SQL
+// tag's query, before anything is saved.
+TEST_F(ApiCatalogRunsTest, PreviewShowsFirstRowsAndCounts) {
+  SetUpShop();
+  HttpReply r = Post("/api/v1/catalog/preview", Role::kOperator,
+                     R"({"source": "shop", "query": "SELECT user_id, amount FROM orders WHERE '{{biz_date}}' <> '' ORDER BY user_id", "rows": 2, "biz_date": "2026-11-10"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json p = Json(r);
+  EXPECT_EQ(p["columns"], 2);
+  ASSERT_EQ(p["rows"].size(), 2u);
+  EXPECT_EQ(p["rows"][0][0], "m1");
+  EXPECT_EQ(p["rows"][0][1], "300");
+  EXPECT_EQ(p["rows_total"], 4);
+  EXPECT_EQ(p["users"], 4);
+  // m1, m2, m3 are users of the fixture's store; m9 is not.
+  EXPECT_EQ(p["known_users"], 3);
+  EXPECT_EQ(p["biz_date"], "2026-11-10");
+  EXPECT_NE(p["query"].get<std::string>().find("'2026-11-10' <> ''"), std::string::npos) << p["query"];
+
+  HttpReply broken = Post("/api/v1/catalog/preview", Role::kOperator,
+                          R"({"source": "shop", "query": "SELECT user_id FROM nowhere"})");
+  EXPECT_EQ(broken.status, 400);
+  EXPECT_NE(ErrorMessage(broken).find("source 'shop'"), std::string::npos) << broken.body;
+  EXPECT_NE(ErrorMessage(broken).find("nowhere"), std::string::npos) << broken.body;
+  HttpReply unknown = Post("/api/v1/catalog/preview", Role::kOperator, R"({"source": "shoq", "query": "SELECT 1"})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(ErrorMessage(unknown), "source: no source 'shoq'");
+  EXPECT_EQ(Post("/api/v1/catalog/preview", Role::kAnalyst, R"({"source": "shop", "query": "SELECT 1"})").status,
+            403);
+  // Nothing was defined or produced.
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/tags", Role::kAdmin))["tags"].size(), 0u);
+}
+
+// GET /catalog/tags pages (limit, offset, total) and filters by type.
+TEST_F(ApiCatalogRunsTest, CatalogListPagesAndFiltersByType) {
+  SetUpShop();
+  for (const char* name : {"a_int", "b_int", "c_int"}) ASSERT_EQ(DefineSql(name, "SELECT user_id, amount FROM orders").status, 200);
+  DefineExternal("d_flag", "bool", false);
+  DefineExternal("e_level", "enum", false);
+  auto names = [](const json& page) {
+    std::vector<std::string> out;
+    for (const json& t : page["tags"]) out.push_back(t["name"]);
+    return out;
+  };
+  json first = Json(Call("GET", "/api/v1/catalog/tags?limit=2", Role::kOperator));
+  EXPECT_EQ(first["total"], 5);
+  EXPECT_EQ(names(first), (std::vector<std::string>{"a_int", "b_int"}));
+  json last = Json(Call("GET", "/api/v1/catalog/tags?limit=2&offset=4", Role::kOperator));
+  EXPECT_EQ(names(last), (std::vector<std::string>{"e_level"}));
+  EXPECT_EQ(last["offset"], 4);
+  EXPECT_EQ(names(Json(Call("GET", "/api/v1/catalog/tags?type=numeric", Role::kOperator))),
+            (std::vector<std::string>{"a_int", "b_int", "c_int"}));
+  EXPECT_EQ(names(Json(Call("GET", "/api/v1/catalog/tags?type=categorical&q=level", Role::kOperator))),
+            (std::vector<std::string>{"e_level"}));
+  json bool_page = Json(Call("GET", "/api/v1/catalog/tags?type=bool&limit=1", Role::kOperator));
+  EXPECT_EQ(bool_page["total"], 1);
+  EXPECT_EQ(Call("GET", "/api/v1/catalog/tags?limit=0", Role::kOperator).status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/catalog/tags?type=text", Role::kOperator).status, 400);
+}
+
+}  // namespace
+}  // namespace tagloop::testing

@@ -68,6 +68,7 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
   std::vector<Case> cases = {
       {"GET", "/api/v1/health", std::nullopt, at("/api/v1/health"), none},
       {"GET", "/api/v1/version", Role::kViewer, at("/api/v1/version"), none},
+      {"GET", "/api/v1/me", Role::kViewer, at("/api/v1/me"), none},
       {"GET", "/api/v1/metrics", Role::kViewer, at("/api/v1/metrics"), none},
       {"GET", "/metrics", Role::kViewer, at("/metrics"), none},
       {"GET", "/api/v1/openapi.json", Role::kViewer, at("/api/v1/openapi.json"), none},

@@ -36,7 +36,8 @@ TEST(ServerOptionsTest, ConfigFileSetsEveryKey) {
             "read_timeout: 6.5\n"
             "write_timeout: 7\n"
             "shutdown_timeout: 8\n"
-            "refresh_interval: 0.5\n");
+            "refresh_interval: 0.5\n"
+            "web_root: /usr/share/tagloop/web\n");
   ServerOptions o;
   ASSERT_TRUE(LoadServerConfigFile(path, &o).ok());
   EXPECT_EQ(o.data, "/srv/tagloop");
@@ -53,6 +54,7 @@ TEST(ServerOptionsTest, ConfigFileSetsEveryKey) {
   EXPECT_EQ(o.write_timeout, 7);
   EXPECT_EQ(o.shutdown_timeout, 8);
   EXPECT_EQ(o.refresh_interval, 0.5);
+  EXPECT_EQ(o.web_root, "/usr/share/tagloop/web");
   EXPECT_TRUE(ValidateServerOptions(o).ok());
 }
 

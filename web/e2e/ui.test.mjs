@@ -1,0 +1,14 @@
+// The operator UI end to end: one server and one browser for every flow
+// (flows/*.mjs), run in order because some flows change the data (publish).
+import { after, before, describe } from "node:test";
+import { start } from "./harness.mjs";
+import shell from "./flows/shell.mjs";
+
+const flows = [shell];
+
+describe("tagloop web UI", () => {
+  const env = {};
+  before(async () => Object.assign(env, await start()), { timeout: 240_000 });
+  after(async () => env.close && (await env.close()));
+  for (const flow of flows) flow(env);
+});

@@ -1,0 +1,4 @@
+// Texts of the admin pages.
+export default {
+  "admin.title": "admin",
+};

@@ -1,0 +1,4 @@
+// Texts of the editor pages.
+export default {
+  "editor.title": "editor",
+};

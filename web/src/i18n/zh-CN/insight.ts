@@ -1,0 +1,4 @@
+// Texts of the insight pages.
+export default {
+  "insight.title": "insight",
+};

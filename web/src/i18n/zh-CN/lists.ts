@@ -1,0 +1,4 @@
+// Texts of the lists pages.
+export default {
+  "lists.title": "lists",
+};

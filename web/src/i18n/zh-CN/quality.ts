@@ -1,0 +1,4 @@
+// Texts of the quality pages.
+export default {
+  "quality.title": "quality",
+};

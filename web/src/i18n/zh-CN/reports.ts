@@ -1,0 +1,4 @@
+// Texts of the reports pages.
+export default {
+  "reports.title": "reports",
+};

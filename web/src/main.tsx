@@ -1,0 +1,17 @@
+// Entry point: language and session providers around the shell.
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import App from "./app/App";
+import { I18nProvider } from "./i18n";
+import { SessionProvider } from "./app/session";
+import "./styles.css";
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <I18nProvider>
+      <SessionProvider>
+        <App />
+      </SessionProvider>
+    </I18nProvider>
+  </StrictMode>,
+);
