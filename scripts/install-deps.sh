@@ -17,8 +17,8 @@ packages=(
   unixodbc-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl
-  # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e)
-  chromium
+  # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e); a CJK font for its screenshots
+  chromium fonts-wqy-microhei
 )
 # Node.js builds the web UI (Vite 8 needs Node >= 20.19): the machine's own
 # node when there is one, otherwise Debian's.

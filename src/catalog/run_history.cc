@@ -135,12 +135,16 @@ Result<RunRecord> RunHistory::Get(int64_t id) {
   return ReadRow(q);
 }
 
-Result<std::vector<RunRecord>> RunHistory::List(std::string_view tag, size_t limit, std::optional<RunState> state) {
+Result<std::vector<RunRecord>> RunHistory::List(std::string_view tag, size_t limit,
+                                                const std::vector<RunState>& states) {
+  std::string wanted;  // ",queued,running," or "" for every state
+  for (RunState s : states) wanted += fmt::format(",{},", RunStateName(s));
   std::lock_guard lock(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare(fmt::format("{} WHERE (?1 = '' OR tag = ?1) AND (?3 = '' OR "
-                                                                 "state = ?3) ORDER BY id DESC LIMIT ?2",
+                                                                 "instr(?3, ',' || state || ',') > 0) "
+                                                                 "ORDER BY id DESC LIMIT ?2",
                                                                  kRunColumns)));
-  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit)).Bind(3, std::string_view(state ? RunStateName(*state) : ""));
+  q.Bind(1, tag).Bind(2, static_cast<int64_t>(limit)).Bind(3, std::string_view(wanted));
   std::vector<RunRecord> out;
   for (;;) {
     TAGLOOP_ASSIGN_OR_RETURN(bool row, q.Step());

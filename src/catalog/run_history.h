@@ -91,8 +91,8 @@ class RunHistory {
   Status Finish(int64_t id, RunState state, uint64_t rows, uint64_t users, std::string_view error,
                 std::string_view log);
   Result<RunRecord> Get(int64_t id);
-  // Newest first; `tag` "" = every tag; only runs in `state` when given.
-  Result<std::vector<RunRecord>> List(std::string_view tag, size_t limit, std::optional<RunState> state = {});
+  // Newest first; `tag` "" = every tag; only runs in one of `states` when not empty.
+  Result<std::vector<RunRecord>> List(std::string_view tag, size_t limit, const std::vector<RunState>& states = {});
   // Runs left queued or running by a process that stopped: marked failed
   // ("interrupted: the server stopped during the run"). Returns them as they
   // were before (state queued or running), oldest first, so the caller can

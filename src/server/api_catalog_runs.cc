@@ -141,17 +141,22 @@ Result<HttpResponse> CancelRun(ApiContext& ctx, ApiCall& call) {
   return JsonResponse(RunJson(run, true), IsFinished(run.state) ? 200 : 202);
 }
 
-// Runs of every tag the caller may see, newest first: GET /catalog/runs?state=&limit=
-// (the jobs page: what is running, what failed).
+// Runs of every tag the caller may see, newest first: GET
+// /catalog/runs?state=queued,running&limit= (the jobs page: what is
+// running, what failed).
 Result<HttpResponse> ListAllRuns(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 50, 1000));
-  std::optional<RunState> state;
+  std::vector<RunState> states;
   if (std::optional<std::string_view> text = call.Query("state")) {
-    Result<RunState> parsed = ParseRunState(*text);
-    if (!parsed.ok()) return Status::InvalidArgument("query parameter 'state': " + parsed.status().message());
-    state = *parsed;
+    for (std::string_view rest = *text; !rest.empty();) {
+      const size_t comma = rest.find(',');
+      Result<RunState> parsed = ParseRunState(rest.substr(0, comma));
+      if (!parsed.ok()) return Status::InvalidArgument("query parameter 'state': " + parsed.status().message());
+      states.push_back(*parsed);
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
   }
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.production->runs().List("", limit, state));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.production->runs().List("", limit, states));
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
   Json list = Json::array();
   for (const RunRecord& r : runs) {

@@ -457,7 +457,7 @@ constexpr std::string_view kSpec = R"json({
     },
     "/api/v1/catalog/runs": {
       "get": {"summary": "Runs of every tag the caller may see, newest first (the jobs page)", "x-min-role": "viewer",
-              "parameters": [{"name": "state", "in": "query", "schema": {"type": "string", "enum": ["queued", "running", "succeeded", "failed", "rejected", "cancelled"]}},
+              "parameters": [{"name": "state", "in": "query", "description": "One state or several, comma-separated (queued,running)", "schema": {"type": "string"}},
                              {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 50}}],
               "responses": {"200": {"description": "Runs", "content": {"application/json": {"schema": {"type": "object", "properties": {"runs": {"type": "array", "items": {"type": "object"}}}}}}},
                             "400": {"$ref": "#/components/responses/Error"}}}

@@ -425,6 +425,9 @@ TEST_F(ApiCatalogRunsTest, RunsAndFailedChecksAcrossTags) {
   ASSERT_EQ(rejected.size(), 1u);
   EXPECT_EQ(rejected[0]["tag"], "big");
   EXPECT_EQ(rejected[0]["state"], "rejected");
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs?state=failed,rejected", Role::kOperator))["runs"].size(), 1u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs?state=rejected,succeeded", Role::kOperator))["runs"].size(), 2u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/catalog/runs?state=queued,running", Role::kOperator))["runs"].size(), 0u);
 
   json failed = Json(Call("GET", "/api/v1/catalog/quality?failed=true", Role::kOperator))["checks"];
   ASSERT_EQ(failed.size(), 1u);

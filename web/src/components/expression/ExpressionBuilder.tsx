@@ -6,7 +6,7 @@
 // builder says so). The server checks the text (POST /segments/count) and
 // its message, with the position, is shown under the text area.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, get, post, qs, seg } from "../../api/client";
+import { ApiError, get, post } from "../../api/client";
 import { useI18n, type MessageKey } from "../../i18n";
 import { TagPicker, useTagInfos, useTypeLabel, rememberTag } from "../TagPicker";
 import { useDebounced } from "../useAsync";
@@ -126,7 +126,9 @@ export default function ExpressionBuilder({ value, onChange, asOf, serverError, 
   const { t, num } = useI18n();
   const [root, setRoot] = useState<GroupNode>(() => {
     try {
-      return parseRoot(value);
+      const r = parseRoot(value);
+      // An empty segment starts with one empty condition to fill in.
+      return r.items.length ? r : { ...r, items: [emptyCond()] };
     } catch {
       return { kind: "group", id: newId(), not: false, op: "AND", items: [] };
     }
@@ -533,7 +535,11 @@ function loadValues(tag: string, asOf?: string): Promise<DistValue[]> {
   const key = tag + "@" + (asOf ?? "");
   let p = distCache.get(key);
   if (!p) {
-    p = get<{ values?: DistValue[] }>("/tags/" + seg(tag) + "/distribution" + qs({ as_of: asOf })).then((d) => d.values ?? []);
+    // The 200 most common values (the rest folded into "(other)"), so a tag
+    // with very many values never loads them all; others can be typed.
+    p = post<{ tags: { values: (DistValue & { other?: boolean })[] }[] }>("/insight/distribution", { expr: "ALL", as_of: asOf || undefined, tags: [tag], max_values: 200 }).then((d) =>
+      (d.tags[0]?.values ?? []).filter((v) => !v.other && v.value !== null),
+    );
     p.catch(() => distCache.delete(key));
     distCache.set(key, p);
   }

@@ -390,13 +390,17 @@ export function arity(op: CondOp): 0 | 1 | 2 | "list" {
   }
 }
 
+// A literal the server can read: a number that is a number, a string that
+// is not empty.
+const literalOk = (v: Literal) => (v.kind === "num" ? /^-?\d+(\.\d+)?$/.test(v.v) : v.kind === "str" ? v.v !== "" : true);
+
 // A condition is complete when it has a tag and the values its operator needs.
 export function complete(c: CondNode): boolean {
   if (!c.tag) return false;
   const a = arity(c.op);
   if (a === 0) return true;
-  if (a === "list") return c.values.length > 0;
-  return c.values.length === a && c.values.every((v) => v.kind !== "num" || /^-?\d+(\.\d+)?$/.test(v.v));
+  if (a === "list") return c.values.length > 0 && c.values.every(literalOk);
+  return c.values.length === a && c.values.every(literalOk);
 }
 
 function printCond(c: CondNode): string {

@@ -178,6 +178,8 @@ const m: Messages<typeof zh> = {
   "tag.lineage.composite": "Composite tags",
   "tag.lineage.segments": "Saved segments",
   "tag.lineage.inputs": "Input tags",
+  "tag.true": "true",
+  "tag.false": "false",
   "tag.none": "None",
 };
 

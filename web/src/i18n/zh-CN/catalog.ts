@@ -175,5 +175,7 @@ export default {
   "tag.lineage.composite": "组合标签",
   "tag.lineage.segments": "已保存人群",
   "tag.lineage.inputs": "输入标签",
+  "tag.true": "是",
+  "tag.false": "否",
   "tag.none": "无",
 };

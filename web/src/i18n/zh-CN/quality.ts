@@ -1,4 +1,24 @@
-// Texts of the quality pages.
+// Texts of the quality and jobs page (and the names of the quality checks).
 export default {
-  "quality.title": "quality",
+  "quality.title": "质量与任务",
+  "quality.scope": "当前第 {from}–{to} 个标签（共 {total} 个）",
+  "quality.pageScopeNote": "统计范围为本页的标签；翻页查看其他标签。",
+  "quality.activeRuns": "运行中和排队的任务",
+  "quality.failedRuns": "失败的任务",
+  "quality.failingChecks": "未通过的质检",
+  "quality.staleTags": "数据过期的标签",
+  "quality.noActive": "没有运行中或排队的任务",
+  "quality.noFailed": "没有失败的任务",
+  "quality.noFailures": "最新版本的质检都通过了",
+  "quality.tagsOnPage": "标签生产状况",
+  "quality.lastRun": "最近一次任务",
+  "quality.lastChecks": "最新质检",
+  "quality.notProducible": "导入或推送，无需调度",
+  "quality.staleExplain": "这些标签的最新数据早于调度应有的日期，可能是任务失败或上游数据没到。",
+  "quality.staleLine": "最新数据 {date}，调度 {schedule}",
+  "quality.rule.not_empty": "非空",
+  "quality.rule.min_coverage": "最低覆盖率",
+  "quality.rule.max_coverage": "最高覆盖率",
+  "quality.rule.user_change": "人数变化率",
+  "quality.rule.psi": "分布稳定性（PSI）",
 };

@@ -150,12 +150,12 @@ export default function CatalogPage({ route }: PageProps) {
                       <td>
                         <ProducerLabel kind={tag.producer} />
                       </td>
-                      <td className="muted">{tag.category ?? t("catalog.uncategorized")}</td>
+                      <td className="muted nowrap">{tag.category ?? t("catalog.uncategorized")}</td>
                       <td>
                         <StatusBadge status={tag.status} />
                       </td>
                       <td className="num">{tag.latest ? num(tag.latest.users) : "—"}</td>
-                      <td title={t("catalog.updatedBy", { who: tag.updated_by, when: time(tag.updated_at_ms) })}>
+                      <td className="nowrap" title={t("catalog.updatedBy", { who: tag.updated_by, when: time(tag.updated_at_ms) })}>
                         {tag.latest?.date ?? "—"} <StaleFlag stale={tag.stale} />
                       </td>
                       <td>{tag.owner || "—"}</td>

@@ -77,8 +77,10 @@ export function DefinitionPanel({ def }: { def: Definition }) {
   const quality = def.quality && typeof def.quality === "object" ? Object.entries(def.quality) : [];
   return (
     <Panel title={t("tag.definition")} testId="tag-definition">
-      <Row label={t("tag.producer")}>
+      <Row label={t("tag.producer")} testId="tag-producer">
         <ProducerLabel kind={kind} />
+        {kind === "external" && <span className="muted"> · {t("tag.externalExplain")}</span>}
+        {kind === "import" && <span className="muted"> · {t("tag.importExplain")}</span>}
       </Row>
       {kind === "sql" && (
         <>
@@ -125,8 +127,6 @@ export function DefinitionPanel({ def }: { def: Definition }) {
         </Row>
       )}
       {kind === "list" && <Row label={t("tag.listFile")}>{p.file ? <span className="mono">{p.file}</span> : t("tag.listNoFile")}</Row>}
-      {kind === "external" && <Row label={t("tag.producer")}>{t("tag.externalExplain")}</Row>}
-      {kind === "import" && <Row label={t("tag.producer")}>{t("tag.importExplain")}</Row>}
       {(kind === "realtime" || kind === "behavior") && <RuleRows p={p} />}
       <Row label={t("tag.schedule")}>{def.schedule ? <span className="mono">{def.schedule}</span> : <span className="muted">{t("tag.noSchedule")}</span>}</Row>
       <Row label={t("tag.bizDate")}>{t(def.biz_date === "today" ? "tag.bizDate.today" : "tag.bizDate.yesterday")}</Row>
@@ -197,11 +197,11 @@ function UsersOverTime({ data }: { data: LoadedTag }) {
         trigger: "axis",
         valueFormatter: (v: unknown) => (typeof v === "number" ? (v <= 1 && universe ? pct(v) : num(v)) : String(v)),
       },
-      legend: { data: [t("tag.chart.users"), t("tag.chart.coverage")] },
-      grid: { left: 60, right: 60, top: 40, bottom: 30 },
+      legend: { data: [t("tag.chart.users"), t("tag.chart.coverage")], bottom: 0 },
+      grid: { left: 60, right: 60, top: 40, bottom: 60 },
       xAxis: { type: "category", data: points.map((p) => p.date) },
       yAxis: [
-        { type: "value", name: t("tag.chart.users"), axisLabel: { formatter: (v: number) => num(v) } },
+        { type: "value", name: t("tag.chart.users"), minInterval: 1, axisLabel: { formatter: (v: number) => num(v) } },
         { type: "value", name: t("tag.chart.coverage"), min: 0, max: 1, axisLabel: { formatter: (v: number) => pct(v, 0) } },
       ],
       series: [
@@ -234,7 +234,8 @@ function DistributionPanel({ name, versions }: { name: string; versions: string[
   const rows = useMemo(() => {
     const d = dist.data;
     if (!d) return [];
-    if (d.values) return d.values.map((v) => ({ label: v.value === null ? t("tag.noValue") : String(v.value), users: v.users }));
+    const label = (v: unknown) => (v === null ? t("tag.noValue") : v === true ? t("tag.true") : v === false ? t("tag.false") : String(v));
+    if (d.values) return d.values.map((v) => ({ label: label(v.value), users: v.users }));
     return (d.buckets ?? []).map((b) => ({ label: b.from === b.to ? String(b.from) : `${b.from} – ${b.to}`, users: b.users }));
   }, [dist.data, t]);
   const total = dist.data?.users ?? 0;
@@ -243,7 +244,7 @@ function DistributionPanel({ name, versions }: { name: string; versions: string[
       tooltip: { trigger: "axis", valueFormatter: (v: unknown) => (typeof v === "number" ? `${num(v)} (${pct(total ? v / total : 0)})` : String(v)) },
       grid: { left: 60, right: 20, top: 20, bottom: rows.length > 8 ? 70 : 30 },
       xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { rotate: rows.length > 8 ? 35 : 0, interval: 0 } },
-      yAxis: { type: "value", axisLabel: { formatter: (v: number) => num(v) } },
+      yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: (v: number) => num(v) } },
       dataZoom: rows.length > 30 ? [{ type: "slider", startValue: 0, endValue: 29 }] : [],
       series: [{ type: "bar", data: rows.map((r) => r.users), itemStyle: { color: "#3370ff" } }],
     }),

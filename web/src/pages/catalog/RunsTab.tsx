@@ -90,8 +90,8 @@ export function RunTable({ runs, onOpen, onChanged, showTag }: { runs: Run[]; on
                 </a>
               </td>
             )}
-            <td>{r.biz_date}</td>
-            <td>{t(("tag.trigger." + r.trigger) as "tag.trigger.manual")}</td>
+            <td className="nowrap">{r.biz_date}</td>
+            <td className="nowrap">{t(("tag.trigger." + r.trigger) as "tag.trigger.manual")}</td>
             <td>
               <RunState state={r.state} />
               {r.error && (
@@ -102,8 +102,8 @@ export function RunTable({ runs, onOpen, onChanged, showTag }: { runs: Run[]; on
             </td>
             <td>v{r.definition_version}</td>
             <td className="num">{r.users !== null ? num(r.users) : "—"}</td>
-            <td>{time(r.queued_at_ms)}</td>
-            <td>{r.started_at_ms && r.finished_at_ms ? t("tag.secondsShort", { n: Math.round((r.finished_at_ms - r.started_at_ms) / 100) / 10 }) : "—"}</td>
+            <td className="nowrap">{time(r.queued_at_ms)}</td>
+            <td className="nowrap">{r.started_at_ms && r.finished_at_ms ? t("tag.secondsShort", { n: Math.round((r.finished_at_ms - r.started_at_ms) / 100) / 10 }) : "—"}</td>
             <td>{r.requested_by}</td>
             <td>{(r.state === "queued" || r.state === "running") && <CancelRunButton id={r.id} onDone={onChanged} />}</td>
           </tr>

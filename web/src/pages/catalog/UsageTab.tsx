@@ -45,7 +45,7 @@ export function UsageTab({ name, detail }: { name: string; detail: TagDetail | n
       tooltip: { trigger: "axis" },
       grid: { left: 90, right: 20, top: 10, bottom: 20 },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: KINDS.map((k) => t(("tag.use." + k) as "tag.use.count")) },
+      yAxis: { type: "category", inverse: true, data: KINDS.map((k) => t(("tag.use." + k) as "tag.use.count")) },
       series: [{ type: "bar", data: KINDS.map((k) => u?.totals[k] ?? 0), itemStyle: { color: "#3370ff" } }],
     }),
     [u, t],
@@ -118,7 +118,7 @@ function LinkList({ label, items, to, testId }: { label: string; items: string[]
           <span className="muted">{t("tag.none")}</span>
         ) : (
           items.map((n) => (
-            <a key={n} href={to(n)} className="chip mono">
+            <a key={n} href={to(n)} className="link-chip mono">
               {n}
             </a>
           ))

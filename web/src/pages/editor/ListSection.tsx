@@ -5,13 +5,22 @@ import { useState } from "react";
 import { useI18n } from "../../i18n";
 import { put, seg } from "../../api/client";
 import { Field } from "../../components/ui";
+import type { Run } from "../catalog/api";
+import { RunState } from "../catalog/labels";
+
+interface UploadAnswer {
+  version: number;
+  rows: number;
+  file: string;
+  run?: Run | null;
+}
 
 export function ListSection({ name, exists, file, onUploaded }: { name: string; exists: boolean; file?: string; onUploaded: () => void }) {
   const { t } = useI18n();
   const [picked, setPicked] = useState<File | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [result, setResult] = useState<unknown>();
+  const [result, setResult] = useState<UploadAnswer>();
   const upload = async () => {
     if (!picked) return;
     setBusy(true);
@@ -19,7 +28,7 @@ export function ListSection({ name, exists, file, onUploaded }: { name: string; 
     setResult(undefined);
     try {
       const csv = /\.csv$/i.test(picked.name);
-      const a = await put(`/catalog/tags/${seg(name)}/list?run=true`, undefined, { raw: { body: picked, contentType: csv ? "text/csv" : "text/plain" } });
+      const a = await put<UploadAnswer>(`/catalog/tags/${seg(name)}/list?run=true`, undefined, { raw: { body: picked, contentType: csv ? "text/csv" : "text/plain" } });
       setResult(a);
       onUploaded();
     } catch (e) {
@@ -42,10 +51,18 @@ export function ListSection({ name, exists, file, onUploaded }: { name: string; 
           <button type="button" className="primary" disabled={!picked || busy} onClick={upload} data-testid="editor-list-upload">
             {busy ? t("editor.list.uploading") : t("editor.list.upload")}
           </button>
-          {result !== undefined && (
-            <pre className="code-block" data-testid="editor-list-result">
-              {JSON.stringify(result, null, 2)}
-            </pre>
+          {result && (
+            <div className="notice ok" data-testid="editor-list-result">
+              {t("editor.list.done", { rows: result.rows, version: result.version })}
+              {result.run && (
+                <div className="row small">
+                  <span>{t("tag.runTitle", { id: result.run.id })}</span>
+                  <RunState state={result.run.state} />
+                  {result.run.users !== null && <span>{t("common.users", { n: result.run.users })}</span>}
+                  {result.run.error && <span className="field-error">{result.run.error}</span>}
+                </div>
+              )}
+            </div>
           )}
         </>
       )}

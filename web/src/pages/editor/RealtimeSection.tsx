@@ -20,14 +20,14 @@ interface EventType {
 function EventPicker({ types, value, onChange, testId }: { types: EventType[]; value: string[]; onChange: (v: string[]) => void; testId: string }) {
   const { title } = useI18n();
   return (
-    <div className="chips" data-testid={testId}>
+    <div className="ev-chips" data-testid={testId}>
       {types.map((ty) => {
         const on = value.includes(ty.name);
         return (
           <button
             type="button"
             key={ty.name}
-            className={"chip" + (on ? " on" : "")}
+            className={"ev-chip" + (on ? " on" : "")}
             title={ty.description ?? ty.name}
             onClick={() => onChange(on ? value.filter((v) => v !== ty.name) : [...value, ty.name])}
             data-testid={testId + "-" + ty.name}

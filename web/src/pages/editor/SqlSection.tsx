@@ -11,11 +11,14 @@ import { useAsync } from "../../components/useAsync";
 import { DateInput, Field } from "../../components/ui";
 import type { Form } from "./form";
 
+// POST /catalog/preview: `columns` is 1 (user id) or 2 (user id, value).
 interface Preview {
-  columns: string[];
+  columns: number;
   rows: unknown[][];
   users: number;
+  known_users: number;
   rows_total: number;
+  query: string;
   elapsed_ms: number;
 }
 
@@ -83,16 +86,15 @@ export function SqlSection({ form, set, err }: { form: Form; set: (p: Partial<Fo
       {preview && (
         <div data-testid="editor-preview-result">
           <p>
-            <span data-testid="editor-preview-users">{t("editor.sql.previewUsers", { users: num(preview.users), rows: num(preview.rows_total) })}</span>{" "}
+            <span data-testid="editor-preview-users">{t("editor.sql.previewUsers", { users: num(preview.users), rows: num(preview.rows_total), known: num(preview.known_users) })}</span>{" "}
             <span className="muted">{t("common.elapsed", { ms: num(preview.elapsed_ms, 1) })}</span>
           </p>
           <div className="table-wrap">
             <table className="data compact">
               <thead>
                 <tr>
-                  {preview.columns.map((c) => (
-                    <th key={c}>{c}</th>
-                  ))}
+                  <th>{t("editor.sql.previewUserColumn")}</th>
+                  {preview.columns > 1 && <th>{t("editor.sql.previewValueColumn")}</th>}
                 </tr>
               </thead>
               <tbody>

@@ -160,10 +160,11 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
     }
   }, [s]);
 
-  // A list or sql segment has no expression: count the segment itself.
-  const countExpr = s && (s.kind === "list" || s.kind === "sql") ? segmentExpr(s.name) : expr;
-  const { state, pending } = useLiveCount(countExpr, asOf);
+  // A list or sql segment has no expression, and an unchanged snapshot is
+  // its frozen members: count the segment itself.
   const dirty = !!s && s.expr !== expr;
+  const countExpr = s && (s.kind === "list" || s.kind === "sql" || (s.kind === "snapshot" && !dirty)) ? segmentExpr(s.name) : expr;
+  const { state, pending } = useLiveCount(countExpr, asOf);
   const insightQuery = s && !dirty ? { segment: s.name, as_of: asOf } : { expr: countExpr, as_of: asOf };
 
   const save = async (asName?: string) => {

@@ -1,0 +1,221 @@
+// The demo company end to end (issue 7): scripts/demo-setup.sh with a small
+// company into a temporary folder, then the catalog, the store, the run
+// history and the saved segments are checked, and a few tag counts against
+// the business database queried directly with SQLite.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "catalog/run_history.h"
+#include "catalog/tag_catalog.h"
+#include "core/env.h"
+#include "segment/saved_segments.h"
+#include "store/tag_store.h"
+
+namespace tagloop {
+namespace {
+
+constexpr const char* kEnd = "2026-11-24";
+constexpr int kMembers = 1500;
+
+std::string Shell(const std::string& command, int* status) {
+  std::string out;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) {
+    *status = -1;
+    return out;
+  }
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int rc = ::pclose(p);
+  *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+class DemoSetupTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/tagloop-demo-test-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    const std::string bin = std::filesystem::path(TAGLOOP_BINARY).parent_path().string();
+    int status = 0;
+    output_ = Shell(std::string(TAGLOOP_SOURCE_DIR) + "/scripts/demo-setup.sh --members " +
+                        std::to_string(kMembers) + " --end-date " + kEnd + " --out " + dir_ + " --bin " +
+                        bin + " 2>&1",
+                    &status);
+    setup_status_ = status;
+  }
+  static void TearDownTestSuite() {
+    std::error_code ec;
+    if (!dir_.empty() && !HasFailure()) std::filesystem::remove_all(dir_, ec);
+  }
+  void SetUp() override { ASSERT_EQ(setup_status_, 0) << output_; }
+
+  static std::string Data() { return dir_ + "/data"; }
+
+  // `tagloop count` of an expression as of a date.
+  static int64_t Count(const std::string& expr, const std::string& as_of = kEnd) {
+    int status = 0;
+    std::string out = Shell(std::string(TAGLOOP_BINARY) + " count --data " + Data() + " --as-of " + as_of +
+                                " \"" + expr + "\" 2>&1",
+                            &status);
+    EXPECT_EQ(status, 0) << expr << ": " << out;
+    return std::atoll(out.c_str());
+  }
+
+  // One integer from the business database.
+  static int64_t Sql(const std::string& query) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open_v2((dir_ + "/company/business.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    int64_t v = -1;
+    if (st != nullptr && sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+  }
+
+  inline static std::string dir_;
+  inline static std::string output_;
+  inline static int setup_status_ = -1;
+};
+
+TEST_F(DemoSetupTest, CatalogHasEveryProducerAndType) {
+  auto catalog = TagCatalog::Open(Data());
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  auto entries = (*catalog)->List(/*include_offline=*/true);
+  ASSERT_TRUE(entries.ok());
+  std::set<std::string> kinds, types, categories, drafts;
+  size_t published = 0, personal = 0, with_quality = 0;
+  for (const TagEntry& e : *entries) {
+    if (e.status == TagStatus::kPublished) {
+      ++published;
+      kinds.insert(ProducerKindName(e.definition.producer));
+      types.insert(e.definition.type.ToString());
+      categories.insert(e.definition.category_path.substr(0, e.definition.category_path.find('/')));
+      personal += e.definition.personal;
+      with_quality += !e.definition.quality.empty();
+      EXPECT_FALSE(e.definition.title_zh.empty()) << e.definition.name;
+      EXPECT_FALSE(e.definition.title_en.empty()) << e.definition.name;
+      EXPECT_FALSE(e.definition.description.empty()) << e.definition.name;
+      EXPECT_FALSE(e.definition.owner.empty()) << e.definition.name;
+    } else if (e.status == TagStatus::kDraft) {
+      drafts.insert(e.definition.name);
+    }
+  }
+  EXPECT_GE(published, 50u);
+  EXPECT_EQ(kinds, (std::set<std::string>{"sql", "list", "composite", "external", "realtime", "behavior"}));
+  EXPECT_EQ(types, (std::set<std::string>{"bool", "enum", "set", "int", "decimal:2", "date"}));
+  EXPECT_EQ(categories, (std::set<std::string>{"基础属性", "交易", "行为", "偏好", "风险", "营销"}));
+  EXPECT_GE(personal, 1u);
+  EXPECT_GE(with_quality, 3u);
+  EXPECT_TRUE(drafts.count("draft_weekend_renter")) << "the UI's publish flow needs a draft";
+}
+
+TEST_F(DemoSetupTest, StoreHoldsAWeekOfVersions) {
+  auto store = TagStore::Open(Data());
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto snap = (*store)->snapshot();
+  EXPECT_EQ(snap->user_count(), static_cast<uint32_t>(kMembers));
+  auto catalog = TagCatalog::Open(Data());
+  ASSERT_TRUE(catalog.ok());
+  auto entries = (*catalog)->List(true);
+  ASSERT_TRUE(entries.ok());
+  for (const TagEntry& e : *entries) {
+    if (e.status != TagStatus::kPublished) continue;
+    const TagInfo* info = snap->FindTag(e.definition.name);
+    ASSERT_NE(info, nullptr) << e.definition.name << " has no data";
+    if (e.definition.producer == ProducerKind::kExternal) {  // pushed twice in the week
+      EXPECT_EQ(info->versions.size(), 2u) << e.definition.name;
+      continue;
+    }
+    // A daily version for each of the 7 days, but the day a quality check rejected.
+    EXPECT_EQ(info->versions.size(), e.definition.name == "app_push_enabled" ? 6u : 7u) << e.definition.name;
+    EXPECT_EQ(FormatDate(info->versions.back().date), kEnd) << e.definition.name;
+  }
+}
+
+TEST_F(DemoSetupTest, OneRunWasRejectedByAQualityCheck) {
+  auto runs = RunHistory::Open(Data());
+  ASSERT_TRUE(runs.ok());
+  auto rejected = (*runs)->List("", 100, {RunState::kRejected});
+  ASSERT_TRUE(rejected.ok());
+  ASSERT_EQ(rejected->size(), 1u);
+  EXPECT_EQ((*rejected)[0].tag, "app_push_enabled");
+  EXPECT_EQ(FormatDate((*rejected)[0].biz_date), "2026-11-22");
+  auto quality = (*runs)->Quality("app_push_enabled", 100, /*failed_only=*/true);
+  ASSERT_TRUE(quality.ok());
+  EXPECT_FALSE(quality->empty());
+}
+
+TEST_F(DemoSetupTest, SavedSegmentsOfEveryKind) {
+  auto saved = SavedSegments::Open(Env::Default(), Data());
+  ASSERT_TRUE(saved.ok());
+  std::set<std::string> kinds;
+  for (const SavedSegment& s : (*saved)->List()) kinds.insert(SegmentKindName(s.kind));
+  EXPECT_GE((*saved)->List().size(), 5u);
+  EXPECT_TRUE(kinds.count("dynamic") && kinds.count("snapshot") && kinds.count("list"));
+  EXPECT_GT(Count("SEGMENT('上海高价值会员')"), 0);
+  EXPECT_GT(Count("SEGMENT('crm_2026q4_upload')"), 0);
+}
+
+// Valid orders as of a date, the tags' own definition.
+std::string ValidOrders(const std::string& date) {
+  return "paid_at < date('" + date + "', '+1 day') AND (cancelled_at IS NULL OR cancelled_at >= date('" +
+         date + "', '+1 day'))";
+}
+
+TEST_F(DemoSetupTest, CountsMatchTheBusinessDatabase) {
+  for (const std::string& date : {std::string(kEnd), std::string("2026-11-21")}) {
+    EXPECT_EQ(Count("orders_30d >= 1", date),
+              Sql("SELECT count(DISTINCT member_id) FROM orders WHERE paid_at >= date('" + date +
+                  "', '-29 days') AND " + ValidOrders(date)))
+        << date;
+    EXPECT_EQ(
+        Count("spend_365d >= 5000", date),
+        Sql("SELECT count(*) FROM (SELECT member_id FROM orders WHERE paid_at >= date('" + date +
+            "', '-364 days') AND " + ValidOrders(date) + " GROUP BY member_id HAVING sum(amount) >= 5000)"))
+        << date;
+  }
+  EXPECT_EQ(Count("home_city = '上海'"), Sql("SELECT count(*) FROM members WHERE city = '上海'"));
+  EXPECT_EQ(Count("is_new_member"),
+            Sql(std::string("SELECT count(*) FROM members WHERE register_date > date('") + kEnd +
+                "', '-30 days')"));
+  // The list tag holds the file's ids.
+  std::ifstream list(dir_ + "/company/lists/blacklist.txt");
+  int64_t ids = 0;
+  for (std::string line; std::getline(list, line);) ids += !line.empty() && line[0] != '#';
+  EXPECT_EQ(Count("blacklisted"), ids);
+  // Composite = its expression; real-time tags have a daily version.
+  EXPECT_EQ(Count("high_value_member"), Count("spend_365d >= 5000 OR member_level IN ('白金', '钻石')"));
+  EXPECT_GT(Count("rt_order_status IS NOT NULL"), 0);
+  EXPECT_GT(Count("credit_score >= 350"), kMembers / 2);
+}
+
+TEST_F(DemoSetupTest, SecondRunIsANoOp) {
+  int status = 0;
+  const std::string bin = std::filesystem::path(TAGLOOP_BINARY).parent_path().string();
+  std::string out =
+      Shell(std::string(TAGLOOP_SOURCE_DIR) + "/scripts/demo-setup.sh --members " + std::to_string(kMembers) +
+                " --end-date " + kEnd + " --out " + dir_ + " --bin " + bin + " 2>&1",
+            &status);
+  EXPECT_EQ(status, 0) << out;
+  EXPECT_NE(out.find("already holds this setup"), std::string::npos) << out;
+  EXPECT_EQ(output_.find("tl_"), std::string::npos) << "the setup printed a token";
+}
+
+}  // namespace
+}  // namespace tagloop
