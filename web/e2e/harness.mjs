@@ -11,7 +11,7 @@
 //   E2E_DATA            an existing data folder to copy instead of running demo-setup.sh
 import { spawn, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
 
@@ -33,8 +33,11 @@ function prepareData() {
     });
     data = join(out, "data");
   }
+  // The demo's SQL source is the company's database next to the data folder.
   const copy = mkdtempSync(join(tmpdir(), "tagloop-e2e-"));
   cpSync(data, join(copy, "data"), { recursive: true });
+  const company = join(dirname(data), "company");
+  if (existsSync(company)) cpSync(company, join(copy, "company"), { recursive: true });
   return copy;
 }
 
@@ -119,5 +122,3 @@ export async function start() {
   }
   return { url, tokens, api, browser, signedIn, shot, close, dataDir: data };
 }
-
-export { existsSync };

@@ -3,8 +3,12 @@
 import { after, before, describe } from "node:test";
 import { start } from "./harness.mjs";
 import shell from "./flows/shell.mjs";
+import catalog from "./flows/catalog.mjs";
+import segments from "./flows/segments.mjs";
+import reports from "./flows/reports.mjs";
+import admin from "./flows/admin.mjs";
 
-const flows = [shell];
+const flows = [shell, catalog, segments, reports, admin];
 
 describe("tagloop web UI", () => {
   const env = {};

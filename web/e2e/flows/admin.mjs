@@ -1,0 +1,51 @@
+// The remaining main pages open without errors (screenshots as artifacts):
+// the editor with a SQL preview, lists, admin.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { digits } from "./helpers.mjs";
+
+
+export default function admin(env) {
+  test("the SQL editor previews a query's first rows and counts its users", async () => {
+    const page = await env.signedIn("admin");
+    await page.getByTestId("nav-editor").click();
+    await page.getByTestId("editor-page").waitFor();
+    await page.getByTestId("editor-kind-sql").click();
+    await page.getByTestId("editor-source").selectOption("biz");
+    await page.getByTestId("editor-query").fill("SELECT member_id, city FROM members WHERE register_date <= '{{biz_date}}'");
+    await page.getByTestId("editor-preview").click();
+    await page.getByTestId("editor-preview-result").or(page.getByTestId("editor-preview-error")).first().waitFor();
+    if (await page.getByTestId("editor-preview-error").count()) {
+      assert.fail(await page.getByTestId("editor-preview-error").innerText());
+    }
+    const preview = await env.api("admin", "POST", "/catalog/preview", {
+      source: "biz",
+      query: "SELECT member_id, city FROM members WHERE register_date <= '{{biz_date}}'",
+    });
+    const shown = await page.getByTestId("editor-preview-users").innerText();
+    for (const n of [preview.rows_total, preview.users, preview.known_users]) {
+      assert.ok(shown.includes(n.toLocaleString("zh-CN")), `'${shown}' shows ${n}`);
+    }
+    assert.equal(await page.locator('[data-testid="editor-preview-result"] tbody tr').count(), Math.min(20, preview.rows_total));
+    await env.shot(page, "editor-sql");
+    await page.context().close();
+  });
+
+  test("lists and admin pages", async () => {
+    const page = await env.signedIn("admin");
+    await page.getByTestId("nav-lists").click();
+    await page.getByTestId("lists-mode-paste").click();
+    const some = await env.api("admin", "POST", "/segments/query", { expr: "ALL", limit: 5 });
+    await page.getByTestId("lists-text").fill([...some.ids, "nobody_1", "nobody_2"].join("\n"));
+    await page.getByTestId("lists-match").click();
+    await page.getByTestId("lists-matched").waitFor();
+    assert.equal(digits(await page.getByTestId("lists-matched").innerText()), some.ids.length);
+    assert.equal(digits(await page.getByTestId("lists-unknown").innerText()), 2);
+    await env.shot(page, "lists");
+    await page.getByTestId("nav-admin").click();
+    await page.getByTestId("tokens-table").waitFor();
+    assert.match(await page.getByTestId("tokens-table").innerText(), /e2e-viewer/);
+    await env.shot(page, "admin");
+    await page.context().close();
+  });
+}
