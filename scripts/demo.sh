@@ -1,61 +1,71 @@
 #!/usr/bin/env bash
-# `make demo`: generates the car-rental member table (two daily versions, so
-# as-of queries have history), imports it into build/demo/data, prints the tag
-# list and a few example counts with their timings, then serves the API at
-# http://127.0.0.1:8080 with a fresh admin token (Ctrl-C stops it).
-# DEMO_USERS (default 1,000,000) sets the size, DEMO_LISTEN the address,
-# DEMO_SERVE=0 skips serving.
+# `make demo`: builds the demo car-rental company into build/demo
+# (scripts/demo-setup.sh: business database, event history, 70+ tags with a
+# week of daily versions, segments, reports, dashboards), then serves it at
+# http://127.0.0.1:8080 with a fresh admin token, and keeps live order events
+# flowing (tagloop_demo_company events) so real-time tags move. Ctrl-C or
+# SIGTERM stops the server and the event generator.
+#   DEMO_MEMBERS  members (default 20000)
+#   DEMO_LISTEN   address (default 127.0.0.1:8080)
+#   DEMO_RATE     live events per second (default 20; 0 = none)
+#   DEMO_SERVE=0  only set up, do not serve
 set -euo pipefail
-cd "$(dirname "$0")/.."
-users=${DEMO_USERS:-1000000}
-bin=build/release
-tagloop=$bin/tagloop
-gen=$bin/bench/tagloop_gen_users
-out=build/demo
+root=$(cd "$(dirname "$0")/.." && pwd)
+bin=${TAGLOOP_BUILD_DIR:-$root/build/release}
+out=$root/build/demo
 data=$out/data
-mkdir -p "$out"
+listen=${DEMO_LISTEN:-127.0.0.1:8080}
+rate=${DEMO_RATE:-20}
 
-if [ ! -f "$data/MANIFEST" ] || [ "$(cat "$out/users" 2>/dev/null)" != "$users" ]; then
-  rm -rf "$data"
-  for v in "2026-10-30:1" "2026-10-31:0"; do
-    date=${v%%:*}; salt=${v##*:}
-    echo "demo: generating $users members for $date"
-    "$gen" --users "$users" --seed 42 --salt "$salt" --date "$date" --out "$out/members-$date.csv" >/dev/null
-    echo "demo: importing $date"
-    "$tagloop" import --data "$data" --csv "$out/members-$date.csv" --id-column member_id \
-      --types "$(cat "$out/members-$date.csv.types")" --version "$date"
-    rm -f "$out/members-$date.csv"
-  done
-  echo "$users" > "$out/users"
-fi
-
-"$tagloop" tags --data "$data"
-echo
-examples=(
-  "city = '上海' AND age BETWEEN 25 AND 35"
-  "is_vip AND NOT is_blacklisted AND last_order_date >= '2026-10-01'"
-  "interests CONTAINS ANY ('road_trip','camping') AND car_class_pref IN ('suv','mpv')"
-  "member_level IN ('金卡','白金','钻石') AND spend_total > 5000 AND NOT sms_opt_in"
-  "(city = '北京' OR city = '深圳') AND orders_total >= 3 AND credit_score IS NOT NULL"
-  "last_login_date < DAYS_AGO(90) AND coupon_types CONTAINS ALL ('weekend','holiday')"
-)
-for e in "${examples[@]}"; do
-  start=$(date +%s%N)
-  n=$("$tagloop" count --data "$data" --as-of 2026-10-31 "$e")
-  ms=$(( ($(date +%s%N) - start) / 1000000 ))
-  printf '%10s users  %4d ms  %s\n' "$n" "$ms" "$e"
-done
-n=$("$tagloop" count --data "$data" --as-of 2026-10-30 "is_vip")
-printf '%10s users  (as of 2026-10-30)  is_vip\n' "$n"
-echo
-echo "demo: data in $data — try: $tagloop count --data $data \"gender = '女' AND age < 30\""
+"$root/scripts/demo-setup.sh" --members "${DEMO_MEMBERS:-20000}" --out "$out" --bin "$bin"
 [ "${DEMO_SERVE:-1}" = 1 ] || exit 0
 
-listen=${DEMO_LISTEN:-127.0.0.1:8080}
-token=$("$tagloop" token create --data "$data" --role admin --name "demo-admin-$(date +%Y%m%d-%H%M%S)" 2>/dev/null)
-echo
-echo "demo: serving http://$listen  (API under /api/v1, docs/api.md)"
-echo "demo: admin token: $token"
-echo "demo: try: curl -s -H 'Authorization: Bearer $token' -H 'Content-Type: application/json' \\"
-echo "             -d '{\"expr\": \"is_vip AND city = '\\''上海'\\''\"}' http://$listen/api/v1/segments/count"
-exec "$tagloop" serve --data "$data" --listen "$listen"
+tagloop=$bin/tagloop
+stamp=$(date +%Y%m%d-%H%M%S)
+# Tokens go to files only readable by us: the admin's is printed once at the
+# end (for the person running the demo), the event generator's never.
+umask 077
+admin_token=$("$tagloop" token create --data "$data" --role admin --name "demo-admin-$stamp" 2>/dev/null)
+{ printf 'Authorization: Bearer '; echo "$admin_token"; } >"$out/.admin-auth"
+"$tagloop" token create --data "$data" --role operator --name "demo-live-events-$stamp" >"$out/.live-token" 2>/dev/null
+
+server_pid="" events_pid=""
+stop() {
+  trap - INT TERM EXIT
+  [ -z "$events_pid" ] || kill -TERM "$events_pid" 2>/dev/null || true
+  [ -z "$server_pid" ] || kill -TERM "$server_pid" 2>/dev/null || true
+  wait 2>/dev/null || true
+  rm -f "$out/.admin-auth" "$out/.live-token"
+}
+trap stop INT TERM EXIT
+
+"$tagloop" serve --data "$data" --listen "$listen" --log-level warn &
+server_pid=$!
+url="http://$listen"
+for _ in $(seq 1 300); do
+  curl -sf "$url/api/v1/health" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "demo: the server stopped (is $listen in use? set DEMO_LISTEN)" >&2; exit 1; }
+  sleep 0.1
+done
+curl -sf "$url/api/v1/health" >/dev/null || { echo "demo: the server did not answer at $url" >&2; exit 1; }
+
+# The setup saved them already; this only adds what is missing (idempotent).
+end=$(sed -n 's/.* end=\([0-9-]*\) .*/\1/p' "$out/setup.stamp")
+days=$(sed -n 's/.* days=\([0-9]*\) .*/\1/p' "$out/setup.stamp")
+"$root/scripts/demo-reports.sh" "$url" "$out/.admin-auth" "$(date -u -d "$end - $((days - 1)) days" +%F)" "$end" >/dev/null
+
+if [ "$rate" != 0 ]; then
+  "$bin/demo/tagloop_demo_company" events --url "$url" --token-file "$out/.live-token" \
+    --db "$out/company/business.db" --rate "$rate" --quiet &
+  events_pid=$!
+fi
+
+cat <<EOF
+
+demo: the car-rental company is served at http://$listen/
+demo: admin token: $admin_token
+demo: API under /api/v1 (docs/api.md); live order events: $rate per second; Ctrl-C stops
+demo: try: curl -s -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+             -d '{"expr": "high_value_churn_risk AND sms_reachable"}' http://$listen/api/v1/segments/count
+EOF
+wait "$server_pid"

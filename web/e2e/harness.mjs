@@ -87,6 +87,7 @@ export async function start() {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      "--lang=zh-CN",
     ],
   });
   async function api(role, method, path, body) {

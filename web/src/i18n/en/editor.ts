@@ -3,6 +3,7 @@ import type { Messages } from "../messages";
 import type zh from "../zh-CN/editor";
 
 const m: Messages<typeof zh> = {
+  "editor.categoryPlaceholder": "交易/订单 (a category path)",
   "editor.title": "New tag",
   "editor.titleNew": "New tag",
   "editor.titleEdit": "Edit tag {name}",

@@ -1,5 +1,6 @@
 // Texts of the tag editor.
 export default {
+  "editor.categoryPlaceholder": "交易/订单",
   "editor.title": "新建标签",
   "editor.titleNew": "新建标签",
   "editor.titleEdit": "编辑标签 {name}",

@@ -163,7 +163,7 @@ function Editor({ initial, onReload }: { initial: Loaded; onReload: () => void }
             <input value={form.titleEn} onChange={(e) => set({ titleEn: e.target.value })} data-testid="editor-title-en" />
           </Field>
           <Field label={t("common.category")} error={err("category")} hint={t("editor.categoryHint")}>
-            <input list="editor-categories" value={form.category} onChange={(e) => set({ category: e.target.value })} placeholder="交易/订单" data-testid="editor-category" />
+            <input list="editor-categories" value={form.category} onChange={(e) => set({ category: e.target.value })} placeholder={t("editor.categoryPlaceholder")} data-testid="editor-category" />
           </Field>
           <datalist id="editor-categories">
             {paths.map((p) => (
