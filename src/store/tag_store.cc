@@ -480,6 +480,11 @@ Status StoreWriter::DropVersion(std::string_view name, Days date) {
 }
 
 Result<size_t> StoreWriter::ApplyRetention(std::string_view name, Days before, size_t keep_latest) {
+  // The tag as this write sees it: a version put earlier in the same write
+  // (a tag's first production) counts.
+  if (!name.empty() && tags_.find(std::string(name)) == tags_.end()) {
+    return Status::NotFound(fmt::format("unknown tag '{}'", name));
+  }
   size_t dropped = 0;
   for (auto it = tags_.begin(); it != tags_.end();) {
     if (!name.empty() && it->first != name) {
@@ -494,7 +499,6 @@ Result<size_t> StoreWriter::ApplyRetention(std::string_view name, Days before, s
     dropped += n;
     it = vs.empty() ? tags_.erase(it) : std::next(it);
   }
-  if (!name.empty() && !base_->FindTag(name)) return Status::NotFound(fmt::format("unknown tag '{}'", name));
   return dropped;
 }
 

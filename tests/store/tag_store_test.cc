@@ -166,6 +166,24 @@ TEST(TagStoreTest, RetentionDropsOldVersionsButKeepsTheNewest) {
   EXPECT_EQ(snap->FindTag("age")->versions.size(), 3u);
 }
 
+// A tag's first version and its retention in one write (the first run of a
+// tag whose definition has a retention setting).
+TEST(TagStoreTest, RetentionAppliesToATagPutInTheSameWrite) {
+  testing::TempDir tmp;
+  auto store = OpenStore(tmp.path());
+  WriteBasic(*store, D("2026-10-01"));
+  auto w = store->BeginWrite();
+  TagVersionBuilder b(TagType{TagKind::kBool}, D("2026-10-02"));
+  b.AddBool(0, true);
+  ASSERT_TRUE((*w)->PutVersion("fresh", b.Finish()).ok());
+  auto n = (*w)->ApplyRetention("fresh", D("2026-10-01"), 7);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 0u);
+  EXPECT_EQ((*w)->ApplyRetention("missing", D("2026-10-01"), 7).status().code(), Status::Code::kNotFound);
+  ASSERT_TRUE((*w)->Commit().ok());
+  EXPECT_EQ(store->snapshot()->FindTag("fresh")->versions.size(), 1u);
+}
+
 TEST(TagStoreTest, CorruptVersionFileIsDetected) {
   testing::TempDir tmp;
   auto store = OpenStore(tmp.path());
