@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server] [--no-produce] [--no-events] [--no-insight]
+#                    [--no-server] [--no-produce] [--no-events] [--no-insight] [--no-ui]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -22,6 +22,8 @@
 # scripts/bench-insight.sh measures insight and reports (distribution with
 # TGI, characterisation, a 2x10 report) against the same SQL on PostgreSQL
 # (--no-insight skips it); segment exports are measured there too.
+# scripts/bench-ui.sh times the web UI's pages in chromium at 10M users and
+# 1,000 catalog tags (--no-ui skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -37,6 +39,7 @@ server=1
 produce=1
 events=1
 insight=1
+ui=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -53,7 +56,8 @@ while [ $# -gt 0 ]; do
     --no-produce) produce=0; shift ;;
     --no-events) events=0; shift ;;
     --no-insight) insight=0; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --no-ui) ui=0; shift ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -138,5 +142,11 @@ if [ "$insight" = 1 ]; then
   insight_args=()
   [ "$sizes" = 100000 ] && insight_args+=(--quick)
   scripts/bench-insight.sh "${insight_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$ui" = 1 ]; then
+  ui_args=()
+  [ "$sizes" = 100000 ] && ui_args+=(--quick)
+  [ "$build" = 1 ] || ui_args+=(--no-build)
+  scripts/bench-ui.sh "${ui_args[@]}" --bin "$bin" || status=1
 fi
 exit $status
