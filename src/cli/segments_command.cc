@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <optional>
 
 #include "auth/audit_log.h"
 #include "cli/commands.h"
@@ -25,6 +26,7 @@ struct SegmentsArgs {
   std::string as_of;
   std::string file;
   std::string column;
+  std::optional<std::string> description;  // save, freeze: nullopt keeps the current one
   bool csv = false;
 };
 
@@ -154,10 +156,11 @@ int Run(Action action, const SegmentsArgs& a) {
       auto store = OpenStoreForCli(a.data);
       if (!store.ok()) return Fail("segments", store.status());
       if (action == Action::kSave) {
-        Status st = (*saved)->Save(a.name, a.expr, *(*store)->snapshot(), *as_of);
+        Status st = (*saved)->Save(a.name, a.expr, *(*store)->snapshot(), *as_of, a.description);
         return st.ok() ? 0 : FailExpr(a, st);
       }
-      auto v = (*saved)->Freeze(a.name, a.expr, *(*store)->snapshot(), *as_of, LocalUser());
+      auto v = (*saved)->Freeze(a.name, a.expr, *(*store)->snapshot(), *as_of, LocalUser(), nullptr,
+                                a.description);
       if (!v.ok()) return FailExpr(a, v.status());
       fmt::print("version {}: {} members\n", v->number, v->members);
       return 0;
@@ -184,6 +187,8 @@ void RegisterSegmentsCommand(CLI::App& app, int& exit_code) {
   save->add_option("name", args->name, "Segment name")->required();
   save->add_option("expr", args->expr, "Segment expression")->required();
   save->add_option("--as-of", args->as_of, "Check the expression as of this date (default: today)");
+  save->add_option("--description", args->description,
+                   "Free text for people, up to 2000 characters (default: keep the current one)");
   save->callback([args, &exit_code] { exit_code = Run(Action::kSave, *args); });
 
   CLI::App* freeze = seg->add_subcommand(
@@ -191,6 +196,8 @@ void RegisterSegmentsCommand(CLI::App& app, int& exit_code) {
   freeze->add_option("name", args->name, "Segment name")->required();
   freeze->add_option("--expr", args->expr, "Segment expression")->required();
   freeze->add_option("--as-of", args->as_of, "Evaluate as of this date (default: today)");
+  freeze->add_option("--description", args->description,
+                     "Free text for people, up to 2000 characters (default: keep the current one)");
   freeze->callback([args, &exit_code] { exit_code = Run(Action::kFreeze, *args); });
 
   CLI::App* upload = seg->add_subcommand(

@@ -202,16 +202,27 @@ Result<std::vector<int64_t>> Scheduler::Backfill(const JobRequest& request, Days
   return ids;
 }
 
-Result<int64_t> Scheduler::EnqueueLocked(const JobRequest& request, int32_t attempt, SteadyClock::time_point at) {
-  // The same tag and date already waiting: one run will do.
+Result<int64_t> Scheduler::EnqueueLocked(const JobRequest& given, int32_t attempt,
+                                         SteadyClock::time_point at) {
+  // The definition version is pinned now, so the run record says the
+  // version the run will use: without one, the producer's rule (the version
+  // valid at the business date, TagProducer::DefinitionAt), not the
+  // catalog's current version, which a run for an earlier date (a backfill,
+  // a "yesterday" run after an edit today) does not use.
+  JobRequest request = given;
+  if (!request.definition_version) {
+    Result<DefinitionVersion> valid = producer_->DefinitionAt(request.tag, request.biz_date);
+    if (valid.ok()) request.definition_version = valid->version;
+  }
+  // The same tag, date and definition already waiting: one run will do.
   for (const Job& j : queue_) {
     if (j.request.tag == request.tag && j.request.biz_date == request.biz_date &&
         j.request.definition_version == request.definition_version && j.attempt == 1 && attempt == 1) {
       return j.run_id;
     }
   }
-  auto it = view_->tags.find(request.tag);
-  int64_t version = request.definition_version.value_or(it != view_->tags.end() ? it->second.version : 0);
+  // An undefined tag (its run fails and says so) is recorded with version 0.
+  int64_t version = request.definition_version.value_or(0);
   RunRecord record;
   record.tag = request.tag;
   record.biz_date = request.biz_date;

@@ -71,7 +71,7 @@ struct CatalogView {
 struct JobRequest {
   std::string tag;
   Days biz_date = 0;
-  std::optional<int64_t> definition_version;
+  std::optional<int64_t> definition_version;  // unset: the one valid at biz_date (pinned when queued)
   RunTrigger trigger = RunTrigger::kManual;
   std::string requested_by;
 };
@@ -88,7 +88,9 @@ class Scheduler {
   // and are re-queued by the next Start), joins the threads.
   void Stop();
 
-  // Queues a job and returns its run id (recorded as queued). InvalidArgument
+  // Queues a job and returns its run id (recorded as queued, with the
+  // definition version it will run: the requested one, else the one valid
+  // at the business date, fixed now). InvalidArgument
   // when the tag cannot be produced (import/external tags, unknown tag).
   Result<int64_t> Enqueue(const JobRequest& request);
   // One job per date from `from` to `to` (inclusive, at most 3660 dates).

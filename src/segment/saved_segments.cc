@@ -16,6 +16,7 @@ namespace tagloop {
 namespace {
 
 constexpr size_t kMaxNameBytes = 128;
+constexpr size_t kMaxDescriptionChars = 2000;
 constexpr size_t kMaxFileStemBytes = 40;
 
 // A resolver over a map (the file just re-read under the lock), with one
@@ -141,6 +142,25 @@ Status SavedSegments::ValidateName(std::string_view name) {
   return Status::Ok();
 }
 
+Status SavedSegments::ValidateDescription(std::string_view description) {
+  if (segment::FindInvalidUtf8(description) != std::string_view::npos) {
+    return Status::InvalidArgument("field 'description' must be valid UTF-8");
+  }
+  size_t chars = 0;
+  for (char c : description) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u & 0xC0) != 0x80) ++chars;  // not a continuation byte: a new code point
+    if ((u < 0x20 && c != '\t' && c != '\n' && c != '\r') || u == 0x7f) {
+      return Status::InvalidArgument("field 'description' must not contain control characters");
+    }
+  }
+  if (chars > kMaxDescriptionChars) {
+    return Status::InvalidArgument(fmt::format(
+        "field 'description' has {} characters; at most {} are allowed", chars, kMaxDescriptionChars));
+  }
+  return Status::Ok();
+}
+
 std::string SavedSegments::path() const { return dir_ + "/segments.json"; }
 
 Result<SavedSegments::Map> SavedSegments::ReadFile() const {
@@ -177,9 +197,10 @@ Result<std::unique_ptr<SavedSegments>> SavedSegments::Open(Env* env, const std::
   return s;
 }
 
-Status SavedSegments::Save(std::string_view name, std::string_view expr, const Snapshot& snapshot,
-                           Days as_of) {
+Status SavedSegments::Save(std::string_view name, std::string_view expr, const Snapshot& snapshot, Days as_of,
+                           const std::optional<std::string>& description) {
   TAGLOOP_RETURN_IF_ERROR(ValidateName(name));
+  if (description) TAGLOOP_RETURN_IF_ERROR(ValidateDescription(*description));
   std::lock_guard<std::mutex> l(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(auto lock, env_->LockFile(dir_ + "/segments.lock"));
   TAGLOOP_ASSIGN_OR_RETURN(Map current, ReadFile());
@@ -199,6 +220,7 @@ Status SavedSegments::Save(std::string_view name, std::string_view expr, const S
     it = current.emplace(std::string(name), std::move(s)).first;
   }
   it->second.expr = std::string(expr);
+  if (description) it->second.description = *description;
   it->second.updated_unix = now;
   TAGLOOP_RETURN_IF_ERROR(WriteFile(current));
   segments_ = std::move(current);
@@ -207,8 +229,10 @@ Status SavedSegments::Save(std::string_view name, std::string_view expr, const S
 
 Result<SegmentVersion> SavedSegments::Freeze(std::string_view name, std::string_view expr,
                                              const Snapshot& snapshot, Days as_of,
-                                             std::string_view created_by, const TagAccess* access) {
+                                             std::string_view created_by, const TagAccess* access,
+                                             const std::optional<std::string>& description) {
   TAGLOOP_RETURN_IF_ERROR(ValidateName(name));
+  if (description) TAGLOOP_RETURN_IF_ERROR(ValidateDescription(*description));
   if (auto existing = Get(name); existing.ok() && existing->kind != SegmentKind::kSnapshot) {
     return KindMismatch(*existing, SegmentKind::kSnapshot);
   }
@@ -225,6 +249,7 @@ Result<SegmentVersion> SavedSegments::Freeze(std::string_view name, std::string_
   input.source =
       fmt::format("expr '{}' as of {} (store generation {})", expr, FormatDate(as_of), snapshot.generation());
   input.members = std::move(members);
+  input.description = description;
   return AddVersion(name, std::move(input));
 }
 
@@ -233,6 +258,7 @@ Result<SegmentVersion> SavedSegments::AddVersion(std::string_view name, FrozenVe
   if (input.kind == SegmentKind::kDynamic) {
     return Status::InvalidArgument("a dynamic segment has no versions (it is an expression)");
   }
+  if (input.description) TAGLOOP_RETURN_IF_ERROR(ValidateDescription(*input.description));
   std::lock_guard<std::mutex> l(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(auto lock, env_->LockFile(dir_ + "/segments.lock"));
   TAGLOOP_ASSIGN_OR_RETURN(Map current, ReadFile());
@@ -266,6 +292,7 @@ Result<SegmentVersion> SavedSegments::AddVersion(std::string_view name, FrozenVe
     seg.source_name = std::move(input.source_name);
     seg.query = std::move(input.query);
   }
+  if (input.description) seg.description = std::move(*input.description);
   seg.updated_unix = now;
   seg.versions.push_back(v);
   TAGLOOP_RETURN_IF_ERROR(WriteFile(current));

@@ -24,9 +24,15 @@
 // intersects the members with the query snapshot's universe, so users
 // deleted since a version was stored are not in it.
 //
+// Every segment may carry a description: free text for people (valid UTF-8,
+// at most 2000 characters), "" when none was given.
+//
 // The index is one JSON file, DIR/segments.json:
 //   {"format": 1, "segments": [{"name", "expr", "created_unix", "updated_unix"}, ...]}
 // while every segment is dynamic (the format older tagloop versions read);
+// a segment with a description has a "description" key too, in either
+// format (no format change: older versions ignore the key, and a file
+// without it reads as "");
 // format 2 adds per segment "kind" and, for frozen kinds, "versions" (and
 // "source"/"query" for sql) — docs/format.md. Files without "kind" load as
 // dynamic. The index is rewritten whole through Env::WriteFileAtomic
@@ -85,6 +91,7 @@ struct SavedSegment {
   std::string expr;         // dynamic: the expression; snapshot: the one frozen; else ""
   std::string source_name;  // sql: the source
   std::string query;        // sql: the query template ({{biz_date}} ...)
+  std::string description;  // free text for people; "" when none
   int64_t created_unix = 0;
   int64_t updated_unix = 0;
   std::vector<SegmentVersion> versions;  // frozen kinds: ascending by number; dynamic: none
@@ -103,7 +110,10 @@ struct FrozenVersionInput {
   Bitmap members;                         // dense ids
   Days date = 0;                          // the business date it stands for
   std::string created_by;
-  std::string source;  // the description (SegmentVersion::source)
+  std::string source;  // where the members came from (SegmentVersion::source)
+  // The segment's new description; nullopt keeps the current one ("" for a
+  // new segment).
+  std::optional<std::string> description;
 };
 
 class SavedSegments : public SegmentResolver {
@@ -116,28 +126,37 @@ class SavedSegments : public SegmentResolver {
   // A valid name: 1-128 bytes of UTF-8, no control characters, no leading or
   // trailing space.
   [[nodiscard]] static Status ValidateName(std::string_view name);
+  // A valid description: valid UTF-8 of at most 2000 characters (code
+  // points), no control characters but tab, line feed and carriage return.
+  // InvalidArgument naming the field "description" otherwise.
+  [[nodiscard]] static Status ValidateDescription(std::string_view description);
 
-  // Creates or replaces the dynamic segment `name`. First checks the name,
-  // then that `expr` parses and binds on `snapshot` as of `as_of`, with this
-  // segment already defined as `expr` (so a cycle through it is refused).
-  // InvalidArgument (with the expression position) when either is bad;
+  // Creates or replaces the dynamic segment `name`. First checks the name
+  // and the description, then that `expr` parses and binds on `snapshot` as
+  // of `as_of`, with this segment already defined as `expr` (so a cycle
+  // through it is refused). `description` replaces the segment's
+  // description; nullopt keeps it ("" for a new segment).
+  // InvalidArgument (with the expression position) when any is bad;
   // FailedPrecondition when `name` is a frozen segment (delete it first);
   // IOError when the file cannot be written, in which case nothing changed.
   [[nodiscard]] Status Save(std::string_view name, std::string_view expr, const Snapshot& snapshot,
-                            Days as_of);
+                            Days as_of, const std::optional<std::string>& description = std::nullopt);
 
   // Freezes `expr` (evaluated now on `snapshot` as of `as_of`, saved
   // segments resolved by this object, tags checked by `access` when not
   // null) as the next version of the snapshot segment `name`, creating it if
-  // needed; the segment's expression becomes `expr`. Errors as Save, plus
-  // FailedPrecondition when `name` is of another kind; nothing changes then.
+  // needed; the segment's expression becomes `expr` and its description
+  // `description` (nullopt: kept). Errors as Save, plus FailedPrecondition
+  // when `name` is of another kind; nothing changes then.
   [[nodiscard]] Result<SegmentVersion> Freeze(std::string_view name, std::string_view expr,
                                               const Snapshot& snapshot, Days as_of,
-                                              std::string_view created_by, const TagAccess* access = nullptr);
+                                              std::string_view created_by, const TagAccess* access = nullptr,
+                                              const std::optional<std::string>& description = std::nullopt);
 
   // Stores `input` as the next version of the frozen segment `name`
   // (creating it with input.kind if needed; replacing its expr, or source and
-  // query, with the input's). InvalidArgument for a bad name or a dynamic
+  // query, with the input's, and its description when input.description is
+  // set). InvalidArgument for a bad name or description or a dynamic
   // kind; FailedPrecondition when `name` exists with another kind; IOError
   // when a file cannot be written (nothing changed: a member file written
   // before the failure is removed by a later change).

@@ -46,6 +46,9 @@ std::string EncodeSegmentsIndex(const SavedSegments::Map& segments) {
     nlohmann::json j = {{"name", s.name}};
     if (any_frozen) j["kind"] = SegmentKindName(s.kind);
     j["expr"] = s.expr;
+    // Only when set: a file without descriptions stays byte for byte what
+    // older versions wrote (they ignore the key when it is there).
+    if (!s.description.empty()) j["description"] = s.description;
     if (s.kind == SegmentKind::kSql) {
       j["source"] = s.source_name;
       j["query"] = s.query;
@@ -97,6 +100,9 @@ Result<SavedSegments::Map> DecodeSegmentsIndex(std::string_view text, std::strin
         seg.kind = *kind;
       }
       seg.expr = s.value("expr", std::string());
+      // Absent (files written before descriptions existed): "".
+      seg.description = s.value("description", std::string());
+      if (Status st = SavedSegments::ValidateDescription(seg.description); !st.ok()) return in(st.message());
       seg.created_unix = s.value("created_unix", int64_t{0});
       seg.updated_unix = s.value("updated_unix", int64_t{0});
       if (seg.kind == SegmentKind::kSql) {

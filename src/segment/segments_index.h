@@ -16,8 +16,9 @@ namespace tagloop {
 std::string EncodeSegmentsIndex(const SavedSegments::Map& segments);
 
 // Parses the file; Corruption "PATH: what is wrong" for anything malformed
-// (bad JSON, unknown format or kind, a bad name, duplicates, versions out of
-// order, a member file path outside segments/).
+// (bad JSON, unknown format or kind, a bad name or description, duplicates,
+// versions out of order, a member file path outside segments/). A segment
+// without "description" has "".
 Result<SavedSegments::Map> DecodeSegmentsIndex(std::string_view text, std::string_view path);
 
 // True for a member file path the index may name: "segments/" followed by

@@ -1,5 +1,6 @@
-// Saved segments: POST /segments, GET /segments, GET/PUT/DELETE
-// /segments/{name}, GET /segments/{name}/count, and the versions of frozen
+// Saved segments: POST /segments, GET /segments (?with_counts: each one's
+// count), GET/PUT/DELETE /segments/{name}, GET /segments/{name}/count, and
+// the versions of frozen
 // segments: GET/POST /segments/{name}/versions. Kinds (saved_segments.h):
 // dynamic and snapshot (analyst), sql (operator: it runs a query on a
 // source); list segments come from uploads (api_lists.cc).
@@ -9,6 +10,7 @@
 
 #include "segment/segment.h"
 #include "server/api_audiences.h"
+#include "server/api_catalog.h"
 #include "server/api_context.h"
 #include "server/api_json.h"
 #include "server/api_routes.h"
@@ -28,7 +30,8 @@ std::string SegmentReference(std::string_view name) {
 }
 
 Json SegmentJson(const SavedSegment& s) {
-  Json j = {{"name", s.name}, {"kind", SegmentKindName(s.kind)}, {"expr", s.expr}};
+  Json j = {
+      {"name", s.name}, {"kind", SegmentKindName(s.kind)}, {"expr", s.expr}, {"description", s.description}};
   if (s.kind == SegmentKind::kSql) {
     j["source"] = s.source_name;
     j["query"] = s.query;
@@ -48,6 +51,7 @@ struct SegmentRequest {
   SegmentKind kind = SegmentKind::kDynamic;
   std::optional<std::string> expr, source, query;
   std::optional<Days> as_of;
+  std::optional<std::string> description;  // nullopt: keep the current one ("" when new)
 };
 
 Result<SegmentRequest> ParseRequest(const JsonBody& body, std::string name,
@@ -64,6 +68,8 @@ Result<SegmentRequest> ParseRequest(const JsonBody& body, std::string name,
   TAGLOOP_ASSIGN_OR_RETURN(r.source, body.OptionalString("source"));
   TAGLOOP_ASSIGN_OR_RETURN(r.query, body.OptionalString("query"));
   TAGLOOP_ASSIGN_OR_RETURN(r.as_of, body.OptionalDate("as_of"));
+  TAGLOOP_ASSIGN_OR_RETURN(r.description, body.OptionalString("description"));
+  if (r.description) TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateDescription(*r.description));
   auto refuse = [&](std::string_view field) {
     return Status::InvalidArgument(
         fmt::format("'{}' does not apply to a {} segment", field, SegmentKindName(r.kind)));
@@ -106,12 +112,13 @@ struct MadeVersion {
 
 Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string_view name, SegmentKind kind,
                                const std::string& expr, const std::string& source, const std::string& query,
-                               Days as_of) {
+                               Days as_of, const std::optional<std::string>& description = std::nullopt) {
   auto snap = ctx.store->snapshot();
   if (kind == SegmentKind::kSnapshot) {
     CatalogTagAccess access = TagAccessFor(ctx, call);
-    TAGLOOP_ASSIGN_OR_RETURN(SegmentVersion v,
-                             ctx.segments->Freeze(name, expr, *snap, as_of, call.principal.name, &access));
+    TAGLOOP_ASSIGN_OR_RETURN(
+        SegmentVersion v,
+        ctx.segments->Freeze(name, expr, *snap, as_of, call.principal.name, &access, description));
     RecordTagUse(ctx, call, *snap, expr, QueryOptionsFor(ctx, as_of, &access), "segment");
     AuditEntry entry =
         AuditEntry::For(call.principal, audience_action::kFreeze, name, static_cast<int64_t>(v.members));
@@ -129,6 +136,7 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
   input.source = fmt::format("sql '{}' for {}: {} rows, {} unknown: {}", source, FormatDate(as_of),
                              match.lines, match.unknown, query);
   input.members = std::move(match.members);
+  input.description = description;
   TAGLOOP_ASSIGN_OR_RETURN(SegmentVersion v, ctx.segments->AddVersion(name, std::move(input)));
   AuditEntry entry =
       AuditEntry::For(call.principal, audience_action::kSqlRun, name, static_cast<int64_t>(match.matched));
@@ -141,14 +149,15 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
 
 Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRequest& r, bool created) {
   if (r.kind == SegmentKind::kDynamic) {
-    TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(r.name, *r.expr, *ctx.store->snapshot(), ctx.Today()));
+    TAGLOOP_RETURN_IF_ERROR(
+        ctx.segments->Save(r.name, *r.expr, *ctx.store->snapshot(), ctx.Today(), r.description));
     TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
     return JsonResponse(SegmentJson(saved), created ? 201 : 200);
   }
   if (r.kind == SegmentKind::kSql) TAGLOOP_RETURN_IF_ERROR(RequireOperatorForSql(call));
   TAGLOOP_ASSIGN_OR_RETURN(MadeVersion made,
                            NewVersion(ctx, call, r.name, r.kind, r.expr.value_or(""), r.source.value_or(""),
-                                      r.query.value_or(""), r.as_of.value_or(ctx.Today())));
+                                      r.query.value_or(""), r.as_of.value_or(ctx.Today()), r.description));
   if (!made.audit.ok()) return AuditUnavailable(made.audit);
   TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
   Json j = SegmentJson(saved);
@@ -157,8 +166,9 @@ Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRe
 }
 
 Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"name", "expr", "kind",
-                                                                               "as_of", "source", "query"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body, JsonBody::Parse(call.request->body,
+                                     {"name", "expr", "kind", "as_of", "source", "query", "description"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
   if (ctx.segments->Get(name).ok()) {
@@ -170,8 +180,9 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
-                           JsonBody::Parse(call.request->body, {"expr", "kind", "as_of", "source", "query"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body,
+      JsonBody::Parse(call.request->body, {"expr", "kind", "as_of", "source", "query", "description"}));
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
   Result<SavedSegment> existing = ctx.segments->Get(name);
@@ -186,10 +197,44 @@ Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
   return SaveSegment(ctx, call, r, /*created=*/!existing.ok());
 }
 
-Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
+// The expression that counts a saved segment: a frozen one through
+// SEGMENT('name') (its members), a dynamic one its expression.
+std::string CountExpression(const SavedSegment& s) { return s.frozen() ? SegmentReference(s.name) : s.expr; }
+
+Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_ASSIGN_OR_RETURN(bool with_counts, catalog_api::QueryBool(call, "with_counts"));
+  if (!with_counts && call.Query("as_of")) {
+    return Status::InvalidArgument("query parameter 'as_of' applies only with with_counts=true");
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
   Json list = Json::array();
-  for (const SavedSegment& s : ctx.segments->List()) list.push_back(SegmentJson(s));
-  return JsonResponse({{"segments", std::move(list)}});
+  if (!with_counts) {
+    for (const SavedSegment& s : ctx.segments->List()) list.push_back(SegmentJson(s));
+    return JsonResponse({{"segments", std::move(list)}});
+  }
+  // One snapshot for every count, so the numbers add up as of one state.
+  // A segment that cannot be counted (an offline or dropped tag, a missing
+  // member file) says why in its item; the list itself still answers.
+  auto snap = ctx.store->snapshot();
+  CatalogTagAccess access = TagAccessFor(ctx, call);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
+  for (const SavedSegment& s : ctx.segments->List()) {
+    Json j = SegmentJson(s);
+    auto start = std::chrono::steady_clock::now();
+    Result<uint64_t> n = CountSegment(*snap, CountExpression(s), options);
+    int64_t micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start)
+            .count();
+    ctx.metrics->RecordQuery(QueryKind::kCount, n.ok(), micros);
+    if (n.ok()) {
+      j["count"] = *n;
+    } else {
+      j["count"] = nullptr;
+      j["count_error"] = n.status().message();
+    }
+    list.push_back(std::move(j));
+  }
+  return JsonResponse({{"segments", std::move(list)}, {"as_of", FormatDate(as_of)}});
 }
 
 Result<HttpResponse> Get(ApiContext& ctx, ApiCall& call) {
@@ -245,8 +290,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
-  // A frozen segment is counted through SEGMENT('name') (its members).
-  const std::string expr = saved.frozen() ? SegmentReference(saved.name) : saved.expr;
+  const std::string expr = CountExpression(saved);
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, expr, options);
   int64_t micros =
@@ -272,7 +316,8 @@ void AddSavedSegmentRoutes(ApiRouter& router) {
   // Blocking: a snapshot is evaluated, an sql segment's query may run for minutes.
   router.Add(
       ApiV1Route("POST", "/segments", Role::kAnalyst, Create, ApiBodyKind::kJson, {}, /*blocking=*/true));
-  router.Add(ApiV1Route("GET", "/segments", Role::kAnalyst, List));
+  router.Add(
+      ApiV1Route("GET", "/segments", Role::kAnalyst, List, ApiBodyKind::kNone, {"with_counts", "as_of"}));
   router.Add(ApiV1Route("GET", "/segments/{name}", Role::kAnalyst, Get));
   router.Add(ApiV1Route("PUT", "/segments/{name}", Role::kAnalyst, Replace, ApiBodyKind::kJson, {},
                         /*blocking=*/true));

@@ -142,7 +142,10 @@ Json NumericDistribution(const Snapshot& snap, const TagVersion& version) {
   return out;
 }
 
-Json CategoricalDistribution(const Snapshot& snap, const TagVersion& version) {
+// Every value with its users, most users first (ties by value). With
+// `max_values` (> 0) only the first max_values, and "other_values" says how
+// many were left out.
+Json CategoricalDistribution(const Snapshot& snap, const TagVersion& version, size_t max_values) {
   bool filter = snap.universe_size() < snap.user_count();
   std::vector<std::pair<uint64_t, size_t>> counts;  // (users, value index)
   for (size_t i = 0; i < version.value_count(); ++i) {
@@ -150,19 +153,28 @@ Json CategoricalDistribution(const Snapshot& snap, const TagVersion& version) {
                         : version.value_cardinality(i);
     counts.emplace_back(c, i);
   }
-  std::sort(counts.begin(), counts.end(), [&](const auto& a, const auto& b) {
+  auto before = [&](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : version.value(a.second) < version.value(b.second);
-  });
+  };
+  const size_t kept = max_values > 0 ? std::min(max_values, counts.size()) : counts.size();
+  std::partial_sort(counts.begin(), counts.begin() + static_cast<std::ptrdiff_t>(kept), counts.end(), before);
   Json values = Json::array();
-  for (auto [c, i] : counts)
+  for (size_t k = 0; k < kept; ++k) {
+    auto [c, i] = counts[k];
     values.push_back({{"value", ScalarValueJson(version.type(), version.value(i))}, {"users", c}});
+  }
   uint64_t users =
       filter ? roaring_bitmap_and_cardinality(version.exists(), snap.universe()) : version.users_with_value();
-  return {{"users", users}, {"values", std::move(values)}};
+  Json out = {{"users", users}, {"values", std::move(values)}};
+  if (max_values > 0) out["other_values"] = counts.size() - kept;
+  return out;
 }
 
 Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
+  // 0: every value. Checked for numeric tags too (which ignore it), so a bad
+  // value is refused whatever the tag.
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t max_values, catalog_api::QueryNumber(call, "max_values", 0, 1, 10'000));
   auto snap = ctx.store->snapshot();
   auto view = ctx.production->scheduler().view();
   TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
@@ -188,7 +200,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto version = snap->OpenVersion(*tag, *info);
   if (!version.ok()) return version.status();
   Json body = tag->type.is_numeric() ? NumericDistribution(*snap, **version)
-                                     : CategoricalDistribution(*snap, **version);
+                                     : CategoricalDistribution(*snap, **version, max_values);
   body["tag"] = tag->name;
   body["type"] = tag->type.ToString();
   body["version"] = FormatDate(info->date);
@@ -204,7 +216,7 @@ void AddTagRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/tags", Role::kViewer, ListTags));
   router.Add(ApiV1Route("GET", "/tags/{name}", Role::kViewer, GetTag));
   router.Add(ApiV1Route("GET", "/tags/{name}/distribution", Role::kViewer, Distribution, ApiBodyKind::kNone,
-                        {"version", "as_of"}));
+                        {"version", "as_of", "max_values"}));
 }
 
 }  // namespace tagloop

@@ -181,6 +181,32 @@ TEST_F(FrozenSegmentsTest, SnapshotVersionsPersistAndFollowTheQueryDate) {
   EXPECT_NE(Eval("SEGMENT('snap')", "2026-10-10"), Eval("city = 'b'", "2026-10-31"));
 }
 
+TEST_F(FrozenSegmentsTest, FrozenSegmentsKeepTheirDescriptionAcrossVersions) {
+  ASSERT_TRUE(saved_
+                  ->Freeze("snap", "vip", *snap(), D("2026-10-01"), "alice", nullptr,
+                           std::string("VIPs at the start of October"))
+                  .ok());
+  ASSERT_TRUE(saved_->Freeze("snap", "vip", *snap(), D("2026-10-20"), "bob").ok());  // kept
+  ASSERT_TRUE(AddList("crowd", {1, 2}).ok());
+  FrozenVersionInput in;
+  in.kind = SegmentKind::kList;
+  in.members = BitmapOf({3});
+  in.date = D("2026-10-02");
+  in.description = "event visitors";
+  ASSERT_TRUE(saved_->AddVersion("crowd", std::move(in)).ok());
+  FrozenVersionInput bad;
+  bad.kind = SegmentKind::kList;
+  bad.members = BitmapOf({4});
+  bad.description = std::string(2001, 'x');
+  EXPECT_EQ(saved_->AddVersion("crowd", std::move(bad)).status().code(), Status::Code::kInvalidArgument);
+
+  Reopen();  // from the files alone: format 2 with descriptions
+  EXPECT_EQ(saved_->Get("snap")->description, "VIPs at the start of October");
+  EXPECT_EQ(saved_->Get("snap")->versions.size(), 2u);
+  EXPECT_EQ(saved_->Get("crowd")->description, "event visitors");
+  EXPECT_EQ(saved_->Get("crowd")->versions.size(), 2u);  // the refused one added nothing
+}
+
 TEST_F(FrozenSegmentsTest, DeletedUsersLeaveFrozenMembers) {
   const Set list = {1, 2, 3, 10, 20, 39};
   ASSERT_TRUE(AddList("lst", list).ok());

@@ -146,6 +146,46 @@ TEST_F(SavedSegmentsTest, ReplacingKeepsCreationTime) {
   EXPECT_EQ(saved_->List().size(), 1u);
 }
 
+TEST_F(SavedSegmentsTest, DescriptionsAreStoredKeptAndCleared) {
+  ASSERT_TRUE(Save("plain", "vip").ok());
+  EXPECT_EQ(saved_->Get("plain")->description, "");
+  const std::string text = "上海的 VIP 会员\n\tfor the spring campaign";
+  ASSERT_TRUE(saved_->Save("described", "vip", *snap_, D("2026-03-01"), text).ok());
+  EXPECT_EQ(saved_->Get("described")->description, text);
+  // Replacing without a description keeps it; "" clears it.
+  ASSERT_TRUE(Save("described", "NOT vip").ok());
+  EXPECT_EQ(saved_->Get("described")->description, text);
+  auto again = SavedSegments::Open(Env::Default(), dir_);  // durable: from the file alone
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ((*again)->Get("described")->description, text);
+  EXPECT_EQ((*again)->Get("plain")->description, "");
+  ASSERT_TRUE(saved_->Save("described", "vip", *snap_, D("2026-03-01"), std::string()).ok());
+  EXPECT_EQ(saved_->Get("described")->description, "");
+  // Without descriptions the file has no such key: what older versions wrote.
+  std::ifstream f(dir_ + "/segments.json");
+  std::string file((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(file.find("description"), std::string::npos) << file;
+  EXPECT_NE(file.find("\"format\": 1"), std::string::npos) << file;
+}
+
+TEST_F(SavedSegmentsTest, BadDescriptionsAreRefusedBeforeAnyChange) {
+  ASSERT_TRUE(saved_->Save("a", "vip", *snap_, D("2026-03-01"), std::string("kept")).ok());
+  std::string longest;
+  for (int i = 0; i < 2000; ++i) longest += "界";  // 2000 characters, 6000 bytes
+  EXPECT_TRUE(SavedSegments::ValidateDescription(longest).ok());
+  EXPECT_TRUE(SavedSegments::ValidateDescription("").ok());
+  for (const std::string& bad :
+       {longest + "x", std::string("bad\xff"), std::string("bell\x07"), std::string("nul\0inside", 10)}) {
+    Status st = saved_->Save("a", "NOT vip", *snap_, D("2026-03-01"), bad);
+    EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(st.message().find("'description'"), std::string::npos) << st.ToString();
+  }
+  EXPECT_NE(SavedSegments::ValidateDescription(longest + "x").message().find("2001 characters"),
+            std::string::npos);
+  EXPECT_EQ(saved_->Get("a")->expr, "vip");
+  EXPECT_EQ(saved_->Get("a")->description, "kept");
+}
+
 TEST_F(SavedSegmentsTest, PersistsAcrossOpen) {
   ASSERT_TRUE(Save("a", "vip").ok());
   ASSERT_TRUE(Save("b", "age > 30").ok());
@@ -233,6 +273,9 @@ TEST_F(SavedSegmentsTest, CorruptFilesAreReported) {
        "\"file\": \"segments/../MANIFEST.roar\", \"checksum\": \"0000000000000001\"}]}]}",
        "{\"format\": 2, \"segments\": [{\"name\": \"a\", \"kind\": \"list\", \"versions\": []}]}",
        "{\"format\": 1, \"segments\": [{\"name\": 3, \"expr\": \"vip\"}]}",
+       // a description that is not a string, or has a control character
+       "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\", \"description\": 7}]}",
+       "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\", \"description\": \"\\u0007\"}]}",
        "{\"format\": 1, \"segments\": [{\"name\": \"a\", \"expr\": \"vip\"}, "
        "{\"name\": \"a\", \"expr\": \"vip\"}]}"}) {
     write(bad);
@@ -243,6 +286,7 @@ TEST_F(SavedSegmentsTest, CorruptFilesAreReported) {
   auto ok = SavedSegments::Open(Env::Default(), dir_);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(*(*ok)->ExpressionOf("a"), "vip");
+  EXPECT_EQ((*ok)->Get("a")->description, "");  // written before descriptions existed
 }
 
 }  // namespace

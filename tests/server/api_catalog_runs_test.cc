@@ -5,6 +5,7 @@
 // log line.
 #include <spdlog/sinks/ostream_sink.h>
 
+#include <map>
 #include <sstream>
 
 #include "server/catalog_fixture.h"
@@ -132,6 +133,61 @@ TEST_F(ApiCatalogRunsTest, ManualRepairAndBackfillRunsWithQualityHistory) {
   ASSERT_TRUE(entries.ok());
   ASSERT_EQ(entries->size(), 1u);
   EXPECT_EQ((*entries)[0].item_count, 3);
+}
+
+// A composite tag edited to v2, then run (for yesterday, its business date)
+// and backfilled: each run uses the definition version valid at its date —
+// v1, since v2 was made today — and the run record, its log and the data
+// version's provenance all say so. (The run record used to say the
+// catalog's current version, v2, while v1 ran and was recorded as the
+// data version's origin.) A run asked for v2 uses v2 everywhere.
+TEST_F(ApiCatalogRunsTest, RunRecordsAndProvenanceNameTheDefinitionVersionThatRan) {
+  StartCatalogServer();
+  auto composite = [](const std::string& expr) {
+    return json{{"type", "bool"}, {"producer", {{"kind", "composite"}, {"expression", expr}}}};
+  };
+  ASSERT_EQ(Define("vip_adult", composite("is_vip")).status, 200);
+  ASSERT_EQ(Post("/api/v1/catalog/tags/vip_adult/publish", Role::kOperator).status, 200);
+  ASSERT_TRUE(WaitFor([&] {
+    json runs = Json(Call("GET", "/api/v1/catalog/tags/vip_adult/runs", Role::kViewer))["runs"];
+    return runs.size() == 1 && runs[0]["state"] == "succeeded";
+  }));
+  HttpReply edited = Define("vip_adult", composite("is_vip AND age >= 25"));
+  ASSERT_EQ(edited.status, 200) << edited.body;
+  ASSERT_EQ(Json(edited)["version"], 2);
+
+  std::vector<int64_t> run_ids;
+  HttpReply run = Post("/api/v1/catalog/tags/vip_adult/runs", Role::kOperator, R"({"wait_seconds": 30})");
+  ASSERT_EQ(run.status, 200) << run.body;
+  run_ids.push_back(Json(run)["run_id"]);
+  HttpReply backfill = Post("/api/v1/catalog/tags/vip_adult/backfill", Role::kOperator,
+                            R"({"from": "2026-11-01", "to": "2026-11-03"})");
+  ASSERT_EQ(backfill.status, 202) << backfill.body;
+  for (const json& id : Json(backfill)["run_ids"]) run_ids.push_back(id.get<int64_t>());
+  HttpReply pinned = Post("/api/v1/catalog/tags/vip_adult/runs", Role::kOperator,
+                          R"({"date": "2026-10-31", "definition_version": 2, "wait_seconds": 30})");
+  ASSERT_EQ(pinned.status, 200) << pinned.body;
+  const int64_t pinned_id = Json(pinned)["run_id"];
+  run_ids.push_back(pinned_id);
+
+  json tag = Json(Call("GET", "/api/v1/catalog/tags/vip_adult", Role::kViewer));
+  std::map<int64_t, json> origin_of_run;
+  for (const json& v : tag["data_versions"]) origin_of_run[v["run_id"].get<int64_t>()] = v;
+  for (int64_t id : run_ids) {
+    json done = FinishedRun(id);
+    SCOPED_TRACE(done.dump());
+    ASSERT_EQ(done["state"], "succeeded");
+    const int expected = id == pinned_id ? 2 : 1;
+    EXPECT_EQ(done["definition_version"], expected);
+    EXPECT_NE(done["log"].get<std::string>().find("(definition v" + std::to_string(expected) + ","),
+              std::string::npos);
+    ASSERT_TRUE(origin_of_run.count(id)) << tag["data_versions"].dump();
+    EXPECT_EQ(origin_of_run[id]["date"], done["biz_date"]);
+    EXPECT_EQ(origin_of_run[id]["definition_version"], expected);
+  }
+  // What each definition computed: v1 every VIP (m1, m3), v2 only those of 25 or more (m1).
+  EXPECT_EQ(Count("vip_adult", "2026-11-02"), 2);
+  EXPECT_EQ(Count("vip_adult", "2026-10-31"), 1);
 }
 
 TEST_F(ApiCatalogRunsTest, AFailedQualityCheckKeepsThePreviousVersion) {
