@@ -36,6 +36,10 @@ stop() {
   [ -z "$server_pid" ] || kill -TERM "$server_pid" 2>/dev/null || true
   wait 2>/dev/null || true
   rm -f "$out/.admin-auth" "$out/.live-token"
+  # This run's tokens end with it (each run prints a new one).
+  "$tagloop" token list --data "$data" 2>/dev/null |
+    awk -v s="$stamp" '$2 == "demo-admin-" s || $2 == "demo-live-events-" s { print $1 }' |
+    while read -r id; do "$tagloop" token revoke --data "$data" "$id" >/dev/null 2>&1 || true; done
 }
 trap stop INT TERM EXIT
 
