@@ -45,6 +45,17 @@ export default function admin(env) {
     await page.getByTestId("nav-admin").click();
     await page.getByTestId("tokens-table").waitFor();
     assert.match(await page.getByTestId("tokens-table").innerText(), /e2e-viewer/);
+    // The caller's own token (GET /me's token_id) is marked, and only it.
+    const me = await env.api("admin", "GET", "/me");
+    assert.equal(await page.getByTestId("token-current").count(), 1);
+    assert.equal(await page.getByTestId("token-row-" + me.token_id).getByTestId("token-current").count(), 1);
+    // Editing an existing tag highlights the catalog; a new tag, the editor.
+    await page.goto(`${env.url}/#/editor/home_city`);
+    await page.locator('[data-testid="nav-catalog"].active').waitFor();
+    assert.equal(await page.locator('[data-testid="nav-editor"].active').count(), 0);
+    await page.goto(`${env.url}/#/editor`);
+    await page.locator('[data-testid="nav-editor"].active').waitFor();
+    assert.equal(await page.locator('[data-testid="nav-catalog"].active').count(), 0);
     await env.shot(page, "admin");
     await page.context().close();
   });

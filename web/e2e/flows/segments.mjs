@@ -66,6 +66,33 @@ export default function segments(env) {
     await page.context().close();
   });
 
+  test("a segment saved with a description keeps it, and the list shows its count", async () => {
+    const name = "e2e_described";
+    const description = "上海会员，用于 e2e 说明测试";
+    const page = await env.signedIn("analyst");
+    await page.goto(`${env.url}/#/segments`);
+    await page.getByTestId("segment-expr-text").fill("home_city = '上海'");
+    await page.getByTestId("segment-name").fill(name);
+    await page.getByTestId("segment-description").fill(description);
+    await page.getByTestId("segment-save").click();
+    await page.getByTestId("segment-title").filter({ hasText: name }).waitFor();
+
+    const saved = await env.api("analyst", "GET", `/segments/${name}`);
+    assert.equal(saved.description, description);
+    // The editor pre-fills it, the header and the list show it.
+    assert.equal(await page.getByTestId("segment-description").inputValue(), description);
+    assert.equal(await page.getByTestId("segment-title-desc").innerText(), description);
+    assert.equal(await page.getByTestId("segment-desc-" + name).innerText(), description);
+
+    // The list's count is GET /segments?with_counts=true as of the page's date.
+    const asOf = await page.getByTestId("segment-asof").inputValue();
+    const listed = await env.api("analyst", "GET", `/segments?with_counts=true&as_of=${asOf}`);
+    const mine = listed.segments.find((s) => s.name === name);
+    assert.ok(mine && typeof mine.count === "number" && mine.count > 0, `with_counts counts ${name}`);
+    assert.equal(await waitForNumber(page, "segment-count-" + name, mine.count), mine.count);
+    await page.context().close();
+  });
+
   test("an invalid expression shows the server's message", async () => {
     const page = await env.signedIn("analyst");
     await page.goto(`${env.url}/#/segments`);

@@ -64,7 +64,9 @@ function Shell({ session }: { session: Session }) {
   const first = route.parts[0] ?? "catalog";
   const page = pages.find((p) => p.path === first);
   const navPages = pages.filter((p) => p.nav && session.can(p.min));
-  const active = first === "tags" ? "catalog" : first;
+  // A tag's pages belong to the catalog, and so does editing an existing tag
+  // (#/editor/{name}); "new tag" is #/editor alone.
+  const active = first === "tags" || (first === "editor" && route.parts.length > 1) ? "catalog" : first;
   let body;
   if (!page) body = <ErrorBox error={new Error(t("common.notFound"))} />;
   else if (!session.can(page.min)) body = <ErrorBox error={new Error(t("common.noPermission"))} />;

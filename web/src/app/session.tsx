@@ -1,5 +1,5 @@
 // Who is signed in: the token (kept in sessionStorage, so closing the
-// browser signs out), the principal's name and role from GET /me, and
+// browser signs out), the principal's name, role and token id from GET /me, and
 // `can(role)` for showing only what the role allows. The server checks
 // every call anyway; hiding is for clarity, not security.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
@@ -11,6 +11,9 @@ const ranks: Record<Role, number> = { viewer: 0, analyst: 1, operator: 2, admin:
 export interface Session {
   name: string;
   role: Role;
+  // The id of the token this session signed in with (GET /me's token_id),
+  // so the tokens page can mark it; undefined when the server does not say.
+  tokenId?: number;
   can: (min: Role) => boolean;
   signOut: () => void;
 }
@@ -25,7 +28,7 @@ const Ctx = createContext<SessionState | null>(null);
 const key = "tagloop.token";
 
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [principal, setPrincipal] = useState<{ name: string; role: Role } | null>(null);
+  const [principal, setPrincipal] = useState<{ name: string; role: Role; tokenId?: number } | null>(null);
   const [checking, setChecking] = useState(true);
 
   const signOut = useCallback(() => {
@@ -37,9 +40,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (token: string) => {
     setToken(token);
     try {
-      const me = await get<{ name: string; role: Role }>("/me");
+      const me = await get<{ name: string; role: Role; token_id?: number | null }>("/me");
       sessionStorage.setItem(key, token);
-      setPrincipal({ name: me.name, role: me.role });
+      setPrincipal({ name: me.name, role: me.role, tokenId: typeof me.token_id === "number" ? me.token_id : undefined });
     } catch (e) {
       setToken(null);
       throw e;

@@ -6,7 +6,7 @@
 // builder says so). The server checks the text (POST /segments/count) and
 // its message, with the position, is shown under the text area.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, get, post } from "../../api/client";
+import { ApiError, get, post, qs, seg } from "../../api/client";
 import { useI18n, type MessageKey } from "../../i18n";
 import { TagPicker, useTagInfos, useTypeLabel, rememberTag } from "../TagPicker";
 import { useDebounced } from "../useAsync";
@@ -530,16 +530,22 @@ interface DistValue {
   value: string | boolean | null;
   users: number;
 }
-const distCache = new Map<string, Promise<DistValue[]>>();
-function loadValues(tag: string, asOf?: string): Promise<DistValue[]> {
+interface ValueList {
+  values: DistValue[];
+  // How many less common values were left out (they can still be typed).
+  other: number;
+}
+const distCache = new Map<string, Promise<ValueList>>();
+function loadValues(tag: string, asOf?: string): Promise<ValueList> {
   const key = tag + "@" + (asOf ?? "");
   let p = distCache.get(key);
   if (!p) {
-    // The 200 most common values (the rest folded into "(other)"), so a tag
-    // with very many values never loads them all; others can be typed.
-    p = post<{ tags: { values: (DistValue & { other?: boolean })[] }[] }>("/insight/distribution", { expr: "ALL", as_of: asOf || undefined, tags: [tag], max_values: 200 }).then((d) =>
-      (d.tags[0]?.values ?? []).filter((v) => !v.other && v.value !== null),
-    );
+    // The tag's 200 most common values, so a tag with very many values never
+    // loads them all; the others can be typed.
+    p = get<{ values?: DistValue[]; other_values?: number }>(`/tags/${seg(tag)}/distribution` + qs({ as_of: asOf, max_values: 200 })).then((d) => ({
+      values: (d.values ?? []).filter((v) => v.value !== null),
+      other: d.other_values ?? 0,
+    }));
     p.catch(() => distCache.delete(key));
     distCache.set(key, p);
   }
@@ -552,13 +558,14 @@ function CategoryValues({ tag, at, multi, values, onChange, testId }: { tag: str
   const { t, num } = useI18n();
   const [open, setOpen] = useState(false);
   const [q, setQ] = useState("");
-  const [all, setAll] = useState<DistValue[]>();
+  const [loaded, setAll] = useState<ValueList>();
+  const all = loaded?.values;
   const [err, setErr] = useState<string>();
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!open || all) return;
+    if (!open || loaded) return;
     loadValues(tag, at).then(setAll, (e) => setErr(e instanceof Error ? e.message : String(e)));
-  }, [open, tag, at, all]);
+  }, [open, tag, at, loaded]);
   useEffect(() => setAll(undefined), [tag, at]);
   useEffect(() => {
     if (!open) return;
@@ -616,6 +623,11 @@ function CategoryValues({ tag, at, multi, values, onChange, testId }: { tag: str
               </button>
             );
           })}
+          {loaded && loaded.other > 0 && (
+            <div className="tagpicker-note muted small" data-testid={testId + "-values-more"}>
+              {t("expr.moreValues", { n: loaded.other })}
+            </div>
+          )}
         </div>
       )}
     </div>

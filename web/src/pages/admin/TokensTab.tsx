@@ -5,7 +5,7 @@ import { useI18n } from "../../i18n";
 import { del, get, post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Field, Loading, Modal, Panel } from "../../components/ui";
-import type { Role } from "../../app/session";
+import { useSession, type Role } from "../../app/session";
 
 interface Token {
   id: number;
@@ -22,6 +22,8 @@ const ROLES: Role[] = ["viewer", "analyst", "operator", "admin"];
 
 export function TokensTab() {
   const { t, time } = useI18n();
+  const session = useSession();
+  const isMine = (tok: Token) => session.tokenId !== undefined && tok.id === session.tokenId;
   const tokens = useAsync((signal) => get<{ tokens: Token[] }>("/tokens", { signal }), []);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
@@ -46,12 +48,18 @@ export function TokensTab() {
     }
   };
   const revoke = async (tok: Token) => {
+    // Revoking the token this session uses signs the caller out: ask once more.
+    if (isMine(tok) && !window.confirm(t("admin.revokeOwnConfirm"))) return;
     try {
       await del(`/tokens/${tok.id}`);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }
     setRevoking(null);
+    if (isMine(tok)) {
+      session.signOut();
+      return;
+    }
     tokens.reload();
   };
   const copy = async () => {
@@ -119,9 +127,16 @@ export function TokensTab() {
           </thead>
           <tbody>
             {list.map((tok) => (
-              <tr key={tok.id} data-testid={"token-row-" + tok.id}>
+              <tr key={tok.id} className={isMine(tok) ? "mine" : undefined} data-testid={"token-row-" + tok.id}>
                 <td>{tok.id}</td>
-                <td>{tok.name}</td>
+                <td>
+                  {tok.name}
+                  {isMine(tok) && (
+                    <span className="badge" title={t("admin.currentTokenHint")} data-testid="token-current">
+                      {t("admin.currentToken")}
+                    </span>
+                  )}
+                </td>
                 <td>{t(("role." + tok.role) as "role.admin")}</td>
                 <td>
                   {time(tok.created_at_ms)} <span className="muted small">{tok.created_by}</span>
@@ -181,6 +196,11 @@ export function TokensTab() {
           }
         >
           <p>{t("admin.revokeExplain")}</p>
+          {isMine(revoking) && (
+            <p className="warn-note" data-testid="token-revoke-own">
+              {t("admin.revokeOwnWarning")}
+            </p>
+          )}
         </Modal>
       )}
     </Panel>

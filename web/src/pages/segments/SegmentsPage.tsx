@@ -9,7 +9,7 @@ import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
 import { href, navigate } from "../../app/router";
-import { ApiError, apiText, del, get, post, put, seg } from "../../api/client";
+import { ApiError, apiText, del, get, post, put, qs, seg } from "../../api/client";
 import { useAsync, useDebounced } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Modal, Panel, businessToday } from "../../components/ui";
 import ExpressionBuilder from "../../components/expression/ExpressionBuilder";
@@ -20,12 +20,17 @@ export interface SavedSegment {
   name: string;
   kind: "dynamic" | "snapshot" | "list" | "sql";
   expr: string;
+  description?: string;
   created_unix: number;
   updated_unix: number;
   versions?: number;
   latest_version?: SegmentVersion;
   source?: string;
   query?: string;
+  // GET /segments?with_counts=true: the size as of the list's date, or null
+  // with count_error when the segment cannot be counted (an offline tag).
+  count?: number | null;
+  count_error?: string;
 }
 
 export interface SegmentVersion {
@@ -45,14 +50,21 @@ export default function SegmentsPage({ route }: PageProps) {
   const canList = session.can("analyst");
   const name = route.parts[1];
   const startExpr = route.query.get("expr") ?? "";
+  const startAsOf = route.query.get("as_of") ?? undefined;
+  // The editor's as-of date: the list's counts are as of the same day.
+  const [asOf, setAsOf] = useState(startAsOf ?? businessToday());
+  // Every saved segment with its count, in one call on one snapshot.
   const list = useAsync<SavedSegment[]>(
-    (signal) => (canList ? get<{ segments: SavedSegment[] }>("/segments", { signal }).then((r) => r.segments) : Promise.resolve([])),
-    [canList],
+    (signal) =>
+      canList
+        ? get<{ segments: SavedSegment[] }>("/segments" + qs({ with_counts: true, as_of: asOf }), { signal }).then((r) => r.segments)
+        : Promise.resolve([]),
+    [canList, asOf],
   );
   return (
     <div className="seg-page">
       <SegmentList list={list.data} error={list.error} loading={list.loading} canList={canList} current={name} />
-      <SegmentEditor key={name ?? "new:" + startExpr} name={name} startExpr={startExpr} startAsOf={route.query.get("as_of") ?? undefined} onSaved={list.reload} />
+      <SegmentEditor key={name ?? "new:" + startExpr} name={name} startExpr={startExpr} startAsOf={startAsOf} onAsOf={setAsOf} onSaved={list.reload} />
     </div>
   );
 }
@@ -85,8 +97,13 @@ function SegmentList({ list, error, loading, canList, current }: { list?: SavedS
                 <a href={href(["segments", s.name])} data-testid={"segment-item-" + s.name}>
                   <span className="seg-name">{s.name}</span>
                   <span className={"badge kind-" + s.kind}>{t(("segments.kind." + s.kind) as "segments.kind.dynamic")}</span>
-                  <SavedCount name={s.name} />
+                  <SavedCount s={s} />
                 </a>
+                {s.description && (
+                  <div className="seg-desc small muted" title={s.description} data-testid={"segment-desc-" + s.name}>
+                    {s.description}
+                  </div>
+                )}
                 {s.expr && <div className="seg-expr mono small muted">{s.expr}</div>}
               </li>
             ))}
@@ -97,11 +114,28 @@ function SegmentList({ list, error, loading, canList, current }: { list?: SavedS
   );
 }
 
-// A saved segment's size today (one small request per listed segment).
-function SavedCount({ name }: { name: string }) {
-  const { num } = useI18n();
-  const c = useAsync((signal) => get<{ count: number }>(`/segments/${seg(name)}/count`, { signal }), [name]);
-  return <span className="seg-count" data-testid={"segment-count-" + name}>{c.data ? num(c.data.count) : c.error ? "?" : "…"}</span>;
+// A saved segment's size as of the editor's date (from the list's answer);
+// one that cannot be counted shows "—" with the server's reason as its title.
+function SavedCount({ s }: { s: SavedSegment }) {
+  const { num, t } = useI18n();
+  const testId = "segment-count-" + s.name;
+  if (typeof s.count === "number")
+    return (
+      <span className="seg-count" data-testid={testId}>
+        {num(s.count)}
+      </span>
+    );
+  if (s.count_error)
+    return (
+      <span className="seg-count muted" title={t("segments.countError", { message: s.count_error })} data-testid={testId}>
+        —
+      </span>
+    );
+  return (
+    <span className="seg-count muted" data-testid={testId}>
+      …
+    </span>
+  );
 }
 
 interface CountState {
@@ -137,7 +171,19 @@ export function useLiveCount(expr: string, asOf: string, ms = 300): { state?: Co
   return { state, pending };
 }
 
-function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string; startExpr: string; startAsOf?: string; onSaved: () => void }) {
+function SegmentEditor({
+  name,
+  startExpr,
+  startAsOf,
+  onAsOf,
+  onSaved,
+}: {
+  name?: string;
+  startExpr: string;
+  startAsOf?: string;
+  onAsOf: (asOf: string) => void;
+  onSaved: () => void;
+}) {
   const { t, num } = useI18n();
   const session = useSession();
   const canSave = session.can("analyst");
@@ -146,6 +192,7 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
   const [asOf, setAsOf] = useState(startAsOf ?? businessToday());
   const [kind, setKind] = useState<"dynamic" | "snapshot">("dynamic");
   const [newName, setNewName] = useState("");
+  const [description, setDescription] = useState("");
   const [saveError, setSaveError] = useState<unknown>();
   const [saving, setSaving] = useState(false);
   const [notice, setNotice] = useState<string>();
@@ -156,13 +203,16 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
   useEffect(() => {
     if (s) {
       setExpr(s.expr);
+      setDescription(s.description ?? "");
       if (s.kind === "dynamic" || s.kind === "snapshot") setKind(s.kind);
     }
   }, [s]);
+  useEffect(() => onAsOf(asOf), [asOf, onAsOf]);
 
   // A list or sql segment has no expression, and an unchanged snapshot is
   // its frozen members: count the segment itself.
   const dirty = !!s && s.expr !== expr;
+  const descDirty = !!s && (s.description ?? "") !== description;
   const countExpr = s && (s.kind === "list" || s.kind === "sql" || (s.kind === "snapshot" && !dirty)) ? segmentExpr(s.name) : expr;
   const { state, pending } = useLiveCount(countExpr, asOf);
   const insightQuery = s && !dirty ? { segment: s.name, as_of: asOf } : { expr: countExpr, as_of: asOf };
@@ -173,12 +223,12 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
     setNotice(undefined);
     try {
       if (s && !asName) {
-        await put("/segments/" + seg(s.name), { expr, kind: s.kind });
+        await put("/segments/" + seg(s.name), { expr, kind: s.kind, description });
         setNotice(t(s.kind === "snapshot" ? "segments.savedSnapshot" : "segments.savedOk"));
         saved.reload();
       } else {
         const target = (asName ?? newName).trim();
-        await post("/segments", { name: target, expr, kind, as_of: kind === "snapshot" ? asOf : undefined });
+        await post("/segments", { name: target, expr, kind, description, as_of: kind === "snapshot" ? asOf : undefined });
         onSaved();
         setModal(null);
         navigate(["segments", target]);
@@ -216,6 +266,11 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
           <DateInput value={asOf} onChange={(v) => setAsOf(v || businessToday())} testId="segment-asof" />
         </label>
       </div>
+      {s?.description && (
+        <p className="seg-head-desc muted" data-testid="segment-title-desc">
+          {s.description}
+        </p>
+      )}
 
       <div className="count-bar" data-testid="segment-count-bar">
         <div>
@@ -275,10 +330,21 @@ function SegmentEditor({ name, startExpr, startAsOf, onSaved }: { name?: string;
               </Field>
             </div>
           )}
+          <Field label={t("segments.description")} hint={t("segments.descriptionHint")}>
+            <textarea
+              className="full"
+              rows={2}
+              maxLength={2000}
+              value={description}
+              onChange={(e) => setDescription(e.target.value)}
+              placeholder={t("segments.descriptionPlaceholder")}
+              data-testid="segment-description"
+            />
+          </Field>
           {saveError !== undefined && !(saveError instanceof ApiError && /name|exists/.test(saveError.message) && !s) && <ErrorBox error={saveError} />}
           {notice && <div className="ok-note" data-testid="segment-saved-note">{notice}</div>}
           <div className="row">
-            <button type="button" className="primary" disabled={saving || !expr.trim() || (!s && !newName.trim()) || (!!s && !dirty)} onClick={() => save()} data-testid="segment-save">
+            <button type="button" className="primary" disabled={saving || !expr.trim() || (!s && !newName.trim()) || (!!s && !dirty && !descDirty)} onClick={() => save()} data-testid="segment-save">
               {s ? t(s.kind === "snapshot" ? "segments.saveSnapshot" : "segments.saveChanges") : t("segments.save")}
             </button>
             {s && (
