@@ -116,3 +116,15 @@ export function StatusBadge({ status }: { status: string }) {
   const key = ("status." + status) as "status.draft";
   return <span className={"badge status-" + status}>{t(key)}</span>;
 }
+
+// A labelled figure in a row of figures (matched, unknown, entered, left, ...).
+export function Figure({ label, value, cls = "", testId }: { label: string; value: string; cls?: string; testId: string }) {
+  return (
+    <div className="figure">
+      <div className="field-label">{label}</div>
+      <div className={"mid-number " + cls} data-testid={testId}>
+        {value}
+      </div>
+    </div>
+  );
+}

@@ -49,3 +49,31 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return v;
 }
+
+export interface Action<A extends unknown[]> {
+  run: (...args: A) => Promise<void>;
+  busy: boolean;
+  error: unknown;
+}
+
+// A button's action: `busy` while it runs (to disable the button), the
+// error it threw (to show next to it), cleared when it runs again.
+export function useAction<A extends unknown[]>(act: (...args: A) => Promise<void>): Action<A> {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = useCallback(
+    async (...args: A) => {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await act(...args);
+      } catch (e) {
+        setError(e);
+      } finally {
+        setBusy(false);
+      }
+    },
+    [act],
+  );
+  return { run, busy, error };
+}

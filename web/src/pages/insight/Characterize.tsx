@@ -7,7 +7,7 @@ import { post } from "../../api/client";
 import { useAsync, useDebounced } from "../../components/useAsync";
 import { ErrorBox, Empty, Loading, Panel } from "../../components/ui";
 import { TagMultiPicker, useTagInfos } from "../../components/TagPicker";
-import { andExpr, DrillLinks, TgiCell, targetBody, targetExpr, type Target } from "./common";
+import { andExpr, DrillLinks, LimitSelect, TgiCell, targetBody, targetExpr, type Target } from "./common";
 import { useValueLabel } from "./Distribution";
 
 interface Ranked {
@@ -72,13 +72,7 @@ export default function Characterize({ target, asOf }: { target: Target; asOf: s
           </label>
           <label className="row inline-field">
             <span className="field-label">{t("insight.limit")}</span>
-            <select value={limit} onChange={(e) => setLimit(Number(e.target.value))} data-testid="char-limit">
-              {[10, 20, 50, 100].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+            <LimitSelect value={limit} onChange={setLimit} testId="char-limit" />
           </label>
           <span className="field-label">{t("insight.excludeTags")}</span>
           <TagMultiPicker value={exclude} onChange={setExclude} testId="char-exclude" />

@@ -9,7 +9,7 @@ import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { TagMultiPicker, searchTags, useTagInfos, useTypeLabel } from "../../components/TagPicker";
-import { andExpr, DrillLinks, TgiCell, insightHref, targetBody, targetExpr, tgiColor, type Target } from "./common";
+import { andExpr, DrillLinks, LimitSelect, TgiCell, insightHref, targetBody, targetExpr, tgiColor, type Target } from "./common";
 
 export interface DistRow {
   value: string | boolean | null;
@@ -86,13 +86,7 @@ export default function Distribution({ target, asOf, tags, onTags }: { target: T
           <span className="spacer" />
           <label className="row inline-field">
             <span className="field-label">{t("insight.maxValues")}</span>
-            <select value={maxValues} onChange={(e) => setMaxValues(Number(e.target.value))} data-testid="insight-max-values">
-              {[10, 20, 50, 100].map((n) => (
-                <option key={n} value={n}>
-                  {n}
-                </option>
-              ))}
-            </select>
+            <LimitSelect value={maxValues} onChange={setMaxValues} testId="insight-max-values" />
           </label>
         </div>
         {tags.length === 0 && <div className="muted small">{t("insight.defaultTags")}</div>}

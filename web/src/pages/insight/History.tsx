@@ -5,9 +5,9 @@ import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
 import { post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
-import { DateInput, ErrorBox, Loading, Panel } from "../../components/ui";
+import { ErrorBox, Figure, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
-import { targetBody, type Target } from "./common";
+import { DateRange, targetBody, type Target } from "./common";
 
 export function addDays(date: string, n: number): string {
   const d = new Date(date + "T00:00:00Z");
@@ -43,14 +43,7 @@ export function History({ target, asOf }: { target: Target; asOf: string }) {
     <div>
       <Panel>
         <div className="row">
-          <label className="row inline-field">
-            <span className="field-label">{t("insight.from")}</span>
-            <DateInput value={from} onChange={(v) => v && setFrom(v)} testId="history-from" />
-          </label>
-          <label className="row inline-field">
-            <span className="field-label">{t("insight.to")}</span>
-            <DateInput value={to} onChange={(v) => v && setTo(v)} testId="history-to" />
-          </label>
+          <DateRange from={from} to={to} setFrom={setFrom} setTo={setTo} testId="history" />
           <label className="row inline-field">
             <span className="field-label">{t("insight.step")}</span>
             <select value={step} onChange={(e) => setStep(Number(e.target.value))} data-testid="history-step">
@@ -138,14 +131,7 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
     <div>
       <Panel>
         <div className="row">
-          <label className="row inline-field">
-            <span className="field-label">{t("insight.from")}</span>
-            <DateInput value={from} onChange={(v) => v && setFrom(v)} testId="diff-from" />
-          </label>
-          <label className="row inline-field">
-            <span className="field-label">{t("insight.to")}</span>
-            <DateInput value={to} onChange={(v) => v && setTo(v)} testId="diff-to" />
-          </label>
+          <DateRange from={from} to={to} setFrom={setFrom} setTo={setTo} testId="diff" />
           {session.can("analyst") && (
             <label className="row inline-field">
               <input type="checkbox" checked={withIds} onChange={(e) => setWithIds(e.target.checked)} data-testid="diff-with-ids" />
@@ -178,16 +164,6 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
   );
 }
 
-function Figure({ label, value, cls = "", testId }: { label: string; value: string; cls?: string; testId: string }) {
-  return (
-    <div className="figure">
-      <div className="field-label">{label}</div>
-      <div className={"mid-number " + cls} data-testid={testId}>
-        {value}
-      </div>
-    </div>
-  );
-}
 
 function IdList({ title, ids, total, testId }: { title: string; ids: string[]; total: number; testId: string }) {
   const { t, num } = useI18n();

@@ -2,6 +2,7 @@
 // insight call is about, combining expressions, drill-down links and the
 // TGI cell.
 import { href } from "../../app/router";
+import { DateInput } from "../../components/ui";
 import { useI18n } from "../../i18n";
 import { parseExpr, quote } from "../../components/expression/lang";
 
@@ -65,3 +66,33 @@ export function TgiCell({ tgi }: { tgi: number | null | undefined }) {
 }
 
 export const tgiColor = (tgi: number | null | undefined) => (tgi == null ? "#c0c4cc" : tgi > 120 ? "#d83931" : tgi < 80 ? "#3370ff" : "#8f959e");
+
+// "From … to …" date pickers (history, diff); ids `${testId}-from`, `${testId}-to`.
+export function DateRange({ from, to, setFrom, setTo, testId }: { from: string; to: string; setFrom: (v: string) => void; setTo: (v: string) => void; testId: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label className="row inline-field">
+        <span className="field-label">{t("insight.from")}</span>
+        <DateInput value={from} onChange={(v) => v && setFrom(v)} testId={testId + "-from"} />
+      </label>
+      <label className="row inline-field">
+        <span className="field-label">{t("insight.to")}</span>
+        <DateInput value={to} onChange={(v) => v && setTo(v)} testId={testId + "-to"} />
+      </label>
+    </>
+  );
+}
+
+// How many rows to show: 10, 20, 50 or 100.
+export function LimitSelect({ value, onChange, testId }: { value: number; onChange: (n: number) => void; testId: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(Number(e.target.value))} data-testid={testId}>
+      {[10, 20, 50, 100].map((n) => (
+        <option key={n} value={n}>
+          {n}
+        </option>
+      ))}
+    </select>
+  );
+}

@@ -7,7 +7,7 @@ import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { href } from "../../app/router";
 import { post, qs } from "../../api/client";
-import { ErrorBox, Field, Panel, businessToday } from "../../components/ui";
+import { ErrorBox, Field, Figure, Panel, businessToday } from "../../components/ui";
 import Distribution from "../insight/Distribution";
 
 interface MatchReport {
@@ -117,13 +117,13 @@ export default function ListsPage({ route }: PageProps) {
       {report && (
         <Panel title={t("lists.report")} testId="lists-report">
           <div className="row diff-numbers">
-            <Num label={t("lists.lines")} value={num(report.lines)} testId="lists-lines" />
-            <Num label={t("lists.distinct")} value={num(report.distinct)} testId="lists-distinct" />
-            <Num label={t("lists.duplicates")} value={num(report.duplicates)} testId="lists-duplicates" />
-            <Num label={t("lists.matched")} value={num(report.matched)} cls="up" testId="lists-matched" />
-            <Num label={t("lists.unknown")} value={num(report.unknown)} cls={report.unknown ? "down" : ""} testId="lists-unknown" />
-            <Num label={t("lists.rate")} value={pct(report.match_rate)} testId="lists-rate" />
-            {report.blank_lines > 0 && <Num label={t("lists.blank")} value={num(report.blank_lines)} testId="lists-blank" />}
+            <Figure label={t("lists.lines")} value={num(report.lines)} testId="lists-lines" />
+            <Figure label={t("lists.distinct")} value={num(report.distinct)} testId="lists-distinct" />
+            <Figure label={t("lists.duplicates")} value={num(report.duplicates)} testId="lists-duplicates" />
+            <Figure label={t("lists.matched")} value={num(report.matched)} cls="up" testId="lists-matched" />
+            <Figure label={t("lists.unknown")} value={num(report.unknown)} cls={report.unknown ? "down" : ""} testId="lists-unknown" />
+            <Figure label={t("lists.rate")} value={pct(report.match_rate)} testId="lists-rate" />
+            {report.blank_lines > 0 && <Figure label={t("lists.blank")} value={num(report.blank_lines)} testId="lists-blank" />}
           </div>
           <div className="rate-bar" title={pct(report.match_rate)}>
             <span style={{ width: Math.round(report.match_rate * 100) + "%" }} />
@@ -156,13 +156,3 @@ export default function ListsPage({ route }: PageProps) {
   );
 }
 
-function Num({ label, value, cls = "", testId }: { label: string; value: string; cls?: string; testId: string }) {
-  return (
-    <div className="figure">
-      <div className="field-label">{label}</div>
-      <div className={"mid-number " + cls} data-testid={testId}>
-        {value}
-      </div>
-    </div>
-  );
-}

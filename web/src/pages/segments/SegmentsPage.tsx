@@ -10,7 +10,7 @@ import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
 import { href, navigate } from "../../app/router";
 import { ApiError, apiText, del, get, post, put, qs, seg } from "../../api/client";
-import { useAsync, useDebounced } from "../../components/useAsync";
+import { useAsync, useDebounced, useAction } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Modal, Panel, businessToday } from "../../components/ui";
 import ExpressionBuilder from "../../components/expression/ExpressionBuilder";
 import { quote } from "../../components/expression/lang";
@@ -410,20 +410,10 @@ function SaveAsModal({ onSave, onClose, busy, error, initialKind }: { onSave: (n
 function FrozenInfo({ s, onChanged }: { s: SavedSegment; onChanged: () => void }) {
   const { t } = useI18n();
   const session = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const rerun = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/segments/${seg(s.name)}/versions`, {});
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run: rerun, busy, error } = useAction(async () => {
+    await post(`/segments/${seg(s.name)}/versions`, {});
+    onChanged();
+  });
   return (
     <Panel title={t(s.kind === "list" ? "segments.listInfo" : "segments.sqlInfo")}>
       {s.kind === "list" && (
@@ -450,22 +440,12 @@ function FrozenInfo({ s, onChanged }: { s: SavedSegment; onChanged: () => void }
 
 function SnapshotVersions({ s, asOf, onChanged }: { s: SavedSegment; asOf: string; onChanged: () => void }) {
   const { t } = useI18n();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
   const [tick, setTick] = useState(0);
-  const freeze = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await post(`/segments/${seg(s.name)}/versions`, { as_of: asOf });
-      setTick((x) => x + 1);
-      onChanged();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { run: freeze, busy, error } = useAction(async () => {
+    await post(`/segments/${seg(s.name)}/versions`, { as_of: asOf });
+    setTick((x) => x + 1);
+    onChanged();
+  });
   return (
     <Panel
       title={t("segments.versions")}
