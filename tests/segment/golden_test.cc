@@ -20,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -161,34 +162,49 @@ class GoldenTest : public ::testing::Test {
     return got == r.expected ? "" : "got: " + got;
   }
 
+  // Runs every .slt file of `dir`; the number of records.
+  size_t RunDirectory(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> files;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+      if (e.path().extension() == ".slt") files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    EXPECT_FALSE(files.empty()) << dir;
+    size_t cases = 0;
+    for (const auto& path : files) {
+      const std::string name = path.filename().string();
+      auto records = ParseSlt(name, ReadAll(path.string()), *ParseDate("2026-03-01"));
+      EXPECT_FALSE(records.empty()) << name;
+      for (const Record& r : records) {
+        ++cases;
+        std::string problem = Run(r);
+        if (!problem.empty()) {
+          ADD_FAILURE_AT(path.string().c_str(), r.line) << (r.is_error ? "error" : "query") << " `" << r.expr
+                                                        << "`\n  expected: " << r.expected << "\n  " << problem;
+        }
+      }
+    }
+    std::printf("[ golden ] %zu cases in %zu files of %s\n", cases, files.size(), dir.string().c_str());
+    return cases;
+  }
+
   static testing::FixtureStore* fixture_;
 };
 
 testing::FixtureStore* GoldenTest::fixture_ = nullptr;
 
 TEST_F(GoldenTest, AllFiles) {
-  const std::filesystem::path dir = std::filesystem::path(TAGLOOP_SOURCE_DIR) / "tests/segment/golden";
-  std::vector<std::filesystem::path> files;
-  for (const auto& e : std::filesystem::directory_iterator(dir)) {
-    if (e.path().extension() == ".slt") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
-  ASSERT_FALSE(files.empty());
-  size_t cases = 0;
-  for (const auto& path : files) {
-    const std::string name = path.filename().string();
-    auto records = ParseSlt(name, ReadAll(path.string()), *ParseDate("2026-03-01"));
-    EXPECT_FALSE(records.empty()) << name;
-    for (const Record& r : records) {
-      ++cases;
-      std::string problem = Run(r);
-      if (!problem.empty()) {
-        ADD_FAILURE_AT(path.string().c_str(), r.line) << (r.is_error ? "error" : "query") << " `" << r.expr
-                                                      << "`\n  expected: " << r.expected << "\n  " << problem;
-      }
-    }
-  }
-  std::printf("[ golden ] %zu cases in %zu files\n", cases, files.size());
+  RunDirectory(std::filesystem::path(TAGLOOP_SOURCE_DIR) / "tests/segment/golden");
+}
+
+// Files written by another program against the same fixture, named by
+// TAGLOOP_GOLDEN_DIR: the web UI's expression builder re-prints every golden
+// query through its own parser (web/e2e/lang.test.mjs) and checks here that
+// the printed text selects the same users.
+TEST_F(GoldenTest, DirectoryFromEnvironment) {
+  const char* dir = std::getenv("TAGLOOP_GOLDEN_DIR");
+  if (dir == nullptr || *dir == '\0') GTEST_SKIP() << "TAGLOOP_GOLDEN_DIR is not set";
+  EXPECT_GT(RunDirectory(dir), 0u);
 }
 
 }  // namespace

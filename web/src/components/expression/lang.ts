@@ -15,7 +15,9 @@
 //   literal   := 'string' | number | TRUE | FALSE | DAYS_AGO(n)
 
 export type Literal =
-  | { kind: "str"; v: string }
+  // `typed`: read from text, so '' is the empty string the user wrote, not
+  // a value still to be picked.
+  | { kind: "str"; v: string; typed?: boolean }
   | { kind: "num"; v: string }
   | { kind: "bool"; v: boolean }
   | { kind: "days"; n: number };
@@ -233,7 +235,7 @@ class Parser {
     const t = this.peek();
     if (t.t === "str") {
       this.i++;
-      return { kind: "str", v: t.v };
+      return { kind: "str", v: t.v, typed: true };
     }
     if (t.t === "num") {
       this.i++;
@@ -392,7 +394,8 @@ export function arity(op: CondOp): 0 | 1 | 2 | "list" {
 
 // A literal the server can read: a number that is a number, a string that
 // is not empty.
-const literalOk = (v: Literal) => (v.kind === "num" ? /^-?\d+(\.\d+)?$/.test(v.v) : v.kind === "str" ? v.v !== "" : true);
+const literalOk = (v: Literal) =>
+  v.kind === "num" ? /^-?\d+(\.\d+)?$/.test(v.v) : v.kind === "str" ? v.v !== "" || v.typed === true : true;
 
 // A condition is complete when it has a tag and the values its operator needs.
 export function complete(c: CondNode): boolean {
@@ -437,7 +440,8 @@ export function printNode(n: ExprNode, nested = false): string {
       const parts = n.items.map((i) => printNode(i, true)).filter(Boolean);
       multi = parts.length > 1;
       body = parts.join(` ${n.op} `);
-      if (multi && (nested || n.not)) body = `(${body})`;
+      // A negated group of one negated item keeps its parentheses: "NOT (NOT a)".
+      if ((multi && (nested || n.not)) || (n.not && !multi && body.startsWith("NOT "))) body = `(${body})`;
       break;
     }
   }

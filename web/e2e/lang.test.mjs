@@ -1,0 +1,76 @@
+// The expression builder's parser and printer (web/src/components/expression/lang.ts)
+// against the segment language's golden cases (tests/segment/golden/*.slt):
+// every query the builder can read is printed back, the printed text is
+// printed the same again, and the C++ golden runner checks that the printed
+// text selects exactly the expected users (segment_tests, GoldenTest.DirectoryFromEnvironment).
+//
+// Environment (ctest): TAGLOOP_SOURCE_DIR, TAGLOOP_SEGMENT_TESTS (the segment_tests binary).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { tmpdir } from "node:os";
+import { pathToFileURL } from "node:url";
+
+const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(import.meta.dirname, "../..");
+const segmentTests = process.env.TAGLOOP_SEGMENT_TESTS ?? join(source, "build/release/tests/segment_tests");
+const golden = join(source, "tests/segment/golden");
+
+// Records of an .slt file: { header, expr, expected } (comments dropped).
+function records(text) {
+  const out = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const lines = block.split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+    if (lines.length === 0) continue;
+    const sep = lines.indexOf("----");
+    assert.ok(sep >= 1, `record without ---- in: ${block}`);
+    out.push({ header: lines[0], expr: lines.slice(1, sep).join("\n"), expected: lines.slice(sep + 1).join("\n") });
+  }
+  return out;
+}
+
+test("the builder re-prints every golden query it can read, selecting the same users", async () => {
+  const out = mkdtempSync(join(tmpdir(), "tagloop-lang-"));
+  try {
+    // lang.ts has no imports: tsc turns it into one ES module.
+    execFileSync(join(source, "web/node_modules/.bin/tsc"),
+      ["--ignoreConfig", "--outDir", join(out, "js"), "--module", "esnext", "--target", "es2022", "--strict",
+       "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
+    const lang = await import(pathToFileURL(join(out, "js", "lang.js")).href);
+    const slt = join(out, "slt");
+    execFileSync("mkdir", ["-p", slt]);
+
+    let queries = 0, printed = 0;
+    const textOnly = [];
+    for (const file of readdirSync(golden).filter((f) => f.endsWith(".slt")).sort()) {
+      const kept = [];
+      for (const r of records(readFileSync(join(golden, file), "utf8"))) {
+        if (!r.header.startsWith("query")) continue;
+        ++queries;
+        let text;
+        try {
+          text = lang.printRoot(lang.parseRoot(r.expr));
+        } catch (e) {
+          if (!(e instanceof lang.ParseError)) throw e;
+          textOnly.push(r.expr);  // the builder keeps such text as typed
+          continue;
+        }
+        assert.equal(lang.printRoot(lang.parseRoot(text)), text, `printing is stable for ${r.expr}`);
+        ++printed;
+        kept.push(`${r.header}\n${text}\n----\n${r.expected}\n`);
+      }
+      if (kept.length) writeFileSync(join(slt, file), kept.join("\n"));
+    }
+    console.log(`builder: ${printed} of ${queries} golden queries read and re-printed; text only: ${textOnly.length}`);
+    for (const e of textOnly) console.log(`  text only: ${e.replace(/\n/g, " ")}`);
+    assert.ok(printed >= queries * 0.9, `the builder reads at least 90% of the golden queries (${printed}/${queries})`);
+
+    execFileSync(segmentTests, ["--gtest_filter=GoldenTest.DirectoryFromEnvironment"], {
+      env: { ...process.env, TAGLOOP_GOLDEN_DIR: slt },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
