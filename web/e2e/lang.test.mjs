@@ -74,3 +74,38 @@ test("the builder re-prints every golden query it can read, selecting the same u
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+// Random token soup (seeded): the parser either reads it or throws a
+// ParseError with a position inside the text, never anything else, and what
+// it reads prints stably.
+test("the builder's parser survives random input", async () => {
+  const out = mkdtempSync(join(tmpdir(), "tagloop-lang-"));
+  try {
+    execFileSync(join(source, "web/node_modules/.bin/tsc"),
+      ["--ignoreConfig", "--outDir", out, "--module", "esnext", "--target", "es2022", "--strict",
+       "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
+    const lang = await import(pathToFileURL(join(out, "lang.js")).href);
+    const words = ["vip", "city", "age", "tag@2026-01-01", "AND", "OR", "NOT", "(", ")", "=", "!=", "<>", "<", ">=",
+      "IN", "BETWEEN", "IS", "NULL", "CONTAINS", "ANY", "ALL", "SEGMENT", "('x')", "'上海'", "''", "'it''s'", "3",
+      "-2.5", "TRUE", "false", "DAYS_AGO(7)", ",", "'", "@", "1e9", "\u0000", "\t"];
+    let seed = 42;
+    const rand = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    let read = 0;
+    for (let i = 0; i < 20000; ++i) {
+      const text = Array.from({ length: 1 + rand(12) }, () => words[rand(words.length)]).join(rand(3) ? " " : "");
+      let printed;
+      try {
+        printed = lang.printRoot(lang.parseRoot(text));
+      } catch (e) {
+        assert.ok(e instanceof lang.ParseError, `${text}: ${e}`);
+        assert.ok(e.position >= 0 && e.position <= text.length, `${text}: position ${e.position}`);
+        continue;
+      }
+      ++read;
+      assert.equal(lang.printRoot(lang.parseRoot(printed || "ALL")), printed || "ALL", `stable for ${text}`);
+    }
+    console.log(`random input: ${read} of 20000 read`);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
