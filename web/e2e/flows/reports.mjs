@@ -4,6 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { digits, pickTag, waitForNumber } from "./helpers.mjs";
 
+const metricQuery = "SELECT count(*) FROM orders o JOIN {{segment}} s ON s.user_id = o.member_id";
+
 export default function reports(env) {
   test("build a report, run it, drill into a cell and save it as a segment", async () => {
     const page = await env.signedIn("analyst");
@@ -13,9 +15,22 @@ export default function reports(env) {
     await pickTag(page, "report-dim-0-tag", "member_level");
     await page.getByTestId("report-add-dimension").click();
     await pickTag(page, "report-dim-1-tag", "home_city");
+    // A second measure computed in the business database for every cell.
+    await page.getByTestId("report-add-measure").click();
+    await page.getByTestId("report-measure-1-kind").selectOption("metric");
+    await page.getByTestId("report-measure-1-source").fill("biz");
+    await page.getByTestId("report-measure-1-query").fill(metricQuery);
     await page.getByTestId("report-run").click();
     await page.getByTestId("report-result-table").waitFor();
     await env.shot(page, "report");
+
+    // The metric of the first cell equals the same query on the cell's users.
+    await page.getByTestId("report-result-measure").selectOption("1");
+    const first = page.locator('[data-testid^="report-result-cell-"]').first();
+    const cellExpr = await first.getAttribute("title");
+    const metric = await env.api("analyst", "POST", "/insight/metrics", { expr: cellExpr, source: "biz", query: metricQuery });
+    assert.equal(digits(await first.innerText()), Number(metric.rows[0][0]), `orders of '${cellExpr}'`);
+    await page.getByTestId("report-result-measure").selectOption("0");
 
     const cell = page.locator('[data-testid^="report-result-cell-"]').first();
     await cell.click();

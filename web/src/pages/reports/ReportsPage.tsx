@@ -352,28 +352,30 @@ function DimensionRow({ index, d, onChange }: { index: number; d: Dimension; onC
 function MeasureRow({ index, m, onChange }: { index: number; m: Measure; onChange: (m: Measure | null) => void }) {
   const { t } = useI18n();
   const tid = "report-measure-" + index;
-  if (m.kind === "metric") {
-    return (
-      <div className="row report-row" data-testid={tid}>
-        <span className="badge">{t("reports.m.metric")}</span>
-        <span>{m.label || m.source}</span>
-        <code className="small muted">{m.query}</code>
-        <button type="button" className="link danger" onClick={() => onChange(null)} aria-label={t("expr.remove")}>
-          ×
-        </button>
-      </div>
-    );
-  }
   return (
     <div className="row report-row" data-testid={tid}>
-      <select value={m.kind} onChange={(e) => onChange({ ...m, kind: e.target.value as Measure["kind"], tag: e.target.value === "users" ? undefined : m.tag, label: undefined })} data-testid={tid + "-kind"}>
-        {(["users", "sum", "avg", "min", "max"] as const).map((k) => (
+      <select
+        value={m.kind}
+        onChange={(e) => {
+          const kind = e.target.value as Measure["kind"];
+          onChange(kind === "metric" ? { kind, source: m.source ?? "", query: m.query ?? "" } : { kind, tag: kind === "users" ? undefined : m.tag });
+        }}
+        data-testid={tid + "-kind"}
+      >
+        {(["users", "sum", "avg", "min", "max", "metric"] as const).map((k) => (
           <option key={k} value={k}>
             {t(("reports.kind." + k) as "reports.kind.users")}
           </option>
         ))}
       </select>
-      {m.kind !== "users" && (
+      {m.kind === "metric" && (
+        <div className="report-metric">
+          <input value={m.source ?? ""} placeholder={t("reports.metricSource")} onChange={(e) => onChange({ ...m, source: e.target.value })} data-testid={tid + "-source"} />
+          <textarea className="code" rows={3} value={m.query ?? ""} placeholder={t("reports.metricQuery")} onChange={(e) => onChange({ ...m, query: e.target.value })} data-testid={tid + "-query"} />
+          <span className="muted small">{t("reports.metricHint")}</span>
+        </div>
+      )}
+      {m.kind !== "users" && m.kind !== "metric" && (
         <TagPicker value={m.tag || undefined} types={m.kind === "min" || m.kind === "max" ? ["int", "decimal", "date"] : ["int", "decimal"]} onChange={(tag) => onChange({ ...m, tag: tag.name, label: undefined })} testId={tid + "-tag"} />
       )}
       <input className="measure-label" value={m.label && !/^(users|(sum|avg|min|max)\(.*\))$/.test(m.label) ? m.label : ""} placeholder={t("reports.labelPlaceholder")} onChange={(e) => onChange({ ...m, label: e.target.value || undefined })} data-testid={tid + "-label"} />
