@@ -28,6 +28,35 @@ export default function admin(env) {
     }
     assert.equal(await page.locator('[data-testid="editor-preview-result"] tbody tr').count(), Math.min(20, preview.rows_total));
     await env.shot(page, "editor-sql");
+
+    // Save it as a new draft with a quality override: checked first (dry run), then stored.
+    await page.getByTestId("editor-name").fill("e2e_member_city");
+    await page.getByTestId("editor-type").selectOption("enum");
+    await page.getByTestId("editor-title-zh").fill("会员城市（测试）");
+    await page.getByTestId("editor-quality-max_user_change").fill("0.3");
+    await page.getByTestId("editor-save").click();
+    await page.getByTestId("editor-confirm").click();
+    await page.getByTestId("tag-page").waitFor();  // saved: the new tag's page opens
+    assert.match(await page.getByTestId("tag-title").innerText(), /会员城市（测试）/);
+    const saved = await env.api("admin", "GET", "/catalog/tags/e2e_member_city");
+    assert.equal(saved.status, "draft");
+    assert.equal(saved.definition.producer.kind, "sql");
+    assert.equal(saved.definition.quality.max_user_change, 0.3);
+    await page.context().close();
+  });
+
+  test("a definition error is shown under its field", async () => {
+    const page = await env.signedIn("operator");
+    await page.goto(`${env.url}/#/editor`);
+    await page.getByTestId("editor-kind-composite").click();
+    await page.getByTestId("editor-name").fill("e2e_bad_composite");
+    await page.getByTestId("editor-type").selectOption("bool");
+    await page.getByTestId("editor-title-zh").fill("错误示例");
+    await page.getByTestId("editor-expression-text").fill("no_such_tag AND home_city = '上海'");
+    await page.getByTestId("editor-save").click();
+    const error = page.getByTestId("editor-composite").locator(".field-error");
+    await error.first().waitFor();
+    assert.match(await error.first().innerText(), /no_such_tag/);
     await page.context().close();
   });
 

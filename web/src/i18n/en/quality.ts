@@ -24,6 +24,12 @@ const m: Messages<typeof zh> = {
   "quality.rule.max_coverage": "Maximum coverage",
   "quality.rule.user_change": "User change",
   "quality.rule.psi": "Stability (PSI)",
+  "quality.setting.min_coverage": "Minimum coverage",
+  "quality.setting.max_coverage": "Maximum coverage",
+  "quality.setting.max_user_change": "Largest change in users",
+  "quality.setting.max_psi": "Largest distribution shift (PSI)",
+  "quality.setting.allow_empty": "Empty versions allowed",
+  "quality.setting.max_staleness_seconds": "Stale after (seconds)",
 };
 
 export default m;

@@ -21,4 +21,10 @@ export default {
   "quality.rule.max_coverage": "最高覆盖率",
   "quality.rule.user_change": "人数变化率",
   "quality.rule.psi": "分布稳定性（PSI）",
+  "quality.setting.min_coverage": "最低覆盖率",
+  "quality.setting.max_coverage": "最高覆盖率",
+  "quality.setting.max_user_change": "人数最大变化率",
+  "quality.setting.max_psi": "分布稳定性上限（PSI）",
+  "quality.setting.allow_empty": "允许空版本",
+  "quality.setting.max_staleness_seconds": "最长未更新（秒）",
 };

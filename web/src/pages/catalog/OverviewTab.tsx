@@ -139,7 +139,7 @@ export function DefinitionPanel({ def }: { def: Definition }) {
         ) : (
           quality.map(([k, v]) => (
             <div key={k}>
-              {t(("quality.rule." + k) as "quality.rule.min_coverage")}: <span className="mono">{JSON.stringify(v)}</span>
+              {t(("quality.setting." + k) as "quality.setting.min_coverage")}: <span className="mono">{JSON.stringify(v)}</span>
             </div>
           ))
         )}

@@ -227,14 +227,14 @@ function Editor({ initial, onReload }: { initial: Loaded; onReload: () => void }
           <div className="row">
             {QUALITY_RULES.map((q) => (
               <label key={q} className="quality-input">
-                <span className="small">{t(("quality.rule." + q) as "quality.rule.psi")}</span>
+                <span className="small">{t(("quality.setting." + q) as "quality.setting.max_psi")}</span>
                 <input
                   type="number"
                   step="0.01"
                   min={0}
                   value={form.quality[q] ?? ""}
                   onChange={(e) => set({ quality: { ...form.quality, [q]: e.target.value } })}
-                  placeholder={t(("editor.qualityDefault." + q) as "editor.qualityDefault.psi")}
+                  placeholder={t(("editor.qualityDefault." + q) as "editor.qualityDefault.max_psi")}
                   data-testid={"editor-quality-" + q}
                 />
               </label>

@@ -10,7 +10,8 @@ export const KINDS = ["sql", "list", "composite", "external", "realtime", "behav
 export type Kind = (typeof KINDS)[number];
 export const BASE_TYPES = ["bool", "enum", "set", "int", "decimal", "date"] as const;
 export const RULES = ["latest", "flag", "count", "sum", "avg", "min", "max", "first_time", "last_time"] as const;
-export const QUALITY_RULES = ["min_coverage", "max_coverage", "user_change", "psi"] as const;
+// The quality settings a definition may override (src/produce/quality.cc).
+export const QUALITY_RULES = ["min_coverage", "max_coverage", "max_user_change", "max_psi"] as const;
 export const OPS = ["=", "!=", ">", ">=", "<", "<="] as const;
 
 export interface WhereRow {
