@@ -45,6 +45,40 @@ export default function admin(env) {
     await page.context().close();
   });
 
+  test("a real-time tag defined in the editor counts events as they arrive", async () => {
+    const page = await env.signedIn("operator");
+    await page.goto(`${env.url}/#/editor`);
+    await page.getByTestId("editor-kind-realtime").click();
+    await page.getByTestId("editor-name").fill("e2e_paid_7d");
+    await page.getByTestId("editor-type").selectOption("int");
+    await page.getByTestId("editor-title-zh").fill("近7天支付次数（测试）");
+    await page.getByTestId("editor-rule").selectOption("count");
+    await page.getByTestId("editor-events-order_paid").click();
+    await page.getByTestId("editor-window").fill("7");
+    await page.getByTestId("editor-save").click();
+    await page.getByTestId("editor-confirm").click();
+    await page.getByTestId("tag-page").waitFor();
+    await page.getByTestId("tag-publish").click();
+    await page.getByTestId("tag-offline").waitFor();
+    const def = await env.api("operator", "GET", "/catalog/tags/e2e_paid_7d");
+    assert.deepEqual(def.definition.producer, { kind: "realtime", rule: "count", events: ["order_paid"], window_days: 7 });
+
+    // Three payments of one member now: the tag counts them at once.
+    const { ids } = await env.api("admin", "POST", "/segments/query", { expr: "ALL", limit: 1 });
+    const now = new Date().toISOString();
+    const events = [1, 2, 3].map((i) => ({ event_id: `e2e-paid-${i}`, type: "order_paid", user_id: ids[0], time: now,
+      properties: { order_id: `E2E-${i}`, amount: 100 } }));
+    const res = await fetch(env.url + "/api/v1/events?wait=visible", {
+      method: "POST",
+      headers: { Authorization: `Bearer ${env.tokens.operator}`, "Content-Type": "application/json" },
+      body: JSON.stringify(events),
+    });
+    assert.equal(res.status, 200, await res.text());
+    const profile = await env.api("operator", "GET", `/users/${encodeURIComponent(ids[0])}/profile`);
+    assert.ok(profile.tags.e2e_paid_7d >= 3, `e2e_paid_7d of ${ids[0]}: ${profile.tags.e2e_paid_7d}`);
+    await page.context().close();
+  });
+
   test("a definition error is shown under its field", async () => {
     const page = await env.signedIn("operator");
     await page.goto(`${env.url}/#/editor`);
