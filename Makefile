@@ -4,7 +4,7 @@
 # and `make bench` runs the benchmarks against PostgreSQL (long; not part of test).
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
-FUZZ_SECONDS ?= 15
+FUZZ_SECONDS ?= 10
 
 .PHONY: all deps build web test test-release test-asan fuzz fuzz-smoke demo bench format clean
 
