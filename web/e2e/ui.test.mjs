@@ -7,8 +7,9 @@ import catalog from "./flows/catalog.mjs";
 import segments from "./flows/segments.mjs";
 import reports from "./flows/reports.mjs";
 import admin from "./flows/admin.mjs";
+import operations from "./flows/operations.mjs";
 
-const flows = [shell, catalog, segments, reports, admin];
+const flows = [shell, catalog, segments, reports, admin, operations];
 
 describe("tagloop web UI", () => {
   const env = {};
