@@ -3,6 +3,8 @@ import type { Messages } from "../messages";
 import type zh from "../zh-CN/reports";
 
 const m: Messages<typeof zh> = {
+  "reports.trend": "Over the dates (one line per group)",
+  "reports.tableOfDate": "Detail of {date}",
   "reports.title": "Reports",
   "reports.saved": "Saved reports",
   "reports.new": "New",

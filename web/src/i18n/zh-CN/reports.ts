@@ -1,5 +1,7 @@
 // Texts of the reports pages.
 export default {
+  "reports.trend": "按日期趋势（每个分组一条线）",
+  "reports.tableOfDate": "{date} 的明细",
   "reports.title": "报表",
   "reports.saved": "已保存报表",
   "reports.new": "新建",

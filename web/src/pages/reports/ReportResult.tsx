@@ -141,6 +141,31 @@ export default function ReportResult({ answer, testId = "report-result", chartHe
     };
   }, [table, m, answer.measures, keyLabel, measureLabel]);
 
+  // A series (one table per date): each cell's measure over the dates, one
+  // line per group (the latest date's first 12 groups).
+  const trend = useMemo<ChartOption | null>(() => {
+    if (answer.tables.length < 2) return null;
+    const dates = answer.tables.map((tb) => tb.as_of);
+    const label = (c: Cell) => (c.keys.length === 0 ? measureLabel(answer.measures[m]) : c.keys.map(keyLabel).join(" · "));
+    const groups = answer.tables[answer.tables.length - 1].cells.slice(0, 12).map((c) => JSON.stringify(c.keys));
+    const series = groups.map((g) => {
+      const points = answer.tables.map((tb) => {
+        const c = tb.cells.find((x) => JSON.stringify(x.keys) === g);
+        return c ? cellNumber(c.values[m]) : null;
+      });
+      const c = answer.tables[answer.tables.length - 1].cells.find((x) => JSON.stringify(x.keys) === g)!;
+      return { type: "line", name: label(c), data: points, symbolSize: 5 };
+    });
+    return {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0, type: "scroll" },
+      grid: { left: 70, right: 20, top: 36, bottom: 40 },
+      xAxis: { type: "category", data: dates },
+      yAxis: { type: "value", name: measureLabel(answer.measures[m]) },
+      series,
+    };
+  }, [answer, m, keyLabel, measureLabel]);
+
   if (!table) return <div className="muted">{t("common.empty")}</div>;
   const dims = table.dimensions;
 
@@ -184,6 +209,13 @@ export default function ReportResult({ answer, testId = "report-result", chartHe
           </label>
         )}
       </div>
+      {trend && (
+        <>
+          <div className="field-label">{t("reports.trend")}</div>
+          <Chart option={trend} height={chartHeight} testId={testId + "-trend"} />
+          <div className="field-label">{t("reports.tableOfDate", { date: table.as_of })}</div>
+        </>
+      )}
       {option && <Chart option={option} height={chartHeight} onClick={onChartClick} testId={testId + "-chart"} />}
       <div className="table-scroll">
         {dims.length <= 1 ? (
