@@ -98,4 +98,24 @@ export default function operations(env) {
     await env.shot(page, "insight-overlap");
     await page.context().close();
   });
+
+  test("the users who entered a segment between two dates are saved as a list segment from the diff", async () => {
+    const versions = (await env.api("analyst", "GET", "/catalog/tags/orders_30d")).data_versions.map((v) => v.biz_date ?? v.date);
+    const from = versions[0], to = versions[versions.length - 1];
+    const segment = "高价值流失预警";
+    const diff = await env.api("analyst", "POST", "/insight/diff", { segment, from, to });
+    assert.ok(diff.entered > 0, `users entered ${segment} between ${from} and ${to}`);
+    const page = await env.signedIn("analyst");
+    await page.goto(`${env.url}/#/insight?segment=${encodeURIComponent(segment)}&tab=diff`);
+    await page.getByTestId("diff-from").fill(from);
+    await page.getByTestId("diff-to").fill(to);
+    await page.getByTestId("diff-with-ids").check();
+    await page.getByTestId("diff-entered-ids-name").fill("e2e_entered");
+    await page.getByTestId("diff-entered-ids-save").click();
+    await page.getByTestId("diff-entered-ids-saved").waitFor();
+    const saved = await env.api("analyst", "GET", "/segments/e2e_entered/count");
+    assert.equal(saved.count, diff.entered);
+    await env.shot(page, "insight-diff");
+    await page.context().close();
+  });
 }

@@ -3,6 +3,9 @@ import type { Messages } from "../messages";
 import type zh from "../zh-CN/insight";
 
 const m: Messages<typeof zh> = {
+  "insight.saveGroupName": "List segment name, e.g. left_this_week",
+  "insight.saveGroup": "Save as a list segment",
+  "insight.savedGroup": "Saved as {name}",
   "insight.title": "Insight",
   "insight.add": "Add",
   "insight.addExpr": "or an expression, e.g. has_app AND city = 'Shanghai'",

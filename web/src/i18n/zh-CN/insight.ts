@@ -1,5 +1,8 @@
 // Texts of the insight pages.
 export default {
+  "insight.saveGroupName": "名单人群名称，例如 left_this_week",
+  "insight.saveGroup": "保存为名单人群",
+  "insight.savedGroup": "已保存为 {name}",
   "insight.title": "人群洞察",
   "insight.add": "添加",
   "insight.addExpr": "或输入圈选条件，如 has_app AND city = '上海'",

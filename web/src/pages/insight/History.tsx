@@ -3,8 +3,9 @@
 import { useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { post } from "../../api/client";
-import { useAsync } from "../../components/useAsync";
+import { api, post, seg } from "../../api/client";
+import { href } from "../../app/router";
+import { useAction, useAsync } from "../../components/useAsync";
 import { ErrorBox, Figure, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { DateRange, targetBody, type Target } from "./common";
@@ -154,8 +155,8 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
           <Chart option={option} height={160} testId="diff-chart" />
           {withIds && (
             <div className="grid2">
-              <IdList title={t("insight.enteredIds")} ids={ans.data.entered_ids ?? []} total={ans.data.entered} testId="diff-entered-ids" />
-              <IdList title={t("insight.leftIds")} ids={ans.data.left_ids ?? []} total={ans.data.left} testId="diff-left-ids" />
+              <IdList title={t("insight.enteredIds")} ids={ans.data.entered_ids ?? []} total={ans.data.entered} testId="diff-entered-ids" save={{ body: { ...targetBody(target), from, to }, group: "entered" }} />
+              <IdList title={t("insight.leftIds")} ids={ans.data.left_ids ?? []} total={ans.data.left} testId="diff-left-ids" save={{ body: { ...targetBody(target), from, to }, group: "left" }} />
             </div>
           )}
         </Panel>
@@ -165,14 +166,40 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
 }
 
 
-function IdList({ title, ids, total, testId }: { title: string; ids: string[]; total: number; testId: string }) {
+// The diff answers at most this many ids per group (src/server/api_insight.cc).
+const MAX_DIFF_IDS = 100_000;
+
+function IdList({ title, ids, total, testId, save }: { title: string; ids: string[]; total: number; testId: string; save: { body: object; group: "entered" | "left" } }) {
   const { t, num } = useI18n();
+  const [name, setName] = useState("");
+  const [saved, setSaved] = useState<string>();
+  // Every id of the group (one more audited diff call), uploaded as a list segment's version.
+  const { run, busy, error } = useAction(async () => {
+    const all = await post<DiffAnswer>("/insight/diff", { ...save.body, ids_limit: MAX_DIFF_IDS });
+    const list = (save.group === "entered" ? all.entered_ids : all.left_ids) ?? [];
+    await api("POST", `/segments/${seg(name)}/list`, undefined, { raw: { body: list.join("\n") + "\n", contentType: "text/plain" } });
+    setSaved(name);
+  });
   return (
     <div data-testid={testId}>
       <div className="field-label">
         {title} {ids.length < total && <span className="muted small">{t("insight.firstIds", { n: num(ids.length), total: num(total) })}</span>}
       </div>
       <div className="id-list mono small">{ids.join("\n")}</div>
+      {total > 0 && total <= MAX_DIFF_IDS && (
+        <div className="row">
+          <input value={name} onChange={(e) => setName(e.target.value.trim())} placeholder={t("insight.saveGroupName")} data-testid={testId + "-name"} />
+          <button type="button" disabled={busy || !name} onClick={() => run()} data-testid={testId + "-save"}>
+            {t("insight.saveGroup")}
+          </button>
+          {saved && (
+            <a href={href(["segments", saved])} data-testid={testId + "-saved"}>
+              {t("insight.savedGroup", { name: saved })}
+            </a>
+          )}
+        </div>
+      )}
+      {error !== undefined && <ErrorBox error={error} />}
     </div>
   );
 }
