@@ -163,7 +163,8 @@ TEST_F(ApiCatalogRunsTest, RunRecordsAndProvenanceNameTheDefinitionVersionThatRa
   HttpReply backfill = Post("/api/v1/catalog/tags/vip_adult/backfill", Role::kOperator,
                             R"({"from": "2026-11-01", "to": "2026-11-03"})");
   ASSERT_EQ(backfill.status, 202) << backfill.body;
-  for (const json& id : Json(backfill)["run_ids"]) run_ids.push_back(id.get<int64_t>());
+  const json queued = Json(backfill);  // kept alive: the loop reads into it
+  for (const json& id : queued["run_ids"]) run_ids.push_back(id.get<int64_t>());
   HttpReply pinned = Post("/api/v1/catalog/tags/vip_adult/runs", Role::kOperator,
                           R"({"date": "2026-10-31", "definition_version": 2, "wait_seconds": 30})");
   ASSERT_EQ(pinned.status, 200) << pinned.body;
