@@ -93,12 +93,21 @@ export default function segments(env) {
     await page.context().close();
   });
 
-  test("an invalid expression shows the server's message", async () => {
+  test("an invalid expression shows the server's message, in Chinese with the original", async () => {
     const page = await env.signedIn("analyst");
     await page.goto(`${env.url}/#/segments`);
     await page.getByTestId("segment-expr-text").fill("home_city = ");
     await page.getByTestId("segment-expr-error").waitFor();
-    assert.match(await page.getByTestId("segment-expr-error").innerText(), /position/);
+    const text = await page.getByTestId("segment-expr-error").innerText();
+    assert.match(text, /此处应为取值/);
+    assert.match(text, /expected a value .* at position 12, found end of input/);
+    await page.getByTestId("segment-expr-text").fill("home_ctiy = '上海'");
+    await page.getByTestId("segment-expr-error").filter({ hasText: "home_ctiy" }).waitFor();
+    assert.match(await page.getByTestId("segment-expr-error").innerText(), /未知标签「home_ctiy」，是不是「home_city」？/);
+    await page.getByTestId("lang-switch").click();
+    await page.getByTestId("segment-expr-error").filter({ hasText: "unknown tag" }).waitFor();
+    assert.doesNotMatch(await page.getByTestId("segment-expr-error").innerText(), /未知标签/);
+    await page.getByTestId("lang-switch").click();
     await page.context().close();
   });
 }

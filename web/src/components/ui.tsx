@@ -4,6 +4,7 @@
 import { useEffect, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
+import { localizeServerMessage } from "../i18n/serverMessages";
 
 export function Loading() {
   const { t } = useI18n();
@@ -11,11 +12,13 @@ export function Loading() {
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useI18n();
-  const message = error instanceof Error ? error.message : String(error);
+  const { t, lang } = useI18n();
+  const original = error instanceof Error ? error.message : String(error);
+  const local = localizeServerMessage(lang, original);
   return (
     <div className="state error" role="alert">
-      {t("common.error", { message })}
+      {t("common.error", { message: local ?? original })}
+      {local && <div className="muted small server-message">{original}</div>}
       {onRetry && (
         <button className="link" onClick={onRetry}>
           {t("common.retry")}

@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, get, post, qs, seg } from "../../api/client";
 import { useI18n, type MessageKey } from "../../i18n";
+import { localizeServerMessage } from "../../i18n/serverMessages";
 import { TagPicker, useTagInfos, useTypeLabel, rememberTag } from "../TagPicker";
 import { useDebounced } from "../useAsync";
 import {
@@ -101,7 +102,9 @@ export function errorPosition(err: unknown): number | undefined {
 // The message of an expression error with the text around its position.
 // `position` is a byte offset (UTF-8); it is mapped to characters.
 export function ExprError({ text, error, testId = "expr-error" }: { text: string; error: unknown; testId?: string }) {
+  const { lang } = useI18n();
   const message = error instanceof Error ? error.message : String(error);
+  const local = localizeServerMessage(lang, message);
   const bytePos = errorPosition(error);
   let at: number | undefined;
   if (bytePos !== undefined) {
@@ -110,7 +113,8 @@ export function ExprError({ text, error, testId = "expr-error" }: { text: string
   }
   return (
     <div className="expr-error" role="alert" data-testid={testId}>
-      <div>{message}</div>
+      <div>{local ?? message}</div>
+      {local && <div className="muted small server-message">{message}</div>}
       {at !== undefined && text && (
         <code className="expr-error-at">
           {text.slice(Math.max(0, at - 30), at)}
