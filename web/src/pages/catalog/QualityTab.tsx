@@ -45,6 +45,21 @@ export function CheckValue({ check, v }: { check: string; v: number | null }) {
   return <>{num(v)}</>;
 }
 
+// A check's observed value, its bound and its message: three cells of a row.
+export function CheckCells({ c }: { c: QualityCheck }) {
+  return (
+    <>
+      <td className="num">
+        <CheckValue check={c.check} v={c.observed} />
+      </td>
+      <td className="num">
+        <CheckValue check={c.check} v={c.bound} />
+      </td>
+      <td className="muted small">{c.message}</td>
+    </>
+  );
+}
+
 export function CheckTable({ checks }: { checks: QualityCheck[] }) {
   const { t } = useI18n();
   const order = ["not_empty", "min_coverage", "max_coverage", "user_change", "psi"];
@@ -67,13 +82,7 @@ export function CheckTable({ checks }: { checks: QualityCheck[] }) {
             <td>
               <Passed passed={c.passed} />
             </td>
-            <td className="num">
-              <CheckValue check={c.check} v={c.observed} />
-            </td>
-            <td className="num">
-              <CheckValue check={c.check} v={c.bound} />
-            </td>
-            <td className="muted small">{c.message}</td>
+            <CheckCells c={c} />
           </tr>
         ))}
       </tbody>

@@ -18,7 +18,7 @@ import { Empty, ErrorBox, Loading, Panel, StatusBadge } from "../../components/u
 import { fetchCatalog, type CatalogItem, type QualityCheck, type Run } from "../catalog/api";
 import { Passed, RunState, StaleFlag } from "../catalog/labels";
 import { CancelRunButton, RunActions, RunLogModal, RunTable } from "../catalog/RunsTab";
-import { CheckValue } from "../catalog/QualityTab";
+import { CheckCells } from "../catalog/QualityTab";
 
 const PAGE_SIZE = 20;
 const PRODUCIBLE = ["sql", "list", "composite", "realtime", "behavior"];
@@ -177,13 +177,7 @@ export default function QualityPage({ route }: PageProps) {
                       <td>
                         {t(("quality.rule." + c.check) as "quality.rule.psi")} <Passed passed={false} />
                       </td>
-                      <td className="num">
-                        <CheckValue check={c.check} v={c.observed} />
-                      </td>
-                      <td className="num">
-                        <CheckValue check={c.check} v={c.bound} />
-                      </td>
-                      <td className="small muted">{c.message}</td>
+                      <CheckCells c={c} />
                     </tr>
                   ))}
                 </tbody>
