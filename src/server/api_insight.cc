@@ -94,12 +94,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
       options.percentiles.push_back(p.get<double>());
     }
   }
-  if (auto it = body.find("max_values"); it != body.end() && !it->is_null()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() < 1 || it->get<uint64_t>() > 10000) {
-      return Status::InvalidArgument("field 'max_values' must be 1 to 10000");
-    }
-    options.max_values = it->get<size_t>();
-  }
+  TAGLOOP_ASSIGN_OR_RETURN(options.max_values, OptionalCount(body, "max_values", 1, 10000, options.max_values));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagInsight> result,
                            DistributeTags(*seg.snapshot, seg.users.get(), tags, seg.as_of, options, ctx.baselines));
   for (const std::string& t : tags) ctx.production->usage().Record(t, "insight", call.principal.name);
@@ -225,18 +220,12 @@ Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(InsightSegmentText text, InsightSegmentExpr(body));
   TAGLOOP_ASSIGN_OR_RETURN(Days from, RequiredDate(body, "from"));
   TAGLOOP_ASSIGN_OR_RETURN(Days to, RequiredDate(body, "to"));
-  int step = 1;
-  if (auto it = body.find("step_days"); it != body.end() && !it->is_null()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() < 1 || it->get<uint64_t>() > 366) {
-      return Status::InvalidArgument("field 'step_days' must be 1 to 366");
-    }
-    step = it->get<int>();
-  }
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, OptionalCount(body, "step_days", 1, 366, 1));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<HistoryPoint> points,
-                           SegmentHistory(*snap, text.expr, options, from, to, step));
+                           SegmentHistory(*snap, text.expr, options, from, to, static_cast<int>(step)));
   RecordTagUse(ctx, call, *snap, text.expr, options, "count");
   Json out = {{"expr", text.expr}};
   if (!text.segment.empty()) out["segment"] = text.segment;
@@ -254,13 +243,7 @@ Result<HttpResponse> DiffRoute(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(InsightSegmentText text, InsightSegmentExpr(body));
   TAGLOOP_ASSIGN_OR_RETURN(Days from, RequiredDate(body, "from"));
   TAGLOOP_ASSIGN_OR_RETURN(Days to, RequiredDate(body, "to"));
-  uint64_t ids_limit = 0;
-  if (auto it = body.find("ids_limit"); it != body.end() && !it->is_null()) {
-    if (!it->is_number_unsigned() || it->get<uint64_t>() > kMaxDiffIds) {
-      return Status::InvalidArgument(fmt::format("field 'ids_limit' must be 0 to {}", kMaxDiffIds));
-    }
-    ids_limit = it->get<uint64_t>();
-  }
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t ids_limit, OptionalCount(body, "ids_limit", 0, kMaxDiffIds, 0));
   if (ids_limit > 0 && !RoleAllows(call.principal.role, Role::kAnalyst)) {
     return Status::PermissionDenied("listing user ids (ids_limit) needs the analyst role");
   }

@@ -77,6 +77,15 @@ Result<Days> RequiredDate(const json& body, const char* key) {
   return *d;
 }
 
+Result<uint64_t> OptionalCount(const json& body, const char* key, uint64_t min, uint64_t max, uint64_t fallback) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return fallback;
+  if (!it->is_number_unsigned() || it->get<uint64_t>() < min || it->get<uint64_t>() > max) {
+    return Status::InvalidArgument(fmt::format("field '{}' must be {} to {}", key, min, max));
+  }
+  return it->get<uint64_t>();
+}
+
 Json SegmentHeaderJson(const InsightSegment& segment) {
   Json out = {{"expr", segment.expr}};
   if (!segment.segment.empty()) out["segment"] = segment.segment;

@@ -46,6 +46,9 @@ struct InsightSegment {
 [[nodiscard]] Status CheckFields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
 // A required "YYYY-MM-DD" field.
 [[nodiscard]] Result<Days> RequiredDate(const nlohmann::json& body, const char* key);
+// An optional whole number from `min` to `max`; `fallback` when absent or null.
+[[nodiscard]] Result<uint64_t> OptionalCount(const nlohmann::json& body, const char* key, uint64_t min, uint64_t max,
+                                             uint64_t fallback);
 
 // {"expr", "segment"?, "as_of", "users", "universe_users"}
 Json SegmentHeaderJson(const InsightSegment& segment);
