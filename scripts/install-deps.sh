@@ -20,8 +20,9 @@ packages=(
   # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e); a CJK font for its screenshots
   chromium fonts-wqy-microhei
 )
-# Node.js builds the web UI (Vite 8 needs Node >= 20.19): the machine's own
-# node when there is one, otherwise Debian's.
+# Node.js builds and tests the web UI: the machine's own node when there is
+# one, otherwise Debian's (18.x on Debian 12). web/package.json pins tools
+# that run on both 18 and 20 (Vite 6, TypeScript 5, playwright-core 1.61).
 command -v node >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()

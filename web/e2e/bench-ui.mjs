@@ -24,10 +24,11 @@
 // (default /usr/bin/chromium), TAGLOOP_SOURCE_DIR (web/dist is served).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
-const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(import.meta.dirname, "../..");
+const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.TAGLOOP_BINARY ?? join(source, "build/release/tagloop");
 
 function parseArgs(argv) {

@@ -12,10 +12,11 @@
 import { spawn, execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { tmpdir } from "node:os";
 import { chromium } from "playwright-core";
 
-const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(import.meta.dirname, "../..");
+const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const binary = process.env.TAGLOOP_BINARY ?? join(source, "build/release/tagloop");
 const work = process.env.E2E_WORK ?? join(source, "build/e2e");
 export const screenshots = join(work, "screenshots");

@@ -9,11 +9,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(import.meta.dirname, "../..");
+const source = process.env.TAGLOOP_SOURCE_DIR ?? resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const segmentTests = process.env.TAGLOOP_SEGMENT_TESTS ?? join(source, "build/release/tests/segment_tests");
 const golden = join(source, "tests/segment/golden");
 
