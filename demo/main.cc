@@ -11,6 +11,7 @@
 #include <filesystem>
 
 #include "company_files.h"
+#include "core/wall_clock.h"
 #include "live_events.h"
 
 namespace {
@@ -33,7 +34,7 @@ int RunGenerate(const GenerateArgs& a) {
   options.members = a.members;
   options.history_days = a.days;
   if (a.end_date.empty()) {  // yesterday in Beijing
-    options.end_date = DaysFromUnixSeconds(std::time(nullptr) + 8 * 3600) - 1;
+    options.end_date = DaysFromUnixSeconds(WallClock::Default()->NowUnixSeconds() + 8 * 3600) - 1;
   } else {
     Result<Days> d = ParseDate(a.end_date);
     if (!d.ok()) {

@@ -45,6 +45,12 @@ for b in "$tagloop" "$gen"; do
 done
 [ -n "$end" ] || end=$(date -u -d "@$(( $(date +%s) + 8 * 3600 - 86400 ))" +%F)
 first=$(date -u -d "$end - $((days - 1)) days" +%F)
+# Every command below (and the servers it starts) lives at noon, Beijing time,
+# of the day after the end date (core/wall_clock.h): the scheduler's catch-up,
+# default dates and real-time days then agree with the history, whatever
+# today's date is.
+day_after=$(date -u -d "$end + 1 day" +%s 2>/dev/null) || { echo "demo-setup: bad --end-date '$end'" >&2; exit 2; }
+export TAGLOOP_NOW=$((day_after + 4 * 3600))
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 data=$out/data company=$out/company log=$out/setup.log

@@ -13,6 +13,7 @@
 
 #include "auth/audit_log.h"
 #include "cli/commands.h"
+#include "core/wall_clock.h"
 #include "cli/store_access.h"
 #include "insight/segment_export.h"
 #include "segment/saved_segments.h"
@@ -77,7 +78,7 @@ Status Audit(const ExportArgs& a, const std::vector<std::string>& columns, Days 
 
 int Run(const ExportArgs& a) {
   const char* command = "export";
-  Result<Days> as_of = a.as_of.empty() ? Result<Days>(DaysFromUnixSeconds(static_cast<int64_t>(std::time(nullptr))))
+  Result<Days> as_of = a.as_of.empty() ? Result<Days>(DaysFromUnixSeconds(WallClock::Default()->NowUnixSeconds()))
                                        : ParseDate(a.as_of);
   if (!as_of.ok()) return Fail(command, as_of.status());
   auto format = ParseExportFormat(a.format);

@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "core/wall_clock.h"
 #include "cli/store_access.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
@@ -63,7 +64,7 @@ int RunProduce(const ProduceArgs& a) {
     if (!d.ok()) return Fail("produce", d.status());
     dates.push_back(*d);
   } else {
-    dates.push_back(p.scheduler().BizDateFor(entry->definition, std::time(nullptr)));
+    dates.push_back(p.scheduler().BizDateFor(entry->definition, WallClock::Default()->NowUnixSeconds()));
   }
 
   int failures = 0;

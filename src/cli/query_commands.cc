@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "cli/commands.h"
+#include "core/wall_clock.h"
 #include "cli/store_access.h"
 #include "segment/saved_segments.h"
 #include "segment/segment.h"
@@ -34,7 +35,7 @@ int FailWithPosition(const char* command, const Status& st, const std::string& e
 
 Result<Days> AsOfDate(const std::string& text) {
   if (!text.empty()) return ParseDate(text);
-  return DaysFromUnixSeconds(static_cast<int64_t>(std::time(nullptr)));
+  return DaysFromUnixSeconds(WallClock::Default()->NowUnixSeconds());
 }
 
 int Run(const char* command, const QueryArgs& a, bool materialize) {

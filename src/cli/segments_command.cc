@@ -10,6 +10,7 @@
 
 #include "auth/audit_log.h"
 #include "cli/commands.h"
+#include "core/wall_clock.h"
 #include "cli/store_access.h"
 #include "import/id_list_reader.h"
 #include "segment/list_match.h"
@@ -41,7 +42,7 @@ std::string LocalUser() {
 }
 
 Result<Days> AsOf(const SegmentsArgs& a) {
-  return a.as_of.empty() ? Result<Days>(DaysFromUnixSeconds(std::time(nullptr))) : ParseDate(a.as_of);
+  return a.as_of.empty() ? Result<Days>(DaysFromUnixSeconds(WallClock::Default()->NowUnixSeconds())) : ParseDate(a.as_of);
 }
 
 // Prints an expression error with a caret under its position.

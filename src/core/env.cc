@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/wall_clock.h"
+
 namespace tagloop {
 
 namespace {
@@ -187,10 +189,7 @@ class PosixEnv : public Env {
     return std::unique_ptr<FileLock>(new PosixFileLock(fd));
   }
 
-  int64_t NowUnixSeconds() override {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-  }
+  int64_t NowUnixSeconds() override { return WallClock::Default()->NowUnixSeconds(); }
   int64_t NowMicros() override {
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::steady_clock::now().time_since_epoch()).count();

@@ -44,6 +44,7 @@ Result<std::unique_ptr<Production>> Production::Open(TagStore* store, const Segm
   producer.utc_offset_minutes = options.utc_offset_minutes;
   producer.alerts = p->alerts_.get();
   producer.usage = p->usage_.get();
+  producer.clock = options.clock;
   p->producer_ = std::make_unique<TagProducer>(store, p->catalog_.get(), p->runs_.get(), p->sources_.get(), segments,
                                                producer);
   SchedulerOptions scheduler;
@@ -51,6 +52,7 @@ Result<std::unique_ptr<Production>> Production::Open(TagStore* store, const Segm
   scheduler.run_schedules = options.run_schedules;
   scheduler.poll_interval = options.poll_interval;
   scheduler.retry_backoff = options.retry_backoff;
+  scheduler.clock = options.clock;
   if (RealtimeEngine* engine = p->realtime_.get()) {
     scheduler.on_view = [engine](const CatalogView& view) {
       std::vector<TagDefinition> live;

@@ -41,7 +41,9 @@ struct ProductionOptions {
   bool sync_event_log = true;      // fdatasync before acknowledging (tests may turn it off)
   bool run_realtime = false;       // keep real-time tags live (the server)
   std::chrono::milliseconds realtime_tick{100};
-  WallClock* clock = WallClock::Default();  // the real-time engine's "now"
+  // "Now" of the scheduler, the producers and the real-time engine (tests use
+  // a fake; TAGLOOP_NOW shifts the default, core/wall_clock.h). Not owned.
+  WallClock* clock = WallClock::Default();
 };
 
 class Production {

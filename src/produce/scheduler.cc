@@ -12,10 +12,6 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-int64_t NowUnixSeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 bool Runnable(ProducerKind kind) {
   return kind == ProducerKind::kSql || kind == ProducerKind::kList || kind == ProducerKind::kComposite ||
          kind == ProducerKind::kRealtime || kind == ProducerKind::kBehavior;
@@ -130,7 +126,7 @@ Status Scheduler::Reload() {
     }
     view->tags.emplace(def.name, std::move(e));
   }
-  int64_t now = NowUnixSeconds();
+  int64_t now = options_.clock->NowUnixSeconds();
   std::vector<JobRequest> newly_published;
   {
     std::lock_guard lock(mu_);
@@ -339,7 +335,7 @@ void Scheduler::OnFinished(const Job& job, const Result<ProduceResult>& result) 
                        fmt::format("tag '{}' for {} failed {} times: {}", job.request.tag,
                                    FormatDate(job.request.biz_date), job.attempt, error),
                        {{"run_id", job.run_id}, {"biz_date", FormatDate(job.request.biz_date)}},
-                       NowUnixSeconds() * 1000});
+                       options_.clock->NowUnixSeconds() * 1000});
   }
 }
 
@@ -349,7 +345,7 @@ void Scheduler::Loop() {
     lock.unlock();
     (void)store_->Refresh();
     (void)Reload();  // a failed reload keeps the previous view; retried at the next poll
-    int64_t now = NowUnixSeconds();
+    int64_t now = options_.clock->NowUnixSeconds();
     if (options_.run_schedules) FireSchedules(now);
     if (SteadyClock::now() >= next_stale_check_) {
       CheckStaleness(now);

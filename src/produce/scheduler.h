@@ -37,6 +37,7 @@
 
 #include "catalog/run_history.h"
 #include "catalog/tag_catalog.h"
+#include "core/wall_clock.h"
 #include "produce/cron.h"
 #include "produce/dependency_graph.h"
 #include "produce/tag_producer.h"
@@ -53,6 +54,9 @@ struct SchedulerOptions {
   std::chrono::seconds stale_check_interval{60};
   std::chrono::seconds stale_grace{3600};  // a scheduled run may take this long before its tag is stale
   bool run_schedules = true;  // false: only on-demand jobs (tests, `tagloop serve --no-schedule`)
+  // "Now" for cron schedules, catch-up after a restart and stale checks (tests
+  // use a fake). Not owned. Static.
+  WallClock* clock = WallClock::Default();
   // Called (on the thread that reloaded, no lock held) with every new view
   // of the catalog: the real-time engine follows definitions through it.
   std::function<void(const CatalogView&)> on_view;

@@ -335,8 +335,7 @@ Result<QualityCheck> TagProducer::CheckSourceFreshness(const TagDefinition& def,
   if (!sink.value) return Status::InvalidArgument("freshness_query returned no row (or NULL)");
   TAGLOOP_ASSIGN_OR_RETURN(int64_t newest, ParseFreshness(*sink.value, options_.utc_offset_minutes));
   TAGLOOP_ASSIGN_OR_RETURN(QualityRules rules, ApplyQualityOverrides(options_.default_quality, def.quality));
-  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  const int64_t now = options_.clock->NowUnixSeconds();
   QualityCheck check;
   check.name = "source_fresh";
   check.observed = static_cast<double>(newest);
@@ -416,9 +415,7 @@ Status TagProducer::Write(const TagDefinition& def, Days date, Fetched& fetched,
                                   fmt::format("tag '{}' for {}: the new version was not published: {}", def.name,
                                               FormatDate(date), why),
                                   {{"run_id", run_id}, {"biz_date", FormatDate(date)}, {"checks", checks}},
-                                  std::chrono::duration_cast<std::chrono::milliseconds>(
-                                      std::chrono::system_clock::now().time_since_epoch())
-                                      .count()});
+                                  options_.clock->NowUnixMillis()});
     }
     return Status::FailedPrecondition(fmt::format("quality check failed, the previous version keeps serving: {}", why));
   }

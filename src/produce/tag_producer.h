@@ -43,6 +43,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/wall_clock.h"
 #include "catalog/run_history.h"
 #include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
@@ -80,6 +81,8 @@ struct ProducerOptions {
   // event types their rules are checked against; null = such tags fail. Not owned.
   const events::EventLog* event_log = nullptr;
   const events::EventTypeRegistry* event_types = nullptr;
+  // "Now" for freshness checks and alert times (tests use a fake). Not owned. Static.
+  WallClock* clock = WallClock::Default();
 };
 
 struct ProduceRequest {

@@ -17,6 +17,7 @@
 
 #include "catalog/run_history.h"
 #include "catalog/tag_catalog.h"
+#include "core/date.h"
 #include "core/env.h"
 #include "segment/saved_segments.h"
 #include "store/tag_store.h"
@@ -42,19 +43,57 @@ std::string Shell(const std::string& command, int* status) {
   return out;
 }
 
+// scripts/demo-setup.sh for a company of `members` whose history ends at
+// `end`, into `dir`; its output (and exit status in *status).
+std::string RunSetup(int members, const std::string& end, const std::string& dir, int* status) {
+  const std::string bin = std::filesystem::path(TAGLOOP_BINARY).parent_path().string();
+  return Shell(std::string(TAGLOOP_SOURCE_DIR) + "/scripts/demo-setup.sh --members " + std::to_string(members) +
+                   " --end-date " + end + " --out " + dir + " --bin " + bin + " 2>&1",
+               status);
+}
+
+// Every published tag of the set-up in `data` holds a daily version for
+// each of the 7 days up to `end` and none after it (external tags: the two
+// pushes; app_push_enabled: one day rejected by a quality check).
+void ExpectAWeekOfVersionsUpTo(const std::string& data, const std::string& end) {
+  auto store = TagStore::Open(data);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto snap = (*store)->snapshot();
+  auto catalog = TagCatalog::Open(data);
+  ASSERT_TRUE(catalog.ok());
+  auto entries = (*catalog)->List(true);
+  ASSERT_TRUE(entries.ok());
+  const Days last = *ParseDate(end);
+  for (const TagEntry& e : *entries) {
+    if (e.status != TagStatus::kPublished) continue;
+    const TagInfo* info = snap->FindTag(e.definition.name);
+    ASSERT_NE(info, nullptr) << e.definition.name << " has no data";
+    ASSERT_FALSE(info->versions.empty()) << e.definition.name;
+    EXPECT_LE(info->versions.back().date, last) << e.definition.name << " has a version after " << end;
+    if (e.definition.producer == ProducerKind::kExternal) {  // pushed twice in the week
+      EXPECT_EQ(info->versions.size(), 2u) << e.definition.name;
+      continue;
+    }
+    EXPECT_EQ(info->versions.size(), e.definition.name == "app_push_enabled" ? 6u : 7u) << e.definition.name;
+    EXPECT_EQ(FormatDate(info->versions.front().date), FormatDate(last - 6)) << e.definition.name;
+    EXPECT_EQ(FormatDate(info->versions.back().date), end) << e.definition.name;
+  }
+  auto runs = RunHistory::Open(data);
+  ASSERT_TRUE(runs.ok());
+  auto rejected = (*runs)->List("", 100, {RunState::kRejected});
+  ASSERT_TRUE(rejected.ok());
+  ASSERT_EQ(rejected->size(), 1u);
+  EXPECT_EQ((*rejected)[0].tag, "app_push_enabled");
+  EXPECT_EQ(FormatDate((*rejected)[0].biz_date), FormatDate(last - 2));
+}
+
 class DemoSetupTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     char tmpl[] = "/tmp/tagloop-demo-test-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
-    const std::string bin = std::filesystem::path(TAGLOOP_BINARY).parent_path().string();
-    int status = 0;
-    output_ = Shell(std::string(TAGLOOP_SOURCE_DIR) + "/scripts/demo-setup.sh --members " +
-                        std::to_string(kMembers) + " --end-date " + kEnd + " --out " + dir_ + " --bin " +
-                        bin + " 2>&1",
-                    &status);
-    setup_status_ = status;
+    output_ = RunSetup(kMembers, kEnd, dir_, &setup_status_);
   }
   static void TearDownTestSuite() {
     std::error_code ec;
@@ -128,24 +167,8 @@ TEST_F(DemoSetupTest, CatalogHasEveryProducerAndType) {
 TEST_F(DemoSetupTest, StoreHoldsAWeekOfVersions) {
   auto store = TagStore::Open(Data());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  auto snap = (*store)->snapshot();
-  EXPECT_EQ(snap->user_count(), static_cast<uint32_t>(kMembers));
-  auto catalog = TagCatalog::Open(Data());
-  ASSERT_TRUE(catalog.ok());
-  auto entries = (*catalog)->List(true);
-  ASSERT_TRUE(entries.ok());
-  for (const TagEntry& e : *entries) {
-    if (e.status != TagStatus::kPublished) continue;
-    const TagInfo* info = snap->FindTag(e.definition.name);
-    ASSERT_NE(info, nullptr) << e.definition.name << " has no data";
-    if (e.definition.producer == ProducerKind::kExternal) {  // pushed twice in the week
-      EXPECT_EQ(info->versions.size(), 2u) << e.definition.name;
-      continue;
-    }
-    // A daily version for each of the 7 days, but the day a quality check rejected.
-    EXPECT_EQ(info->versions.size(), e.definition.name == "app_push_enabled" ? 6u : 7u) << e.definition.name;
-    EXPECT_EQ(FormatDate(info->versions.back().date), kEnd) << e.definition.name;
-  }
+  EXPECT_EQ((*store)->snapshot()->user_count(), static_cast<uint32_t>(kMembers));
+  ExpectAWeekOfVersionsUpTo(Data(), kEnd);
 }
 
 TEST_F(DemoSetupTest, OneRunWasRejectedByAQualityCheck) {
@@ -207,15 +230,30 @@ TEST_F(DemoSetupTest, CountsMatchTheBusinessDatabase) {
 
 TEST_F(DemoSetupTest, SecondRunIsANoOp) {
   int status = 0;
-  const std::string bin = std::filesystem::path(TAGLOOP_BINARY).parent_path().string();
-  std::string out =
-      Shell(std::string(TAGLOOP_SOURCE_DIR) + "/scripts/demo-setup.sh --members " + std::to_string(kMembers) +
-                " --end-date " + kEnd + " --out " + dir_ + " --bin " + bin + " 2>&1",
-            &status);
+  std::string out = RunSetup(kMembers, kEnd, dir_, &status);
   EXPECT_EQ(status, 0) << out;
   EXPECT_NE(out.find("already holds this setup"), std::string::npos) << out;
   EXPECT_EQ(output_.find("tl_"), std::string::npos) << "the setup printed a token";
 }
+
+// The set-up reads no clock of its own: a history ending long ago or far in
+// the future gets exactly its week, whatever today is (the servers it starts
+// live on the day after the end date, core/wall_clock.h).
+class DemoSetupAtAnyDateTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DemoSetupAtAnyDateTest, HoldsExactlyTheWeekBeforeTheEndDate) {
+  char tmpl[] = "/tmp/tagloop-demo-date-XXXXXX";
+  ASSERT_NE(::mkdtemp(tmpl), nullptr);
+  const std::string dir = tmpl;
+  int status = 0;
+  std::string out = RunSetup(400, GetParam(), dir, &status);
+  ASSERT_EQ(status, 0) << out;
+  ExpectAWeekOfVersionsUpTo(dir + "/data", GetParam());
+  std::error_code ec;
+  if (!HasFailure()) std::filesystem::remove_all(dir, ec);
+}
+
+INSTANTIATE_TEST_SUITE_P(FarFromToday, DemoSetupAtAnyDateTest, ::testing::Values("2011-03-15", "2039-08-20"));
 
 }  // namespace
 }  // namespace tagloop

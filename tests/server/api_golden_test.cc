@@ -18,6 +18,12 @@
 // "*" matches any value); any other body must match exactly (each expected
 // line ends with '\n'). The expected body ends at a blank line.
 //
+// Every case is also checked against the OpenAPI document
+// (src/server/openapi.json, openapi_schema.h): the route must be described,
+// the answer's status documented, a JSON answer must fit the documented
+// schema of that status, and a request body sent to a route that then
+// succeeds must fit the documented request schema.
+//
 // TAGLOOP_UPDATE_GOLDEN=1 rewrites the files with the actual answers
 // (keeping "*" where the old expectation had it); review the diff.
 #include <filesystem>
@@ -25,6 +31,9 @@
 #include <sstream>
 
 #include "server/api_fixture.h"
+#include "server/api_routes.h"
+#include "server/openapi_schema.h"
+#include "server/openapi_spec.h"
 
 namespace tagloop::testing {
 namespace {
@@ -150,6 +159,32 @@ std::vector<std::string> GoldenFiles() {
   return out;
 }
 
+// The answer to (and, when it succeeded, the body of) one case against the
+// operation the router finds for it.
+void ExpectDocumented(const OpenApiSchemas& schemas, const ApiRouter& router, const GoldenCase& c,
+                      int status, const std::string& answer) {
+  const std::string path = c.target.substr(0, c.target.find('?'));
+  Result<ApiRouter::Match> match = router.Find(c.method, path);
+  if (!match.ok() || match->route == nullptr) return;  // 404/405 cases: no operation
+  const nlohmann::json* op = schemas.Operation(c.method, match->route->pattern);
+  ASSERT_NE(op, nullptr) << c.method << " " << match->route->pattern << " is not in the OpenAPI document";
+  EXPECT_TRUE(schemas.Documents(*op, status))
+      << c.method << " " << match->route->pattern << " answered " << status << ", which is not documented";
+  auto got = nlohmann::json::parse(answer, nullptr, false);
+  if (const nlohmann::json* schema = schemas.ResponseSchema(*op, status); schema && !got.is_discarded()) {
+    for (const std::string& e : schemas.Check(got, *schema)) {
+      ADD_FAILURE() << c.method << " " << match->route->pattern << " " << status << " answer " << e;
+    }
+  }
+  auto sent = nlohmann::json::parse(c.body, nullptr, false);
+  if (const nlohmann::json* schema = schemas.RequestSchema(*op);
+      schema && status / 100 == 2 && !sent.is_discarded()) {
+    for (const std::string& e : schemas.Check(sent, *schema)) {
+      ADD_FAILURE() << c.method << " " << match->route->pattern << " request body " << e;
+    }
+  }
+}
+
 class ApiGoldenTest : public ApiTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(ApiGoldenTest, File) {
@@ -164,6 +199,8 @@ TEST_P(ApiGoldenTest, File) {
   ASSERT_FALSE(cases.empty()) << path << " has no cases";
   const bool update = std::getenv("TAGLOOP_UPDATE_GOLDEN") != nullptr;
   std::string rewritten;
+  const OpenApiSchemas schemas(nlohmann::json::parse(OpenApiSpecJson()));
+  const ApiRouter router = BuildApiRouter();
 
   for (GoldenCase& c : cases) {
     SCOPED_TRACE(GetParam() + ":" + std::to_string(c.line) + ": " + c.request_line);
@@ -203,6 +240,7 @@ TEST_P(ApiGoldenTest, File) {
       continue;
     }
     EXPECT_EQ(reply.status, c.status) << reply.body;
+    ExpectDocumented(schemas, router, c, reply.status, reply.body);
     for (const auto& [k, v] : c.expect_headers) EXPECT_EQ(reply.Header(k), v) << "header " << k;
     if (!want_json.is_discarded() && !c.expect_body.empty()) {
       auto got = nlohmann::json::parse(reply.body, nullptr, false);

@@ -1,5 +1,5 @@
-// The OpenAPI document describes exactly the router's routes, with the same
-// minimum roles.
+// The OpenAPI document (src/server/openapi.json) describes exactly the
+// router's routes, with the same minimum roles and query parameters.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -36,7 +36,7 @@ TEST(OpenApiTest, CoversEveryRouteWithItsRole) {
     const std::string key = r.method + " " + r.pattern;
     routed.insert(key);
     SCOPED_TRACE(key);
-    ASSERT_TRUE(documented.count(key)) << "route missing from openapi_spec.cc";
+    ASSERT_TRUE(documented.count(key)) << "route missing from src/server/openapi.json";
     std::string lower = r.method;
     for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     const auto& op = spec["paths"][r.pattern][lower];
@@ -57,6 +57,14 @@ TEST(OpenApiTest, CoversEveryRouteWithItsRole) {
       declared += in == "path";
     }
     EXPECT_EQ(declared, braces);
+    // Query parameters: exactly the ones the route accepts.
+    std::set<std::string> documented_query, accepted(r.query_params.begin(), r.query_params.end());
+    for (const auto& p : op.value("parameters", nlohmann::json::array())) {
+      const nlohmann::json& param =
+          p.contains("$ref") ? spec["components"]["parameters"][p["$ref"].get<std::string>().substr(24)] : p;
+      if (param["in"] == "query") documented_query.insert(param["name"].get<std::string>());
+    }
+    EXPECT_EQ(documented_query, accepted) << "query parameters of the route and of the document differ";
   }
   for (const std::string& d : documented)
     EXPECT_TRUE(routed.count(d)) << d << " is documented but not routed";
