@@ -6,6 +6,7 @@
 
 #include <ctime>
 
+#include "app/workspace.h"
 #include "cli/commands.h"
 #include "core/wall_clock.h"
 #include "cli/store_access.h"
@@ -34,15 +35,11 @@ Result<Days> DateArg(const char* flag, const std::string& text) {
 }
 
 int RunProduce(const ProduceArgs& a) {
-  auto store = OpenStoreForCli(a.data, /*create=*/true);
-  if (!store.ok()) return Fail("produce", store.status());
-  auto segments = SavedSegments::Open(Env::Default(), a.data);
-  if (!segments.ok()) return Fail("produce", segments.status());
-  ProductionOptions options;
-  options.utc_offset_minutes = a.utc_offset;
-  auto production = Production::Open(store->get(), segments->get(), options);
-  if (!production.ok()) return Fail("produce", production.status());
-  Production& p = **production;
+  WorkspaceOptions options;
+  options.production.utc_offset_minutes = a.utc_offset;
+  auto workspace = Workspace::Open(a.data, options);
+  if (!workspace.ok()) return Fail("produce", workspace.status());
+  Production& p = (*workspace)->production();
   auto entry = p.catalog().Get(a.tag);
   if (!entry.ok()) return Fail("produce", entry.status());
 

@@ -1,13 +1,20 @@
 // Status and Result<T>: errors as values between modules (no exception crosses
 // a module boundary). A Status names what went wrong and, where it applies,
 // where: a byte position in an expression, or a file:line:column in the text.
+// It may also carry a machine-readable reason with named arguments
+// (core/error_reason.h) that clients branch on instead of the English text.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
+
+#include "core/error_reason.h"
 
 namespace tagloop {
 
@@ -59,7 +66,26 @@ class [[nodiscard]] Status {
   // The same error with "<prefix>: " before its message (position kept), to
   // say which part of a larger request it is about.
   Status WithPrefix(std::string_view prefix) const {
-    return ok() ? *this : Status(code_, std::string(prefix) + ": " + message_, position_);
+    if (ok()) return *this;
+    Status out(code_, std::string(prefix) + ": " + message_, position_);
+    out.reason_ = reason_;
+    return out;
+  }
+
+  // The machine-readable reason and its arguments ("tag" -> "age"), in the
+  // order given. kNone and no arguments unless With() set them.
+  using ReasonArgs = std::vector<std::pair<std::string, std::string>>;
+  ErrorReason reason() const { return reason_ ? reason_->reason : ErrorReason::kNone; }
+  const ReasonArgs& reason_args() const {
+    static const ReasonArgs kNoArgs;
+    return reason_ ? reason_->args : kNoArgs;
+  }
+  // This error with a reason and its arguments (an OK status stays OK).
+  Status With(ErrorReason reason, ReasonArgs args = {}) const {
+    if (ok()) return *this;
+    Status out = *this;
+    out.reason_ = std::make_shared<const Reason>(Reason{reason, std::move(args)});
+    return out;
   }
 
   // "invalid argument: <message>" style text for logs and the CLI.
@@ -70,9 +96,14 @@ class [[nodiscard]] Status {
   Status(Code code, std::string msg, std::optional<size_t> position = std::nullopt)
       : code_(code), message_(std::move(msg)), position_(position) {}
 
+  struct Reason {
+    ErrorReason reason;
+    ReasonArgs args;
+  };
   Code code_ = Code::kOk;
   std::string message_;
   std::optional<size_t> position_;
+  std::shared_ptr<const Reason> reason_;  // null: no reason (shared: copies stay cheap)
 };
 
 // Either a value or a non-OK Status. Accessing value() of an error is a bug

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string_view>
 
+#include "app/workspace.h"
 #include "auth/audit_log.h"
 #include "auth/token_store.h"
 #include "catalog/catalog_documents.h"
@@ -27,6 +28,7 @@ namespace tagloop {
 
 struct ApiContext {
   TagStore* store = nullptr;
+  Workspace* workspace = nullptr;  // the data directory's parts (the members below are its)
   SavedSegments* segments = nullptr;
   TokenStore* tokens = nullptr;
   AuditLog* audit = nullptr;

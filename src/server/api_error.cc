@@ -45,9 +45,16 @@ const char* ErrorCodeName(Status::Code code) {
 namespace {
 
 HttpResponse ErrorBody(int http_status, std::string_view code, std::string_view message,
-                       std::optional<size_t> position) {
+                       std::optional<size_t> position, std::string_view reason = {},
+                       const Status::ReasonArgs& args = {}) {
   Json error = {{"code", code}, {"message", message}};
   if (position) error["position"] = *position;
+  // Every error has a reason: the specific one when the Status carries it,
+  // else its code (clients translate by reason, core/error_reason.h).
+  error["reason"] = reason.empty() ? code : reason;
+  Json by_name = Json::object();
+  for (const auto& [name, value] : args) by_name[name] = value;
+  error["args"] = std::move(by_name);
   HttpResponse r;
   r.status = http_status;
   r.body = DumpJson(Json{{"error", std::move(error)}});
@@ -62,11 +69,12 @@ HttpResponse StatusResponse(const Status& status) {
   // A time limit (504) is the caller's business; other 5xx are server faults.
   if (http_status >= 500 && status.code() != Status::Code::kDeadlineExceeded)
     return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
-  return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position());
+  return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position(),
+                   ErrorReasonName(status.reason()), status.reason_args());
 }
 
-HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message) {
-  return ErrorBody(http_status, code, message, std::nullopt);
+HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message, ErrorReason reason) {
+  return ErrorBody(http_status, code, message, std::nullopt, ErrorReasonName(reason));
 }
 
 }  // namespace tagloop

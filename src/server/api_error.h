@@ -1,7 +1,11 @@
 // The API's one error shape and the one mapping from Status to HTTP:
-//   {"error": {"code": "invalid_argument", "message": "...", "position": 12}}
+//   {"error": {"code": "invalid_argument", "message": "...", "position": 12,
+//              "reason": "unknown_tag", "args": {"tag": "agee", "suggestion": "age"}}}
 // ("position" only when the Status has one: a byte offset into the segment
-// expression, or into the JSON body for a syntax error).
+// expression, or into the JSON body for a syntax error). "reason" is the
+// Status's machine-readable reason (core/error_reason.h), or the code when it
+// has none; "args" its named arguments (an object, maybe empty). Clients
+// translate by reason and args, never by the English message.
 #pragma once
 
 #include <string_view>
@@ -28,6 +32,8 @@ HttpResponse StatusResponse(const Status& status);
 // An error response for protocol-level failures that are not a Status
 // (unknown route 404, wrong method 405, oversize 413, media type 415, 431):
 // `code` is e.g. "not_found", "method_not_allowed".
-HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message);
+// `reason` defaults to the code.
+HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_view message,
+                           ErrorReason reason = ErrorReason::kNone);
 
 }  // namespace tagloop

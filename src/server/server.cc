@@ -23,24 +23,10 @@ Status WarmSnapshot(const Snapshot& snapshot) {
 
 Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   TAGLOOP_RETURN_IF_ERROR(ValidateServerOptions(options));
-  std::error_code ec;
-  if (!std::filesystem::is_directory(options.data, ec)) {
-    return Status::NotFound(fmt::format("data directory '{}' does not exist", options.data));
-  }
   std::unique_ptr<Server> s(new Server(options));
-  StoreOptions store_options;
-  store_options.create_if_missing = true;
-  TAGLOOP_ASSIGN_OR_RETURN(s->store_, TagStore::Open(options.data, store_options));
-  TAGLOOP_ASSIGN_OR_RETURN(s->segments_, SavedSegments::Open(Env::Default(), options.data));
-  TAGLOOP_ASSIGN_OR_RETURN(s->tokens_, TokenStore::Open(options.data));
-  TAGLOOP_ASSIGN_OR_RETURN(s->audit_, AuditLog::Open(options.data));
-  auto snap = s->store_->snapshot();
-  TAGLOOP_RETURN_IF_ERROR(WarmSnapshot(*snap));
-  s->profiles_ = std::make_unique<ProfileCache>(s->store_.get());
-  TAGLOOP_RETURN_IF_ERROR(s->profiles_->Current().status());
-  s->warmed_generation_ = snap->generation();
-
-  ProductionOptions production;
+  WorkspaceOptions workspace;
+  workspace.create_if_missing = true;
+  ProductionOptions& production = workspace.production;
   production.workers = options.producer_workers;
   production.run_schedules = options.schedules;
   production.utc_offset_minutes = options.business_utc_offset;
@@ -48,8 +34,13 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   production.threads = EffectiveImportThreads(options);
   production.run_realtime = options.realtime;
   production.sync_event_log = options.sync_events;
-  TAGLOOP_ASSIGN_OR_RETURN(s->production_, Production::Open(s->store_.get(), s->segments_.get(), production));
-  TAGLOOP_ASSIGN_OR_RETURN(s->documents_, CatalogDocuments::Open(options.data));
+  TAGLOOP_ASSIGN_OR_RETURN(s->workspace_, Workspace::Open(options.data, workspace));
+  Workspace& w = *s->workspace_;
+  auto snap = w.store().snapshot();
+  TAGLOOP_RETURN_IF_ERROR(WarmSnapshot(*snap));
+  s->profiles_ = std::make_unique<ProfileCache>(&w.store());
+  TAGLOOP_RETURN_IF_ERROR(s->profiles_->Current().status());
+  s->warmed_generation_ = snap->generation();
   s->baselines_ = std::make_unique<UniverseBaselines>();
   if (options.web_root != "none") {
     const std::string root = options.web_root.empty() ? WebAssets::FindDefaultRoot() : options.web_root;
@@ -62,16 +53,17 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   }
   // Loads the catalog view (needed by the first request) and starts the
   // scheduler: interrupted runs are re-queued, schedules fire.
-  TAGLOOP_RETURN_IF_ERROR(s->production_->Start());
+  TAGLOOP_RETURN_IF_ERROR(w.Start());
 
   ApiContext ctx;
-  ctx.store = s->store_.get();
-  ctx.production = s->production_.get();
-  ctx.segments = s->segments_.get();
-  ctx.tokens = s->tokens_.get();
-  ctx.audit = s->audit_.get();
+  ctx.workspace = &w;
+  ctx.store = &w.store();
+  ctx.production = &w.production();
+  ctx.segments = &w.segments();
+  ctx.tokens = &w.tokens();
+  ctx.audit = &w.audit();
   ctx.profiles = s->profiles_.get();
-  ctx.documents = s->documents_.get();
+  ctx.documents = &w.documents();
   ctx.baselines = s->baselines_.get();
   ctx.web = s->web_.get();
   ctx.options = &s->options_;
@@ -101,8 +93,8 @@ void Server::Start() {
   http_->Start();
   spdlog::info("serving {} on http://{} ({} I/O threads, {} blocking, users={}, tags={}, generation={})",
                options_.data, http_->address(), EffectiveIoThreads(options_), options_.blocking_threads,
-               store_->snapshot()->universe_size(), store_->snapshot()->tags().size(),
-               store_->snapshot()->generation());
+               store().snapshot()->universe_size(), store().snapshot()->tags().size(),
+               store().snapshot()->generation());
 }
 
 void Server::Stop() {
@@ -115,8 +107,7 @@ void Server::Stop() {
   }
   cv_.notify_all();
   refresher_.join();
-  production_->Stop();
-  if (Status st = audit_->Flush(); !st.ok()) spdlog::error("audit log flush at shutdown: {}", st.ToString());
+  workspace_->Stop();
 }
 
 void Server::RefreshLoop() {
@@ -125,10 +116,11 @@ void Server::RefreshLoop() {
   std::unique_lock<std::mutex> l(mu_);
   while (!cv_.wait_for(l, interval, [this] { return stop_; })) {
     l.unlock();
-    if (Status st = store_->Refresh(); !st.ok()) spdlog::warn("store refresh: {}", st.ToString());
-    if (Status st = segments_->Reload(); !st.ok()) spdlog::warn("saved segments reload: {}", st.ToString());
-    if (Status st = production_->usage().Flush(); !st.ok()) spdlog::warn("tag usage flush: {}", st.ToString());
-    auto snap = store_->snapshot();
+    Workspace& w = *workspace_;
+    if (Status st = w.store().Refresh(); !st.ok()) spdlog::warn("store refresh: {}", st.ToString());
+    if (Status st = w.segments().Reload(); !st.ok()) spdlog::warn("saved segments reload: {}", st.ToString());
+    if (Status st = w.usage().Flush(); !st.ok()) spdlog::warn("tag usage flush: {}", st.ToString());
+    auto snap = w.store().snapshot();
     if (snap->generation() != warmed_generation_) {
       if (Status st = WarmSnapshot(*snap); !st.ok())
         spdlog::warn("warming generation {}: {}", snap->generation(), st.ToString());

@@ -16,13 +16,9 @@
 #include <string>
 #include <thread>
 
-#include "auth/audit_log.h"
-#include "auth/token_store.h"
-#include "catalog/catalog_documents.h"
+#include "app/workspace.h"
 #include "core/status.h"
 #include "insight/tag_insight.h"
-#include "produce/production.h"
-#include "segment/saved_segments.h"
 #include "server/api_service.h"
 #include "server/http_server.h"
 #include "server/profile_cache.h"
@@ -47,23 +43,19 @@ class Server {
   void Stop();
 
   ApiService& service() { return *service_; }
-  TagStore& store() { return *store_; }
-  TokenStore& tokens() { return *tokens_; }
-  AuditLog& audit() { return *audit_; }
-  Production& production() { return *production_; }
+  Workspace& workspace() { return *workspace_; }
+  TagStore& store() { return workspace_->store(); }
+  TokenStore& tokens() { return workspace_->tokens(); }
+  AuditLog& audit() { return workspace_->audit(); }
+  Production& production() { return workspace_->production(); }
 
  private:
   explicit Server(const ServerOptions& options) : options_(options) {}
   void RefreshLoop();
 
   ServerOptions options_;
-  std::unique_ptr<TagStore> store_;
-  std::unique_ptr<SavedSegments> segments_;
-  std::unique_ptr<TokenStore> tokens_;
-  std::unique_ptr<AuditLog> audit_;
+  std::unique_ptr<Workspace> workspace_;  // the data directory's parts
   std::unique_ptr<ProfileCache> profiles_;
-  std::unique_ptr<Production> production_;
-  std::unique_ptr<CatalogDocuments> documents_;  // reports, dashboards
   std::unique_ptr<UniverseBaselines> baselines_;  // insight's per-version universe figures
   std::unique_ptr<WebAssets> web_;  // the web UI's files (null: not built or web_root none)
   std::unique_ptr<ApiService> service_;

@@ -1,0 +1,51 @@
+#include "app/workspace.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "core/env.h"
+
+namespace tagloop {
+
+Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& dir, const WorkspaceOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Status::NotFound(fmt::format("data directory '{}' does not exist", dir))
+        .With(ErrorReason::kNotFound, {{"kind", "data directory"}, {"name", dir}});
+  }
+  std::unique_ptr<Workspace> w(new Workspace());
+  w->dir_ = dir;
+  StoreOptions store;
+  store.create_if_missing = options.create_if_missing;
+  TAGLOOP_ASSIGN_OR_RETURN(w->store_, TagStore::Open(dir, store));
+  TAGLOOP_ASSIGN_OR_RETURN(w->segments_, SavedSegments::Open(Env::Default(), dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->tokens_, TokenStore::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->audit_, AuditLog::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->documents_, CatalogDocuments::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->production_,
+                           Production::Open(w->store_.get(), w->segments_.get(), options.production));
+  return w;
+}
+
+Workspace::~Workspace() { Stop(); }
+
+Status Workspace::Start() {
+  if (started_) return Status::Ok();
+  TAGLOOP_RETURN_IF_ERROR(production_->Start());
+  started_ = true;
+  return Status::Ok();
+}
+
+void Workspace::Stop() {
+  if (production_) production_->Stop();  // idempotent; flushes usage counters
+  if (audit_) {
+    if (Status st = audit_->Flush(); !st.ok()) {
+      spdlog::error("audit log flush at shutdown: {}", st.ToString());
+    }
+  }
+  started_ = false;
+}
+
+}  // namespace tagloop
