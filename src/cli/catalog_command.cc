@@ -35,13 +35,6 @@ namespace tagloop::cli {
 
 namespace {
 
-// "cli:<login name>", as token_command.cc records local changes.
-std::string LocalUser() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  if (pw != nullptr && pw->pw_name != nullptr && pw->pw_name[0] != '\0') return fmt::format("cli:{}", pw->pw_name);
-  return fmt::format("cli:uid-{}", ::geteuid());
-}
-
 // "2026-10-01T08:30:00Z".
 std::string FormatTime(int64_t unix_ms) {
   const std::time_t secs = static_cast<std::time_t>(unix_ms / 1000);

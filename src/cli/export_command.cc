@@ -33,13 +33,6 @@ struct ExportArgs {
   uint64_t limit = 0;
 };
 
-std::string LocalUser() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  if (pw != nullptr && pw->pw_name != nullptr && pw->pw_name[0] != '\0')
-    return fmt::format("cli:{}", pw->pw_name);
-  return fmt::format("cli:uid-{}", ::geteuid());
-}
-
 std::vector<std::string> SplitColumns(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;

@@ -33,14 +33,6 @@ struct SegmentsArgs {
 
 enum class Action { kList, kSave, kShow, kDelete, kFreeze, kUpload, kVersions };
 
-// "cli:<login name>", as the other local commands record changes.
-std::string LocalUser() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  if (pw != nullptr && pw->pw_name != nullptr && pw->pw_name[0] != '\0')
-    return fmt::format("cli:{}", pw->pw_name);
-  return fmt::format("cli:uid-{}", ::geteuid());
-}
-
 Result<Days> AsOf(const SegmentsArgs& a) {
   return a.as_of.empty() ? Result<Days>(DaysFromUnixSeconds(WallClock::Default()->NowUnixSeconds())) : ParseDate(a.as_of);
 }

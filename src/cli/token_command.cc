@@ -29,14 +29,6 @@ struct TokenArgs {
   bool json = false;
 };
 
-// "cli:<login name>", the creator and audit principal for local commands.
-std::string LocalUser() {
-  const passwd* pw = ::getpwuid(::geteuid());
-  if (pw != nullptr && pw->pw_name != nullptr && pw->pw_name[0] != '\0')
-    return fmt::format("cli:{}", pw->pw_name);
-  return fmt::format("cli:uid-{}", ::geteuid());
-}
-
 // "2026-10-01T08:30:00Z", or "-" for none.
 std::string FormatTime(std::optional<int64_t> unix_ms) {
   if (!unix_ms) return "-";

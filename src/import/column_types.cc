@@ -2,17 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace tagloop {
-
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 Result<std::vector<ColumnType>> ParseColumnTypes(std::string_view text) {
   std::vector<ColumnType> out;

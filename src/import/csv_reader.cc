@@ -6,8 +6,8 @@
 #include <array>
 #include <cstring>
 
-#include "import/parallel.h"
-#include "import/utf8.h"
+#include "core/parallel.h"
+#include "core/utf8.h"
 
 namespace tagloop {
 

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "import/csv_reader.h"
-#include "import/utf8.h"
+#include "core/utf8.h"
 #include "store/user_dictionary.h"
 
 namespace tagloop {

@@ -7,7 +7,7 @@
 #include <chrono>
 
 #include "import/csv_reader.h"
-#include "import/parallel.h"
+#include "core/parallel.h"
 #include "import/version_builder.h"
 #include "import/wide_csv_reader.h"
 

@@ -6,7 +6,7 @@
 #include <limits>
 #include <map>
 
-#include "import/parallel.h"
+#include "core/parallel.h"
 #include "store/user_dictionary.h"
 
 namespace tagloop {

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "core/bsi.h"
-#include "import/parallel.h"
+#include "core/parallel.h"
 
 namespace tagloop {
 

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <bit>
 
-#include "import/parallel.h"
+#include "core/parallel.h"
 
 namespace tagloop {
 

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "import/utf8.h"
+#include "core/utf8.h"
 #include "store/user_dictionary.h"
 
 namespace tagloop {

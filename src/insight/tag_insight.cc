@@ -6,7 +6,7 @@
 #include <bit>
 #include <cmath>
 
-#include "import/parallel.h"
+#include "core/parallel.h"
 
 namespace tagloop {
 

@@ -10,7 +10,7 @@
 #include <utility>
 
 #include "core/bitmap.h"
-#include "import/utf8.h"
+#include "core/utf8.h"
 #include "segment/executor.h"
 
 namespace tagloop {

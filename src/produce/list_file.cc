@@ -5,15 +5,11 @@
 #include <fmt/format.h>
 #include <openssl/sha.h>
 
+#include "core/text.h"
+
 namespace tagloop {
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ')) s.remove_suffix(1);
-  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-  return s;
-}
 
 // Counts rows; for checking an upload before it is stored.
 class CountingSink final : public RowSink {

@@ -87,14 +87,15 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
     if (!match->allow.empty()) {
       HttpResponse r = ErrorResponse(
           405, "method_not_allowed",
-          fmt::format("method {} is not allowed here (allowed: {})", request.method, match->allow));
+          fmt::format("method {} is not allowed here (allowed: {})", request.method, match->allow),
+          ErrorReason::kMethodNotAllowed);
       r.headers.emplace_back("Allow", match->allow);
       return Reject(std::move(plan), std::move(r));
     }
     if (ctx_.web && request.method == "GET" && !path.starts_with("/api/")) {
       return Reject(std::move(plan), ctx_.web->Serve(path, request.Header("if-none-match")));
     }
-    return Reject(std::move(plan), ErrorResponse(404, "not_found", "no such endpoint"));
+    return Reject(std::move(plan), ErrorResponse(404, "not_found", "no such endpoint", ErrorReason::kNoSuchEndpoint));
   }
   const ApiRoute& route = *match->route;
   ex.route = &route;
@@ -134,7 +135,11 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
       return Reject(std::move(plan),
                     StatusResponse(Status::PermissionDenied(
                         fmt::format("{} {} needs the {} role; this token has {}", route.method, route.pattern,
-                                    RoleName(*route.min_role), RoleName(ex.call.principal.role)))));
+                                    RoleName(*route.min_role), RoleName(ex.call.principal.role)))
+                        .With(ErrorReason::kRoleRequired, {{"method", route.method},
+                                                           {"path", route.pattern},
+                                                           {"required", std::string(RoleName(*route.min_role))},
+                                                           {"role", std::string(RoleName(ex.call.principal.role))}})));
     }
   }
 

@@ -4,7 +4,7 @@
 import { useEffect, type ReactNode } from "react";
 import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
-import { localizeServerMessage } from "../i18n/serverMessages";
+import { localizeServerError } from "../i18n/serverMessages";
 
 export function Loading() {
   const { t } = useI18n();
@@ -14,7 +14,7 @@ export function Loading() {
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t, lang } = useI18n();
   const original = error instanceof Error ? error.message : String(error);
-  const local = localizeServerMessage(lang, original);
+  const local = localizeServerError(lang, error);
   return (
     <div className="state error" role="alert">
       {t("common.error", { message: local ?? original })}

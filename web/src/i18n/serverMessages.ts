@@ -1,57 +1,101 @@
-// The server's error messages are English and name exactly what is wrong
-// ("unknown tag 'ctiy' at position 0; did you mean 'city'?"). For the
-// messages an operator meets most — the segment language and roles — the
-// Chinese UI shows them in Chinese; the original stays visible next to it
-// (support and documentation quote it). Anything not listed passes through.
+// The server's errors carry a machine-readable reason and its arguments
+// besides the English message ({"error": {"reason": "unknown_tag", "args":
+// {"tag": "ctiy", "suggestion": "city"}, "message": …}}; the registry is
+// src/core/error_reason.h). The Chinese UI translates by reason and
+// arguments, never by matching the English text; the original message stays
+// visible next to the translation (support and documentation quote it).
+// A reason without a translation here shows the original.
+import { ApiError } from "../api/client";
 
-type Rule = [RegExp, (m: RegExpMatchArray) => string];
+type Args = Record<string, string>;
+type Translate = (a: Args) => string;
 
 const roleZh: Record<string, string> = { viewer: "查看者", analyst: "分析师", operator: "运营", admin: "管理员" };
 
-// What the parser expected (src/segment/parser.cc), in Chinese.
-function what(w: string): string {
-  if (w.startsWith("a tag name")) return "标签名、(、NOT、SEGMENT 或 ALL";
-  if (w.startsWith("an operator")) return "比较符（= != < <= > >= IN BETWEEN IS CONTAINS）、AND、OR 或 )";
-  if (w.startsWith("a value")) return "取值（'文本'、数字、TRUE、FALSE 或 DAYS_AGO(n)）";
-  if (w.startsWith("'(' to start")) return "「(」开始取值列表";
-  if (w.startsWith("',' or ')'")) return "取值列表中的「,」或「)」";
-  return " " + w;
-}
+// What the parser expected (the `expected` argument, src/segment/parser.cc).
+const expectedZh: Record<string, string> = {
+  operand: "标签名、(、NOT、SEGMENT 或 ALL",
+  operator: "比较符（= != < <= > >= IN BETWEEN IS CONTAINS）、AND、OR 或 )",
+  value: "取值（'文本'、数字、TRUE、FALSE 或 DAYS_AGO(n)）",
+  list_open: "「(」开始取值列表",
+  list_next: "取值列表中的「,」或「)」",
+  close_paren: "「)」",
+  end: "AND、OR 或条件结尾",
+  segment_name: "用引号括起的人群名",
+  date_after_at: "「@」后的日期 YYYY-MM-DD",
+  in_or_between: "NOT 后的 IN 或 BETWEEN",
+  null: "NULL",
+  null_or_not_null: "IS 后的 NULL 或 NOT NULL",
+  any_or_all: "CONTAINS 后的 ANY 或 ALL",
+  between_and: "BETWEEN … AND … 中的 AND",
+  days: "DAYS_AGO(n) 中的整数天数",
+};
 
-// What it found instead (DescribeToken in src/segment/lexer.cc).
-function token(t: string): string {
-  if (t === "end of input") return "条件结尾";
-  return " " + t.replace(/^string /, "文本 ").replace(/^number /, "数字 ").replace(/^keyword /, "关键字 ");
-}
-
-const zh: Rule[] = [
-  [/^unknown tag '(.+?)'(?:; did you mean '(.+?)'\?)?$/, (m) => `未知标签「${m[1]}」` + (m[2] ? `，是不是「${m[2]}」？` : "")],
-  [/^unknown segment '(.+?)' \(no saved segments are available\)$/, (m) => `未知人群「${m[1]}」（还没有已保存的人群）`],
-  [/^unknown segment '(.+?)'(?:; did you mean '(.+?)'\?)?$/, (m) => `未知人群「${m[1]}」` + (m[2] ? `，是不是「${m[2]}」？` : "")],
-  [/^expected (.+?), found (.+)$/, (m) => `此处应为${what(m[1])}，实际是${token(m[2])}`],
-  [/^empty expression$/, () => "条件为空"],
-  [/^NULL is not a value; use IS NULL or IS NOT NULL$/, () => "NULL 不能作为取值；请使用 IS NULL（无值）或 IS NOT NULL（有值）"],
-  [/^unexpected '\)' \(no matching '\('\)$/, () => "多余的右括号「)」"],
-  [/^unexpected character '(.+?)'(?: \(did you mean '(.+?)'\?\))?$/, (m) => `无法识别的字符「${m[1]}」` + (m[2] ? `，是不是「${m[2]}」？` : "")],
-  [/^type error: tag '(.+?)' is (\S+); only a bool tag can stand alone/, (m) => `类型错误：标签「${m[1]}」是 ${m[2]} 类型，只有布尔标签可以单独作为条件`],
-  [/^type error: tag '(.+?)' is (\S+), it cannot be compared with (.+)$/, (m) => `类型错误：标签「${m[1]}」是 ${m[2]} 类型，不能与 ${m[3]} 比较`],
-  [/^type error: CONTAINS needs a set tag; '(.+?)' is (\S+)$/, (m) => `类型错误：CONTAINS 只能用于多值标签，「${m[1]}」是 ${m[2]} 类型`],
-  [/^type error: BETWEEN needs an int, decimal or date tag; '(.+?)' is (\S+)$/, (m) => `类型错误：BETWEEN 只能用于整数、小数或日期标签，「${m[1]}」是 ${m[2]} 类型`],
-  [/^type error: '(.+?)' needs an int, decimal or date tag; '(.+?)' is (\S+)$/, (m) => `类型错误：「${m[1]}」只能用于整数、小数或日期标签，「${m[2]}」是 ${m[3]} 类型`],
-  [/^tag '(.+?)' is offline$/, (m) => `标签「${m[1]}」已下线`],
-  [/^tag '(.+?)' is a draft: .*$/, (m) => `标签「${m[1]}」还是草稿，尚未发布`],
-  [/^(\S+) (\S+) needs the (\w+) role; this token has (\w+)$/, (m) => `需要「${roleZh[m[3]] ?? m[3]}」角色，当前令牌是「${roleZh[m[4]] ?? m[4]}」`],
-  [/^no such endpoint$/, () => "服务器没有这个接口"],
-];
-
-// The message in `lang`, or null when there is no translation (show the original).
-export function localizeServerMessage(lang: string, message: string): string | null {
-  if (lang !== "zh-CN") return null;
-  // Positions are shown by marking the text, not by a number.
-  const core = message.replace(/ at position \d+/g, "");
-  for (const [re, make] of zh) {
-    const m = core.match(re);
-    if (m) return make(m);
+// What it found instead (`found_kind` and `found`, DescribeToken in src/segment/lexer.cc).
+function found(a: Args): string {
+  switch (a.found_kind) {
+    case "end": return "条件结尾";
+    case "string": return `文本 ${a.found}`;
+    case "number": return `数字 ${a.found}`;
+    case "keyword": return `关键字 ${a.found}`;
+    default: return a.found ?? "";
   }
-  return null;
+}
+
+const typeZh: Record<string, string> = { bool: "布尔", enum: "枚举", set: "多值", int: "整数", date: "日期" };
+const typeName = (t: string | undefined) => (t ? (typeZh[t] ?? (t.startsWith("decimal") ? "小数" : t)) : "");
+const maybe = (s: string | undefined, make: (s: string) => string) => (s ? make(s) : "");
+
+const zh: Record<string, Translate> = {
+  unknown_tag: (a) => `未知标签「${a.tag}」` + maybe(a.suggestion, (s) => `，是不是「${s}」？`),
+  unknown_segment: (a) =>
+    a.suggestion === undefined && a.available === "0"
+      ? `未知人群「${a.segment}」（还没有已保存的人群）`
+      : `未知人群「${a.segment}」` + maybe(a.suggestion, (s) => `，是不是「${s}」？`),
+  segment_cycle: (a) => `人群「${a.segment}」引用了自身（循环引用）`,
+  unexpected_token: (a) => `此处应为${expectedZh[a.expected] ?? a.expected}，实际是${found(a)}`,
+  empty_expression: () => "条件为空",
+  null_literal: () => "NULL 不能作为取值；请使用 IS NULL（无值）或 IS NOT NULL（有值）",
+  unmatched_parenthesis: () => "多余的右括号「)」",
+  unexpected_character: (a) => `无法识别的字符「${a.character}」` + maybe(a.suggestion, (s) => `，是不是「${s}」？`),
+  not_a_bool_tag: (a) => `类型错误：标签「${a.tag}」是${typeName(a.type)}类型，只有布尔标签可以单独作为条件`,
+  type_mismatch: (a) => `类型错误：标签「${a.tag}」是${typeName(a.type)}类型，不能与 ${a.literal} 比较`,
+  needs_set_tag: (a) => `类型错误：CONTAINS 只能用于多值标签，「${a.tag}」是${typeName(a.type)}类型`,
+  needs_ordered_tag: (a) => `类型错误：「${a.operator}」只能用于整数、小数或日期标签，「${a.tag}」是${typeName(a.type)}类型`,
+  bad_literal: (a) => `取值「${a.literal}」无效`,
+  too_complex: (a) => `条件过于复杂（上限 ${a.limit}）`,
+  tag_offline: (a) => `标签「${a.tag}」已下线`,
+  tag_draft: (a) => `标签「${a.tag}」还是草稿，尚未发布`,
+  personal_tag: (a) => `标签「${a.tag}」含个人信息，「${roleZh[a.role] ?? a.role}」角色不能在条件、统计或报表中使用`,
+  role_required: (a) => `需要「${roleZh[a.required] ?? a.required}」角色，当前令牌是「${roleZh[a.role] ?? a.role}」`,
+  not_visible: (a) => `无权查看「${a.name}」`,
+  no_such_endpoint: () => "服务器没有这个接口",
+  method_not_allowed: () => "这个接口不支持该请求方法",
+  bad_json: () => "请求内容不是有效的 JSON",
+  number_out_of_range: (a) => "数字超出范围" + maybe(a.field, (f) => `（字段 ${f}）`),
+  limit_exceeded: (a) => `超出上限：${a.what} 最多 ${a.limit}` + maybe(a.value, (v) => `，当前 ${v}`),
+  query_deadline: (a) => `查询超时（${a.seconds} 秒），请缩小范围后重试`,
+  in_use: (a) => `「${a.name}」仍被使用：${a.users}`,
+};
+
+// The machine-readable part of an error from the server, if it has one.
+export function serverReason(error: unknown): { reason: string; args: Args } | null {
+  if (!(error instanceof ApiError)) return null;
+  const reason = error.detail.reason;
+  if (typeof reason !== "string" || reason === "") return null;
+  const raw = error.detail.args;
+  const args: Args = {};
+  if (raw && typeof raw === "object") {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) args[k] = String(v);
+  }
+  return { reason, args };
+}
+
+// The error in `lang`, or null when there is no translation (show the original).
+export function localizeServerError(lang: string, error: unknown): string | null {
+  if (lang !== "zh-CN") return null;
+  const r = serverReason(error);
+  if (!r) return null;
+  const make = zh[r.reason];
+  return make ? make(r.args) : null;
 }

@@ -8,7 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError, get, post, qs, seg } from "../../api/client";
 import { useI18n, type MessageKey } from "../../i18n";
-import { localizeServerMessage } from "../../i18n/serverMessages";
+import { localizeServerError } from "../../i18n/serverMessages";
 import { TagPicker, useTagInfos, useTypeLabel, rememberTag } from "../TagPicker";
 import { useDebounced } from "../useAsync";
 import {
@@ -104,7 +104,7 @@ export function errorPosition(err: unknown): number | undefined {
 export function ExprError({ text, error, testId = "expr-error" }: { text: string; error: unknown; testId?: string }) {
   const { lang } = useI18n();
   const message = error instanceof Error ? error.message : String(error);
-  const local = localizeServerMessage(lang, message);
+  const local = localizeServerError(lang, error);
   const bytePos = errorPosition(error);
   let at: number | undefined;
   if (bytePos !== undefined) {

@@ -1,4 +1,4 @@
-// UTF-8 validation for imported text (Unicode 15, table 3-7: no overlong
+// UTF-8 validation for text from outside (imports, expressions, names) (Unicode 15, table 3-7: no overlong
 // forms, no surrogates, nothing above U+10FFFF).
 #pragma once
 

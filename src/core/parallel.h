@@ -1,4 +1,4 @@
-// A minimal fork-join helper for the import: a fixed number of std::threads
+// A minimal fork-join helper (the import, insight, composite tags): a fixed number of std::threads
 // claim task indexes in increasing order, while the calling thread waits and
 // calls `tick` (progress reporting) at a steady interval.
 #pragma once

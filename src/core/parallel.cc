@@ -1,4 +1,4 @@
-#include "import/parallel.h"
+#include "core/parallel.h"
 
 #include <algorithm>
 #include <atomic>
