@@ -119,6 +119,30 @@ std::string DescribeToken(const Token& t) {
   return "?";
 }
 
+std::string_view TokenKindName(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kEnd: return "end";
+    case TokenKind::kString: return "string";
+    case TokenKind::kNumber: return "number";
+    case TokenKind::kDate: return "date";
+    case TokenKind::kWord:
+      return t.keyword != Keyword::kNone && IsReservedKeyword(t.keyword) ? "keyword" : "name";
+    default: return "symbol";
+  }
+}
+
+std::string TokenText(const Token& t) {
+  switch (t.kind) {
+    case TokenKind::kEnd: return "";
+    case TokenKind::kString: return fmt::format("'{}'", t.text);
+    case TokenKind::kNumber: return t.text;
+    case TokenKind::kWord:
+      if (t.keyword != Keyword::kNone && IsReservedKeyword(t.keyword)) return t.text;
+      return DescribeToken(t);
+    default: return DescribeToken(t);
+  }
+}
+
 Result<std::vector<Token>> Lex(std::string_view in) {
   if (in.size() > kMaxExpressionBytes) {
     return Status::InvalidArgument(
@@ -198,7 +222,8 @@ Result<std::vector<Token>> Lex(std::string_view in) {
       push(TokenKind::kEq, start, "="), ++i;
     } else if (c == '!') {
       if (i + 1 >= n || in[i + 1] != '=')
-        return ErrorAt(start, "unexpected character '!' (did you mean '!='?)");
+        return ErrorAt(start, "unexpected character '!' (did you mean '!='?)")
+            .With(ErrorReason::kUnexpectedCharacter, {{"character", "!"}, {"suggestion", "!="}});
       push(TokenKind::kNe, start, "!="), i += 2;
     } else if (c == '<') {
       if (i + 1 < n && in[i + 1] == '=') {
@@ -215,9 +240,11 @@ Result<std::vector<Token>> Lex(std::string_view in) {
         push(TokenKind::kGt, start, ">"), ++i;
       }
     } else if (c == '"') {
-      return ErrorAt(start, "unexpected character '\"' (strings use single quotes)");
+      return ErrorAt(start, "unexpected character '\"' (strings use single quotes)")
+          .With(ErrorReason::kUnexpectedCharacter, {{"character", "\""}, {"suggestion", "'"}});
     } else {
-      return ErrorAt(start, fmt::format("unexpected character '{}'", CharAt(in, start)));
+      return ErrorAt(start, fmt::format("unexpected character '{}'", CharAt(in, start)))
+          .With(ErrorReason::kUnexpectedCharacter, {{"character", std::string(CharAt(in, start))}});
     }
   }
   push(TokenKind::kEnd, n, "");

@@ -68,6 +68,11 @@ struct Token {
 bool IsReservedKeyword(Keyword k);
 // How a token is shown in messages: "')'", "keyword AND", "'city'", "end of input".
 std::string DescribeToken(const Token& t);
+// The same in two parts for machine-readable errors: the kind ("end",
+// "string", "number", "keyword", "name", "date" or "symbol") and the token
+// as written, quoted where DescribeToken quotes it ("" at the end).
+std::string_view TokenKindName(const Token& t);
+std::string TokenText(const Token& t);
 
 // Splits `input` into tokens, the last one kEnd. InvalidArgument with the
 // byte position for: invalid UTF-8, an unterminated string, an unexpected

@@ -16,9 +16,10 @@ class Parser {
     TAGLOOP_ASSIGN_OR_RETURN(Node n, ParseOr());
     if (Peek().kind == TokenKind::kRParen) {
       return Status::InvalidArgument(
-          fmt::format("unexpected ')' at position {} (no matching '(')", Peek().position), Peek().position);
+                 fmt::format("unexpected ')' at position {} (no matching '(')", Peek().position), Peek().position)
+          .With(ErrorReason::kUnmatchedParenthesis);
     }
-    if (Peek().kind != TokenKind::kEnd) return Expected("AND, OR or end of input");
+    if (Peek().kind != TokenKind::kEnd) return Expected("end", "AND, OR or end of input");
     return n;
   }
 
@@ -40,13 +41,17 @@ class Parser {
     Next();
     return true;
   }
-  Status Expected(std::string_view what) const {
+  // `key` names what was expected for clients (the reason's "expected"
+  // argument, translated by the web UI); `what` says it in English.
+  Status Expected(std::string_view key, std::string_view what) const {
     const Token& t = Peek();
     return Status::InvalidArgument(
-        fmt::format("expected {} at position {}, found {}", what, t.position, DescribeToken(t)), t.position);
+               fmt::format("expected {} at position {}, found {}", what, t.position, DescribeToken(t)), t.position)
+        .With(ErrorReason::kUnexpectedToken,
+              {{"expected", std::string(key)}, {"found", TokenText(t)}, {"found_kind", std::string(TokenKindName(t))}});
   }
-  Status Expect(TokenKind kind, std::string_view what) {
-    if (Peek().kind != kind) return Expected(what);
+  Status Expect(TokenKind kind, std::string_view key, std::string_view what) {
+    if (Peek().kind != kind) return Expected(key, what);
     Next();
     return Status::Ok();
   }
@@ -54,7 +59,8 @@ class Parser {
     if (++depth_ > kMaxNesting) {
       return Status::InvalidArgument(fmt::format("expression nested more than {} levels deep at position {}",
                                                  kMaxNesting, Peek().position),
-                                     Peek().position);
+                                     Peek().position)
+          .With(ErrorReason::kTooComplex, {{"limit", std::to_string(kMaxNesting)}});
     }
     return Status::Ok();
   }
@@ -100,7 +106,7 @@ class Parser {
     if (t.kind == TokenKind::kLParen) {
       Next();
       TAGLOOP_ASSIGN_OR_RETURN(Node inner, ParseOr());
-      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
+      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "close_paren", "')'"));
       return inner;
     }
     return ParsePredicate();
@@ -125,15 +131,15 @@ class Parser {
       Next();
       Next();
       n.kind = NodeKind::kSegment;
-      if (Peek().kind != TokenKind::kString) return Expected("a segment name as a 'string'");
+      if (Peek().kind != TokenKind::kString) return Expected("segment_name", "a segment name as a 'string'");
       n.segment_name = Peek().text;
       n.segment_name_position = Peek().position;
       Next();
-      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
+      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "close_paren", "')'"));
       return n;
     }
     if (t.kind != TokenKind::kWord || IsReservedKeyword(t.keyword)) {
-      return Expected("a tag name, '(', NOT, SEGMENT or ALL");
+      return Expected("operand", "a tag name, '(', NOT, SEGMENT or ALL");
     }
     TAGLOOP_ASSIGN_OR_RETURN(n.tag, ParseTagRef());
     return ParseCondition(std::move(n));
@@ -147,7 +153,7 @@ class Parser {
     if (Peek().kind == TokenKind::kAt) {
       Next();
       if (Peek().kind != TokenKind::kDate && Peek().kind != TokenKind::kString) {
-        return Expected("a date YYYY-MM-DD after '@'");
+        return Expected("date_after_at", "a date YYYY-MM-DD after '@'");
       }
       ref.version_date = Peek().text;
       ref.version_position = Peek().position;
@@ -173,14 +179,14 @@ class Parser {
       n.negated = true;
       if (Accept(Keyword::kIn)) return ParseIn(std::move(n));
       if (Accept(Keyword::kBetween)) return ParseBetween(std::move(n));
-      return Expected("IN or BETWEEN after NOT");
+      return Expected("in_or_between", "IN or BETWEEN after NOT");
     }
     if (Accept(Keyword::kIn)) return ParseIn(std::move(n));
     if (Accept(Keyword::kBetween)) return ParseBetween(std::move(n));
     if (Accept(Keyword::kIs)) {
       n.kind = NodeKind::kIsNull;
       n.negated = Accept(Keyword::kNot);
-      if (!Accept(Keyword::kNull)) return Expected(n.negated ? "NULL" : "NULL or NOT NULL after IS");
+      if (!Accept(Keyword::kNull)) return Expected(n.negated ? "null" : "null_or_not_null", n.negated ? "NULL" : "NULL or NOT NULL after IS");
       return n;
     }
     if (Accept(Keyword::kContains)) {
@@ -188,7 +194,7 @@ class Parser {
       if (Accept(Keyword::kAll)) {
         n.contains_all = true;
       } else if (!Accept(Keyword::kAny)) {
-        return Expected("ANY or ALL after CONTAINS");
+        return Expected("any_or_all", "ANY or ALL after CONTAINS");
       }
       TAGLOOP_ASSIGN_OR_RETURN(n.literals, ParseList());
       return n;
@@ -197,7 +203,7 @@ class Parser {
       n.kind = NodeKind::kBareTag;
       return n;
     }
-    return Expected("an operator (= != <> < <= > >= IN BETWEEN IS CONTAINS), AND, OR or ')'");
+    return Expected("operator", "an operator (= != <> < <= > >= IN BETWEEN IS CONTAINS), AND, OR or ')'");
   }
 
   Result<Node> ParseCompare(Node n, CompareOp op) {
@@ -218,7 +224,7 @@ class Parser {
   Result<Node> ParseBetween(Node n) {
     n.kind = NodeKind::kBetween;
     TAGLOOP_ASSIGN_OR_RETURN(Literal lo, ParseLiteral());
-    if (!Accept(Keyword::kAnd)) return Expected("AND in BETWEEN ... AND ...");
+    if (!Accept(Keyword::kAnd)) return Expected("between_and", "AND in BETWEEN ... AND ...");
     TAGLOOP_ASSIGN_OR_RETURN(Literal hi, ParseLiteral());
     n.literals.push_back(std::move(lo));
     n.literals.push_back(std::move(hi));
@@ -227,13 +233,13 @@ class Parser {
 
   // '(' literal (',' literal)* ')'
   Result<std::vector<Literal>> ParseList() {
-    TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "'(' to start a list of values"));
+    TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kLParen, "list_open", "'(' to start a list of values"));
     std::vector<Literal> out;
     do {
       TAGLOOP_ASSIGN_OR_RETURN(Literal l, ParseLiteral());
       out.push_back(std::move(l));
     } while (Peek().kind == TokenKind::kComma && (Next(), true));
-    TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "',' or ')' in the list of values"));
+    TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "list_next", "',' or ')' in the list of values"));
     return out;
   }
 
@@ -254,19 +260,19 @@ class Parser {
       Next();
       Next();
       if (Peek().kind != TokenKind::kNumber || Peek().text.find('.') != std::string::npos) {
-        return Expected("a whole number of days in DAYS_AGO(n)");
+        return Expected("days", "a whole number of days in DAYS_AGO(n)");
       }
       l.kind = LiteralKind::kDaysAgo;
       l.text = Peek().text;
       Next();
-      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "')'"));
+      TAGLOOP_RETURN_IF_ERROR(Expect(TokenKind::kRParen, "close_paren", "')'"));
       return l;
     } else if (IsKeyword(Keyword::kNull)) {
       return Status::InvalidArgument(
-          fmt::format("NULL is not a value at position {}; use IS NULL or IS NOT NULL", t.position),
-          t.position);
+                 fmt::format("NULL is not a value at position {}; use IS NULL or IS NOT NULL", t.position), t.position)
+          .With(ErrorReason::kNullLiteral);
     } else {
-      return Expected("a value ('string', number, TRUE, FALSE or DAYS_AGO(n))");
+      return Expected("value", "a value ('string', number, TRUE, FALSE or DAYS_AGO(n))");
     }
     Next();
     return l;
@@ -283,7 +289,9 @@ Result<Node> ParseTokens(const std::vector<Token>& tokens) {
   if (tokens.empty() || tokens.back().kind != TokenKind::kEnd) {
     return Status::Internal("ParseTokens: tokens must end with kEnd");
   }
-  if (tokens.size() == 1) return Status::InvalidArgument("empty expression at position 0", 0);
+  if (tokens.size() == 1) {
+    return Status::InvalidArgument("empty expression at position 0", 0).With(ErrorReason::kEmptyExpression);
+  }
   return Parser(tokens).ParseAll();
 }
 

@@ -42,6 +42,10 @@ function found(a: Args): string {
   }
 }
 
+const kindZh: Record<string, string> = {
+  tag: "标签", segment: "人群", report: "报表", dashboard: "看板", source: "数据源", category: "分类",
+  "data directory": "数据目录", user: "用户", token: "令牌", run: "任务", "event type": "事件类型",
+};
 const typeZh: Record<string, string> = { bool: "布尔", enum: "枚举", set: "多值", int: "整数", date: "日期" };
 const typeName = (t: string | undefined) => (t ? (typeZh[t] ?? (t.startsWith("decimal") ? "小数" : t)) : "");
 const maybe = (s: string | undefined, make: (s: string) => string) => (s ? make(s) : "");
@@ -76,6 +80,11 @@ const zh: Record<string, Translate> = {
   limit_exceeded: (a) => `超出上限：${a.what} 最多 ${a.limit}` + maybe(a.value, (v) => `，当前 ${v}`),
   query_deadline: (a) => `查询超时（${a.seconds} 秒），请缩小范围后重试`,
   in_use: (a) => `「${a.name}」仍被使用：${a.users}`,
+  bad_field: (a) => `字段 ${a.field} 无效：${a.detail}`,
+  unknown_field: (a) => `未知字段 ${a.field}` + maybe(a.expected, (e) => `（可用：${e}）`),
+  missing_field: (a) => `缺少字段 ${a.field}`,
+  not_found: (a) => `找不到${kindZh[a.kind] ?? a.kind ?? ""}「${a.name}」`,
+  already_exists: (a) => `${kindZh[a.kind] ?? a.kind ?? ""}「${a.name}」已存在`,
 };
 
 // The machine-readable part of an error from the server, if it has one.
