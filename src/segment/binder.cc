@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
+#include <numeric>
 #include <set>
 #include <utility>
 
@@ -27,6 +29,26 @@ std::string_view LiteralKindName(LiteralKind k) {
     case LiteralKind::kDaysAgo: return "DAYS_AGO(n)";
   }
   return "?";
+}
+
+// Drops repeated values, keeping the first of each where it stands: a sort
+// of positions, O(n log n) (a search of the values kept so far per literal
+// made an IN list of 100,000 strings take 30 s to bind).
+template <typename T>
+void KeepFirstOfEach(std::vector<T>& xs) {
+  if (xs.size() < 2) return;
+  std::vector<uint32_t> order(xs.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return xs[a] < xs[b]; });
+  std::vector<bool> repeat(xs.size(), false);
+  for (size_t i = 1; i < order.size(); ++i) repeat[order[i]] = xs[order[i]] == xs[order[i - 1]];
+  size_t kept = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (repeat[i]) continue;
+    if (kept != i) xs[kept] = std::move(xs[i]);
+    ++kept;
+  }
+  xs.resize(kept);
 }
 
 class Binder {
@@ -236,19 +258,20 @@ class Binder {
                                            tag.type.ToString()));
   }
 
+  // The literals as stored values, in the order written; each value once
+  // unless `keep_duplicates` (BETWEEN's bounds).
   Status ConvertAll(BoundPredicate& p, const std::vector<Literal>& literals, bool keep_duplicates) {
     for (const Literal& l : literals) {
       if (p.tag.type.is_numeric()) {
         TAGLOOP_ASSIGN_OR_RETURN(int64_t v, NumericValue(p.tag, l));
-        if (keep_duplicates || std::find(p.numbers.begin(), p.numbers.end(), v) == p.numbers.end()) {
-          p.numbers.push_back(v);
-        }
+        p.numbers.push_back(v);
       } else {
         TAGLOOP_ASSIGN_OR_RETURN(std::string v, CategoricalValue(p.tag, l));
-        if (std::find(p.values.begin(), p.values.end(), v) == p.values.end())
-          p.values.push_back(std::move(v));
+        p.values.push_back(std::move(v));
       }
     }
+    if (!keep_duplicates) KeepFirstOfEach(p.numbers);
+    KeepFirstOfEach(p.values);
     return Status::Ok();
   }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+
 #include "fixture_store.h"
 #include "segment/parser.h"
 #include "segment/suggest.h"
@@ -49,6 +50,15 @@ TEST_F(BinderTest, NumericLiteralsUseTheSharedParsers) {
   // BETWEEN keeps both bounds even when equal; IN drops duplicates.
   EXPECT_EQ(Pred("age BETWEEN 3 AND 3").numbers, (std::vector<int64_t>{3, 3}));
   EXPECT_EQ(Pred("age IN (3, 3, 4)").numbers, (std::vector<int64_t>{3, 4}));
+}
+
+// Repeated literals are kept once, the first where it was written (a sort,
+// not a search per literal: long lists bind in O(n log n)).
+TEST_F(BinderTest, ListsKeepTheFirstOfRepeatedValues) {
+  EXPECT_EQ(Pred("city IN ('b', 'a', 'b', 'c', 'a')").values, (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_EQ(Pred("interests CONTAINS ALL ('x', 'x')").values, std::vector<std::string>{"x"});
+  EXPECT_EQ(Pred("age NOT IN (5, 3, 5, 4, 3)").numbers, (std::vector<int64_t>{5, 3, 4}));
+  EXPECT_EQ(Pred("spend IN (1.5, 1.50, '1.5')").numbers, std::vector<int64_t>{150});
 }
 
 TEST_F(BinderTest, PredicateKinds) {
