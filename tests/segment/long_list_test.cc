@@ -116,6 +116,15 @@ TEST_F(LongListTest, InAndNotInOfHundredThousandStrings) {
   ExpectCount("NOT code IN " + list, kUsers - kKnown);
 }
 
+// Every user's value listed: the plan holds 20,000 stored bitmaps to unite
+// or subtract, and the planner's clean-up must stay linear in them too.
+TEST_F(LongListTest, ListsNamingEveryUsersValue) {
+  const std::string list = StringList("c", kUsers);
+  ExpectCount("code IN " + list, kUsers);
+  ExpectCount("code NOT IN " + list, 0);
+  ExpectCount("NOT code IN " + list + " OR code = 'c7'", 1);
+}
+
 TEST_F(LongListTest, ContainsAnyAndAllOfHundredThousandStrings) {
   // k0..k4: the users with any of them are those with i % 100 in 99, 0..4.
   ExpectCount("kinds CONTAINS ANY " + StringList("k", 5), kUsers / 100 * 6);
