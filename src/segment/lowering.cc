@@ -140,7 +140,7 @@ class Lowering {
         // empty (bound.h); such a predicate is nobody.
         if (p.values.empty() && p.numbers.empty()) {
           return MakeLeaf(PlanOp::kEmpty,
-                          Versioned(p.tag, fmt::format("{} IN (no {} value)", TagText(p.tag),
+                          Versioned(p.tag, fmt::format("{} IN (): no listed number fits {}", TagText(p.tag),
                                                        p.tag.type.ToString())),
                           0, true);
         }
