@@ -29,8 +29,8 @@ struct BoundTag {
 
 enum class PredicateKind : uint8_t {
   kCompare,      // op, one value (categorical tags: kEq or kNe only)
-  kIn,           // any of values (also CONTAINS ANY)
-  kNotIn,        // has a value, none of them in values
+  kIn,           // any of values (also CONTAINS ANY); none listed: nobody
+  kNotIn,        // has a value, none of them in values (none listed: has a value)
   kContainsAll,  // set tags: every one of values
   kBetween,      // numbers = {lo, hi}
   kNotBetween,   // has a value outside [lo, hi]
@@ -44,7 +44,13 @@ struct BoundPredicate {
   BoundTag tag;
   // Categorical tags: the values as stored (bool: "true"/"false"), distinct,
   // in the order written. Numeric tags: `numbers` as stored (decimal scaled,
-  // date as days), distinct except for BETWEEN's {lo, hi}.
+  // date as days), distinct except for BETWEEN's {lo, hi}. Numeric literals
+  // are compared exactly, so a literal between two values the tag can hold
+  // (1.5 on an int tag) is bound as an exact equivalent: left out of IN and
+  // NOT IN lists (which may then be empty: IN nobody, NOT IN everyone with a
+  // value), `t = 1.5` as an empty IN, `t != 1.5` as an empty NOT IN,
+  // `t > 1.5` as `t > 1`, `t < 1.5` as `t <= 1`, BETWEEN's bounds rounded
+  // inwards (an empty range has lo > hi).
   std::vector<std::string> values;
   std::vector<int64_t> numbers;
 };

@@ -135,7 +135,16 @@ class Lowering {
         if (numeric) return Bsi(p.tag, PlanOp::kBsiCompare, p.op, p.numbers.at(0), 0);
         if (p.op == CompareOp::kEq) return Equal(p, 0);
         return ExistsExcept(p.tag, EachValue(p));  // kNe
-      case PredicateKind::kIn: return MakeNary(PlanOp::kOr, EachValue(p));
+      case PredicateKind::kIn:
+        // Only numeric literals no value of the tag can equal leave a list
+        // empty (bound.h); such a predicate is nobody.
+        if (p.values.empty() && p.numbers.empty()) {
+          return MakeLeaf(PlanOp::kEmpty,
+                          Versioned(p.tag, fmt::format("{} IN (): no listed number fits {}", TagText(p.tag),
+                                                       p.tag.type.ToString())),
+                          0, true);
+        }
+        return MakeNary(PlanOp::kOr, EachValue(p));
       case PredicateKind::kNotIn: return ExistsExcept(p.tag, EachValue(p));
       case PredicateKind::kContainsAll: return MakeNary(PlanOp::kAnd, EachValue(p));
       case PredicateKind::kBetween:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "fixture_store.h"
 #include "segment/parser.h"
 #include "segment/suggest.h"
@@ -49,6 +51,58 @@ TEST_F(BinderTest, NumericLiteralsUseTheSharedParsers) {
   // BETWEEN keeps both bounds even when equal; IN drops duplicates.
   EXPECT_EQ(Pred("age BETWEEN 3 AND 3").numbers, (std::vector<int64_t>{3, 3}));
   EXPECT_EQ(Pred("age IN (3, 3, 4)").numbers, (std::vector<int64_t>{3, 4}));
+}
+
+// A literal finer than the tag binds as its exact equivalent (bound.h).
+TEST_F(BinderTest, FinerNumericLiteralsBindAsExactEquivalents) {
+  auto expect = [&](std::string_view text, PredicateKind kind, CompareOp op, std::vector<int64_t> numbers) {
+    BoundPredicate p = Pred(text);
+    EXPECT_EQ(p.kind, kind) << text;
+    if (kind == PredicateKind::kCompare) {
+      EXPECT_EQ(p.op, op) << text;
+    }
+    EXPECT_EQ(p.numbers, numbers) << text;
+  };
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+  expect("age > 30.5", PredicateKind::kCompare, CompareOp::kGt, {30});
+  expect("age >= 30.5", PredicateKind::kCompare, CompareOp::kGt, {30});
+  expect("age < 30.5", PredicateKind::kCompare, CompareOp::kLe, {30});
+  expect("age <= 30.5", PredicateKind::kCompare, CompareOp::kLe, {30});
+  expect("age < -0.5", PredicateKind::kCompare, CompareOp::kLe, {-1});
+  expect("age >= -30.5", PredicateKind::kCompare, CompareOp::kGt, {-31});
+  expect("age = 30.0", PredicateKind::kCompare, CompareOp::kEq, {30});
+  expect("age = 30.5", PredicateKind::kIn, CompareOp::kEq, {});
+  expect("age != 30.5", PredicateKind::kNotIn, CompareOp::kEq, {});
+  expect("spend > 1.005", PredicateKind::kCompare, CompareOp::kGt, {100});
+  expect("spend < -1.005", PredicateKind::kCompare, CompareOp::kLe, {-101});
+  expect("age IN (1.5, 2, 2.0, 3.25, 1)", PredicateKind::kIn, CompareOp::kEq, {2, 1});
+  expect("age NOT IN (1.5)", PredicateKind::kNotIn, CompareOp::kEq, {});
+  expect("age BETWEEN 1.5 AND 4", PredicateKind::kBetween, CompareOp::kEq, {2, 4});
+  expect("age BETWEEN -4.5 AND -1.5", PredicateKind::kBetween, CompareOp::kEq, {-4, -2});
+  expect("age NOT BETWEEN 1.2 AND 1.8", PredicateKind::kNotBetween, CompareOp::kEq, {2, 1});
+  // The ends of the 64-bit range: nothing is beyond them.
+  expect("points < -9223372036854775808.5", PredicateKind::kCompare, CompareOp::kLt, {kMin});
+  expect("points > -9223372036854775808.5", PredicateKind::kCompare, CompareOp::kGe, {kMin});
+  expect("points > 9223372036854775807.5", PredicateKind::kCompare, CompareOp::kGt, {kMax});
+  expect("points BETWEEN 9223372036854775807.5 AND 9223372036854775807.7", PredicateKind::kBetween,
+         CompareOp::kEq, {kMax, kMin});
+  expect("points BETWEEN 0 AND -9223372036854775808.5", PredicateKind::kBetween, CompareOp::kEq, {kMax, kMin});
+  // Only the digits the tag keeps must be in range; dates are no numbers.
+  auto bad = BindText("points > 9223372036854775808.5");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "type error: int '9223372036854775808.5' is out of the 64-bit range for tag 'points' (int) at "
+            "position 9");
+  EXPECT_FALSE(BindText("last_order > 2026.5").ok());
+}
+
+// Repeated literals are kept once, the first where it was written (a sort,
+// not a search per literal: long lists bind in O(n log n)).
+TEST_F(BinderTest, ListsKeepTheFirstOfRepeatedValues) {
+  EXPECT_EQ(Pred("city IN ('b', 'a', 'b', 'c', 'a')").values, (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_EQ(Pred("interests CONTAINS ALL ('x', 'x')").values, std::vector<std::string>{"x"});
+  EXPECT_EQ(Pred("age NOT IN (5, 3, 5, 4, 3)").numbers, (std::vector<int64_t>{5, 3, 4}));
+  EXPECT_EQ(Pred("spend IN (1.5, 1.50, '1.500')").numbers, std::vector<int64_t>{150});
 }
 
 TEST_F(BinderTest, PredicateKinds) {

@@ -5,7 +5,9 @@
 //
 // Expressions are generated as trees, rendered to text (random keyword case,
 // spacing, optional parentheses, equivalent literal spellings) and the text
-// is what the engine gets. On a mismatch the seed and the expression are
+// is what the engine gets. Literals for int and decimal tags are sometimes
+// finer than the tag (30.5 on an int tag, 12.505 on a decimal:2 tag): the
+// naive evaluator compares them exactly, in thousandths of the tag's unit. On a mismatch the seed and the expression are
 // printed; rerun one seed with TAGLOOP_DIFF_SEED=<seed>.
 #include <gtest/gtest.h>
 
@@ -138,6 +140,9 @@ Result<std::unique_ptr<testing::FixtureStore>> BuildStore(const World& w) {
 
 // ---- Expressions ------------------------------------------------------------------
 
+// Numeric literals are kept in thousandths of the tag's unit.
+constexpr int64_t kFine = 1000;
+
 enum class Op {
   kAnd,
   kOr,
@@ -163,8 +168,11 @@ struct Expr {
   const Tag* tag = nullptr;
   std::optional<Days> at;  // tag@DATE
   Cmp cmp = Cmp::kEq;
-  std::vector<std::string> text_values;   // categorical
-  std::vector<int64_t> number_values;     // numeric (BETWEEN: lo, hi)
+  std::vector<std::string> text_values;  // categorical
+  // Numeric (BETWEEN: lo, hi), exactly, in thousandths of the unit the tag
+  // stores (an int, a hundredth for decimal:2, a day): 30.5 on an int tag is
+  // 30500, 12.505 on a decimal:2 tag is 1250500.
+  std::vector<__int128> number_values;
   std::vector<std::string> literal_text;  // how each value is written
   std::string segment;
 };
@@ -217,14 +225,26 @@ class Generator {
     return pool[Pick(static_cast<int>(pool.size()))];
   }
 
-  int64_t NumberValue(const Tag& t) {
+  // In thousandths of the tag's unit (Expr::number_values).
+  __int128 NumberValue(const Tag& t) {
     // Mostly a value some user has, so equality hits.
     const Version& v = t.versions[Pick(static_cast<int>(t.versions.size()))];
-    for (int tries = 0; tries < 4 && Coin(70); ++tries) {
-      const auto& x = v.number[Pick(static_cast<int>(w_.users))];
-      if (x) return *x;
+    int64_t x = 0;
+    bool found = false;
+    for (int tries = 0; tries < 4 && !found && Coin(70); ++tries) {
+      const auto& y = v.number[Pick(static_cast<int>(w_.users))];
+      if (y) x = *y, found = true;
     }
-    return RandomNumber(rng_, t.type);
+    if (!found) x = RandomNumber(rng_, t.type);
+    __int128 fine = static_cast<__int128>(x) * kFine;
+    // Now and then a literal between two values the tag can hold, on either
+    // side of x (also beyond the ends of the 64-bit range).
+    if (t.type.kind != TagKind::kDate && Coin(25)) {
+      static const int kSteps[] = {1, 5, 10, 100, 250, 500, 750, 900, 990, 999};
+      const int step = kSteps[Pick(10)];
+      fine += Coin(50) ? step : -step;
+    }
+    return fine;
   }
 
   static std::string Quote(const std::string& s) {
@@ -245,7 +265,30 @@ class Generator {
     }
   }
 
-  std::string WriteNumber(const Tag& t, int64_t v) {
+  // A number in thousandths of the tag's unit, as the tag's digits and three
+  // more, trailing zeros kept or not ("30.500", "30.5"; "30.000", "30").
+  std::string WriteFine(const Tag& t, __int128 fine) {
+    const int digits = t.type.scale + 3;
+    unsigned __int128 pow = 1;
+    for (int i = 0; i < digits; ++i) pow *= 10;
+    const unsigned __int128 mag =
+        fine < 0 ? static_cast<unsigned __int128>(-(fine + 1)) + 1 : static_cast<unsigned __int128>(fine);
+    std::string s = fmt::format("{}{}.{:0{}}", fine < 0 ? "-" : "", static_cast<uint64_t>(mag / pow),
+                                static_cast<uint64_t>(mag % pow), digits);
+    if (Coin(70)) {
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+      if (s == "-0") s = "0";
+    }
+    return s;
+  }
+
+  std::string WriteNumber(const Tag& t, __int128 fine) {
+    if (fine % kFine != 0 || (t.type.kind != TagKind::kDate && Coin(5))) {
+      const std::string s = WriteFine(t, fine);
+      return Coin(15) ? Quote(s) : s;
+    }
+    const int64_t v = static_cast<int64_t>(fine / kFine);
     if (t.type.kind == TagKind::kDate) {
       const int64_t ago = static_cast<int64_t>(as_of_) - v;
       // Saved segments are bound at the query's date: no DAYS_AGO in them.
@@ -428,14 +471,16 @@ class Naive {
     const bool numeric = e.tag->type.is_numeric();
     static const std::vector<std::string> kNone;
     const std::vector<std::string>& texts = v && !numeric ? v->text[u] : kNone;
-    const std::optional<int64_t> x = v && numeric ? v->number[u] : std::nullopt;
-    const bool has = numeric ? x.has_value() : !texts.empty();
+    const std::optional<int64_t> value = v && numeric ? v->number[u] : std::nullopt;
+    const bool has = numeric ? value.has_value() : !texts.empty();
+    // The value in the literals' thousandths: every comparison is exact.
+    const __int128 x = value ? static_cast<__int128>(*value) * kFine : 0;
     auto has_text = [&](const std::string& s) {
       return std::find(texts.begin(), texts.end(), s) != texts.end();
     };
     auto any_listed = [&] {
       if (numeric) {
-        return std::find(e.number_values.begin(), e.number_values.end(), *x) != e.number_values.end();
+        return std::find(e.number_values.begin(), e.number_values.end(), x) != e.number_values.end();
       }
       return std::any_of(e.text_values.begin(), e.text_values.end(), has_text);
     };
@@ -450,20 +495,20 @@ class Naive {
       case Op::kCmp:
         if (!numeric) return e.cmp == Cmp::kEq ? has_text(e.text_values[0]) : !has_text(e.text_values[0]);
         switch (e.cmp) {
-          case Cmp::kEq: return *x == e.number_values[0];
-          case Cmp::kNe: return *x != e.number_values[0];
-          case Cmp::kLt: return *x < e.number_values[0];
-          case Cmp::kLe: return *x <= e.number_values[0];
-          case Cmp::kGt: return *x > e.number_values[0];
-          case Cmp::kGe: return *x >= e.number_values[0];
+          case Cmp::kEq: return x == e.number_values[0];
+          case Cmp::kNe: return x != e.number_values[0];
+          case Cmp::kLt: return x < e.number_values[0];
+          case Cmp::kLe: return x <= e.number_values[0];
+          case Cmp::kGt: return x > e.number_values[0];
+          case Cmp::kGe: return x >= e.number_values[0];
         }
         return false;
       case Op::kIn:
       case Op::kContainsAny: return any_listed();
       case Op::kNotIn: return !any_listed();
       case Op::kContainsAll: return std::all_of(e.text_values.begin(), e.text_values.end(), has_text);
-      case Op::kBetween: return e.number_values[0] <= *x && *x <= e.number_values[1];
-      case Op::kNotBetween: return !(e.number_values[0] <= *x && *x <= e.number_values[1]);
+      case Op::kBetween: return e.number_values[0] <= x && x <= e.number_values[1];
+      case Op::kNotBetween: return !(e.number_values[0] <= x && x <= e.number_values[1]);
       default: return false;
     }
   }

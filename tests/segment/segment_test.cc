@@ -41,6 +41,22 @@ TEST_F(SegmentTest, CountEvaluateValidateExplain) {
   EXPECT_NE(plan->find("BSI age > 3"), std::string::npos);
 }
 
+// A number finer than its tag is compared exactly; the plan says what it became.
+TEST_F(SegmentTest, ExplainShowsTheExactEquivalentOfAFinerNumber) {
+  auto plan = ExplainSegment(*snap_, "age > 30.5", options_);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_NE(plan->find("BSI age > 30 "), std::string::npos) << *plan;
+  plan = ExplainSegment(*snap_, "spend = 1.005", options_);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->find("EMPTY spend IN (): no listed number fits decimal:2"), std::string::npos) << *plan;
+  plan = ExplainSegment(*snap_, "spend != 1.005", options_);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->find("BITMAP spend IS NOT NULL"), std::string::npos) << *plan;
+  plan = ExplainSegment(*snap_, "age BETWEEN 1.5 AND 4", options_);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_NE(plan->find("BSI age BETWEEN 2 AND 4"), std::string::npos) << *plan;
+}
+
 TEST_F(SegmentTest, EveryEntryPointReportsTheSameError) {
   const char* bad = "vip AND agee > 3";
   Status a = CountSegment(*snap_, bad, options_).status();

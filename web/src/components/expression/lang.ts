@@ -18,6 +18,9 @@ export type Literal =
   // `typed`: read from text, so '' is the empty string the user wrote, not
   // a value still to be picked.
   | { kind: "str"; v: string; typed?: boolean }
+  // `v`: the number as written, never a JavaScript float: the server compares
+  // it exactly whatever precision the tag holds (age > 30.5 on an int tag,
+  // 1.005 on a decimal:2 tag), so every digit must reach it.
   | { kind: "num"; v: string }
   | { kind: "bool"; v: boolean }
   | { kind: "days"; n: number };
