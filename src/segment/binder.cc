@@ -113,7 +113,8 @@ class Binder {
     if (std::find(stack_.begin(), stack_.end(), name) != stack_.end()) {
       std::string path;
       for (const auto& s : stack_) path += s + " -> ";
-      return ErrorAt(pos, fmt::format("segment '{}' refers to itself ({}{})", name, path, name));
+      return ErrorAt(pos, fmt::format("segment '{}' refers to itself ({}{})", name, path, name))
+          .With(ErrorReason::kSegmentCycle, {{"segment", name}});
     }
     if (static_cast<int>(stack_.size()) >= kMaxSegmentDepth) {
       return ErrorAt(pos, fmt::format("segments nested more than {} deep", kMaxSegmentDepth));
@@ -121,8 +122,11 @@ class Binder {
     auto unknown = [&]() {
       std::vector<std::string> names = options_.segments->Names();
       std::vector<std::string_view> views(names.begin(), names.end());
+      Status::ReasonArgs args = {{"segment", name}, {"available", std::to_string(names.size())}};
+      if (auto near = ClosestName(name, views)) args.emplace_back("suggestion", *near);
       return Status::InvalidArgument(
-          fmt::format("unknown segment '{}' at position {}{}", name, pos, DidYouMean(name, views)), pos);
+                 fmt::format("unknown segment '{}' at position {}{}", name, pos, DidYouMean(name, views)), pos)
+          .With(ErrorReason::kUnknownSegment, std::move(args));
     };
     // A frozen segment is a fixed set of users: a leaf, whatever its source
     // expression read when it was frozen.
@@ -151,8 +155,10 @@ class Binder {
     }
     auto wrap = [&](const Status& inner) {
       if (inner.code() != Status::Code::kInvalidArgument) return inner;
+      // The inner reason stays: a client names what is wrong inside the segment.
       return Status::InvalidArgument(
-          fmt::format("in segment '{}' at position {}: {}", name, pos, inner.message()), pos);
+                 fmt::format("in segment '{}' at position {}: {}", name, pos, inner.message()), pos)
+          .With(inner.reason(), inner.reason_args());
     };
     segments_used_.insert(name);
     Result<Node> parsed = Parse(*text);
@@ -171,9 +177,12 @@ class Binder {
       std::vector<std::string_view> names;
       names.reserve(snap_.tags().size());
       for (const auto& [tag_name, _] : snap_.tags()) names.push_back(tag_name);
+      Status::ReasonArgs args = {{"tag", ref.name}};
+      if (auto near = ClosestName(ref.name, names)) args.emplace_back("suggestion", *near);
       return Status::InvalidArgument(fmt::format("unknown tag '{}' at position {}{}", ref.name, ref.position,
                                                  DidYouMean(ref.name, names)),
-                                     ref.position);
+                                     ref.position)
+          .With(ErrorReason::kUnknownTag, std::move(args));
     }
     TAGLOOP_RETURN_IF_ERROR(CheckAccess(ref));
     tags_used_.insert(ref.name);
@@ -255,7 +264,9 @@ class Binder {
 
   Status TypeMismatch(const BoundTag& tag, const Literal& l) {
     return ErrorAt(l.position, fmt::format("type error: tag '{}' is {}, it cannot be compared with {}",
-                                           tag.name, tag.type.ToString(), LiteralKindName(l.kind)));
+                                           tag.name, tag.type.ToString(), LiteralKindName(l.kind)))
+        .With(ErrorReason::kTypeMismatch,
+              {{"tag", tag.name}, {"type", tag.type.ToString()}, {"literal", std::string(LiteralKindName(l.kind))}});
   }
   Status BadLiteral(const BoundTag& tag, const Literal& l, const Status& why) {
     return ErrorAt(l.position, fmt::format("type error: {} for tag '{}' ({})", why.message(), tag.name,
@@ -337,7 +348,8 @@ class Binder {
           return ErrorAt(n.position,
                          fmt::format("type error: tag '{}' is {}; only a bool tag can stand alone "
                                      "(compare it, e.g. {} IS NOT NULL)",
-                                     name, type.ToString(), name));
+                                     name, type.ToString(), name))
+              .With(ErrorReason::kNotABoolTag, {{"tag", name}, {"type", type.ToString()}});
         }
         p.kind = PredicateKind::kCompare;
         p.values.push_back("true");
@@ -346,7 +358,9 @@ class Binder {
         if (n.op != CompareOp::kEq && n.op != CompareOp::kNe && !type.is_numeric()) {
           return ErrorAt(n.position,
                          fmt::format("type error: '{}' needs an int, decimal or date tag; '{}' is {}",
-                                     CompareOpText(n.op), name, type.ToString()));
+                                     CompareOpText(n.op), name, type.ToString()))
+              .With(ErrorReason::kNeedsOrderedTag,
+                    {{"operator", std::string(CompareOpText(n.op))}, {"tag", name}, {"type", type.ToString()}});
         }
         if (type.is_numeric()) {
           TAGLOOP_RETURN_IF_ERROR(BindNumericCompare(p, n.op, n.literals.at(0)));
@@ -364,7 +378,8 @@ class Binder {
         if (!type.is_numeric()) {
           return ErrorAt(n.position,
                          fmt::format("type error: BETWEEN needs an int, decimal or date tag; '{}' is {}",
-                                     name, type.ToString()));
+                                     name, type.ToString()))
+              .With(ErrorReason::kNeedsOrderedTag, {{"operator", "BETWEEN"}, {"tag", name}, {"type", type.ToString()}});
         }
         p.kind = n.negated ? PredicateKind::kNotBetween : PredicateKind::kBetween;
         TAGLOOP_RETURN_IF_ERROR(BindNumericBetween(p, n.literals.at(0), n.literals.at(1)));
@@ -375,7 +390,8 @@ class Binder {
       case NodeKind::kContains:
         if (type.kind != TagKind::kSet) {
           return ErrorAt(n.position, fmt::format("type error: CONTAINS needs a set tag; '{}' is {}", name,
-                                                 type.ToString()));
+                                                 type.ToString()))
+              .With(ErrorReason::kNeedsSetTag, {{"tag", name}, {"type", type.ToString()}});
         }
         p.kind = n.contains_all ? PredicateKind::kContainsAll : PredicateKind::kIn;
         TAGLOOP_RETURN_IF_ERROR(ConvertList(p, n.literals));

@@ -5,6 +5,8 @@
 #include <array>
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace tagloop::segment {
 
 namespace {
@@ -57,41 +59,6 @@ std::string CharAt(std::string_view in, size_t pos) {
 }
 
 }  // namespace
-
-size_t FindInvalidUtf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if (c >= 0xc2 && c <= 0xdf) {
-      len = 2, cp = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-      len = 3, cp = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      len = 4, cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n) return i;
-    for (size_t k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xc0) != 0x80) return i;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-        (cp >= 0xd800 && cp <= 0xdfff)) {
-      return i;
-    }
-    i += len;
-  }
-  return std::string_view::npos;
-}
 
 bool IsReservedKeyword(Keyword k) { return k != Keyword::kNone && k < Keyword::kAll; }
 

@@ -82,8 +82,5 @@ std::string TokenText(const Token& t);
 
 inline constexpr size_t kMaxExpressionBytes = 1 << 20;
 
-// The offset of the first byte that is not part of valid UTF-8 (overlong
-// forms, surrogates and code points above U+10FFFF are invalid), or npos.
-size_t FindInvalidUtf8(std::string_view text);
 
 }  // namespace tagloop::segment

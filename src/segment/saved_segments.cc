@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/utf8.h"
 #include "segment/lexer.h"
 #include "segment/members_file.h"
 #include "segment/parser.h"
@@ -128,7 +129,7 @@ Status SavedSegments::ValidateName(std::string_view name) {
   if (name.empty() || name.size() > kMaxNameBytes) {
     return Status::InvalidArgument(fmt::format("a segment name must have 1 to {} bytes", kMaxNameBytes));
   }
-  if (segment::FindInvalidUtf8(name) != std::string_view::npos) {
+  if (FindInvalidUtf8(name) != std::string_view::npos) {
     return Status::InvalidArgument("a segment name must be valid UTF-8");
   }
   for (char c : name) {
@@ -143,7 +144,7 @@ Status SavedSegments::ValidateName(std::string_view name) {
 }
 
 Status SavedSegments::ValidateDescription(std::string_view description) {
-  if (segment::FindInvalidUtf8(description) != std::string_view::npos) {
+  if (FindInvalidUtf8(description) != std::string_view::npos) {
     return Status::InvalidArgument("field 'description' must be valid UTF-8");
   }
   size_t chars = 0;
