@@ -173,16 +173,31 @@ class Generator {
     return false;
   }
 
+  // The published calendar for the years the table has; any other year of
+  // the window (a history ending long ago or far ahead: the demo is dated by
+  // its end date, not by today) repeats 2026's dates, the lunar holidays
+  // approximated by their 2026 days.
   void Holidays() {
     holiday_base_ = first_day_ - 40;
     holiday_.assign(static_cast<size_t>(o_.history_days + 120), 0);
-    for (const HolidaySpan& h : kHolidaySpans) {
-      Days start = DaysFromCivil(h.y, static_cast<unsigned>(h.m), static_cast<unsigned>(h.d));
+    auto add = [&](const HolidaySpan& h, int year) {
+      const Days start = DaysFromCivil(year, static_cast<unsigned>(h.m), static_cast<unsigned>(h.d));
       for (int k = 0; k < h.days; ++k) {
         Days d = start + k;
         c_.holidays.push_back({d, h.name});
         if (d >= holiday_base_ && d - holiday_base_ < static_cast<Days>(holiday_.size()))
           holiday_[d - holiday_base_] = 1;
+      }
+    };
+    int first_year = 0, last_year = 0;
+    unsigned month = 0, day = 0;
+    CivilFromDays(holiday_base_, first_year, month, day);
+    CivilFromDays(holiday_base_ + static_cast<Days>(holiday_.size()), last_year, month, day);
+    for (int year = first_year; year <= last_year; ++year) {
+      const bool published = std::any_of(kHolidaySpans.begin(), kHolidaySpans.end(),
+                                         [&](const HolidaySpan& h) { return h.y == year; });
+      for (const HolidaySpan& h : kHolidaySpans) {
+        if (h.y == (published ? year : 2026)) add(h, year);
       }
     }
   }
