@@ -50,13 +50,20 @@ namespace tagloop {
   X(kDeadlineExceeded, "query_deadline", "seconds")                                                 \
   X(kNotFound, "not_found", "kind, name")                                                           \
   X(kAlreadyExists, "already_exists", "kind, name")                                                 \
-  X(kInUse, "in_use", "kind, name, users")
+  X(kInUse, "in_use", "kind, name, users")                                                          \
+  /* events */                                                                                      \
+  X(kEventsRejected, "events_rejected", "index, first")
 
 enum class ErrorReason : uint8_t {
 #define TAGLOOP_REASON_ENUM(e, name, args) e,
   TAGLOOP_ERROR_REASONS(TAGLOOP_REASON_ENUM)
 #undef TAGLOOP_REASON_ENUM
 };
+
+// How many reasons there are (kNone included): enumerators run 0..count-1.
+#define TAGLOOP_REASON_COUNT(e, name, args) +1
+inline constexpr int kErrorReasonCount = 0 TAGLOOP_ERROR_REASONS(TAGLOOP_REASON_COUNT);
+#undef TAGLOOP_REASON_COUNT
 
 // "unknown_tag" ("" for kNone).
 std::string_view ErrorReasonName(ErrorReason reason);

@@ -77,7 +77,9 @@ Result<HttpResponse> Ingest(ApiContext& ctx, ApiCall& call) {
     Json error = {{"error",
                    {{"code", "invalid_argument"},
                     {"message", fmt::format("every event was rejected; the first: event #{}: {}",
-                                            batch.rejected[0].first, batch.rejected[0].second)}}}};
+                                            batch.rejected[0].first, batch.rejected[0].second)},
+                    {"reason", "events_rejected"},
+                    {"args", {{"first", batch.rejected[0].second}, {"index", std::to_string(batch.rejected[0].first)}}}}}};
     for (auto& [k, v] : body.items()) error[k] = v;
     return JsonResponse(error, 400);
   }

@@ -12,7 +12,7 @@ namespace {
 
 TEST(ErrorReasonTest, NamesAreUniqueSnakeCase) {
   std::set<std::string> seen;
-  for (int i = 1; i <= static_cast<int>(ErrorReason::kInUse); ++i) {
+  for (int i = 1; i < kErrorReasonCount; ++i) {
     const std::string name(ErrorReasonName(static_cast<ErrorReason>(i)));
     ASSERT_FALSE(name.empty()) << i;
     EXPECT_TRUE(seen.insert(name).second) << name << " twice";

@@ -32,15 +32,17 @@ class OpenApiSchemas {
   }
 
   // The JSON schema of an operation's answer with `status` (falling back to
-  // "default"), or null when it documents none (or a non-JSON body).
+  // "default", then to the Error shape for the document's common statuses),
+  // or null when it documents none (or a non-JSON body).
   const nlohmann::json* ResponseSchema(const nlohmann::json& op, int status) const {
     auto responses = op.find("responses");
-    if (responses == op.end()) return nullptr;
-    auto r = responses->find(std::to_string(status));
-    if (r == responses->end()) r = responses->find("default");
-    if (r == responses->end()) return nullptr;
-    const nlohmann::json& resolved = Resolve(*r);
-    return JsonSchemaOf(resolved);
+    if (responses != op.end()) {
+      auto r = responses->find(std::to_string(status));
+      if (r == responses->end()) r = responses->find("default");
+      if (r != responses->end()) return JsonSchemaOf(Resolve(*r));
+    }
+    if (Common(status)) return JsonSchemaOf(Resolve(doc_["components"]["responses"]["Error"]));
+    return nullptr;
   }
 
   // The JSON schema of an operation's request body, or null.
@@ -50,10 +52,11 @@ class OpenApiSchemas {
     return JsonSchemaOf(Resolve(*body));
   }
 
-  // Whether the operation documents answering `status` at all.
+  // Whether the operation documents answering `status` at all (itself, or
+  // as one of the document's x-common-responses statuses).
   bool Documents(const nlohmann::json& op, int status) const {
     const auto& responses = op.value("responses", nlohmann::json::object());
-    return responses.contains(std::to_string(status)) || responses.contains("default");
+    return responses.contains(std::to_string(status)) || responses.contains("default") || Common(status);
   }
 
   // Every way `value` breaks `schema`, each "<json pointer>: <what>".
@@ -64,6 +67,15 @@ class OpenApiSchemas {
   }
 
  private:
+  bool Common(int status) const {
+    auto common = doc_.find("x-common-responses");
+    if (common == doc_.end()) return false;
+    for (const auto& s : common->value("statuses", nlohmann::json::array())) {
+      if (s == status) return true;
+    }
+    return false;
+  }
+
   const nlohmann::json& Resolve(const nlohmann::json& node) const {
     const nlohmann::json* n = &node;
     for (int hops = 0; hops < 16 && n->is_object() && n->contains("$ref"); ++hops) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "server/api_routes.h"
 #include "server/openapi_spec.h"
@@ -18,6 +19,26 @@ TEST(OpenApiTest, DocumentIsValidJsonOpenApi3) {
   EXPECT_EQ(spec["openapi"].get<std::string>().rfind("3.", 0), 0u);
   EXPECT_TRUE(spec["paths"].is_object());
   EXPECT_TRUE(spec["components"]["schemas"].contains("Error"));
+}
+
+// JSON allows a key twice and a parser keeps one of them silently: the
+// document must not (it once defined two different ListUpload schemas).
+TEST(OpenApiTest, NoObjectHasAKeyTwice) {
+  std::vector<std::set<std::string>> open;
+  std::vector<std::string> duplicates;
+  nlohmann::json::parser_callback_t check = [&](int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    switch (event) {
+      case nlohmann::json::parse_event_t::object_start: open.emplace_back(); break;
+      case nlohmann::json::parse_event_t::object_end: open.pop_back(); break;
+      case nlohmann::json::parse_event_t::key:
+        if (!open.back().insert(parsed.get<std::string>()).second) duplicates.push_back(parsed.get<std::string>());
+        break;
+      default: break;
+    }
+    return true;
+  };
+  auto spec = nlohmann::json::parse(OpenApiSpecJson(), check);
+  EXPECT_TRUE(duplicates.empty()) << "keys defined twice: " << ::testing::PrintToString(duplicates);
 }
 
 TEST(OpenApiTest, CoversEveryRouteWithItsRole) {

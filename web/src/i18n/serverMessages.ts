@@ -80,6 +80,7 @@ const zh: Record<string, Translate> = {
   limit_exceeded: (a) => `超出上限：${a.what} 最多 ${a.limit}` + maybe(a.value, (v) => `，当前 ${v}`),
   query_deadline: (a) => `查询超时（${a.seconds} 秒），请缩小范围后重试`,
   in_use: (a) => `「${a.name}」仍被使用：${a.users}`,
+  events_rejected: (a) => `事件全部被拒绝；第一个（#${a.index}）：${a.first}`,
   bad_field: (a) => `字段 ${a.field} 无效：${a.detail}`,
   unknown_field: (a) => `未知字段 ${a.field}` + maybe(a.expected, (e) => `（可用：${e}）`),
   missing_field: (a) => `缺少字段 ${a.field}`,
