@@ -160,6 +160,7 @@ TEST_F(CatalogCliTest, ApplyCanPublish) {
 }
 
 TEST_F(CatalogCliTest, OneBadFileAppliesNothing) {
+  AddShopSource(data_);
   std::string bad = kVip;
   bad.replace(bad.find("name: vip_level"), 15, "name: vip_bad");
   bad.replace(bad.find("kind: sql"), 9, "kind: sqll");
@@ -457,8 +458,9 @@ TEST_F(CatalogCliTest, ApplyRefusesACompositeCycleAcrossTwoFiles) {
       ":2:5: tag 'b': producer: composite tag 'b' would create a cycle: b -> a -> b\n";
   EXPECT_EQ(Refused({a, b}), expected);
   EXPECT_EQ(Refused({a, b, "--dry-run"}), expected);
-  // One of them stored first, the other applied later: still a cycle.
-  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, a}), "+ a (new, draft)\n");
+  // One of them stored first (over an external b), the other applied later: still a cycle.
+  const std::string b_external = WriteTag("b_external.yaml", "name: b\ntype: bool\nproducer: {kind: external}\n");
+  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, a, b_external}), "+ a (new, draft)\n+ b (new, draft)\n");
   const std::string before = Ok({"tags", "export", "--data", data_});
   EXPECT_EQ(Refused({b}, before),
             "tagloop tags apply: invalid argument: " + b +
