@@ -52,12 +52,13 @@
 
 namespace tagloop {
 
-// Where the caller's users find what a refused definition lacks; each is
-// appended to its error in parentheses ("no source 'x' (HINT)"). "" = none.
+// Where the caller's users find what a refused definition lacks, in their
+// own terms (an API route, a command); each is appended to its error in
+// parentheses ("no source 'x' (HINT)"). "" = none.
 struct DefinitionCheckHints {
-  std::string sources = "GET /api/v1/catalog/sources lists them";
+  std::string sources;  // "GET /api/v1/catalog/sources lists them"
   // For a list file that does not exist yet; "{tag}" stands for the tag's name.
-  std::string list_upload = "PUT /api/v1/catalog/tags/{tag}/list uploads one";
+  std::string list_upload;  // "PUT /api/v1/catalog/tags/{tag}/list uploads one"
 };
 
 // What the checks read. Nothing is owned; everything must outlive the call.

@@ -205,6 +205,8 @@ Status CheckDefinitionFor(ApiContext& ctx, const ApiCall& call, const TagDefinit
   check.data_dir = ctx.store->dir();
   // One definition at a time: a composite reads tags that have data.
   check.inputs_may_lack_data = false;
+  check.hints.sources = "GET /api/v1/catalog/sources lists them";
+  check.hints.list_upload = "PUT /api/v1/catalog/tags/{tag}/list uploads one";
   return CheckDefinition(check, def);
 }
 

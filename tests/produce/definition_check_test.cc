@@ -99,6 +99,8 @@ class DefinitionCheckTest : public ::testing::Test {
     ctx_.segments = &fx_->segments;
     ctx_.today = *ParseDate("2026-10-02");
     ctx_.data_dir = dir_;
+    ctx_.hints.sources = "GET /api/v1/catalog/sources lists them";  // as the API says it
+    ctx_.hints.list_upload = "PUT /api/v1/catalog/tags/{tag}/list uploads one";
   }
 
   // The message of the first problem of `def` (checked alone).
@@ -169,6 +171,9 @@ TEST_F(DefinitionCheckTest, SqlProducersNeedAKnownSourceAndAQueryThatExpands) {
   ctx_.hints.sources = "tagloop sources list lists them";
   EXPECT_EQ(Refusal(Sql("s1", "int", {{"source", "nope"}, {"query", "SELECT 1"}})),
             "tag definition: producer.source: no source 'nope' (tagloop sources list lists them)");
+  ctx_.hints.sources = "";
+  EXPECT_EQ(Refusal(Sql("s1", "int", {{"source", "nope"}, {"query", "SELECT 1"}})),
+            "tag definition: producer.source: no source 'nope'");
 }
 
 TEST_F(DefinitionCheckTest, ListFilesAreUploadedListsThatExist) {
