@@ -24,12 +24,17 @@
 #include <map>
 #include <set>
 
+#include "catalog/catalog_db.h"
 #include "catalog/definition_files.h"
 #include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "cli/commands.h"
 #include "cli/store_access.h"
 #include "core/env.h"
+#include "events/event_types.h"
+#include "produce/definition_check.h"
+#include "produce/production.h"
+#include "segment/saved_segments.h"
 
 namespace tagloop::cli {
 
@@ -85,19 +90,47 @@ struct ApplyArgs {
   std::string as;
 };
 
-// The store keeps one type per tag: a definition cannot change the type of
-// a tag that has data. Errors as "FILE:LINE:COL: ..." lines.
-std::vector<std::string> TypeConflicts(const std::vector<DefinitionInFile>& defs, const Snapshot* snap) {
+// The definitions' problems (produce/definition_check.h) as "FILE:LINE:COL:
+// tag 'NAME': FIELD: WHAT" lines, one per refused definition. The files are
+// one batch: their tags may read each other, also before any has data.
+Result<std::vector<std::string>> CheckBatch(const std::string& data,
+                                            const std::vector<DefinitionInFile>& defs,
+                                            std::shared_ptr<const Snapshot> snapshot, TagCatalog& catalog) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<SourceRegistry> sources, SourceRegistry::Open(data));
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<CatalogDb> db, CatalogDb::Open(data));
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<events::EventTypeRegistry> event_types,
+                           events::EventTypeRegistry::Open(db.get()));
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<SavedSegments> segments,
+                           SavedSegments::Open(Env::Default(), data));
+  const ProductionOptions production;  // what `tagloop produce` runs with
+  DefinitionCheckContext check;
+  check.snapshot = std::move(snapshot);
+  check.catalog = &catalog;
+  check.source_exists = [&sources](std::string_view name) -> Result<bool> {
+    auto record = sources->Get(name);  // any error but NotFound is a failure
+    if (record.ok()) return true;
+    if (record.status().code() == Status::Code::kNotFound) return false;
+    return record.status();
+  };
+  check.event_types = event_types.get();
+  check.segments = segments.get();
+  check.tag_access = nullptr;  // the data directory's owner may build on every tag
+  check.today =
+      DaysFromUnixSeconds(production.clock->NowUnixSeconds() + int64_t{production.utc_offset_minutes} * 60);
+  check.default_quality = production.default_quality;
+  check.data_dir = data;
+  check.inputs_may_lack_data = true;
+  check.hints.sources = fmt::format("tagloop sources list --data {} lists them", data);
+  check.hints.list_upload = fmt::format("copy it into {}/lists/ first", data);
+
+  std::vector<TagDefinition> batch;
+  for (const DefinitionInFile& d : defs) batch.push_back(d.definition);
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DefinitionProblem> problems, CheckDefinitions(check, batch));
   std::vector<std::string> errors;
-  if (snap == nullptr) return errors;
-  for (const DefinitionInFile& d : defs) {
-    const TagInfo* tag = snap->FindTag(d.definition.name);
-    if (tag != nullptr && tag->type != d.definition.type) {
-      errors.push_back(fmt::format("{}: type: '{}', but the store holds '{}' data for tag '{}' (a tag's type cannot "
-                                   "change once it has data)",
-                                   d.Where(), d.definition.type.ToString(), tag->type.ToString(),
-                                   d.definition.name));
-    }
+  for (const DefinitionProblem& p : problems) {
+    const DefinitionInFile& d = defs[p.index];
+    errors.push_back(fmt::format("{}: tag '{}': {}{}{}", d.Where(), d.definition.name, p.error.field,
+                                 p.error.field.empty() ? "" : ": ", p.error.what));
   }
   return errors;
 }
@@ -131,24 +164,26 @@ int RunApply(const std::string& data, const ApplyArgs& a) {
   if (defs->empty()) return Fail(kCmd, Status::InvalidArgument("the files hold no tag definitions"));
   auto snap = StoreSnapshotIfAny(data);
   if (!snap.ok()) return Fail(kCmd, snap.status());
-  std::vector<std::string> errors = TypeConflicts(*defs, snap->get());
   auto catalog = TagCatalog::Open(data);
   if (!catalog.ok()) return Fail(kCmd, catalog.status());
-  // Everything is checked before anything is written (ApplyAll is one
-  // transaction too): a bad category path is found here, by file position.
+  // Everything is checked before anything is written, dry run or not
+  // (ApplyAll is one transaction too): the definitions against the store,
+  // the catalog and each other, then their category paths.
+  auto errors = CheckBatch(data, *defs, *snap, **catalog);
+  if (!errors.ok()) return Fail(kCmd, errors.status());
   std::vector<ApplyOutcome> previews;
   for (const DefinitionInFile& d : *defs) {
     Result<ApplyOutcome> preview = (*catalog)->Preview(d.definition);
     if (!preview.ok()) {
       if (preview.status().code() != Status::Code::kInvalidArgument) return Fail(kCmd, preview.status());
-      errors.push_back(fmt::format("{}: {}", d.Where(), preview.status().message()));
+      errors->push_back(fmt::format("{}: {}", d.Where(), preview.status().message()));
       continue;
     }
     previews.push_back(std::move(*preview));
   }
-  if (!errors.empty()) {
+  if (!errors->empty()) {
     std::string message;
-    for (const std::string& e : errors) message += (message.empty() ? "" : "\n") + e;
+    for (const std::string& e : *errors) message += (message.empty() ? "" : "\n") + e;
     return Fail(kCmd, Status::InvalidArgument(std::move(message)));
   }
 

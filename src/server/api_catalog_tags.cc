@@ -3,22 +3,17 @@
 // /catalog/tags/{name}/publish|offline|restore, PUT
 // /catalog/tags/{name}/category.
 //
-// A PUT checks the definition completely against this server's state (the
-// store's type of the tag, sources, the composite's expressions and the
-// dependency graph, the schedule, the quality rules) before anything is
-// stored, and every change is live (RefreshCatalog) when the answer is sent.
+// A PUT checks the definition completely against this server's state
+// (produce/definition_check.h: the store's type of the tag, sources, the
+// composite's expressions and the dependency graph, the schedule, the quality
+// rules) before anything is stored, and every change is live
+// (RefreshCatalog) when the answer is sent.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <filesystem>
 
-#include "events/event_rule.h"
-#include "produce/composite.h"
-#include "produce/cron.h"
-#include "produce/dependency_graph.h"
-#include "produce/quality.h"
-#include "produce/source.h"
+#include "produce/definition_check.h"
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
@@ -188,145 +183,31 @@ Status DefinitionError(std::string_view field, std::string_view what) {
   return Status::InvalidArgument(fmt::format("tag definition: {}: {}", field, what));
 }
 
-Status CheckProducerKeys(const TagDefinition& def, std::initializer_list<std::string_view> known) {
-  for (const auto& [key, value] : def.producer_config.items()) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    std::string list = "kind";
-    for (std::string_view k : known) list += ", " + std::string(k);
-    return DefinitionError(
-        fmt::format("producer.{}", key),
-        fmt::format("unknown field for a {} producer (known: {})", ProducerKindName(def.producer), list));
-  }
-  if (auto it = def.producer_config.find("timeout_seconds"); it != def.producer_config.end()) {
-    if (!it->is_number_integer() || it->get<int64_t>() < 1 || it->get<int64_t>() > 86'400) {
-      return DefinitionError("producer.timeout_seconds", "must be a whole number of seconds from 1 to 86400");
-    }
-  }
-  return Status::Ok();
-}
-
-// A non-empty string setting of the producer, or "" when absent.
-Result<std::string> ProducerString(const TagDefinition& def, const char* key, bool required) {
-  auto it = def.producer_config.find(key);
-  if (it == def.producer_config.end() || it->is_null()) {
-    if (required) return DefinitionError(fmt::format("producer.{}", key), "is required");
-    return std::string();
-  }
-  if (!it->is_string() || it->get<std::string>().empty()) {
-    return DefinitionError(fmt::format("producer.{}", key), "must be a non-empty string");
-  }
-  return it->get<std::string>();
-}
-
-Status CheckSql(ApiContext& ctx, const TagDefinition& def) {
-  TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {"source", "query", "freshness_query", "timeout_seconds"}));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string source, ProducerString(def, "source", true));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string query, ProducerString(def, "query", true));
-  TAGLOOP_ASSIGN_OR_RETURN(std::string freshness, ProducerString(def, "freshness_query", false));
-  Result<SourceRecord> record = ctx.production->sources().Get(source);
-  if (!record.ok()) {
-    if (record.status().code() != Status::Code::kNotFound) return record.status();
-    return DefinitionError("producer.source",
-                           fmt::format("no source '{}' (GET /api/v1/catalog/sources lists them)", source));
-  }
-  Result<std::string> expanded = ExpandSqlTemplate(query, ctx.Today());
-  if (!expanded.ok()) return DefinitionError("producer.query", expanded.status().message());
-  if (!freshness.empty()) {
-    expanded = ExpandSqlTemplate(freshness, ctx.Today());
-    if (!expanded.ok()) return DefinitionError("producer.freshness_query", expanded.status().message());
-  }
-  return Status::Ok();
-}
-
-Status CheckList(ApiContext& ctx, const TagDefinition& def) {
-  TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {"file", "timeout_seconds"}));
-  // No file yet: it is uploaded next (PUT /catalog/tags/{name}/list).
-  TAGLOOP_ASSIGN_OR_RETURN(std::string file, ProducerString(def, "file", false));
-  if (file.empty()) return Status::Ok();
-  if (!file.starts_with("lists/") || file.find("..") != std::string::npos ||
-      file.find('/', 6) != std::string::npos) {
-    return DefinitionError("producer.file",
-                           fmt::format("'{}' is not an uploaded list (lists/NAME.txt)", file));
-  }
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(std::filesystem::path(ctx.store->dir()) / file, ec)) {
-    return DefinitionError(
-        "producer.file",
-        fmt::format("'{}' does not exist (PUT /api/v1/catalog/tags/{}/list uploads one)", file, def.name));
-  }
-  return Status::Ok();
-}
-
-// The inputs of every other composite definition, for the cycle check.
-// Definitions that no longer bind (an input is gone) have no edges: they
-// cannot take part in a cycle until they bind again.
-Result<DependencyGraph> CompositeGraph(ApiContext& ctx, const Snapshot& snap, std::string_view except) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> entries,
-                           ctx.production->catalog().List(/*include_offline=*/true));
-  DependencyGraph graph;
-  SegmentQueryOptions options;
-  options.as_of = ctx.Today();
-  options.segments = ctx.segments;
-  for (const TagEntry& e : entries) {
-    const TagDefinition& d = e.definition;
-    if (d.producer != ProducerKind::kComposite || d.name == except) continue;
-    Result<CompositeSpec> spec = ParseCompositeSpec(d.type, d.producer_config);
-    if (!spec.ok()) continue;
-    Result<SegmentReferences> refs = CompositeReferences(snap, *spec, options);
-    if (refs.ok()) graph.SetInputs(d.name, refs->tags);
-  }
-  return graph;
-}
-
-Status CheckComposite(ApiContext& ctx, const ApiCall& call, const TagDefinition& def) {
-  Result<CompositeSpec> spec = ParseCompositeSpec(def.type, def.producer_config);
-  if (!spec.ok()) return DefinitionError("producer", spec.status().message());
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
-  // The caller's own access: an operator may build on drafts, only an admin
-  // on offline tags.
+// The definition checks (produce/definition_check.h) against this server's
+// state, for the caller: an operator may build composites on drafts, only
+// an admin on offline tags.
+Status CheckDefinitionFor(ApiContext& ctx, const ApiCall& call, const TagDefinition& def) {
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, ctx.Today(), &access);
-  Result<SegmentReferences> refs = CompositeReferences(*snap, *spec, options);
-  if (!refs.ok()) {
-    return Status::InvalidArgument(fmt::format("tag definition: producer.{}", refs.status().message()),
-                                   refs.status().position());
-  }
-  TAGLOOP_ASSIGN_OR_RETURN(DependencyGraph graph, CompositeGraph(ctx, *snap, def.name));
-  return graph.WouldCreateCycle(def.name, refs->tags);
-}
-
-Status CheckDefinition(ApiContext& ctx, const ApiCall& call, const TagDefinition& def) {
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
-  if (const TagInfo* info = snap->FindTag(def.name); info != nullptr && info->type != def.type) {
-    return Status::FailedPrecondition(fmt::format(
-        "tag definition: type: tag '{}' has data of type {}; its type cannot change to {} (define a new tag)",
-        def.name, info->type.ToString(), def.type.ToString()));
-  }
-  switch (def.producer) {
-    case ProducerKind::kSql: TAGLOOP_RETURN_IF_ERROR(CheckSql(ctx, def)); break;
-    case ProducerKind::kList: TAGLOOP_RETURN_IF_ERROR(CheckList(ctx, def)); break;
-    case ProducerKind::kComposite: TAGLOOP_RETURN_IF_ERROR(CheckComposite(ctx, call, def)); break;
-    case ProducerKind::kRealtime:
-    case ProducerKind::kBehavior: {
-      Result<events::EventRule> rule = events::ParseEventRule(
-          def.producer_config, def.type, def.producer == ProducerKind::kRealtime, &ctx.production->event_types());
-      if (!rule.ok()) return Status::InvalidArgument("tag definition: " + rule.status().message());
-      break;
-    }
-    case ProducerKind::kExternal:
-    case ProducerKind::kImport: TAGLOOP_RETURN_IF_ERROR(CheckProducerKeys(def, {})); break;
-  }
-  if (!def.schedule.empty()) {
-    if (def.producer == ProducerKind::kExternal) {
-      return DefinitionError("schedule", "external tags get their values pushed and cannot have a schedule");
-    }
-    Result<CronSchedule> cron = CronSchedule::Parse(def.schedule);
-    if (!cron.ok()) return DefinitionError("schedule", cron.status().message());
-  }
-  Result<QualityRules> rules =
-      ApplyQualityOverrides(ctx.production->producer().options().default_quality, def.quality);
-  if (!rules.ok()) return DefinitionError("quality", rules.status().message());
-  return Status::Ok();
+  DefinitionCheckContext check;
+  check.snapshot = ctx.store->snapshot();
+  check.catalog = &ctx.production->catalog();
+  check.source_exists = [&ctx](std::string_view name) -> Result<bool> {
+    auto record = ctx.production->sources().Get(name);  // any error but NotFound is a failure
+    if (record.ok()) return true;
+    if (record.status().code() == Status::Code::kNotFound) return false;
+    return record.status();
+  };
+  check.event_types = &ctx.production->event_types();
+  check.segments = ctx.segments;
+  check.tag_access = &access;
+  check.today = ctx.Today();
+  check.default_quality = ctx.production->producer().options().default_quality;
+  check.data_dir = ctx.store->dir();
+  // One definition at a time: a composite reads tags that have data.
+  check.inputs_may_lack_data = false;
+  check.hints.sources = "GET /api/v1/catalog/sources lists them";
+  check.hints.list_upload = "PUT /api/v1/catalog/tags/{tag}/list uploads one";
+  return CheckDefinition(check, def);
 }
 
 Json OutcomeJson(std::string_view name, const ApplyOutcome& out) {
@@ -354,7 +235,7 @@ Result<HttpResponse> PutDefinition(ApiContext& ctx, ApiCall& call) {
     return DefinitionError("category_id", "give the category as \"category\": a path like \"交易/会员\"");
   }
   TAGLOOP_ASSIGN_OR_RETURN(TagDefinition def, TagDefinitionFromJson(body));
-  TAGLOOP_RETURN_IF_ERROR(CheckDefinition(ctx, call, def));
+  TAGLOOP_RETURN_IF_ERROR(CheckDefinitionFor(ctx, call, def));
   if (dry_run) {
     TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome preview, ctx.production->catalog().Preview(def));
     Json answer = OutcomeJson(name, preview);

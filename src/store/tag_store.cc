@@ -120,6 +120,31 @@ Result<std::shared_ptr<const TagVersion>> Snapshot::VersionAsOf(std::string_view
   return OpenVersion(*tag, *v);
 }
 
+std::shared_ptr<const Snapshot> Snapshot::WithDeclaredTags(
+    std::shared_ptr<const Snapshot> base, const std::vector<std::pair<std::string, TagType>>& declared) {
+  auto s = std::make_shared<Snapshot>();
+  if (base) {
+    s->store_ = base->store_;
+    s->generation_ = base->generation_;
+    s->user_count_ = base->user_count_;
+    s->id_segments_ = base->id_segments_;
+    s->universe_ = Bitmap::Copy(base->universe_.get());
+    s->deleted_file_ = base->deleted_file_;
+    s->deleted_ = Bitmap::Copy(base->deleted_.get());
+    s->tags_ = base->tags_;
+    s->live_ = base->live_;  // its tags name live versions: OpenVersion finds them there
+  }
+  for (const auto& [name, type] : declared) {
+    auto [it, added] = s->tags_.try_emplace(name);
+    if (!added) continue;  // data wins: its type is what expressions read
+    it->second.name = name;
+    it->second.type = type;
+  }
+  // files_ answers dictionary(): base's own (or its files' when it shows live versions).
+  s->files_ = std::move(base);
+  return s;
+}
+
 void Snapshot::AdoptDictionary(std::unique_ptr<UserDictionary> dictionary,
                                std::shared_ptr<const Snapshot> base) const {
   if (dictionary->size() != user_count_) return;
@@ -132,6 +157,8 @@ void Snapshot::AdoptDictionary(std::unique_ptr<UserDictionary> dictionary,
 
 Result<const UserDictionary*> Snapshot::dictionary() const {
   if (files_) return files_->dictionary();
+  if (store_ == nullptr)
+    return Status::FailedPrecondition("a state of declared tags only has no user dictionary");
   std::call_once(dictionary_once_, [this] {
     std::vector<std::string> paths;
     for (const auto& s : id_segments_) paths.push_back(Join(store_->dir(), s));

@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/bitmap.h"
@@ -93,7 +94,20 @@ class Snapshot {
 
   // The user dictionary (external id <-> dense id) of this snapshot, mapped
   // and checksum-verified on first use (counts never need it). Thread-safe.
+  // FailedPrecondition for a state made by WithDeclaredTags without a base.
   Result<const UserDictionary*> dictionary() const;
+
+  // `base` plus tags that are defined but have no data yet: each declared tag
+  // `base` does not hold appears with its type and no version, so that an
+  // expression over it binds (names and literal types checked) and "nobody
+  // has a value" — what checking a batch of definitions needs before their
+  // first production. Tags `base` holds keep their own type and versions.
+  // `base` may be null (no store yet): the state then has no users, only the
+  // declared tags. For binding and validation only: it names no file that
+  // `base` does not, and nothing may be written from it. The result keeps
+  // `base` alive and shares its dictionary and live versions.
+  static std::shared_ptr<const Snapshot> WithDeclaredTags(
+      std::shared_ptr<const Snapshot> base, const std::vector<std::pair<std::string, TagType>>& declared);
 
  private:
   friend class TagStore;

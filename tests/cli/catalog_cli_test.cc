@@ -2,6 +2,7 @@
 // apply/export/publish/offline/show/history, categories, sources.
 #include <gtest/gtest.h>
 #include <pwd.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -83,6 +84,24 @@ class CatalogCliTest : public ::testing::Test {
     return RunProgram(argv);
   }
 
+  // An SQLite source 'shop' in `dir`: the definitions of kVip read it, and
+  // apply refuses an sql tag over a source that is not registered.
+  void AddShopSource(const std::string& dir) {
+    Ok({"sources", "add", "--data", dir, "shop", "--kind", "sqlite", "--connection",
+        tmp_.Sub("business.db")});
+  }
+
+  // `tags apply` that must fail: its stderr, after checking that nothing was
+  // written (the catalog exports as `export_before`).
+  std::string Refused(std::vector<std::string> args, const std::string& export_before = "") {
+    args.insert(args.begin(), {"tags", "apply", "--data", data_});
+    RunResult r = Tagloop(args);
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(Ok({"tags", "export", "--data", data_}), export_before);
+    return r.err;
+  }
+
   void ImportAges() {
     std::ofstream(tmp_.Sub("ages.csv")) << "member_id,age,city\nm1,30,上海\nm2,45,北京\n";
     RunResult r = Tagloop({"import", "--data", data_, "--csv", tmp_.Sub("ages.csv"), "--id-column", "member_id",
@@ -96,6 +115,7 @@ class CatalogCliTest : public ::testing::Test {
 };
 
 TEST_F(CatalogCliTest, ApplyShowsWhatChangesThenStoresIt) {
+  AddShopSource(data_);
   RunResult dry = Tagloop({"tags", "apply", "--data", data_, tags_, "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_EQ(dry.out, "+ age (new, draft)\n+ vip_level (new, draft)\n");
@@ -123,6 +143,7 @@ TEST_F(CatalogCliTest, ApplyShowsWhatChangesThenStoresIt) {
 }
 
 TEST_F(CatalogCliTest, ApplyCanPublish) {
+  AddShopSource(data_);
   RunResult r = Tagloop({"tags", "apply", "--data", data_, tags_ + "/age.yml", "--publish"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "+ age (new, published)\n");
@@ -139,6 +160,7 @@ TEST_F(CatalogCliTest, ApplyCanPublish) {
 }
 
 TEST_F(CatalogCliTest, OneBadFileAppliesNothing) {
+  AddShopSource(data_);
   std::string bad = kVip;
   bad.replace(bad.find("name: vip_level"), 15, "name: vip_bad");
   bad.replace(bad.find("kind: sql"), 9, "kind: sqll");
@@ -174,9 +196,11 @@ TEST_F(CatalogCliTest, ApplyRefusesToChangeTheTypeOfATagWithData) {
   const std::string path = WriteTag("age.yml", "name: age\ntype: enum\nproducer: {kind: import}\n");
   RunResult r = Tagloop({"tags", "apply", "--data", data_, path});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "tagloop tags apply: invalid argument: " + path +
-                       ":1:1: type: 'enum', but the store holds 'int' data for tag 'age' (a tag's type cannot change "
-                       "once it has data)\n");
+  EXPECT_EQ(
+      r.err,
+      "tagloop tags apply: invalid argument: " + path +
+          ":1:1: tag 'age': type: tag 'age' has data of type int; its type cannot change to enum (define "
+          "a new tag)\n");
   WriteTag("age.yml", kAge);
   EXPECT_EQ(Ok({"tags", "apply", "--data", data_, tags_ + "/age.yml"}), "+ age (new, draft)\n");
 }
@@ -197,6 +221,7 @@ TEST_F(CatalogCliTest, ApplyErrors) {
 }
 
 TEST_F(CatalogCliTest, LifecycleShowAndHistory) {
+  AddShopSource(data_);
   Ok({"tags", "apply", "--data", data_, tags_});
   EXPECT_EQ(Ok({"tags", "publish", "--data", data_, "vip_level"}), "vip_level: draft -> published\n");
   EXPECT_EQ(Ok({"tags", "publish", "--data", data_, "vip_level"}), "vip_level is already published\n");
@@ -248,6 +273,7 @@ TEST_F(CatalogCliTest, ShowCountsTheStoresData) {
 }
 
 TEST_F(CatalogCliTest, ExportWritesYamlThatAppliesBackUnchanged) {
+  AddShopSource(data_);
   Ok({"tags", "apply", "--data", data_, tags_});
   const std::string all = Ok({"tags", "export", "--data", data_});
   EXPECT_EQ(all,
@@ -272,12 +298,14 @@ TEST_F(CatalogCliTest, ExportWritesYamlThatAppliesBackUnchanged) {
   // A new data directory started from the exported repository holds the same definitions.
   const std::string other = tmp_.Sub("other");
   std::filesystem::create_directories(other);
+  AddShopSource(other);
   EXPECT_EQ(Ok({"tags", "apply", "--data", other, out}), "+ age (new, draft)\n+ vip_level (new, draft)\n");
   EXPECT_EQ(Ok({"tags", "export", "--data", other}), all);
   EXPECT_EQ(Ok({"tags", "apply", "--data", data_, out}), "= age (unchanged)\n= vip_level (unchanged)\n");
 }
 
 TEST_F(CatalogCliTest, TheStoresTagListingIsUnchanged) {
+  AddShopSource(data_);
   ImportAges();
   const RunResult before = Tagloop({"tags", "--data", data_});
   const RunResult before_json = Tagloop({"tags", "--data", data_, "--json"});
@@ -295,6 +323,7 @@ TEST_F(CatalogCliTest, TheStoresTagListingIsUnchanged) {
 }
 
 TEST_F(CatalogCliTest, CategoriesTreeAndChanges) {
+  AddShopSource(data_);
   Ok({"tags", "apply", "--data", data_, tags_});
   EXPECT_EQ(Ok({"categories", "--data", data_}),
             "交易\n  会员  [1 tag]\n人口属性  [1 tag]\n3 categories, 2 tags (0 without a category)\n");
@@ -394,6 +423,126 @@ TEST_F(CatalogCliTest, SourcesKeepThePasswordOffTheCommandLine) {
   r = Tagloop({"sources", "remove", "--data", data_, "shop"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "tagloop sources remove: not found: no source named 'shop'\n");
+}
+
+// Definitions are checked as the API checks them (produce/definition_check.h)
+// before anything is written, dry run or not: one bad definition applies
+// nothing, and the error names the file, the tag and the field.
+TEST_F(CatalogCliTest, ApplyRefusesABadScheduleAndChangesNothing) {
+  AddShopSource(data_);
+  std::string bad = kVip;
+  bad.replace(bad.find("schedule: 0 2 * * *"), 19, "schedule: 99 99 * * *");
+  const std::string path = WriteTag("vip.yaml", bad);
+  const std::string prefix = "tagloop tags apply: invalid argument: " + path +
+                             ":2:1: tag 'vip_level': schedule: cron '99 99 * * *': ";
+  std::string err = Refused({tags_});
+  EXPECT_EQ(err.rfind(prefix, 0), 0u) << err;
+  EXPECT_EQ(Refused({tags_, "--dry-run"}), err);
+  EXPECT_EQ(Refused({tags_, "--publish"}), err);
+  // Nor does it change what is already stored.
+  WriteTag("vip.yaml", kVip);
+  Ok({"tags", "apply", "--data", data_, tags_});
+  const std::string before = Ok({"tags", "export", "--data", data_});
+  WriteTag("vip.yaml", bad);
+  EXPECT_EQ(Refused({tags_}, before), err);
+}
+
+TEST_F(CatalogCliTest, ApplyRefusesACompositeCycleAcrossTwoFiles) {
+  const std::string a =
+      WriteTag("a.yaml", "name: a\ntype: bool\nproducer: {kind: composite, expression: b}\n");
+  const std::string b = WriteTag(
+      "b.yaml", "tags:\n  - name: b\n    type: bool\n    producer: {kind: composite, expression: a}\n");
+  const std::string expected =
+      "tagloop tags apply: invalid argument: " + a +
+      ":1:1: tag 'a': producer: composite tag 'a' would create a cycle: a -> b -> a\n" + b +
+      ":2:5: tag 'b': producer: composite tag 'b' would create a cycle: b -> a -> b\n";
+  EXPECT_EQ(Refused({a, b}), expected);
+  EXPECT_EQ(Refused({a, b, "--dry-run"}), expected);
+  // One of them stored first (over an external b), the other applied later: still a cycle.
+  const std::string b_external = WriteTag("b_external.yaml", "name: b\ntype: bool\nproducer: {kind: external}\n");
+  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, a, b_external}), "+ a (new, draft)\n+ b (new, draft)\n");
+  const std::string before = Ok({"tags", "export", "--data", data_});
+  EXPECT_EQ(Refused({b}, before),
+            "tagloop tags apply: invalid argument: " + b +
+                ":2:5: tag 'b': producer: composite tag 'b' would create a cycle: b -> a -> b\n");
+}
+
+TEST_F(CatalogCliTest, ApplyRefusesAnUnknownCompositeInput) {
+  const std::string path = WriteTag(
+      "c.yaml",
+      "name: c\ntype: bool\nproducer: {kind: composite, expression: \"agee > 3 AND vip_level = 'gold'\"}\n");
+  AddShopSource(data_);
+  const std::string expected =
+      "tagloop tags apply: invalid argument: " + path +
+      ":1:1: tag 'c': producer.expression: unknown tag 'agee' at position 0; did you mean 'age'?\n";
+  EXPECT_EQ(Refused({tags_}), expected);
+  EXPECT_EQ(Refused({tags_, "--dry-run"}), expected);
+}
+
+TEST_F(CatalogCliTest, ApplyRefusesAnUnknownSource) {
+  const std::string expected =
+      "tagloop tags apply: invalid argument: " + tags_ +
+      "/vip.yaml:2:1: tag 'vip_level': producer.source: no source 'shop' (tagloop sources list --data " +
+      data_ + " lists them)\n";
+  EXPECT_EQ(Refused({tags_}), expected);
+  EXPECT_EQ(Refused({tags_, "--dry-run"}), expected);
+  AddShopSource(data_);
+  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, tags_}), "+ age (new, draft)\n+ vip_level (new, draft)\n");
+}
+
+TEST_F(CatalogCliTest, ApplyRefusesABadQualityOverride) {
+  const std::string path = WriteTag("age.yml", std::string(kAge) + "quality: {min_coverag: 0.5}\n");
+  AddShopSource(data_);
+  std::string err = Refused({tags_});
+  EXPECT_EQ(err.rfind("tagloop tags apply: invalid argument: " + path + ":1:1: tag 'age': quality: ", 0), 0u)
+      << err;
+  EXPECT_NE(err.find("min_coverag"), std::string::npos) << err;
+  EXPECT_EQ(Refused({tags_, "--dry-run"}), err);
+}
+
+// What the demo does: SQL tags and the composites over them applied
+// together, before any has data, then produced.
+TEST_F(CatalogCliTest, ABatchOfCompositesOverItsOwnSqlTagsAppliesAndProduces) {
+  std::filesystem::remove(tags_ + "/vip.yaml");
+  std::filesystem::remove(tags_ + "/age.yml");
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(tmp_.Sub("business.db").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE orders (member_id TEXT, amount INTEGER);"
+                           "INSERT INTO orders VALUES ('m1', 300), ('m2', 50), ('m3', 120);"
+                           "CREATE TABLE members (member_id TEXT, level TEXT);"
+                           "INSERT INTO members VALUES ('m1', 'silver'), ('m2', 'gold'), ('m3', 'silver');",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  AddShopSource(data_);
+  WriteTag("1_sql.yaml",
+           "tags:\n"
+           "  - name: spend\n    type: int\n"
+           "    producer: {kind: sql, source: shop, query: \"SELECT member_id, amount FROM orders\"}\n"
+           "  - name: level\n    type: enum\n"
+           "    producer: {kind: sql, source: shop, query: \"SELECT member_id, level FROM members\"}\n");
+  WriteTag("2_composite.yaml",
+           "tags:\n"
+           "  - name: big_spender\n    type: bool\n    schedule: \"30 3 * * *\"\n"
+           "    producer: {kind: composite, expression: \"spend >= 100 AND level = 'silver'\"}\n"
+           "  - name: value_tier\n    type: enum\n"
+           "    producer:\n"
+           "      kind: composite\n"
+           "      rules:\n"
+           "        - {value: high, when: big_spender}\n"
+           "      else: low\n");
+  const std::string listing =
+      "+ spend (new, draft)\n+ level (new, draft)\n+ big_spender (new, draft)\n+ value_tier (new, draft)\n";
+  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, tags_, "--dry-run"}), listing);
+  EXPECT_EQ(Ok({"tags", "apply", "--data", data_, tags_}), listing);
+  for (const char* tag : {"spend", "level", "big_spender", "value_tier"}) {
+    Ok({"produce", "--data", data_, tag, "--date", "2026-10-01"});
+  }
+  EXPECT_EQ(Ok({"count", "--data", data_, "--as-of", "2026-10-01", "big_spender"}), "2\n");
+  EXPECT_EQ(Ok({"count", "--data", data_, "--as-of", "2026-10-01", "value_tier = 'low'"}), "1\n");
 }
 
 TEST_F(CatalogCliTest, EveryNewCommandHasHelp) {

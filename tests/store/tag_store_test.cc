@@ -76,6 +76,40 @@ TEST(TagStoreTest, WriteCommitAndReadBack) {
   EXPECT_FALSE((*dict)->Find("zz").has_value());
 }
 
+TEST(TagStoreTest, DeclaredTagsShowWithoutVersionsAndDataKeepsItsType) {
+  testing::TempDir tmp;
+  auto store = OpenStore(tmp.path());
+  WriteBasic(*store, D("2026-10-01"));
+  std::shared_ptr<const Snapshot> base = store->snapshot();
+  auto declared =
+      Snapshot::WithDeclaredTags(base, {{"spend", TagType{TagKind::kInt}}, {"city", TagType{TagKind::kSet}}});
+  const TagInfo* spend = declared->FindTag("spend");
+  ASSERT_NE(spend, nullptr);
+  EXPECT_EQ(spend->type, TagType{TagKind::kInt});
+  EXPECT_TRUE(spend->versions.empty());
+  auto none = declared->VersionAsOf("spend", D("2026-10-01"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, nullptr);
+  // The store's tag keeps its type and versions, and still reads.
+  ASSERT_NE(declared->FindTag("city"), nullptr);
+  EXPECT_EQ(declared->FindTag("city")->type, TagType{TagKind::kEnum});
+  auto city = declared->VersionAsOf("city", D("2026-10-01"));
+  ASSERT_TRUE(city.ok()) << city.status().ToString();
+  EXPECT_EQ((*city)->users_with_value(), 3u);
+  EXPECT_EQ(declared->universe_size(), 3u);
+  auto dict = declared->dictionary();
+  ASSERT_TRUE(dict.ok()) << dict.status().ToString();
+  EXPECT_EQ((*dict)->Find("b"), 1u);
+  EXPECT_EQ(base->FindTag("spend"), nullptr);  // the base is untouched
+
+  // No store yet: only the declared tags, no users.
+  auto alone = Snapshot::WithDeclaredTags(nullptr, {{"spend", TagType{TagKind::kInt}}});
+  ASSERT_NE(alone->FindTag("spend"), nullptr);
+  EXPECT_EQ(alone->tags().size(), 1u);
+  EXPECT_EQ(alone->universe_size(), 0u);
+  EXPECT_EQ(alone->dictionary().status().code(), Status::Code::kFailedPrecondition);
+}
+
 TEST(TagStoreTest, AsOfPicksTheLatestVersionOnOrBeforeTheDate) {
   testing::TempDir tmp;
   auto store = OpenStore(tmp.path());
