@@ -26,7 +26,12 @@ const header = `// Generated from src/server/openapi.json by web/scripts/gen-api
 
 // The text of schema.d.ts for the document at `document`.
 export async function generate(document = documentPath) {
-  const ast = await openapiTS(JSON.parse(readFileSync(document, "utf8")));
+  const ast = await openapiTS(JSON.parse(readFileSync(document, "utf8")), {
+    // A default is the server's, not a promise the client sends the field.
+    defaultNonNullable: false,
+    // {"type": "object"} without properties: any object, not an empty one.
+    emptyObjectsUnknown: true,
+  });
   return header + astToString(ast);
 }
 

@@ -217,7 +217,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
             };
@@ -1251,7 +1251,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1308,7 +1308,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1358,7 +1358,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1408,7 +1408,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1458,7 +1458,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1494,7 +1494,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
             };
@@ -1523,7 +1523,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1607,7 +1607,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 404: components["responses"]["Error"];
@@ -1637,7 +1637,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1697,7 +1697,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 404: components["responses"]["Error"];
@@ -1780,7 +1780,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
             };
@@ -1806,7 +1806,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -1844,7 +1844,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 404: components["responses"]["Error"];
@@ -1872,7 +1872,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": Record<string, never>;
+                        "application/json": Record<string, unknown>;
                     };
                 };
                 400: components["responses"]["Error"];
@@ -3067,7 +3067,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            runs?: Record<string, never>[];
+                            runs?: Record<string, unknown>[];
                         };
                     };
                 };
@@ -3364,11 +3364,11 @@ export interface components {
             title?: string;
             description?: string;
             /** @default ALL */
-            base: string;
+            base?: string;
             dimensions: {
                 tag: string;
                 /** @default 20 */
-                limit: number;
+                limit?: number;
                 include_null?: boolean;
                 edges?: (number | string)[];
             }[];
@@ -3391,7 +3391,7 @@ export interface components {
             };
         };
         ReportResult: {
-            measures?: Record<string, never>[];
+            measures?: Record<string, unknown>[];
             tables?: {
                 as_of?: string;
                 base_users?: number;
@@ -3418,7 +3418,7 @@ export interface components {
              * @default viewer
              * @enum {string}
              */
-            min_role: "viewer" | "analyst" | "operator" | "admin";
+            min_role?: "viewer" | "analyst" | "operator" | "admin";
         };
         Error: {
             error?: {
@@ -3495,11 +3495,11 @@ export interface components {
             /** Format: date */
             as_of?: string;
             /** @default 1000 */
-            limit: number;
+            limit?: number;
             /** @description next_cursor of the previous page */
             cursor?: string;
             /** @default false */
-            stream: boolean;
+            stream?: boolean;
         };
         QueryPage: {
             ids?: string[];
@@ -3634,7 +3634,7 @@ export interface components {
             schedule?: string;
             /** @enum {string} */
             biz_date?: "yesterday" | "today";
-            quality?: Record<string, never>;
+            quality?: Record<string, unknown>;
             retention?: {
                 keep_days?: number;
                 keep_versions?: number;
@@ -3766,7 +3766,7 @@ export interface components {
             }[];
             unset?: string[];
             /** @default false */
-            replace: boolean;
+            replace?: boolean;
         };
         PushResult: {
             tag?: string;
@@ -3837,7 +3837,7 @@ export interface components {
                 /** @enum {string} */
                 type: "string" | "int" | "number" | "bool" | "time";
                 /** @default false */
-                required: boolean;
+                required?: boolean;
                 description?: string;
             }[];
             builtin?: boolean;
