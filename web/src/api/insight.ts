@@ -6,7 +6,7 @@
 import { call, type Answer, type Loosely, type Body } from "./route";
 
 type DistributionAnswer = Answer<"/api/v1/insight/distribution", "post">;
-export const distribution = <T extends Loosely<DistributionAnswer> = DistributionAnswer>(body: Body<"/api/v1/insight/distribution", "post">, signal?: AbortSignal) =>
+export const insightDistribution = <T extends Loosely<DistributionAnswer> = DistributionAnswer>(body: Body<"/api/v1/insight/distribution", "post">, signal?: AbortSignal) =>
   call("post", "/api/v1/insight/distribution", { body, signal }) as Promise<T>;
 
 type CharacterizeAnswer = Answer<"/api/v1/insight/characterize", "post">;
@@ -18,9 +18,9 @@ export const overlap = <T extends Loosely<OverlapAnswer> = OverlapAnswer>(body: 
   call("post", "/api/v1/insight/overlap", { body, signal }) as Promise<T>;
 
 type HistoryAnswer = Answer<"/api/v1/insight/history", "post">;
-export const history = <T extends Loosely<HistoryAnswer> = HistoryAnswer>(body: Body<"/api/v1/insight/history", "post">, signal?: AbortSignal) =>
+export const sizeHistory = <T extends Loosely<HistoryAnswer> = HistoryAnswer>(body: Body<"/api/v1/insight/history", "post">, signal?: AbortSignal) =>
   call("post", "/api/v1/insight/history", { body, signal }) as Promise<T>;
 
 type DiffAnswer = Answer<"/api/v1/insight/diff", "post">;
-export const diff = <T extends Loosely<DiffAnswer> = DiffAnswer>(body: Body<"/api/v1/insight/diff", "post">, signal?: AbortSignal) =>
+export const membershipDiff = <T extends Loosely<DiffAnswer> = DiffAnswer>(body: Body<"/api/v1/insight/diff", "post">, signal?: AbortSignal) =>
   call("post", "/api/v1/insight/diff", { body, signal }) as Promise<T>;

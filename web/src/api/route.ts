@@ -29,6 +29,8 @@ type Success = 200 | 201 | 202;
 
 // The JSON body a route takes.
 export type Body<P extends Path, M extends MethodOf<P>> = Json<NonNullable<Operation<P, M>["requestBody"]>>;
+// The values of a route's {placeholders}.
+export type PathValues<P extends Path, M extends MethodOf<P>> = NonNullable<Operation<P, M>["parameters"]["path"]>;
 // The query parameters a route takes.
 export type Query<P extends Path, M extends MethodOf<P>> = NonNullable<Operation<P, M>["parameters"]["query"]>;
 // The JSON answer of a route on success (any of its 2xx answers).
@@ -54,7 +56,7 @@ export type Loosely<A> = A extends string
 
 export interface Call<P extends Path, M extends MethodOf<P>> {
   // Values of the path's {placeholders}, percent-encoded here.
-  path?: Record<string, string | number>;
+  path?: PathValues<P, M>;
   query?: Query<P, M>;
   body?: Body<P, M>;
   // A body that is not JSON (CSV or plain text) with its media type.
@@ -63,7 +65,7 @@ export interface Call<P extends Path, M extends MethodOf<P>> {
 }
 
 // "/api/v1/segments/{name}" with { name: "a b" } → "/api/v1/segments/a%20b".
-export function fill(path: string, values: Record<string, string | number> = {}): string {
+function fill(path: string, values: Record<string, string | number> = {}): string {
   return path.replace(/\{(\w+)\}/g, (_, k: string) => {
     if (values[k] === undefined) throw new Error(`no value for {${k}} in ${path}`);
     return seg(String(values[k]));
@@ -72,8 +74,8 @@ export function fill(path: string, values: Record<string, string | number> = {})
 
 // One request of the document's routes. A POST, PUT or PATCH without a
 // body sends {} (as client.ts's post and put do).
-export function call<P extends Path, M extends MethodOf<P>, T = Answer<P, M>>(method: M, path: P, req: Call<P, M> = {}): Promise<T> {
+export function call<P extends Path, M extends MethodOf<P>>(method: M, path: P, req: Call<P, M> = {}): Promise<Answer<P, M>> {
   const query = (req.query ?? {}) as Parameters<typeof qs>[0];
   const body = req.body === undefined && !req.raw && method !== "get" && method !== "delete" ? {} : req.body;
-  return api<T>(method.toUpperCase(), fill(path, req.path) + qs(query), body, { raw: req.raw, signal: req.signal });
+  return api<Answer<P, M>>(method.toUpperCase(), fill(path, req.path as Record<string, string | number> | undefined) + qs(query), body, { raw: req.raw, signal: req.signal });
 }
