@@ -3,7 +3,8 @@
 // `can(role)` for showing only what the role allows. The server checks
 // every call anyway; hiding is for clarity, not security.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { get, setToken, setUnauthenticatedHandler } from "../api/client";
+import { setToken, setUnauthenticatedHandler } from "../api/client";
+import { getMe } from "../api/admin";
 
 export type Role = "viewer" | "analyst" | "operator" | "admin";
 const ranks: Record<Role, number> = { viewer: 0, analyst: 1, operator: 2, admin: 3 };
@@ -40,7 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (token: string) => {
     setToken(token);
     try {
-      const me = await get<{ name: string; role: Role; token_id?: number | null }>("/me");
+      const me = await getMe<{ name: string; role: Role; token_id?: number | null }>();
       sessionStorage.setItem(key, token);
       setPrincipal({ name: me.name, role: me.role, tokenId: typeof me.token_id === "number" ? me.token_id : undefined });
     } catch (e) {

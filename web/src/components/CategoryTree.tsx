@@ -3,7 +3,7 @@
 // close; the selected path's ancestors start open.
 import { useState } from "react";
 import { useI18n } from "../i18n";
-import type { Category } from "../pages/catalog/api";
+import type { Category } from "../api/catalog";
 
 export function CategoryTree({
   categories,

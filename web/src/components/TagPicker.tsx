@@ -3,9 +3,11 @@
 // each tag's title, name and type. Also: a cache of tag facts (type, title)
 // by name, for pages that meet tag names in expressions.
 import { useEffect, useRef, useState } from "react";
-import { ApiError, get, qs, seg } from "../api/client";
+import { ApiError } from "../api/client";
 import { useI18n } from "../i18n";
 import { useDebounced } from "./useAsync";
+import { listCatalogTags } from "../api/catalog";
+import { getTag } from "../api/tags";
 
 export interface TagInfo {
   name: string;
@@ -21,7 +23,7 @@ let limitSupported = true;
 // Searches the catalog: up to `limit` tags whose name or title holds q.
 export async function searchTags(q: string, limit = 20, signal?: AbortSignal): Promise<TagInfo[]> {
   const run = async (withLimit: boolean) => {
-    const r = await get<{ tags: TagInfo[] }>("/catalog/tags" + qs({ q: q || undefined, limit: withLimit ? limit : undefined }), { signal });
+    const r = await listCatalogTags<{ tags: TagInfo[] }>({ q: q || undefined, limit: withLimit ? limit : undefined }, signal);
     return r.tags.slice(0, limit);
   };
   if (limitSupported) {
@@ -41,7 +43,7 @@ export async function searchTags(q: string, limit = 20, signal?: AbortSignal): P
 export function tagInfo(name: string): Promise<TagInfo | null> {
   let p = cache.get(name);
   if (!p) {
-    p = get<any>("/tags/" + seg(name)).then(
+    p = getTag<Omit<TagInfo, "name">>(name).then(
       (d): TagInfo => ({ name, type: d.type, title: d.title ?? null, status: d.status, category: d.category }),
       () => null,
     );

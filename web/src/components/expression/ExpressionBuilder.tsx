@@ -6,11 +6,13 @@
 // builder says so). The server checks the text (POST /segments/count) and
 // its message, with the position, is shown under the text area.
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, get, post, qs, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { useI18n, type MessageKey } from "../../i18n";
 import { localizeServerError } from "../../i18n/serverMessages";
 import { TagPicker, useTagInfos, useTypeLabel, rememberTag } from "../TagPicker";
 import { useDebounced } from "../useAsync";
+import { countSegment, listSegments } from "../../api/segments";
+import { tagDistribution } from "../../api/tags";
 import {
   arity,
   baseType,
@@ -185,7 +187,7 @@ export default function ExpressionBuilder({ value, onChange, asOf, serverError, 
       return;
     }
     const ctl = new AbortController();
-    post<{ count: number }>("/segments/count", { expr: checked, as_of: asOf || undefined }, { signal: ctl.signal }).then(
+    countSegment<{ count: number }>({ expr: checked, as_of: asOf || undefined }, ctl.signal).then(
       (r) => setOwn({ text: checked, count: r.count }),
       (e) => !ctl.signal.aborted && setOwn({ text: checked, error: e }),
     );
@@ -546,7 +548,7 @@ function loadValues(tag: string, asOf?: string): Promise<ValueList> {
   if (!p) {
     // The tag's 200 most common values, so a tag with very many values never
     // loads them all; the others can be typed.
-    p = get<{ values?: DistValue[]; other_values?: number }>(`/tags/${seg(tag)}/distribution` + qs({ as_of: asOf, max_values: 200 })).then((d) => ({
+    p = tagDistribution<{ values?: DistValue[]; other_values?: number }>(tag, { as_of: asOf, max_values: 200 }).then((d) => ({
       values: (d.values ?? []).filter((v) => v.value !== null),
       other: d.other_values ?? 0,
     }));
@@ -647,7 +649,7 @@ function SegmentEditor({ name, onChange, testId }: { name: string; onChange: (n:
   useEffect(() => setText(name), [name]);
   useEffect(() => {
     let live = true;
-    get<{ segments: { name: string }[] }>("/segments").then(
+    listSegments<{ segments: { name: string }[] }>().then(
       (r) => live && setNames(r.segments.map((s) => s.name)),
       () => undefined,
     );

@@ -3,9 +3,9 @@
 // the connection, delete (refused while SQL tags use it).
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { del, get, post, put, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Field, Loading, Modal, Panel } from "../../components/ui";
+import { deleteSource, listSources, putSource, testSource } from "../../api/catalog";
 
 interface Source {
   name: string;
@@ -21,6 +21,7 @@ interface Source {
 
 interface TestResult {
   ok: boolean;
+  // The server's { code, message }; a string when the call itself failed.
   error: { message: string } | string | null;
   elapsed_ms?: number;
 }
@@ -40,7 +41,7 @@ interface Draft {
 
 export function SourcesTab() {
   const { t, num, time } = useI18n();
-  const sources = useAsync((signal) => get<{ sources: Source[] }>("/catalog/sources", { signal }), []);
+  const sources = useAsync((signal) => listSources<{ sources: Source[] }>(signal), []);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<string>();
   const [tests, setTests] = useState<Record<string, TestResult | "busy">>({});
@@ -58,12 +59,12 @@ export function SourcesTab() {
   const save = async () => {
     if (!draft) return;
     setError(undefined);
-    const body: Record<string, unknown> = { kind: draft.kind, connection: draft.connection.trim() };
+    const body: Parameters<typeof putSource>[1] = { kind: draft.kind, connection: draft.connection.trim() };
     if (draft.password) body.password = draft.password;
     if (draft.passwordEnv.trim()) body.password_env = draft.passwordEnv.trim();
     if (draft.fetchRows.trim()) body.fetch_rows = Number(draft.fetchRows);
     try {
-      await put(`/catalog/sources/${seg(draft.name.trim())}`, body);
+      await putSource(draft.name.trim(), body);
       setDraft(null);
       sources.reload();
     } catch (e) {
@@ -73,7 +74,7 @@ export function SourcesTab() {
   const test = async (name: string) => {
     setTests((m) => ({ ...m, [name]: "busy" }));
     try {
-      const r = await post<TestResult>(`/catalog/sources/${seg(name)}/test`);
+      const r = await testSource<{ ok: boolean; error: { message: string } | null; elapsed_ms?: number }>(name);
       setTests((m) => ({ ...m, [name]: r }));
     } catch (e) {
       setTests((m) => ({ ...m, [name]: { ok: false, error: e instanceof Error ? e.message : String(e) } }));
@@ -82,7 +83,7 @@ export function SourcesTab() {
   const remove = async (s: Source) => {
     setListError(undefined);
     try {
-      await del(`/catalog/sources/${seg(s.name)}`);
+      await deleteSource(s.name);
     } catch (e) {
       setListError(e instanceof Error ? e.message : String(e));
     }

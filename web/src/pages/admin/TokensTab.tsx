@@ -2,10 +2,10 @@
 // secret shown exactly once, with a copy button), revocation.
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { del, get, post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Field, Loading, Modal, Panel } from "../../components/ui";
 import { useSession, type Role } from "../../app/session";
+import { createToken, listTokens, revokeToken } from "../../api/admin";
 
 interface Token {
   id: number;
@@ -24,7 +24,7 @@ export function TokensTab() {
   const { t, time } = useI18n();
   const session = useSession();
   const isMine = (tok: Token) => session.tokenId !== undefined && tok.id === session.tokenId;
-  const tokens = useAsync((signal) => get<{ tokens: Token[] }>("/tokens", { signal }), []);
+  const tokens = useAsync((signal) => listTokens<{ tokens: Token[] }>(signal), []);
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("viewer");
@@ -37,7 +37,7 @@ export function TokensTab() {
   const create = async () => {
     setError(undefined);
     try {
-      const a = await post<{ secret?: string; token?: string; name: string }>("/tokens", { name: name.trim(), role });
+      const a = await createToken<{ secret?: string; token?: string; name: string }>({ name: name.trim(), role });
       setSecret({ name: a.name ?? name, secret: a.secret ?? a.token ?? "" });
       setCopied(false);
       setCreating(false);
@@ -51,7 +51,7 @@ export function TokensTab() {
     // Revoking the token this session uses signs the caller out: ask once more.
     if (isMine(tok) && !window.confirm(t("admin.revokeOwnConfirm"))) return;
     try {
-      await del(`/tokens/${tok.id}`);
+      await revokeToken(tok.id);
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     }

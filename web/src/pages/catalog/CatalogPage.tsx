@@ -5,12 +5,11 @@ import { useEffect, useState } from "react";
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { get } from "../../api/client";
 import { href, navigate } from "../../app/router";
 import { useAsync, useDebounced } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel, StatusBadge } from "../../components/ui";
 import { CategoryTree } from "../../components/CategoryTree";
-import { fetchCatalog, type Category } from "./api";
+import { fetchCatalog, listCategories, type Category } from "../../api/catalog";
 import { ProducerLabel, StaleFlag, TypeLabel } from "./labels";
 
 const PAGE_SIZE = 50;
@@ -36,7 +35,7 @@ export default function CatalogPage({ route }: PageProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
 
-  const cats = useAsync((signal) => get<{ categories: Category[]; uncategorized_tags: number }>("/catalog/categories", { signal }), []);
+  const cats = useAsync((signal) => listCategories<{ categories: Category[]; uncategorized_tags: number }>(signal), []);
   const list = useAsync(
     (signal) =>
       fetchCatalog(

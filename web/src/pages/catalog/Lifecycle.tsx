@@ -4,10 +4,10 @@
 import { useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { ApiError, post, qs, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { href } from "../../app/router";
 import { Modal } from "../../components/ui";
-import type { Dependents } from "./api";
+import { changeTagStatus, type Dependents } from "../../api/catalog";
 
 export function Lifecycle({ name, status, onChanged }: { name: string; status: string; onChanged: () => void }) {
   const { t } = useI18n();
@@ -22,7 +22,7 @@ export function Lifecycle({ name, status, onChanged }: { name: string; status: s
     setBusy(true);
     setError(undefined);
     try {
-      await post(`/catalog/tags/${seg(name)}/${action}` + qs({ force: force || undefined }));
+      await changeTagStatus(name, action, force);
       setBlocked(null);
       setConfirmOffline(false);
       onChanged();

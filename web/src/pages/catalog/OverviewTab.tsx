@@ -3,13 +3,14 @@
 // versions (line chart).
 import { useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
-import { get, qs, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
-import type { Definition } from "./api";
+import type { Definition } from "../../api/catalog";
 import type { LoadedTag } from "./TagPage";
 import { ProducerLabel, TypeLabel } from "./labels";
+import { getVersion } from "../../api/admin";
+import { tagDistribution } from "../../api/tags";
 
 export interface StoreTag {
   name: string;
@@ -185,7 +186,7 @@ function RuleRows({ p }: { p: Record<string, any> }) {
 
 function UsersOverTime({ data }: { data: LoadedTag }) {
   const { t, num, pct } = useI18n();
-  const version = useAsync((signal) => get<{ store: { users: number } }>("/version", { signal }), []);
+  const version = useAsync((signal) => getVersion<{ store: { users: number } }>(signal), []);
   const points = useMemo(() => {
     const dv = data.detail?.data_versions ?? data.store?.versions ?? [];
     return [...dv].sort((a, b) => a.date.localeCompare(b.date));
@@ -230,7 +231,7 @@ function UsersOverTime({ data }: { data: LoadedTag }) {
 function DistributionPanel({ name, versions }: { name: string; versions: string[] }) {
   const { t, num, pct } = useI18n();
   const [version, setVersion] = useState(versions[versions.length - 1]);
-  const dist = useAsync((signal) => get<Distribution>(`/tags/${seg(name)}/distribution` + qs({ version }), { signal }), [name, version]);
+  const dist = useAsync((signal) => tagDistribution<Distribution>(name, { version }, signal), [name, version]);
   const rows = useMemo(() => {
     const d = dist.data;
     if (!d) return [];

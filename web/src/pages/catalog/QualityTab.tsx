@@ -1,15 +1,14 @@
 // The quality tab: the checks of each new version (grouped by run), each
 // passed or failed with the observed value against its bound.
 import { useI18n } from "../../i18n";
-import { get, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
-import type { QualityCheck } from "./api";
+import { tagQuality, type QualityCheck } from "../../api/catalog";
 import { Passed } from "./labels";
 
 export function QualityTab({ name }: { name: string }) {
   const { t } = useI18n();
-  const q = useAsync((signal) => get<{ checks: QualityCheck[] }>(`/catalog/tags/${seg(name)}/quality?limit=200`, { signal }), [name]);
+  const q = useAsync((signal) => tagQuality<{ checks: QualityCheck[] }>(name, 200, signal), [name]);
   if (q.error) return <ErrorBox error={q.error} onRetry={q.reload} />;
   if (!q.data) return <Loading />;
   if (q.data.checks.length === 0) return <Empty>{t("tag.noChecks")}</Empty>;

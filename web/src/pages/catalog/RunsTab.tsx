@@ -5,10 +5,9 @@
 import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { get, post, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Modal, Panel, fieldError } from "../../components/ui";
-import type { Run, TagDetail } from "./api";
+import { backfill, cancelRun, getRun, startRun, tagRuns, type Run, type TagDetail } from "../../api/catalog";
 import { RunState } from "./labels";
 
 const PRODUCIBLE = ["sql", "list", "composite", "realtime", "behavior"];
@@ -17,7 +16,7 @@ export function RunsTab({ name, detail, onChanged }: { name: string; detail: Tag
   const { t } = useI18n();
   const session = useSession();
   const [logId, setLogId] = useState<number | null>(null);
-  const runs = useAsync((signal) => get<{ runs: Run[] }>(`/catalog/tags/${seg(name)}/runs?limit=100`, { signal }), [name]);
+  const runs = useAsync((signal) => tagRuns<{ runs: Run[] }>(name, 100, signal), [name]);
   const active = runs.data?.runs.some((r) => r.state === "queued" || r.state === "running");
   useEffect(() => {
     if (!active) return;
@@ -125,7 +124,7 @@ export function CancelRunButton({ id, onDone }: { id: number; onDone: () => void
         data-testid={"run-cancel-" + id}
         onClick={async () => {
           try {
-            await post(`/catalog/runs/${id}/cancel`);
+            await cancelRun(id);
           } catch (e) {
             setError(e instanceof Error ? e.message : String(e));
           }
@@ -156,11 +155,11 @@ export function RunActions({ name, onQueued, compact }: { name: string; onQueued
     setDone(undefined);
     try {
       if (mode === "backfill") {
-        const a = await post<{ runs?: unknown[]; run_ids?: number[] }>(`/catalog/tags/${seg(name)}/backfill`, { from, to });
+        const a = await backfill<{ runs?: unknown[]; run_ids?: number[] }>(name, { from, to });
         const n = a.run_ids?.length ?? a.runs?.length;
         setDone(n !== undefined ? t("tag.backfillQueued", { n }) : t("tag.queued"));
       } else {
-        const a = await post<{ run_id?: number; id?: number }>(`/catalog/tags/${seg(name)}/runs`, {
+        const a = await startRun<{ run_id?: number; id?: number }>(name, {
           ...(date ? { date } : {}),
           ...(mode === "repair" ? { repair: true } : {}),
         });
@@ -242,7 +241,7 @@ export function RunActions({ name, onQueued, compact }: { name: string; onQueued
 
 export function RunLogModal({ id, onClose }: { id: number; onClose: () => void }) {
   const { t, num, time } = useI18n();
-  const run = useAsync((signal) => get<Run>(`/catalog/runs/${id}`, { signal }), [id]);
+  const run = useAsync((signal) => getRun<Run>(id, signal), [id]);
   const r = run.data;
   const live = r && (r.state === "queued" || r.state === "running");
   useEffect(() => {

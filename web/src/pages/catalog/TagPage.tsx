@@ -6,11 +6,12 @@
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { ApiError, get, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { href, navigate } from "../../app/router";
 import { useAsync } from "../../components/useAsync";
 import { ErrorBox, Loading, StatusBadge, Tabs } from "../../components/ui";
-import type { TagDetail } from "./api";
+import { getCatalogTag, type TagDetail } from "../../api/catalog";
+import { getTag } from "../../api/tags";
 import { ProducerLabel, StaleFlag, TypeLabel } from "./labels";
 import { Lifecycle } from "./Lifecycle";
 import { OverviewTab, type StoreTag } from "./OverviewTab";
@@ -37,8 +38,8 @@ async function loadTag(name: string, signal: AbortSignal): Promise<LoadedTag> {
     }
   };
   const [store, detail] = await Promise.all([
-    orNull(get<StoreTag>(`/tags/${seg(name)}`, { signal })),
-    orNull(get<TagDetail>(`/catalog/tags/${seg(name)}`, { signal })),
+    orNull(getTag<StoreTag>(name, signal)),
+    orNull(getCatalogTag<TagDetail>(name, signal)),
   ]);
   if (!store && !detail) throw new ApiError(404, "not_found", "");
   return { store, detail };

@@ -3,12 +3,11 @@
 // what it reads itself (a composite's inputs).
 import { useMemo } from "react";
 import { useI18n } from "../../i18n";
-import { get, seg } from "../../api/client";
 import { href } from "../../app/router";
 import { useAsync } from "../../components/useAsync";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
-import type { Dependents, TagDetail } from "./api";
+import { tagUsage, type Dependents, type TagDetail } from "../../api/catalog";
 
 interface Usage {
   tag: string;
@@ -32,7 +31,7 @@ function namesIn(expr: string): string[] {
 
 export function UsageTab({ name, detail }: { name: string; detail: TagDetail | null }) {
   const { t, num, time } = useI18n();
-  const usage = useAsync((signal) => get<Usage>(`/catalog/tags/${seg(name)}/usage`, { signal }), [name]);
+  const usage = useAsync((signal) => tagUsage<Usage>(name, signal), [name]);
   const reads = useMemo(() => {
     const p = detail?.definition.producer;
     if (!p || p.kind !== "composite") return [];

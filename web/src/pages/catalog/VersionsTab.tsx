@@ -3,10 +3,10 @@
 // version and run that produced them.
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { get, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
-import { diffDefinitions, type Definition, type DataVersion } from "./api";
+import { tagHistory, type Definition, type DataVersion } from "../../api/catalog";
+import { diffDefinitions } from "./helpers";
 import type { LoadedTag } from "./TagPage";
 import { RunLogModal } from "./RunsTab";
 
@@ -22,7 +22,7 @@ export function VersionsTab({ name, data }: { name: string; data: LoadedTag }) {
   const [open, setOpen] = useState<number | null>(null);
   const [runId, setRunId] = useState<number | null>(null);
   const history = useAsync(
-    (signal) => (data.detail ? get<{ versions: HistoryVersion[] }>(`/catalog/tags/${seg(name)}/history`, { signal }) : Promise.resolve({ versions: [] })),
+    (signal) => (data.detail ? tagHistory<{ versions: HistoryVersion[] }>(name, signal) : Promise.resolve({ versions: [] })),
     [name, !!data.detail],
   );
   const dataVersions: DataVersion[] = data.detail?.data_versions ?? (data.store?.versions ?? []).map((v) => ({ ...v, definition_version: null, run_id: null }));

@@ -8,11 +8,13 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { ApiError, get, put, qs, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { href, navigate } from "../../app/router";
 import { useAsync } from "../../components/useAsync";
 import { ErrorBox, Field, Loading, Modal, Panel } from "../../components/ui";
-import { diffDefinitions, flattenCategories, type Category, type TagDetail } from "../catalog/api";
+import { getCatalogTag, listCategories, putCatalogTag, type Category, type TagDetail } from "../../api/catalog";
+import { getTag } from "../../api/tags";
+import { diffDefinitions, flattenCategories } from "../catalog/helpers";
 import { BASE_TYPES, KINDS, QUALITY_RULES, emptyForm, errorPath, fieldOf, fromDefinition, toDefinition, typeOf, type Form, type Kind } from "./form";
 import { SqlSection } from "./SqlSection";
 import { CompositeSection } from "./CompositeSection";
@@ -37,13 +39,13 @@ interface PutAnswer {
 async function load(name: string, signal: AbortSignal): Promise<Loaded> {
   if (!name) return { form: emptyForm(), exists: false };
   try {
-    const d = await get<TagDetail>(`/catalog/tags/${seg(name)}`, { signal });
+    const d = await getCatalogTag<TagDetail>(name, signal);
     return { form: fromDefinition(name, d.definition), exists: true };
   } catch (e) {
     if (!(e instanceof ApiError && e.status === 404)) throw e;
   }
   // Imported data without a definition: describe it (kind import, its type).
-  const s = await get<{ type: string }>(`/tags/${seg(name)}`, { signal });
+  const s = await getTag<{ type: string }>(name, signal);
   const f = emptyForm();
   f.name = name;
   const [bt, scale] = s.type.split(":");
@@ -76,7 +78,7 @@ function Editor({ initial, onReload }: { initial: Loaded; onReload: () => void }
   const [saved, setSaved] = useState<PutAnswer | null>(null);
   const isNew = !initial.exists;
   const editingName = !!initial.form.name;
-  const cats = useAsync((signal) => get<{ categories: Category[] }>("/catalog/categories", { signal }), []);
+  const cats = useAsync((signal) => listCategories<{ categories: Category[] }>(signal), []);
   const paths = useMemo(() => flattenCategories(cats.data?.categories ?? []).map((c) => c.path), [cats.data]);
 
   // Validation messages by form field (the server's first error).
@@ -98,7 +100,7 @@ function Editor({ initial, onReload }: { initial: Loaded; onReload: () => void }
     setBusy(true);
     setError(null);
     try {
-      const a = await put<PutAnswer>(`/catalog/tags/${seg(form.name)}` + qs({ dry_run: dryRun || undefined }), toDefinition(form));
+      const a = await putCatalogTag<PutAnswer>(form.name, toDefinition(form), dryRun);
       if (dryRun) setCheck(a);
       else {
         setCheck(null);

@@ -3,9 +3,9 @@
 // small form to push a few values by hand (once the tag exists).
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { post, seg } from "../../api/client";
 import { DateInput, Field } from "../../components/ui";
 import { Passed } from "../catalog/labels";
+import { pushValues } from "../../api/catalog";
 
 interface PushAnswer {
   run_id: number;
@@ -38,7 +38,7 @@ export function ExternalSection({ name, exists, type }: { name: string; exists: 
     try {
       const set = rows.filter((r) => r.user.trim()).map((r) => ({ user: r.user.trim(), value: value(r.value) }));
       const un = unset.split(/[\s,，]+/).filter(Boolean);
-      setAnswer(await post<PushAnswer>(`/catalog/tags/${seg(name)}/values`, { set, ...(un.length ? { unset: un } : {}), ...(date ? { date } : {}), ...(replace ? { replace: true } : {}) }));
+      setAnswer(await pushValues<PushAnswer>(name, { set, ...(un.length ? { unset: un } : {}), ...(date ? { date } : {}), ...(replace ? { replace: true } : {}) }));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {

@@ -3,9 +3,8 @@
 // version and the tag is produced. Only once the tag exists.
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { put, seg } from "../../api/client";
 import { Field } from "../../components/ui";
-import type { Run } from "../catalog/api";
+import { uploadTagList, type Run } from "../../api/catalog";
 import { RunState } from "../catalog/labels";
 
 interface UploadAnswer {
@@ -28,7 +27,7 @@ export function ListSection({ name, exists, file, onUploaded }: { name: string; 
     setResult(undefined);
     try {
       const csv = /\.csv$/i.test(picked.name);
-      const a = await put<UploadAnswer>(`/catalog/tags/${seg(name)}/list?run=true`, undefined, { raw: { body: picked, contentType: csv ? "text/csv" : "text/plain" } });
+      const a = await uploadTagList<UploadAnswer>(name, picked, csv ? "text/csv" : "text/plain");
       setResult(a);
       onUploaded();
     } catch (e) {

@@ -5,10 +5,10 @@
 // filters (where).
 import { useMemo } from "react";
 import { useI18n } from "../../i18n";
-import { get } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, ErrorBox, Field, Loading } from "../../components/ui";
 import { OPS, RULES, type Form, type WhereRow } from "./form";
+import { listEventTypes } from "../../api/events";
 
 interface EventType {
   name: string;
@@ -42,7 +42,7 @@ function EventPicker({ types, value, onChange, testId }: { types: EventType[]; v
 
 export function RealtimeSection({ form, set, err }: { form: Form; set: (p: Partial<Form>) => void; err: (k: string) => string | undefined }) {
   const { t } = useI18n();
-  const types = useAsync((signal) => get<{ types: EventType[] }>("/events/types", { signal }), []);
+  const types = useAsync((signal) => listEventTypes<{ types: EventType[] }>(signal), []);
   const chosen = form.rule === "flag" ? [...form.start, ...form.end] : form.events;
   const properties = useMemo(() => {
     const all = new Map<string, string>();

@@ -6,10 +6,11 @@
 import { useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { ApiError, get, post } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, Field } from "../../components/ui";
 import type { Form } from "./form";
+import { listSources, previewQuery } from "../../api/catalog";
 
 // POST /catalog/preview: `columns` is 1 (user id) or 2 (user id, value).
 interface Preview {
@@ -27,7 +28,7 @@ export function SqlSection({ form, set, err }: { form: Form; set: (p: Partial<Fo
   const session = useSession();
   const admin = session.can("admin");
   const sources = useAsync(
-    (signal) => (admin ? get<{ sources: { name: string; kind: string; description?: string }[] }>("/catalog/sources", { signal }) : Promise.resolve({ sources: [] })),
+    (signal) => (admin ? listSources<{ sources: { name: string; kind: string; description?: string }[] }>(signal) : Promise.resolve({ sources: [] })),
     [admin],
   );
   const [bizDate, setBizDate] = useState("");
@@ -39,7 +40,7 @@ export function SqlSection({ form, set, err }: { form: Form; set: (p: Partial<Fo
     setPreview(null);
     setPreviewError(undefined);
     try {
-      setPreview(await post<Preview>("/catalog/preview", { source: form.source, query: form.query, ...(bizDate ? { biz_date: bizDate } : {}) }));
+      setPreview(await previewQuery<Preview>({ source: form.source, query: form.query, ...(bizDate ? { biz_date: bizDate } : {}) }));
     } catch (e) {
       if (e instanceof ApiError && e.status === 404 && /endpoint/.test(e.message)) setPreviewError(t("editor.sql.noPreview"));
       else setPreviewError(e instanceof Error ? e.message : String(e));

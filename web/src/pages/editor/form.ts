@@ -4,7 +4,7 @@
 // kept from the loaded definition so a save never drops them. Also maps the
 // server's validation message ("tag definition: producer.query: ...") to
 // the form field it names.
-import type { Definition } from "../catalog/api";
+import type { Definition, TagDefinition } from "../../api/catalog";
 
 export const KINDS = ["sql", "list", "composite", "external", "realtime", "behavior", "import"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -148,7 +148,7 @@ export function typeOf(f: Form): string {
   return f.baseType === "decimal" ? `decimal:${f.scale || "2"}` : f.baseType;
 }
 
-export function toDefinition(f: Form): Definition {
+export function toDefinition(f: Form): TagDefinition {
   const def: Definition = { ...f.base };
   delete def.name;
   def.type = typeOf(f);
@@ -211,7 +211,7 @@ export function toDefinition(f: Form): Definition {
     if (Object.keys(where).length) p.where = where;
   }
   def.producer = p;
-  return def;
+  return def as TagDefinition; // type and producer are set above
 }
 
 // "tag definition: producer.rules[1].when: unknown tag ..." → the path

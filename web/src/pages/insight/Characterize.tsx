@@ -3,12 +3,12 @@
 // (over) and much rarer (under); each opens "segment AND value".
 import { useState } from "react";
 import { useI18n } from "../../i18n";
-import { post } from "../../api/client";
 import { useAsync, useDebounced } from "../../components/useAsync";
 import { ErrorBox, Empty, Loading, Panel } from "../../components/ui";
 import { TagMultiPicker, useTagInfos } from "../../components/TagPicker";
 import { andExpr, DrillLinks, LimitSelect, TgiCell, targetBody, targetExpr, type Target } from "./common";
 import { useValueLabel } from "./Distribution";
+import { characterize } from "../../api/insight";
 
 interface Ranked {
   tag: string;
@@ -42,8 +42,7 @@ export default function Characterize({ target, asOf }: { target: Target; asOf: s
   const mu = useDebounced(minUsers, 400);
   const ans = useAsync(
     (signal) =>
-      post<Answer>(
-        "/insight/characterize",
+      characterize<Answer>(
         {
           ...targetBody(target),
           as_of: asOf,
@@ -52,7 +51,7 @@ export default function Characterize({ target, asOf }: { target: Target; asOf: s
           limit,
           exclude_tags: exclude.length ? exclude : undefined,
         },
-        { signal },
+        signal,
       ),
     [target.expr, target.segment, asOf, ms, mu, limit, exclude.join(",")],
   );

@@ -4,12 +4,12 @@
 // of "segment AND value" or starts a segment from it.
 import { useEffect, useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
-import { post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { TagMultiPicker, searchTags, useTagInfos, useTypeLabel } from "../../components/TagPicker";
 import { andExpr, DrillLinks, LimitSelect, TgiCell, insightHref, targetBody, targetExpr, tgiColor, type Target } from "./common";
+import { insightDistribution } from "../../api/insight";
 
 export interface DistRow {
   value: string | boolean | null;
@@ -74,7 +74,7 @@ export default function Distribution({ target, asOf, tags, onTags }: { target: T
   const [maxValues, setMaxValues] = useState(20);
   const key = shown.join(",");
   const dist = useAsync<DistAnswer | null>(
-    (signal) => (shown.length ? post<DistAnswer>("/insight/distribution", { ...targetBody(target), as_of: asOf, tags: shown, max_values: maxValues }, { signal }) : Promise.resolve(null)),
+    (signal) => (shown.length ? insightDistribution<DistAnswer>({ ...targetBody(target), as_of: asOf, tags: shown, max_values: maxValues }, signal) : Promise.resolve(null)),
     [target.expr, target.segment, asOf, key, maxValues],
   );
   return (

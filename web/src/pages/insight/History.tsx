@@ -3,12 +3,13 @@
 import { useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { api, post, seg } from "../../api/client";
 import { href } from "../../app/router";
 import { useAction, useAsync } from "../../components/useAsync";
 import { ErrorBox, Figure, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { DateRange, targetBody, type Target } from "./common";
+import { membershipDiff, sizeHistory } from "../../api/insight";
+import { uploadSegmentList } from "../../api/segments";
 
 export function addDays(date: string, n: number): string {
   const d = new Date(date + "T00:00:00Z");
@@ -27,7 +28,7 @@ export function History({ target, asOf }: { target: Target; asOf: string }) {
   const [to, setTo] = useState(asOf);
   const [step, setStep] = useState(1);
   const ans = useAsync(
-    (signal) => post<HistoryAnswer>("/insight/history", { ...targetBody(target), from, to, step_days: step }, { signal }),
+    (signal) => sizeHistory<HistoryAnswer>({ ...targetBody(target), from, to, step_days: step }, signal),
     [target.expr, target.segment, from, to, step],
   );
   const option = useMemo<ChartOption | null>(() => {
@@ -109,7 +110,7 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
   const [to, setTo] = useState(asOf);
   const [withIds, setWithIds] = useState(false);
   const ans = useAsync(
-    (signal) => post<DiffAnswer>("/insight/diff", { ...targetBody(target), from, to, ids_limit: withIds ? 50 : undefined }, { signal }),
+    (signal) => membershipDiff<DiffAnswer>({ ...targetBody(target), from, to, ids_limit: withIds ? 50 : undefined }, signal),
     [target.expr, target.segment, from, to, withIds],
   );
   const option = useMemo<ChartOption | null>(() => {
@@ -169,15 +170,15 @@ export function Diff({ target, asOf }: { target: Target; asOf: string }) {
 // The diff answers at most this many ids per group (src/server/api_insight.cc).
 const MAX_DIFF_IDS = 100_000;
 
-function IdList({ title, ids, total, testId, save }: { title: string; ids: string[]; total: number; testId: string; save: { body: object; group: "entered" | "left" } }) {
+function IdList({ title, ids, total, testId, save }: { title: string; ids: string[]; total: number; testId: string; save: { body: Parameters<typeof membershipDiff>[0]; group: "entered" | "left" } }) {
   const { t, num } = useI18n();
   const [name, setName] = useState("");
   const [saved, setSaved] = useState<string>();
   // Every id of the group (one more audited diff call), uploaded as a list segment's version.
   const { run, busy, error } = useAction(async () => {
-    const all = await post<DiffAnswer>("/insight/diff", { ...save.body, ids_limit: MAX_DIFF_IDS });
+    const all = await membershipDiff<DiffAnswer>({ ...save.body, ids_limit: MAX_DIFF_IDS });
     const list = (save.group === "entered" ? all.entered_ids : all.left_ids) ?? [];
-    await api("POST", `/segments/${seg(name)}/list`, undefined, { raw: { body: list.join("\n") + "\n", contentType: "text/plain" } });
+    await uploadSegmentList(name, list.join("\n") + "\n");
     setSaved(name);
   });
   return (

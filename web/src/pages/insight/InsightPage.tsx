@@ -7,7 +7,6 @@ import { useEffect, useState } from "react";
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { href, navigate } from "../../app/router";
-import { get, post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, ErrorBox, Panel, Tabs, businessToday } from "../../components/ui";
 import ExpressionBuilder from "../../components/expression/ExpressionBuilder";
@@ -16,6 +15,7 @@ import Distribution from "./Distribution";
 import Characterize from "./Characterize";
 import Overlap from "./Overlap";
 import { History, Diff } from "./History";
+import { countSegment, listSegments } from "../../api/segments";
 
 type Tab = "distribution" | "characterize" | "overlap" | "history" | "diff";
 const tabs: Tab[] = ["distribution", "characterize", "overlap", "history", "diff"];
@@ -41,8 +41,8 @@ export default function InsightPage({ route }: PageProps) {
     async (signal) => {
       if (!has) return null;
       const [seg, all] = await Promise.all([
-        post<{ count: number; elapsed_ms: number }>("/segments/count", { expr: targetExpr(target), as_of: asOf }, { signal }),
-        post<{ count: number }>("/segments/count", { expr: "ALL", as_of: asOf }, { signal }),
+        countSegment<{ count: number; elapsed_ms: number }>({ expr: targetExpr(target), as_of: asOf }, signal),
+        countSegment<{ count: number }>({ expr: "ALL", as_of: asOf }, signal),
       ]);
       return { users: seg.count, universe: all.count, elapsed: seg.elapsed_ms };
     },
@@ -161,7 +161,7 @@ export default function InsightPage({ route }: PageProps) {
 // With no segment chosen: the saved segments as one-click starting points.
 function SavedSegmentShortcuts({ asOf }: { asOf: string }) {
   const { t } = useI18n();
-  const list = useAsync((signal) => get<{ segments: { name: string; kind: string; expr: string }[] }>("/segments", { signal }).then((r) => r.segments), []);
+  const list = useAsync((signal) => listSegments<{ segments: { name: string; kind: string; expr: string }[] }>({}, signal).then((r) => r.segments), []);
   if (!list.data || list.data.length === 0) return null;
   return (
     <Panel title={t("insight.orSaved")}>

@@ -4,11 +4,12 @@
 // its expression (open its insight, save it as a segment).
 import { useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
-import { get, post } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { ErrorBox, Empty, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { DrillLinks, targetBody, type Target } from "./common";
+import { overlap } from "../../api/insight";
+import { listSegments } from "../../api/segments";
 
 interface Answer {
   universe_users: number;
@@ -28,7 +29,7 @@ export default function Overlap({ target, asOf, compare, onCompare }: { target: 
   const [exprs, setExprs] = useState<string[]>([]);
   const [addName, setAddName] = useState("");
   const [addExpr, setAddExpr] = useState("");
-  const saved = useAsync((signal) => get<{ segments: { name: string }[] }>("/segments", { signal }).then((r) => r.segments.map((s) => s.name)), []);
+  const saved = useAsync((signal) => listSegments<{ segments: { name: string }[] }>({}, signal).then((r) => r.segments.map((s) => s.name)), []);
   const items: Item[] = [...compare.map((segment) => ({ segment })), ...exprs.map((expr) => ({ expr }))];
   const selfLabel = target.segment ?? t("insight.thisSegment");
   const total = items.length + 1;
@@ -37,13 +38,12 @@ export default function Overlap({ target, asOf, compare, onCompare }: { target: 
     (signal) =>
       items.length === 0
         ? Promise.resolve(null)
-        : post<Answer>(
-            "/insight/overlap",
+        : overlap<Answer>(
             {
               segments: [{ ...targetBody(target), label: selfLabel }, ...items.map((i) => ({ ...i, label: itemLabel(i) }))],
               as_of: asOf,
             },
-            { signal },
+            signal,
           ),
     [target.expr, target.segment, asOf, key],
   );

@@ -6,9 +6,9 @@ import { useRef, useState } from "react";
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { href } from "../../app/router";
-import { post, qs } from "../../api/client";
 import { ErrorBox, Field, Figure, Panel, businessToday } from "../../components/ui";
 import Distribution from "../insight/Distribution";
+import { matchList } from "../../api/segments";
 
 interface MatchReport {
   name?: string;
@@ -50,9 +50,10 @@ export default function ListsPage({ route }: PageProps) {
     try {
       const body: string | Blob = mode === "file" ? file! : text;
       const name = save ? saveAs.trim() : "";
-      const r = await post<MatchReport>("/lists/match" + qs({ column: column.trim() || undefined, save_as: name || undefined }), undefined, {
-        raw: { body, contentType: isCsv ? "text/csv" : "text/plain" },
-      });
+      const r = await matchList<MatchReport>(
+        { body, contentType: isCsv ? "text/csv" : "text/plain" },
+        { column: column.trim() || undefined, save_as: name || undefined },
+      );
       setReport(r);
       if (name) setSavedName(name);
     } catch (e) {

@@ -11,11 +11,11 @@ import { useState } from "react";
 import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { ApiError, get, qs, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { href, navigate } from "../../app/router";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel, StatusBadge } from "../../components/ui";
-import { fetchCatalog, type CatalogItem, type QualityCheck, type Run } from "../catalog/api";
+import { fetchCatalog, listQuality, listRuns, tagQuality, tagRuns, type CatalogItem, type QualityCheck, type Run } from "../../api/catalog";
 import { Passed, RunState, StaleFlag } from "../catalog/labels";
 import { CancelRunButton, RunActions, RunLogModal, RunTable } from "../catalog/RunsTab";
 import { CheckCells } from "../catalog/QualityTab";
@@ -39,10 +39,10 @@ interface Health {
   failures: (QualityCheck & { tag: string })[] | null;
 }
 
-// A GET that answers null when the endpoint does not exist (yet).
-async function optional<T>(path: string, signal: AbortSignal): Promise<T | null> {
+// A call that answers null when the endpoint does not exist (yet).
+async function optional<T>(load: () => Promise<T>): Promise<T | null> {
   try {
-    return await get<T>(path, { signal });
+    return await load();
   } catch (e) {
     if (e instanceof ApiError && (e.status === 404 || e.status === 405 || (e.status === 400 && /unknown query parameter/.test(e.message)))) return null;
     throw e;
@@ -66,16 +66,16 @@ async function pool<T, R>(items: T[], n: number, fn: (x: T) => Promise<R>): Prom
 async function loadHealth(q: string, page: number, signal: AbortSignal): Promise<Health> {
   const [catalog, active, failed, failures] = await Promise.all([
     fetchCatalog({ q: q || undefined, limit: PAGE_SIZE, offset: page * PAGE_SIZE }, signal),
-    optional<{ runs: Run[] }>("/catalog/runs" + qs({ state: "queued,running", limit: 100 }), signal),
-    optional<{ runs: Run[] }>("/catalog/runs" + qs({ state: "failed,rejected", limit: 100 }), signal),
-    optional<{ checks: (QualityCheck & { tag: string })[] }>("/catalog/quality" + qs({ failed: true, limit: 100 }), signal),
+    optional(() => listRuns<{ runs: Run[] }>({ state: "queued,running", limit: 100 }, signal)),
+    optional(() => listRuns<{ runs: Run[] }>({ state: "failed,rejected", limit: 100 }, signal)),
+    optional(() => listQuality<{ checks: (QualityCheck & { tag: string })[] }>({ failed: true, limit: 100 }, signal)),
   ]);
   const rows = await pool(catalog.tags, 4, async (tag): Promise<TagHealth> => {
     if (!PRODUCIBLE.includes(tag.producer) && tag.producer !== "external") return { tag, runs: [], checks: [] };
     try {
       const [runs, quality] = await Promise.all([
-        get<{ runs: Run[] }>(`/catalog/tags/${seg(tag.name)}/runs?limit=5`, { signal }),
-        get<{ checks: QualityCheck[] }>(`/catalog/tags/${seg(tag.name)}/quality?limit=10`, { signal }),
+        tagRuns<{ runs: Run[] }>(tag.name, 5, signal),
+        tagQuality<{ checks: QualityCheck[] }>(tag.name, 10, signal),
       ]);
       const latest = quality.checks.reduce((m, c) => Math.max(m, c.run_id), -1);
       return { tag, runs: runs.runs, checks: quality.checks.filter((c) => c.run_id === latest) };

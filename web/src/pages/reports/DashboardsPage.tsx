@@ -7,10 +7,10 @@ import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession, type Role } from "../../app/session";
 import { href, navigate } from "../../app/router";
-import { del, get, post, put, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Panel, businessToday } from "../../components/ui";
 import ReportResult, { type ReportAnswer, type ReportDefinition } from "./ReportResult";
+import { createDashboard, deleteDashboard, getDashboard, getReport, listDashboards, listReports, putDashboard, runReport } from "../../api/reports";
 
 interface Dashboard {
   name: string;
@@ -31,7 +31,7 @@ export default function DashboardsPage({ route }: PageProps) {
 function DashboardList() {
   const { t, time } = useI18n();
   const session = useSession();
-  const list = useAsync((signal) => get<{ dashboards: Dashboard[] }>("/dashboards", { signal }).then((r) => r.dashboards), []);
+  const list = useAsync((signal) => listDashboards<{ dashboards: Dashboard[] }>(signal).then((r) => r.dashboards), []);
   const [creating, setCreating] = useState(false);
   return (
     <div>
@@ -78,7 +78,7 @@ function DashboardList() {
 // Create (no `initial`) or change a dashboard.
 function DashboardForm({ initial, onDone, onCancel }: { initial?: Dashboard; onDone: (name: string) => void; onCancel?: () => void }) {
   const { t } = useI18n();
-  const reports = useAsync((signal) => get<{ reports: { name: string; title?: string }[] }>("/reports", { signal }).then((r) => r.reports), []);
+  const reports = useAsync((signal) => listReports<{ reports: { name: string; title?: string }[] }>(signal).then((r) => r.reports), []);
   const [name, setName] = useState(initial?.name ?? "");
   const [title, setTitle] = useState(initial?.title ?? "");
   const [description, setDescription] = useState(initial?.description ?? "");
@@ -97,8 +97,8 @@ function DashboardForm({ initial, onDone, onCancel }: { initial?: Dashboard; onD
     setError(undefined);
     const body = { title: title.trim() || undefined, description: description.trim() || undefined, reports: picked, min_role: minRole };
     try {
-      if (initial) await put("/dashboards/" + seg(initial.name), body);
-      else await post("/dashboards", { name: name.trim(), ...body });
+      if (initial) await putDashboard(initial.name, body);
+      else await createDashboard({ name: name.trim(), ...body });
       onDone(initial?.name ?? name.trim());
     } catch (e) {
       setError(e);
@@ -187,7 +187,7 @@ function DashboardForm({ initial, onDone, onCancel }: { initial?: Dashboard; onD
 function DashboardView({ name, asOfParam }: { name: string; asOfParam?: string }) {
   const { t } = useI18n();
   const session = useSession();
-  const d = useAsync((signal) => get<Dashboard>("/dashboards/" + seg(name), { signal }), [name]);
+  const d = useAsync((signal) => getDashboard<Dashboard>(name, signal), [name]);
   const [asOf, setAsOf] = useState(asOfParam ?? businessToday());
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -196,7 +196,7 @@ function DashboardView({ name, asOfParam }: { name: string; asOfParam?: string }
   const remove = async () => {
     if (!window.confirm(t("reports.confirmDeleteDashboard", { name }))) return;
     try {
-      await del("/dashboards/" + seg(name));
+      await deleteDashboard(name);
       navigate(["dashboards"]);
     } catch (e) {
       setError(e);
@@ -249,8 +249,8 @@ function DashboardView({ name, asOfParam }: { name: string; asOfParam?: string }
 
 function DashboardReport({ name, asOf }: { name: string; asOf: string }) {
   const { t } = useI18n();
-  const def = useAsync((signal) => get<{ definition: ReportDefinition }>("/reports/" + seg(name), { signal }).then((r) => r.definition), [name]);
-  const run = useAsync((signal) => post<ReportAnswer>(`/reports/${seg(name)}/run`, { as_of: def.data?.series ? undefined : asOf }, { signal }), [name, asOf, !!def.data?.series]);
+  const def = useAsync((signal) => getReport<{ definition: ReportDefinition }>(name, signal).then((r) => r.definition), [name]);
+  const run = useAsync((signal) => runReport<ReportAnswer>(name, { as_of: def.data?.series ? undefined : asOf }, signal), [name, asOf, !!def.data?.series]);
   return (
     <Panel
       title={def.data?.title || name}

@@ -6,12 +6,12 @@
 import { useCallback, useMemo, useState } from "react";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
-import { post } from "../../api/client";
 import { Chart, type ChartOption } from "../../components/Chart";
 import { ErrorBox, Field, Modal } from "../../components/ui";
 import { insightHref, segmentHref } from "../insight/common";
 import { href } from "../../app/router";
 import { useTagInfos } from "../../components/TagPicker";
+import { createSegment } from "../../api/segments";
 
 export interface Measure {
   kind: "users" | "sum" | "avg" | "min" | "max" | "metric";
@@ -295,7 +295,7 @@ function CellModal({ cell, asOf, measures, measureLabel, onClose }: { cell: Cell
     setBusy(true);
     setError(undefined);
     try {
-      await post("/segments", { name: name.trim(), expr: cell.expr });
+      await createSegment({ name: name.trim(), expr: cell.expr });
       setSaved(name.trim());
     } catch (e) {
       setError(e);

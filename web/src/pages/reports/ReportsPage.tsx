@@ -8,13 +8,13 @@ import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
 import { href, navigate } from "../../app/router";
-import { del, get, post, put, seg } from "../../api/client";
 import { useAsync } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Panel, Tabs, businessToday } from "../../components/ui";
 import ExpressionBuilder from "../../components/expression/ExpressionBuilder";
 import { TagPicker, useTagInfos } from "../../components/TagPicker";
 import { baseType } from "../../components/expression/lang";
 import ReportResult, { type Dimension, type Measure, type ReportAnswer, type ReportDefinition } from "./ReportResult";
+import { createReport, deleteReport, getReport, listReports, putReport, reportVersions, runDefinition } from "../../api/reports";
 
 interface ReportItem {
   name: string;
@@ -27,7 +27,7 @@ interface ReportItem {
 export default function ReportsPage({ route }: PageProps) {
   const { t, time } = useI18n();
   const name = route.parts[1];
-  const list = useAsync((signal) => get<{ reports: ReportItem[] }>("/reports", { signal }).then((r) => r.reports), []);
+  const list = useAsync((signal) => listReports<{ reports: ReportItem[] }>(signal).then((r) => r.reports), []);
   const [q, setQ] = useState("");
   const shown = (list.data ?? []).filter((r) => !q || r.name.toLowerCase().includes(q.toLowerCase()) || (r.title ?? "").toLowerCase().includes(q.toLowerCase()));
   return (
@@ -99,7 +99,7 @@ function ReportEditor({ name, onSaved }: { name?: string; onSaved: () => void })
   const { t } = useI18n();
   const session = useSession();
   const canSave = session.can("analyst");
-  const saved = useAsync((signal) => (name ? get<{ name: string; version: number; definition: ReportDefinition }>("/reports/" + seg(name), { signal }) : Promise.resolve(null)), [name]);
+  const saved = useAsync((signal) => (name ? getReport<{ name: string; version: number; definition: ReportDefinition }>(name, signal) : Promise.resolve(null)), [name]);
   const [def, setDef] = useState<ReportDefinition>(emptyDef);
   const [asOf, setAsOf] = useState(businessToday());
   const [useSeries, setUseSeries] = useState(false);
@@ -127,7 +127,7 @@ function ReportEditor({ name, onSaved }: { name?: string; onSaved: () => void })
     try {
       const clean = cleanDef({ ...d, series: series ? d.series : undefined });
       const t0 = performance.now();
-      const r = await post<ReportAnswer>("/reports/run", { definition: clean, as_of: series ? undefined : day });
+      const r = await runDefinition<ReportAnswer>({ definition: clean, as_of: series ? undefined : day });
       setAnswer({ ...r, elapsed_ms: r.elapsed_ms ?? performance.now() - t0 });
     } catch (e) {
       setRunError(e);
@@ -149,12 +149,12 @@ function ReportEditor({ name, onSaved }: { name?: string; onSaved: () => void })
     const clean = cleanDef({ ...def, series: useSeries ? def.series : undefined });
     try {
       if (name) {
-        const r = await put<{ version: number }>("/reports/" + seg(name), { definition: clean });
+        const r = await putReport<{ version: number }>(name, { definition: clean });
         setNotice(t("reports.savedVersion", { v: r.version }));
         onSaved();
         saved.reload();
       } else {
-        await post("/reports", { name: newName.trim(), definition: clean });
+        await createReport({ name: newName.trim(), definition: clean });
         onSaved();
         navigate(["reports", newName.trim()]);
       }
@@ -166,7 +166,7 @@ function ReportEditor({ name, onSaved }: { name?: string; onSaved: () => void })
   const remove = async () => {
     if (!name || !window.confirm(t("reports.confirmDelete", { name }))) return;
     try {
-      await del("/reports/" + seg(name));
+      await deleteReport(name);
       onSaved();
       navigate(["reports"]);
     } catch (e) {
@@ -389,7 +389,7 @@ function MeasureRow({ index, m, onChange }: { index: number; m: Measure; onChang
 function Versions({ name, onLoad }: { name: string; onLoad: (d: ReportDefinition) => void }) {
   const { t, time } = useI18n();
   const v = useAsync(
-    (signal) => get<{ versions: { version: number; changed_by: string; changed_ms: number; deleted: boolean; definition: ReportDefinition }[] }>(`/reports/${seg(name)}/versions`, { signal }).then((r) => r.versions),
+    (signal) => reportVersions<{ versions: { version: number; changed_by: string; changed_ms: number; deleted: boolean; definition: ReportDefinition }[] }>(name, signal).then((r) => r.versions),
     [name],
   );
   if (v.error) return <ErrorBox error={v.error} />;

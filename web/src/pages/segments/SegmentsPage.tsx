@@ -9,12 +9,13 @@ import type { PageProps } from "../registry";
 import { useI18n } from "../../i18n";
 import { useSession } from "../../app/session";
 import { href, navigate } from "../../app/router";
-import { ApiError, apiText, del, get, post, put, qs, seg } from "../../api/client";
+import { ApiError } from "../../api/client";
 import { useAsync, useDebounced, useAction } from "../../components/useAsync";
 import { DateInput, Empty, ErrorBox, Field, Loading, Modal, Panel, businessToday } from "../../components/ui";
 import ExpressionBuilder from "../../components/expression/ExpressionBuilder";
 import { quote } from "../../components/expression/lang";
 import { TagMultiPicker, downloadText } from "../../components/TagPicker";
+import { countSegment, createSegment, deleteSegment, exportSegment, freezeSegment, getSegment, listSegments, putSegment, segmentVersions } from "../../api/segments";
 
 export interface SavedSegment {
   name: string;
@@ -57,7 +58,7 @@ export default function SegmentsPage({ route }: PageProps) {
   const list = useAsync<SavedSegment[]>(
     (signal) =>
       canList
-        ? get<{ segments: SavedSegment[] }>("/segments" + qs({ with_counts: true, as_of: asOf }), { signal }).then((r) => r.segments)
+        ? listSegments<{ segments: SavedSegment[] }>({ with_counts: true, as_of: asOf }, signal).then((r) => r.segments)
         : Promise.resolve([]),
     [canList, asOf],
   );
@@ -161,7 +162,7 @@ export function useLiveCount(expr: string, asOf: string, ms = 300): { state?: Co
     }
     const t0 = performance.now();
     const ctl = new AbortController();
-    post<{ count: number; elapsed_ms: number }>("/segments/count", { expr: dexpr, as_of: asOf || undefined }, { signal: ctl.signal }).then(
+    countSegment<{ count: number; elapsed_ms: number }>({ expr: dexpr, as_of: asOf || undefined }, ctl.signal).then(
       (r) => mine === seq.current && setState({ expr: dexpr, asOf, count: r.count, elapsed: r.elapsed_ms, roundTrip: performance.now() - t0 }),
       (e) => mine === seq.current && !ctl.signal.aborted && setState({ expr: dexpr, asOf, error: e }),
     );
@@ -187,7 +188,7 @@ function SegmentEditor({
   const { t, num } = useI18n();
   const session = useSession();
   const canSave = session.can("analyst");
-  const saved = useAsync<SavedSegment | null>((signal) => (name ? get<SavedSegment>("/segments/" + seg(name), { signal }) : Promise.resolve(null)), [name]);
+  const saved = useAsync<SavedSegment | null>((signal) => (name ? getSegment<SavedSegment>(name, signal) : Promise.resolve(null)), [name]);
   const [expr, setExpr] = useState(startExpr);
   const [asOf, setAsOf] = useState(startAsOf ?? businessToday());
   const [kind, setKind] = useState<"dynamic" | "snapshot">("dynamic");
@@ -223,12 +224,14 @@ function SegmentEditor({
     setNotice(undefined);
     try {
       if (s && !asName) {
-        await put("/segments/" + seg(s.name), { expr, kind: s.kind, description });
+        // The document's SegmentRequest.kind leaves out "list", which the
+        // server reads like the others (a list segment's own kind).
+        await putSegment(s.name, { expr, kind: s.kind as Exclude<SavedSegment["kind"], "list">, description });
         setNotice(t(s.kind === "snapshot" ? "segments.savedSnapshot" : "segments.savedOk"));
         saved.reload();
       } else {
         const target = (asName ?? newName).trim();
-        await post("/segments", { name: target, expr, kind, description, as_of: kind === "snapshot" ? asOf : undefined });
+        await createSegment({ name: target, expr, kind, description, as_of: kind === "snapshot" ? asOf : undefined });
         onSaved();
         setModal(null);
         navigate(["segments", target]);
@@ -244,7 +247,7 @@ function SegmentEditor({
   const remove = async () => {
     if (!s || !window.confirm(t("segments.confirmDelete", { name: s.name }))) return;
     try {
-      await del("/segments/" + seg(s.name));
+      await deleteSegment(s.name);
       onSaved();
       navigate(["segments"]);
     } catch (e) {
@@ -411,7 +414,7 @@ function FrozenInfo({ s, onChanged }: { s: SavedSegment; onChanged: () => void }
   const { t } = useI18n();
   const session = useSession();
   const { run: rerun, busy, error } = useAction(async () => {
-    await post(`/segments/${seg(s.name)}/versions`, {});
+    await freezeSegment(s.name);
     onChanged();
   });
   return (
@@ -442,7 +445,7 @@ function SnapshotVersions({ s, asOf, onChanged }: { s: SavedSegment; asOf: strin
   const { t } = useI18n();
   const [tick, setTick] = useState(0);
   const { run: freeze, busy, error } = useAction(async () => {
-    await post(`/segments/${seg(s.name)}/versions`, { as_of: asOf });
+    await freezeSegment(s.name, { as_of: asOf });
     setTick((x) => x + 1);
     onChanged();
   });
@@ -464,7 +467,7 @@ function SnapshotVersions({ s, asOf, onChanged }: { s: SavedSegment; asOf: strin
 
 function VersionsTable({ name, tick = 0 }: { name: string; tick?: number }) {
   const { t, num, time } = useI18n();
-  const v = useAsync((signal) => get<{ versions: SegmentVersion[] }>(`/segments/${seg(name)}/versions`, { signal }).then((r) => r.versions), [name, tick]);
+  const v = useAsync((signal) => segmentVersions<{ versions: SegmentVersion[] }>(name, signal).then((r) => r.versions), [name, tick]);
   if (v.error) return <ErrorBox error={v.error} />;
   if (!v.data) return <Loading />;
   if (v.data.length === 0) return <Empty />;
@@ -513,7 +516,7 @@ function ExportModal({ expr, segment, asOf, onClose }: { expr: string; segment?:
     setResult(undefined);
     try {
       const body = { ...(segment ? { segment } : { expr }), as_of: asOf, columns, format, limit: limit ? Number(limit) : undefined };
-      const r = await apiText("POST", "/segments/export", body);
+      const r = await exportSegment(body);
       const base = (segment ?? "segment") + "-" + asOf;
       downloadText(r.text, base + (format === "csv" ? ".csv" : ".ndjson"), format === "csv" ? "text/csv;charset=utf-8" : "application/x-ndjson");
       setResult({ rows: r.headers.get("X-Tagloop-Rows") ?? "", masked: r.headers.get("X-Tagloop-Masked") ?? "" });
@@ -569,7 +572,7 @@ function ExportModal({ expr, segment, asOf, onClose }: { expr: string; segment?:
 // Compare: pick other saved segments; the overlap opens on the insight page.
 function CompareModal({ expr, self, asOf, onClose }: { expr: string; self?: string; asOf: string; onClose: () => void }) {
   const { t } = useI18n();
-  const list = useAsync((signal) => get<{ segments: SavedSegment[] }>("/segments", { signal }).then((r) => r.segments), []);
+  const list = useAsync((signal) => listSegments<{ segments: SavedSegment[] }>({}, signal).then((r) => r.segments), []);
   const [picked, setPicked] = useState<string[]>([]);
   const [q, setQ] = useState("");
   const others = useMemo(() => (list.data ?? []).filter((s) => s.name !== self && (!q || s.name.toLowerCase().includes(q.toLowerCase()))), [list.data, self, q]);
