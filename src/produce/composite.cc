@@ -25,7 +25,7 @@ Status FieldError(std::string_view field, std::string_view what) {
 // position stays the byte offset within that expression.
 Status InField(std::string_view field, const Status& st) {
   if (st.code() != Status::Code::kInvalidArgument) return st;
-  return Status::InvalidArgument(fmt::format("{}: {}", field, st.message()), st.position());
+  return st.WithPrefix(field);  // keeps the position and the reason
 }
 
 Status CheckType(const TagType& type) {
