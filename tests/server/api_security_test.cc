@@ -72,6 +72,44 @@ class SecurityApiTest : public CatalogApiTest {
   }
 };
 
+TEST_F(SecurityApiTest, ReportsFollowTheirDashboardsVisibility) {
+  StartCatalogServer();
+  json def = {{"dimensions", {{{"tag", "is_vip"}}}}};
+  for (const char* name : {"risk_overview", "open_report", "shared"}) {
+    ASSERT_EQ(PostAs(Role::kAnalyst, "/api/v1/reports", {{"name", name}, {"definition", def}}).status, 201);
+  }
+  ASSERT_EQ(PostAs(Role::kAdmin, "/api/v1/dashboards",
+                   {{"name", "risk"}, {"reports", {"risk_overview", "shared"}}, {"min_role", "operator"}})
+                .status,
+            201);
+  ASSERT_EQ(PostAs(Role::kAdmin, "/api/v1/dashboards", {{"name", "all"}, {"reports", {"shared"}}}).status, 201);
+  auto names = [&](Role role) {
+    std::vector<std::string> out;
+    const json list = Json(Call("GET", "/api/v1/reports", role));
+    for (const json& r : list["reports"]) out.push_back(r["name"]);
+    return out;
+  };
+  // A viewer neither lists, reads, runs nor sees the versions of the report
+  // behind the operator-only dashboard: it looks missing.
+  EXPECT_EQ(names(Role::kViewer), (std::vector<std::string>{"open_report", "shared"}));
+  EXPECT_EQ(names(Role::kAnalyst), (std::vector<std::string>{"open_report", "shared"}));
+  for (Role role : {Role::kViewer, Role::kAnalyst}) {
+    HttpReply get = Call("GET", "/api/v1/reports/risk_overview", role);
+    EXPECT_EQ(get.status, 404) << get.body;
+    EXPECT_EQ(ErrorMessage(get), "no report named 'risk_overview'");
+    EXPECT_EQ(Call("POST", "/api/v1/reports/risk_overview/run", role, "{}").status, 404);
+    EXPECT_EQ(Call("GET", "/api/v1/reports/risk_overview/versions", role).status, 404);
+  }
+  EXPECT_EQ(Call("PUT", "/api/v1/reports/risk_overview", Role::kAnalyst, json{{"definition", def}}.dump()).status, 404);
+  EXPECT_EQ(Call("DELETE", "/api/v1/reports/risk_overview", Role::kAnalyst).status, 404);
+  // A report on a visible dashboard (and another hidden one) stays visible.
+  EXPECT_EQ(Call("POST", "/api/v1/reports/shared/run", Role::kViewer, "{}").status, 200);
+  // Operators see everything.
+  EXPECT_EQ(names(Role::kOperator), (std::vector<std::string>{"open_report", "risk_overview", "shared"}));
+  EXPECT_EQ(Call("GET", "/api/v1/reports/risk_overview", Role::kOperator).status, 200);
+  EXPECT_EQ(Call("POST", "/api/v1/reports/risk_overview/run", Role::kOperator, "{}").status, 200);
+}
+
 TEST_F(SecurityApiTest, NumbersOutsideTheDoubleRangeAreBadRequests) {
   StartCatalogServer();
   struct Case {
