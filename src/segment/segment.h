@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/bitmap.h"
+#include "core/deadline.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "segment/plan.h"
@@ -46,6 +47,11 @@ struct SegmentQueryOptions {
   // Null (default): every tag may be read. Not owned; must outlive the call.
   const TagAccess* tag_access = nullptr;
 };
+  // Checked between the stages of CountSegment and EvaluateSegment (before
+  // binding, which opens version files, and before executing the plan): once
+  // it has passed they fail with its status (Unavailable) and run no
+  // further. Null (default): no limit. Not owned; must outlive the call.
+  const Deadline* deadline = nullptr;
 
 // The number of users in the segment, without building the set.
 [[nodiscard]] Result<uint64_t> CountSegment(const Snapshot& snapshot, std::string_view expr,

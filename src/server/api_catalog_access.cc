@@ -25,11 +25,12 @@ CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call) {
   return CatalogTagAccess(ctx.production->scheduler().view(), call.principal.role);
 }
 
-SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, Days as_of, const CatalogTagAccess* access) {
+SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, const ApiCall& call, Days as_of, const CatalogTagAccess* access) {
   SegmentQueryOptions options;
   options.as_of = as_of;
   options.segments = ctx.segments;
   options.tag_access = access;
+  options.deadline = &call.deadline;
   return options;
 }
 

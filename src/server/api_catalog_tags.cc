@@ -285,7 +285,7 @@ Status CheckComposite(ApiContext& ctx, const ApiCall& call, const TagDefinition&
   // The caller's own access: an operator may build on drafts, only an admin
   // on offline tags.
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, ctx.Today(), &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, ctx.Today(), &access);
   Result<SegmentReferences> refs = CompositeReferences(*snap, *spec, options);
   if (!refs.ok()) {
     return Status::InvalidArgument(fmt::format("tag definition: producer.{}", refs.status().message()),

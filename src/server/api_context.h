@@ -62,9 +62,10 @@ class CatalogTagAccess final : public TagAccess {
   Role role_;
 };
 
-// Query options for a caller: the date, saved segments and the caller's
-// tag access (`access` must outlive the query).
-SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, Days as_of, const CatalogTagAccess* access);
+// Query options for a caller: the date, saved segments, the caller's tag
+// access and the request's deadline (`call` and `access` must outlive the
+// query).
+SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, const ApiCall& call, Days as_of, const CatalogTagAccess* access);
 CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call);
 // Counts a use of every tag `expr` reads (usage statistics), by the caller.
 void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot, std::string_view expr,

@@ -85,7 +85,7 @@ Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
 
   auto snapshot = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of_field.value_or(ctx.Today()), &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of_field.value_or(ctx.Today()), &access);
   // Column tags follow the expression's visibility rules (drafts for
   // operators, offline tags for admins).
   for (const std::string& tag : column_names) {

@@ -81,6 +81,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   if (tags.empty()) return Status::InvalidArgument("field 'tags' must name at least one tag");
   TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   InsightOptions options;
+  options.deadline = &call.deadline;
   if (auto it = body.find("percentiles"); it != body.end() && !it->is_null()) {
     if (!it->is_array()) return Status::InvalidArgument("field 'percentiles' must be an array");
     options.percentiles.clear();
@@ -128,6 +129,7 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   }
   std::erase_if(tags, [&](const std::string& t) { return std::find(exclude.begin(), exclude.end(), t) != exclude.end(); });
   CharacterizeOptions options;
+  options.insight.deadline = &call.deadline;
   TAGLOOP_ASSIGN_OR_RETURN(auto min_share, OptionalNumber(body, "min_share", 0, 1));
   TAGLOOP_ASSIGN_OR_RETURN(auto min_users, OptionalNumber(body, "min_users", 0, 1e12));
   TAGLOOP_ASSIGN_OR_RETURN(auto limit, OptionalNumber(body, "limit", 1, 1000));
@@ -223,7 +225,7 @@ Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, OptionalCount(body, "step_days", 1, 366, 1));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, to, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<HistoryPoint> points,
                            SegmentHistory(*snap, text.expr, options, from, to, static_cast<int>(step)));
   RecordTagUse(ctx, call, *snap, text.expr, options, "count");
@@ -249,7 +251,7 @@ Result<HttpResponse> DiffRoute(ApiContext& ctx, ApiCall& call) {
   }
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, to, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(SegmentDiff diff, DiffSegment(*snap, text.expr, options, from, to));
   RecordTagUse(ctx, call, *snap, text.expr, options, "count");
   Json out = {{"expr", text.expr}, {"from", FormatDate(from)}, {"to", FormatDate(to)},

@@ -31,7 +31,7 @@ Result<json> ParseStoredJson(const std::string& text) {
 
 ReportRunOptions RunOptionsFor(ApiContext& ctx, const ApiCall& call, const CatalogTagAccess* access, Days as_of) {
   ReportRunOptions options;
-  options.query = QueryOptionsFor(ctx, as_of, access);
+  options.query = QueryOptionsFor(ctx, call, as_of, access);
   options.baselines = ctx.baselines;
   options.metrics = SegmentMetricRunner(ctx, call);
   return options;
@@ -106,7 +106,7 @@ Result<HttpResponse> Run(ApiContext& ctx, const ApiCall& call, const ReportDefin
     run.series.reset();
   }
   TAGLOOP_ASSIGN_OR_RETURN(ReportResult result, RunReport(*snap, run, RunOptionsFor(ctx, call, &access, ctx.Today())));
-  SegmentQueryOptions options = QueryOptionsFor(ctx, result.tables.front().as_of, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, result.tables.front().as_of, &access);
   RecordTagUse(ctx, call, *snap, run.base, options, "report");
   for (const ReportDimension& d : run.dimensions) ctx.production->usage().Record(d.tag, "report", call.principal.name);
   Json out = std::move(header);

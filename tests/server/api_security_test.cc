@@ -137,5 +137,57 @@ TEST_F(SecurityApiTest, NumbersOutsideTheDoubleRangeAreBadRequests) {
   }
 }
 
+TEST_F(SecurityApiTest, ReportsBeyondTheCapsAreRefusedBeforeRunning) {
+  StartCatalogServer();
+  json many_ages = json::array(), many_spends = json::array();
+  for (int i = 1; i <= 150; ++i) many_ages.push_back(i);
+  for (int i = 1; i <= 100; ++i) many_spends.push_back(i);
+  auto run = [&](const json& definition) {
+    return PostAs(Role::kViewer, "/api/v1/reports/run", {{"definition", definition}});
+  };
+  // 151 x 101 cells.
+  HttpReply wide = run({{"dimensions", {{{"tag", "age"}, {"edges", many_ages}}, {{"tag", "spend"}, {"edges", many_spends}}}}});
+  EXPECT_EQ(wide.status, 400) << wide.body;
+  EXPECT_EQ(ErrorMessage(wide),
+            "the report has 15251 cells per date x 1 date(s) = 15251 cells; at most 10000 cells (over all dates) per "
+            "run: lower a dimension's limit, give fewer edges or fewer dates");
+  // 101 buckets x 3 values (with null) x 92 dates.
+  json series = {{"from", "2026-08-01"}, {"to", "2026-10-31"}};
+  HttpReply tall = run({{"dimensions", {{{"tag", "spend"}, {"edges", many_spends}}, {{"tag", "is_vip"}, {"include_null", true}}}},
+                        {"series", series}});
+  EXPECT_EQ(tall.status, 400) << tall.body;
+  EXPECT_TRUE(HasText(ErrorMessage(tall), "303 cells per date x 92 date(s) = 27876 cells; at most 10000")) << tall.body;
+  // More than 92 dates.
+  series["from"] = "2026-07-31";
+  HttpReply dates = run({{"dimensions", {{{"tag", "is_vip"}}}}, {"series", series}});
+  EXPECT_EQ(dates.status, 400) << dates.body;
+  EXPECT_EQ(ErrorMessage(dates), "definition: series: at most 92 dates");
+  // Saved reports are checked the same way.
+  HttpReply saved = PostAs(Role::kAnalyst, "/api/v1/reports", {{"name", "tall"}, {"definition", {{"dimensions", {{{"tag", "is_vip"}}}}, {"series", series}}}});
+  EXPECT_EQ(saved.status, 400) << saved.body;
+  // Within the caps: 3 values x 92 dates.
+  series["from"] = "2026-08-01";
+  HttpReply ok = run({{"dimensions", {{{"tag", "is_vip"}, {"include_null", true}}}}, {"series", series}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(Json(ok)["tables"].size(), 92u);
+}
+
+TEST_F(SecurityApiTest, QueriesPastTheDeadlineAnswer503) {
+  // A deadline that has passed when the handler starts (1 ns).
+  StartCatalogServer([](ServerOptions& o) { o.query_timeout = 1e-9; });
+  auto expect_503 = [&](const std::string& method, const std::string& path, const json& body) {
+    HttpReply r = Call(method, path, Role::kViewer, body.is_null() ? "" : body.dump());
+    EXPECT_EQ(r.status, 503) << path << ": " << r.body;
+    EXPECT_EQ(Json(r)["error"]["code"], "unavailable") << r.body;
+    EXPECT_TRUE(HasText(ErrorMessage(r), "took longer than the server's query_timeout")) << r.body;
+  };
+  expect_503("POST", "/api/v1/segments/count", {{"expr", "is_vip"}});
+  expect_503("POST", "/api/v1/insight/distribution", {{"expr", "ALL"}, {"tags", {"city"}}});
+  expect_503("POST", "/api/v1/insight/history", {{"expr", "ALL"}, {"from", "2026-10-01"}, {"to", "2026-10-05"}});
+  expect_503("POST", "/api/v1/reports/run", {{"definition", {{"dimensions", {{{"tag", "city"}}}}}}});
+  // Requests that run no query are unaffected.
+  EXPECT_EQ(Call("GET", "/api/v1/tags", Role::kViewer).status, 200);
+}
+
 }  // namespace
 }  // namespace tagloop::testing
