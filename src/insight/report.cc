@@ -215,6 +215,7 @@ Status CheckMeasures(const Snapshot& snapshot, const ReportDefinition& def, cons
     }
     if (options.query.tag_access) {
       Status st = options.query.tag_access->Check(m.tag);
+      if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix(what);  // a refusal by role stays one
       if (!st.ok()) return FieldError(what, st.message());
     }
   }
@@ -225,6 +226,7 @@ Status CheckMeasures(const Snapshot& snapshot, const ReportDefinition& def, cons
     }
     if (options.query.tag_access) {
       Status st = options.query.tag_access->Check(tag);
+      if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix(fmt::format("dimensions[{}]", i));
       if (!st.ok()) return FieldError(fmt::format("dimensions[{}]", i), st.message());
     }
   }

@@ -8,6 +8,17 @@
 namespace tagloop {
 
 Status CatalogTagAccess::Check(std::string_view tag) const {
+  TAGLOOP_RETURN_IF_ERROR(CheckVisible(tag));
+  if (!SeesPersonalData(role_) && view_->personal.contains(tag)) {
+    return Status::PermissionDenied(
+        fmt::format("tag '{}' holds personal data: only operators and admins may use it in expressions, "
+                    "counts, insight and reports",
+                    tag));
+  }
+  return Status::Ok();
+}
+
+Status CatalogTagAccess::CheckVisible(std::string_view tag) const {
   switch (view_->StatusOf(tag)) {
     case TagStatus::kPublished:
       return Status::Ok();

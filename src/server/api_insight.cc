@@ -54,12 +54,13 @@ Result<std::optional<double>> OptionalNumber(const json& body, const char* key, 
 }
 
 // Tags the caller may read that are published (or imported only): what
-// "every tag" means for characterisation.
-std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap) {
+// "every tag" means for characterisation. Personal tags are left out for
+// roles that see them masked (CatalogTagAccess::Check).
+std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap, const CatalogTagAccess& access) {
   auto view = ctx.production->scheduler().view();
   std::vector<std::string> out;
   for (const auto& [name, info] : snap.tags()) {
-    if (view->StatusOf(name) == TagStatus::kPublished) out.push_back(name);
+    if (view->StatusOf(name) == TagStatus::kPublished && access.Check(name).ok()) out.push_back(name);
   }
   return out;
 }
@@ -67,6 +68,9 @@ std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap) {
 Status CheckTagsReadable(const CatalogTagAccess& access, std::span<const std::string> tags) {
   for (const std::string& t : tags) {
     Status st = access.Check(t);
+    // InvalidArgument for a tag the role may not see, PermissionDenied for
+    // a personal one (api_context.h): the code is kept.
+    if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix("tags");
     if (!st.ok()) return Status::InvalidArgument(fmt::format("tags: {}", st.message()));
   }
   return Status::Ok();
@@ -117,7 +121,7 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   if (body.contains("tags")) {
     TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   } else {
-    tags = PublishedTags(ctx, *seg.snapshot);
+    tags = PublishedTags(ctx, *seg.snapshot, seg.access);
   }
   // The segment's own tags say nothing new about it: left out unless named
   // in "tags" or the caller gives its own exclusions.

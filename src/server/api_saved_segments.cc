@@ -149,8 +149,12 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
 
 Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRequest& r, bool created) {
   if (r.kind == SegmentKind::kDynamic) {
-    TAGLOOP_RETURN_IF_ERROR(
-        ctx.segments->Save(r.name, *r.expr, *ctx.store->snapshot(), ctx.Today(), r.description));
+    // Bound with the caller's tag access first: a caller may not save an
+    // expression it could not count (a personal tag below operator: 403).
+    auto snap = ctx.store->snapshot();
+    CatalogTagAccess access = TagAccessFor(ctx, call);
+    TAGLOOP_RETURN_IF_ERROR(ValidateSegment(*snap, *r.expr, QueryOptionsFor(ctx, call, ctx.Today(), &access)));
+    TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(r.name, *r.expr, *snap, ctx.Today(), r.description));
     TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
     return JsonResponse(SegmentJson(saved), created ? 201 : 200);
   }

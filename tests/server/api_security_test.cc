@@ -72,6 +72,119 @@ class SecurityApiTest : public CatalogApiTest {
   }
 };
 
+TEST_F(SecurityApiTest, BisectionCannotRecoverAMaskedBirthday) {
+  StartCatalogServer();
+  DefinePersonalTags();
+  // The attack works for a role that may read birthdays: 17 counts (130
+  // years of days) give m1's birthday exactly.
+  int counts = 0;
+  std::optional<Days> found = Bisect(Role::kOperator, [](const HttpReply& r) { ADD_FAILURE() << r.body; }, &counts);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(FormatDate(*found), "1990-05-17");
+  EXPECT_LE(counts, 17);
+  // Analysts and viewers, who see birthdays masked, are refused at the
+  // first count, with the tag named.
+  for (Role role : {Role::kViewer, Role::kAnalyst}) {
+    int refused = 0;
+    found = Bisect(
+        role,
+        [&](const HttpReply& r) {
+          ++refused;
+          EXPECT_EQ(r.status, 403) << r.body;
+          EXPECT_EQ(Json(r)["error"]["code"], "permission_denied");
+          EXPECT_TRUE(HasText(ErrorMessage(r), "tag 'birthday' holds personal data"));
+        },
+        &counts);
+    EXPECT_FALSE(found.has_value()) << RoleName(role) << " recovered " << FormatDate(*found);
+    EXPECT_EQ(refused, 1);
+    EXPECT_EQ(counts, 1);
+  }
+  // Admins are unaffected.
+  EXPECT_EQ(CountOf(Role::kAdmin, "birthday >= '1990-01-01'"), 2);
+}
+
+TEST_F(SecurityApiTest, PersonalTagsAreRefusedThroughSavedSegmentsAndComposites) {
+  StartCatalogServer();
+  DefinePersonalTags();
+  // A dynamic segment an operator saved over a personal tag.
+  ASSERT_EQ(PostAs(Role::kOperator, "/api/v1/segments", {{"name", "born_90s"}, {"expr", "birthday >= '1990-01-01'"}})
+                .status,
+            201);
+  HttpReply via = CountAs(Role::kAnalyst, "SEGMENT('one') AND SEGMENT('born_90s')");
+  EXPECT_EQ(via.status, 403) << via.body;
+  EXPECT_TRUE(HasText(ErrorMessage(via), "in segment 'born_90s'"));
+  EXPECT_TRUE(HasText(ErrorMessage(via), "tag 'birthday' holds personal data"));
+  EXPECT_EQ(Call("GET", "/api/v1/segments/born_90s/count", Role::kViewer).status, 403);
+  EXPECT_EQ(CountOf(Role::kOperator, "SEGMENT('one') AND SEGMENT('born_90s')"), 1);
+  // Analysts cannot save one either.
+  HttpReply save = PostAs(Role::kAnalyst, "/api/v1/segments", {{"name", "mine"}, {"expr", "phone_tail = 1234"}});
+  EXPECT_EQ(save.status, 403) << save.body;
+  EXPECT_TRUE(HasText(ErrorMessage(save), "phone_tail"));
+
+  // A composite tag derived from a personal tag is personal too.
+  HttpReply defined = Define("born_after_1990", {{"type", "bool"},
+                                                 {"producer", {{"kind", "composite"},
+                                                               {"expression", "birthday >= '1990-01-01'"}}}});
+  ASSERT_EQ(defined.status, 200) << defined.body;
+  ASSERT_EQ(Post("/api/v1/catalog/tags/born_after_1990/publish", Role::kOperator).status, 200);
+  ASSERT_TRUE(WaitForData("born_after_1990"));
+  HttpReply composite = CountAs(Role::kAnalyst, "SEGMENT('one') AND born_after_1990");
+  EXPECT_EQ(composite.status, 403) << composite.body;
+  EXPECT_TRUE(HasText(ErrorMessage(composite), "tag 'born_after_1990' holds personal data"));
+  // ... and masked in profiles like its source.
+  HttpReply profile = Call("GET", "/api/v1/users/m1/profile", Role::kAnalyst);
+  ASSERT_EQ(profile.status, 200) << profile.body;
+  EXPECT_EQ(Json(profile)["tags"]["born_after_1990"], "***");
+  EXPECT_EQ(Json(profile)["tags"]["birthday"], "***");
+  EXPECT_EQ(Json(Call("GET", "/api/v1/users/m1/profile", Role::kOperator))["tags"]["born_after_1990"], true);
+}
+
+TEST_F(SecurityApiTest, InsightReportsAndExportsRefusePersonalTagsBelowOperator) {
+  StartCatalogServer();
+  DefinePersonalTags();
+  auto refused = [&](const std::string& path, const json& body, const std::string& tag) {
+    for (Role role : {Role::kViewer, Role::kAnalyst}) {
+      HttpReply r = PostAs(role, path, body);
+      EXPECT_EQ(r.status, 403) << path << " " << body.dump() << ": " << r.body;
+      EXPECT_TRUE(HasText(ErrorMessage(r), "'" + tag + "'")) << path;
+    }
+    HttpReply ok = PostAs(Role::kOperator, path, body);
+    EXPECT_EQ(ok.status, 200) << path << " " << body.dump() << ": " << ok.body;
+  };
+  // Insight of a one-member segment would show the bucket of phone_tail.
+  refused("/api/v1/insight/distribution", {{"segment", "one"}, {"tags", {"phone_tail"}}}, "phone_tail");
+  refused("/api/v1/insight/characterize", {{"segment", "one"}, {"tags", {"birthday"}}}, "birthday");
+  refused("/api/v1/insight/history", {{"expr", "birthday >= '1990-01-01'"}, {"from", "2026-10-01"}, {"to", "2026-10-02"}},
+          "birthday");
+  // The tag's own distribution: its min and max are someone's values.
+  HttpReply dist = Call("GET", "/api/v1/tags/birthday/distribution", Role::kViewer);
+  EXPECT_EQ(dist.status, 403) << dist.body;
+  EXPECT_EQ(Call("GET", "/api/v1/tags/birthday/distribution", Role::kOperator).status, 200);
+  // Without "tags", characterisation leaves personal tags out.
+  HttpReply all = PostAs(Role::kAnalyst, "/api/v1/insight/characterize",
+                         {{"segment", "one"}, {"min_users", 0}, {"min_share", 0}});
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_FALSE(HasText(all.body, "phone_tail"));
+  EXPECT_FALSE(HasText(all.body, "birthday"));
+  // Reports: a dimension, a measure, the base.
+  json dims = {{{"tag", "is_vip"}}};
+  refused("/api/v1/reports/run",
+          {{"definition", {{"base", "SEGMENT('one')"}, {"dimensions", {{{"tag", "phone_tail"}}}}}}}, "phone_tail");
+  refused("/api/v1/reports/run",
+          {{"definition",
+            {{"base", "SEGMENT('one')"}, {"dimensions", dims}, {"measures", {{{"kind", "min"}, {"tag", "birthday"}}}}}}},
+          "birthday");
+  refused("/api/v1/reports/run", {{"definition", {{"base", "phone_tail > 1000"}, {"dimensions", dims}}}}, "phone_tail");
+  // Exports: the expression is refused; a personal column stays masked.
+  HttpReply e = PostAs(Role::kAnalyst, "/api/v1/segments/export", {{"expr", "phone_tail = 1234"}});
+  EXPECT_EQ(e.status, 403) << e.body;
+  EXPECT_TRUE(HasText(ErrorMessage(e), "phone_tail"));
+  HttpReply masked = PostAs(Role::kAnalyst, "/api/v1/segments/export",
+                            {{"expr", "SEGMENT('one')"}, {"columns", {"phone_tail"}}});
+  ASSERT_EQ(masked.status, 200) << masked.body;
+  EXPECT_EQ(masked.body, "user_id,phone_tail\nm1,***\n");
+}
+
 TEST_F(SecurityApiTest, ReportsFollowTheirDashboardsVisibility) {
   StartCatalogServer();
   json def = {{"dimensions", {{{"tag", "is_vip"}}}}};
