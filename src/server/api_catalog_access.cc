@@ -32,6 +32,27 @@ Status CatalogTagAccess::CheckVisible(std::string_view tag) const {
   return Status::Internal("unknown tag status");
 }
 
+std::shared_ptr<const std::vector<std::string>> HiddenTags(const std::shared_ptr<const CatalogView>& view, Role role) {
+  // Profile look-ups ask on every request; a view changes only with the catalog.
+  struct Cached {
+    std::shared_ptr<const CatalogView> view;
+    Role role = Role::kViewer;
+    std::shared_ptr<const std::vector<std::string>> hidden;
+  };
+  thread_local Cached cached;
+  if (cached.view != view || cached.role != role || cached.hidden == nullptr) {
+    auto hidden = std::make_shared<std::vector<std::string>>();
+    if (view != nullptr) {
+      CatalogTagAccess access(view, role);
+      for (const auto& [name, entry] : view->tags) {
+        if (!access.CheckVisible(name).ok()) hidden->push_back(name);  // the map is sorted: so is the list
+      }
+    }
+    cached = Cached{view, role, std::move(hidden)};
+  }
+  return cached.hidden;
+}
+
 CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call) {
   return CatalogTagAccess(ctx.production->scheduler().view(), call.principal.role);
 }

@@ -95,6 +95,11 @@ bool SeesPersonalData(Role role);
 // The personal tags of `view`, sorted by name (cached per view and thread).
 std::shared_ptr<const std::vector<std::string>> PersonalTags(const std::shared_ptr<const CatalogView>& view);
 
+// The tags of `view` a role may not see at all (drafts below operator,
+// offline tags below admin; CatalogTagAccess::CheckVisible), sorted by
+// name: profiles leave them out. Cached per view, role and thread.
+std::shared_ptr<const std::vector<std::string>> HiddenTags(const std::shared_ptr<const CatalogView>& view, Role role);
+
 // Records an audit entry for access to personal data. When the audit log
 // refuses it (its buffer is full because the database cannot be written),
 // the request must be refused too: the non-OK result holds that refusal.

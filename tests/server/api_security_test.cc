@@ -223,6 +223,41 @@ TEST_F(SecurityApiTest, ReportsFollowTheirDashboardsVisibility) {
   EXPECT_EQ(Call("POST", "/api/v1/reports/risk_overview/run", Role::kOperator, "{}").status, 200);
 }
 
+TEST_F(SecurityApiTest, ProfilesAndExportsShowOnlyTagsTheCallerMaySee) {
+  StartCatalogServer();
+  DefineExternal("draft_score", "int", /*publish=*/false);
+  DefineExternal("old_score", "int", /*publish=*/true);
+  ASSERT_EQ(Push("draft_score", {{"m1", 7}}, Role::kAdmin).status, 200);
+  ASSERT_EQ(Push("old_score", {{"m1", 9}}, Role::kAdmin).status, 200);
+  ASSERT_EQ(Post("/api/v1/catalog/tags/old_score/offline", Role::kAdmin).status, 200);
+  auto profile_tags = [&](Role role) {
+    HttpReply r = Call("GET", "/api/v1/users/m1/profile", role);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Json(r)["tags"];
+  };
+  for (Role role : {Role::kAnalyst}) {
+    json tags = profile_tags(role);
+    EXPECT_FALSE(tags.contains("draft_score")) << tags.dump();
+    EXPECT_FALSE(tags.contains("old_score")) << tags.dump();
+    EXPECT_EQ(tags["age"], 30);
+  }
+  json op = profile_tags(Role::kOperator);
+  EXPECT_EQ(op["draft_score"], 7);
+  EXPECT_FALSE(op.contains("old_score")) << op.dump();
+  json admin = profile_tags(Role::kAdmin);
+  EXPECT_EQ(admin["draft_score"], 7);
+  EXPECT_EQ(admin["old_score"], 9);
+  // Export columns follow the same rules.
+  auto export_of = [&](Role role, const char* column) {
+    return PostAs(role, "/api/v1/segments/export", {{"expr", "ALL"}, {"columns", {column}}, {"limit", 1}});
+  };
+  EXPECT_EQ(export_of(Role::kAnalyst, "draft_score").status, 400);
+  EXPECT_EQ(export_of(Role::kAnalyst, "old_score").status, 400);
+  EXPECT_EQ(export_of(Role::kOperator, "draft_score").body, "user_id,draft_score\nm1,7\n");
+  EXPECT_EQ(export_of(Role::kOperator, "old_score").status, 400);
+  EXPECT_EQ(export_of(Role::kAdmin, "old_score").body, "user_id,old_score\nm1,9\n");
+}
+
 TEST_F(SecurityApiTest, NumbersOutsideTheDoubleRangeAreBadRequests) {
   StartCatalogServer();
   struct Case {
