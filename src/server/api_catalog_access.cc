@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
+
 #include "server/api_context.h"
 
 namespace tagloop {
@@ -33,14 +35,16 @@ Status CatalogTagAccess::CheckVisible(std::string_view tag) const {
 }
 
 std::shared_ptr<const std::vector<std::string>> HiddenTags(const std::shared_ptr<const CatalogView>& view, Role role) {
-  // Profile look-ups ask on every request; a view changes only with the catalog.
+  // Profile look-ups ask on every request; a view changes only with the
+  // catalog. One entry per role, so callers of several roles on one thread
+  // do not rebuild the list in turn.
   struct Cached {
     std::shared_ptr<const CatalogView> view;
-    Role role = Role::kViewer;
     std::shared_ptr<const std::vector<std::string>> hidden;
   };
-  thread_local Cached cached;
-  if (cached.view != view || cached.role != role || cached.hidden == nullptr) {
+  thread_local std::array<Cached, 4> per_role;
+  Cached& cached = per_role[static_cast<size_t>(role) % per_role.size()];
+  if (cached.view != view || cached.hidden == nullptr) {
     auto hidden = std::make_shared<std::vector<std::string>>();
     if (view != nullptr) {
       CatalogTagAccess access(view, role);
@@ -48,7 +52,7 @@ std::shared_ptr<const std::vector<std::string>> HiddenTags(const std::shared_ptr
         if (!access.CheckVisible(name).ok()) hidden->push_back(name);  // the map is sorted: so is the list
       }
     }
-    cached = Cached{view, role, std::move(hidden)};
+    cached = Cached{view, std::move(hidden)};
   }
   return cached.hidden;
 }
