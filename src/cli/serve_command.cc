@@ -45,6 +45,7 @@ int Run(CLI::App* cmd, const ServeArgs& a) {
   if (given("--write-timeout")) options.write_timeout = f.write_timeout;
   if (given("--shutdown-timeout")) options.shutdown_timeout = f.shutdown_timeout;
   if (given("--refresh-interval")) options.refresh_interval = f.refresh_interval;
+  if (given("--query-timeout")) options.query_timeout = f.query_timeout;
   if (given("--producer-workers")) options.producer_workers = f.producer_workers;
   if (a.no_schedules) options.schedules = false;
   if (a.no_realtime) options.realtime = false;
@@ -101,6 +102,10 @@ void RegisterServeCommand(CLI::App& app, int& exit_code) {
                   fmt::format("Seconds per write of an answer (default {})", d.write_timeout));
   cmd->add_option("--shutdown-timeout", f.shutdown_timeout,
                   fmt::format("Seconds SIGTERM waits for requests in flight (default {})", d.shutdown_timeout));
+  cmd->add_option("--query-timeout", f.query_timeout,
+                  fmt::format("Seconds a count, query, insight or report may run before it is refused with 503 "
+                              "(default {})",
+                              d.query_timeout));
   cmd->add_option("--refresh-interval", f.refresh_interval,
                   fmt::format("Seconds between checks for publishes by other processes (default {})",
                               d.refresh_interval));

@@ -16,6 +16,7 @@ const char* Status::CodeName(Code code) {
     case Code::kResourceExhausted: return "resource exhausted";
     case Code::kDeadlineExceeded: return "deadline exceeded";
     case Code::kCancelled: return "cancelled";
+    case Code::kUnavailable: return "unavailable";
     case Code::kInternal: return "internal error";
   }
   return "unknown";

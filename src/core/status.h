@@ -33,6 +33,7 @@ class [[nodiscard]] Status {
     kResourceExhausted,   // a size or rate limit was exceeded
     kDeadlineExceeded,    // a time limit passed before the work finished
     kCancelled,           // the work was stopped on request
+    kUnavailable,         // not now: the server's time budget for it passed (try again later)
     kInternal,
   };
 
@@ -55,6 +56,7 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status DeadlineExceeded(std::string msg) { return Status(Code::kDeadlineExceeded, std::move(msg)); }
   static Status Cancelled(std::string msg) { return Status(Code::kCancelled, std::move(msg)); }
+  static Status Unavailable(std::string msg) { return Status(Code::kUnavailable, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(Code::kInternal, std::move(msg)); }
 
   bool ok() const { return code_ == Code::kOk; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <set>
 
@@ -214,6 +215,7 @@ Status CheckMeasures(const Snapshot& snapshot, const ReportDefinition& def, cons
     }
     if (options.query.tag_access) {
       Status st = options.query.tag_access->Check(m.tag);
+      if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix(what);  // a refusal by role stays one
       if (!st.ok()) return FieldError(what, st.message());
     }
   }
@@ -224,14 +226,46 @@ Status CheckMeasures(const Snapshot& snapshot, const ReportDefinition& def, cons
     }
     if (options.query.tag_access) {
       Status st = options.query.tag_access->Check(tag);
+      if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix(fmt::format("dimensions[{}]", i));
       if (!st.ok()) return FieldError(fmt::format("dimensions[{}]", i), st.message());
     }
   }
   return Status::Ok();
 }
 
+Status TooManyCells(uint64_t per_date, size_t dates) {
+  return Status::InvalidArgument(fmt::format(
+      "the report has {} cells per date x {} date(s) = {} cells; at most {} cells (over all dates) per run: "
+      "lower a dimension's limit, give fewer edges or fewer dates",
+      per_date, dates, per_date * dates, kMaxReportCells));
+}
+
+// The cells of one table at `as_of`, estimated before any is computed (the
+// contract in report.h); the universe's buckets come from `baselines`.
+Result<uint64_t> EstimateCells(const Snapshot& snapshot, const ReportDefinition& def, Days as_of,
+                               UniverseBaselines* baselines) {
+  uint64_t cells = 1;
+  for (const ReportDimension& d : def.dimensions) {
+    uint64_t rows = d.include_null ? 1 : 0;
+    TAGLOOP_ASSIGN_OR_RETURN(auto version, snapshot.VersionAsOf(d.tag, as_of));
+    if (version && version->type().is_numeric()) {
+      if (!d.edges.empty()) {
+        rows += d.edges.size() + 1;
+      } else {
+        UniverseBaselines local;
+        rows += (baselines ? baselines : &local)->Get(snapshot, version)->buckets.size();
+      }
+    } else if (version) {
+      const size_t values = version->value_count();
+      rows += std::min(values, d.limit) + (values > d.limit ? 1 : 0);
+    }
+    cells *= std::max<uint64_t>(rows, 1);
+  }
+  return cells;
+}
+
 Result<ReportTable> RunAt(const Snapshot& snapshot, const ReportDefinition& def, const ReportRunOptions& options,
-                          Days as_of) {
+                          Days as_of, uint64_t max_cells) {
   SegmentQueryOptions q = options.query;
   q.as_of = as_of;
   TAGLOOP_ASSIGN_OR_RETURN(Bitmap base, EvaluateSegment(snapshot, def.base, q));
@@ -248,9 +282,17 @@ Result<ReportTable> RunAt(const Snapshot& snapshot, const ReportDefinition& def,
   }
   const size_t rows = dims[0].values.size();
   const size_t cols = dims.size() > 1 ? dims[1].values.size() : 1;
+  if (rows * cols > max_cells) return TooManyCells(rows * cols, 1);
   table.cells.resize(rows * cols);
   std::vector<Status> errors(table.cells.size());
+  const Deadline* deadline = options.query.deadline;
+  std::atomic<bool> expired{false};  // once seen, the other cells stop without reading the clock
   ParallelFor(options.threads, table.cells.size(), [&](size_t k) {
+    if (expired.load(std::memory_order_relaxed)) return;
+    if (deadline && deadline->Expired()) {
+      expired.store(true, std::memory_order_relaxed);
+      return;
+    }
     const size_t r = k / cols, c = k % cols;
     ReportCell& cell = table.cells[k];
     const DimensionValue& a = dims[0].values[r];
@@ -278,6 +320,7 @@ Result<ReportTable> RunAt(const Snapshot& snapshot, const ReportDefinition& def,
       cell.measures.push_back(std::move(*v));
     }
   });
+  if (expired.load()) return deadline->Check(fmt::format("computing a report's cells ({} per date)", rows * cols));
   for (Status& st : errors) TAGLOOP_RETURN_IF_ERROR(st);
   return table;
 }
@@ -451,12 +494,16 @@ Result<ReportResult> RunReport(const Snapshot& snapshot, const ReportDefinition&
   } else {
     dates.push_back(def.as_of.value_or(options.query.as_of));
   }
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t estimate, EstimateCells(snapshot, def, dates.back(), options.baselines));
+  if (estimate * dates.size() > kMaxReportCells) return TooManyCells(estimate, dates.size());
   ReportResult out;
+  uint64_t cells = 0;
   for (Days d : dates) {
-    auto table = RunAt(snapshot, def, options, d);
+    auto table = RunAt(snapshot, def, options, d, kMaxReportCells - cells);
     if (!table.ok()) {
       return def.series ? table.status().WithPrefix("as of " + FormatDate(d)) : table.status();
     }
+    cells += table->cells.size();
     out.tables.push_back(std::move(*table));
   }
   out.elapsed_ms =

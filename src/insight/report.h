@@ -44,7 +44,12 @@
 namespace tagloop {
 
 inline constexpr size_t kMaxReportDimensionValues = 200;
-inline constexpr int kMaxReportSeriesPoints = 366;
+// Work any caller (a viewer) may ask for is bounded: at most 92 dates (a
+// quarter of days) per series, and at most 10,000 cells over all of a run's
+// tables (a 200 x 200 report over 7 dates was 280,000 cells: 24 s and 34 MB
+// of answer). Checked before any cell is computed (RunReport).
+inline constexpr int kMaxReportSeriesPoints = 92;
+inline constexpr uint64_t kMaxReportCells = 10'000;
 
 struct ReportDimension {
   std::string tag;
@@ -137,6 +142,12 @@ struct ReportRunOptions {
 // them), NotFound for an unknown tag, InvalidArgument for a measure on a
 // non-numeric tag, or a metric measure without a runner. A dimension tag
 // without a version at a date has no rows there (only "(none)" when asked).
+// InvalidArgument naming kMaxReportCells before any cell is computed when
+// the cells (estimated from each dimension's version at the last date:
+// values up to the limit plus "(other)", edges + 1 or insight's buckets,
+// plus "(none)") times the dates exceed it, or when a date's dimensions
+// turn out to exceed what is left of it. options.query.deadline is checked
+// for each cell: once passed, its status (Unavailable).
 [[nodiscard]] Result<ReportResult> RunReport(const Snapshot& snapshot, const ReportDefinition& definition,
                                              const ReportRunOptions& options);
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cmath>
 
@@ -348,8 +349,13 @@ Result<std::vector<TagInsight>> DistributeTags(const Snapshot& snapshot, const r
   // The segment's ids, decoded once for every tag that reads a forward column.
   std::vector<uint32_t> ids(segment_size);
   roaring_bitmap_to_uint32_array(segment, ids.data());
+  std::atomic<bool> expired{false};
   ParallelFor(options.threads, tags.size(), [&](size_t i) {
-    if (!versions[i]) return;
+    if (!versions[i] || expired.load(std::memory_order_relaxed)) return;
+    if (options.deadline && options.deadline->Expired()) {
+      expired.store(true, std::memory_order_relaxed);
+      return;
+    }
     const TagVersion& version = *versions[i];
     auto baseline = cache->Get(snapshot, versions[i]);
     TagInsight t = version.type().is_numeric()
@@ -362,6 +368,9 @@ Result<std::vector<TagInsight>> DistributeTags(const Snapshot& snapshot, const r
     t.version = out[i].version;
     out[i] = std::move(t);
   });
+  if (expired.load()) {
+    return options.deadline->Check(fmt::format("computing the values of {} tags", tags.size()));
+  }
   for (TagInsight& t : out) {
     if (!t.version) {
       ValueShare none;

@@ -36,6 +36,7 @@
 
 #include "core/bitmap.h"
 #include "core/date.h"
+#include "core/deadline.h"
 #include "core/status.h"
 #include "core/tag_type.h"
 #include "insight/numeric_buckets.h"
@@ -89,6 +90,9 @@ struct InsightOptions {
   size_t max_values = 100;
   // Worker threads for the tags (each tag is one task). Default 2.
   unsigned threads = 2;
+  // Checked before each tag: once passed, DistributeTags (and Characterize)
+  // stop and return its status (Unavailable). Null: no limit. Not owned.
+  const Deadline* deadline = nullptr;
 };
 
 // What the universe looks like for one tag version: value counts, numeric

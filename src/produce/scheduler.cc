@@ -126,6 +126,11 @@ Status Scheduler::Reload() {
     }
     view->tags.emplace(def.name, std::move(e));
   }
+  for (const auto& [name, entry] : view->tags) {
+    if (!entry.definition.personal) continue;
+    view->personal.insert(name);
+    for (std::string& reader : graph.DependentsInOrder(name)) view->personal.insert(std::move(reader));
+  }
   int64_t now = options_.clock->NowUnixSeconds();
   std::vector<JobRequest> newly_published;
   {

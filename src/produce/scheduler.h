@@ -68,6 +68,12 @@ struct CatalogView {
   int64_t generation = -1;
   std::map<std::string, TagEntry, std::less<>> tags;  // every defined tag, offline ones included
   std::set<std::string, std::less<>> stale;           // tags flagged stale
+  // Tags holding personal data: those defined `personal: true` and every
+  // composite tag that reads one, directly or through other composites or
+  // saved segments (its values are derived from personal data, so they
+  // are as sensitive: a composite `born_after_1990` would let a bisection
+  // recover a birthday as well as the birthday tag itself).
+  std::set<std::string, std::less<>> personal;
   // The status of `tag`; tags not in the catalog (imported only) are published.
   TagStatus StatusOf(std::string_view tag) const;
 };

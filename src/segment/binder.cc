@@ -154,6 +154,9 @@ class Binder {
       return unknown();
     }
     auto wrap = [&](const Status& inner) {
+      if (inner.code() == Status::Code::kPermissionDenied) {
+        return inner.WithPrefix(fmt::format("in segment '{}' at position {}", name, pos));
+      }
       if (inner.code() != Status::Code::kInvalidArgument) return inner;
       // The inner reason stays: a client names what is wrong inside the segment.
       return Status::InvalidArgument(
@@ -222,6 +225,10 @@ class Binder {
   Status CheckAccess(const TagRef& ref) {
     if (!options_.tag_access || allowed_.count(ref.name)) return Status::Ok();
     Status st = options_.tag_access->Check(ref.name);
+    // A refusal by the caller's role stays one (an HTTP 403, not a 400).
+    if (st.code() == Status::Code::kPermissionDenied) {
+      return Status::PermissionDenied(fmt::format("{} at position {}", st.message(), ref.position));
+    }
     if (!st.ok()) return ErrorAt(ref.position, st.message());
     allowed_.insert(ref.name);
     return Status::Ok();

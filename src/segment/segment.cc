@@ -23,6 +23,10 @@ Result<segment::BoundExpr> ParseAndBind(const Snapshot& snapshot, std::string_vi
   return segment::Bind(snapshot, ast, bind, references);
 }
 
+Status CheckDeadline(const SegmentQueryOptions& options, std::string_view what) {
+  return options.deadline ? options.deadline->Check(what) : Status::Ok();
+}
+
 }  // namespace
 
 Result<segment::SegmentPlan> PlanSegment(const Snapshot& snapshot, std::string_view expr,
@@ -44,13 +48,17 @@ Result<SegmentReferences> ReferencesOf(const Snapshot& snapshot, std::string_vie
 
 Result<uint64_t> CountSegment(const Snapshot& snapshot, std::string_view expr,
                               const SegmentQueryOptions& options) {
+  TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "binding the expression"));
   TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
+  TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "counting the segment"));
   return segment::CountPlan(plan);
 }
 
 Result<Bitmap> EvaluateSegment(const Snapshot& snapshot, std::string_view expr,
                                const SegmentQueryOptions& options) {
+  TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "binding the expression"));
   TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
+  TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "evaluating the segment"));
   return segment::EvaluatePlan(plan);
 }
 

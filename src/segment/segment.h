@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "core/bitmap.h"
+#include "core/deadline.h"
 #include "core/date.h"
 #include "core/status.h"
 #include "segment/plan.h"
@@ -42,9 +43,15 @@ struct SegmentQueryOptions {
   // saved segments), after the name is found in the snapshot: a non-OK
   // status fails the whole query up front, as InvalidArgument at the tag's
   // byte position with the hook's message ("tag 'vip_level' is offline at
-  // position 4"; inside a saved segment, wrapped like any error there).
+  // position 4"; inside a saved segment, wrapped like any error there);
+  // a PermissionDenied from the hook stays PermissionDenied (same message).
   // Null (default): every tag may be read. Not owned; must outlive the call.
   const TagAccess* tag_access = nullptr;
+  // Checked between the stages of CountSegment and EvaluateSegment (before
+  // binding, which opens version files, and before executing the plan): once
+  // it has passed they fail with its status (Unavailable) and run no
+  // further. Null (default): no limit. Not owned; must outlive the call.
+  const Deadline* deadline = nullptr;
 };
 
 // The number of users in the segment, without building the set.

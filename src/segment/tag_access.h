@@ -15,7 +15,9 @@ class TagAccess {
   virtual ~TagAccess() = default;
   // OK when expressions may read `tag` (an existing tag of the snapshot).
   // Any other status refuses it; its message says why, e.g. "tag
-  // 'vip_level' is offline" (the binder adds the position).
+  // 'vip_level' is offline" (the binder adds the position). The binder
+  // reports PermissionDenied as such (a refusal by role), any other code
+  // as InvalidArgument.
   [[nodiscard]] virtual Status Check(std::string_view tag) const = 0;
 };
 

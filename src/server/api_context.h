@@ -54,19 +54,37 @@ struct ApiContext {
 // Which tags a caller's expressions may read, by the catalog's lifecycle:
 // offline tags only for admins, drafts for operators and admins (they make
 // tags), published and imported-only tags for everyone.
+//
+// Personal tags (CatalogView::personal: `personal: true` and composites
+// derived from them) are refused in expressions, insight and reports for
+// callers below operator, who see their values masked: any number computed
+// from them (a count of `SEGMENT('one') AND birthday >= D`, a bucket of a
+// one-member segment, a report's min/max) would unmask them, bisection
+// recovering a birthday in about 14 counts. Refusing was chosen over a
+// minimum cohort size: a cohort threshold is defeated by differencing
+// (count(big) - count(big AND NOT birthday >= D)), refusal is not, and
+// operators and admins are unaffected.
 class CatalogTagAccess final : public TagAccess {
  public:
   CatalogTagAccess(std::shared_ptr<const CatalogView> view, Role role) : view_(std::move(view)), role_(role) {}
+  // For expressions and every number derived from a tag: CheckVisible, then
+  // PermissionDenied ("tag 'birthday' holds personal data: ...", 403) for a
+  // personal tag when the role sees personal data masked. The binder asks
+  // it for every tag an expression reads, inside saved segments too.
   Status Check(std::string_view tag) const override;
+  // Lifecycle only (InvalidArgument when the role may not see the tag):
+  // for export columns, where personal values are masked, not refused.
+  Status CheckVisible(std::string_view tag) const;
 
  private:
   std::shared_ptr<const CatalogView> view_;
   Role role_;
 };
 
-// Query options for a caller: the date, saved segments and the caller's
-// tag access (`access` must outlive the query).
-SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, Days as_of, const CatalogTagAccess* access);
+// Query options for a caller: the date, saved segments, the caller's tag
+// access and the request's deadline (`call` and `access` must outlive the
+// query).
+SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, const ApiCall& call, Days as_of, const CatalogTagAccess* access);
 CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call);
 // Counts a use of every tag `expr` reads (usage statistics), by the caller.
 void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot, std::string_view expr,
@@ -78,6 +96,11 @@ void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot
 bool SeesPersonalData(Role role);
 // The personal tags of `view`, sorted by name (cached per view and thread).
 std::shared_ptr<const std::vector<std::string>> PersonalTags(const std::shared_ptr<const CatalogView>& view);
+
+// The tags of `view` a role may not see at all (drafts below operator,
+// offline tags below admin; CatalogTagAccess::CheckVisible), sorted by
+// name: profiles leave them out. Cached per view, role and thread.
+std::shared_ptr<const std::vector<std::string>> HiddenTags(const std::shared_ptr<const CatalogView>& view, Role role);
 
 // Records an audit entry for access to personal data. When the audit log
 // refuses it (its buffer is full because the database cannot be written),

@@ -15,6 +15,7 @@ int HttpStatusFor(Status::Code code) {
     case Status::Code::kFailedPrecondition: return 409;
     case Status::Code::kResourceExhausted: return 413;
     case Status::Code::kCancelled: return 409;
+    case Status::Code::kUnavailable: return 503;
     case Status::Code::kDeadlineExceeded: return 504;
     case Status::Code::kCorruption:
     case Status::Code::kIOError:
@@ -37,6 +38,7 @@ const char* ErrorCodeName(Status::Code code) {
     case Status::Code::kResourceExhausted: return "resource_exhausted";
     case Status::Code::kDeadlineExceeded: return "deadline_exceeded";
     case Status::Code::kCancelled: return "cancelled";
+    case Status::Code::kUnavailable: return "unavailable";
     case Status::Code::kInternal: return "internal";
   }
   return "internal";
@@ -66,8 +68,10 @@ HttpResponse ErrorBody(int http_status, std::string_view code, std::string_view 
 
 HttpResponse StatusResponse(const Status& status) {
   int http_status = HttpStatusFor(status.code());
-  // A time limit (504) is the caller's business; other 5xx are server faults.
-  if (http_status >= 500 && status.code() != Status::Code::kDeadlineExceeded)
+  // A time limit (504, and 503: the server's query_timeout) is the caller's
+  // business; other 5xx are server faults.
+  if (http_status >= 500 && status.code() != Status::Code::kDeadlineExceeded &&
+      status.code() != Status::Code::kUnavailable)
     return ErrorBody(http_status, "internal", "internal error (see the server log)", std::nullopt);
   return ErrorBody(http_status, ErrorCodeName(status.code()), status.message(), status.position(),
                    ErrorReasonName(status.reason()), status.reason_args());

@@ -26,11 +26,9 @@ std::shared_ptr<const std::vector<std::string>> PersonalTags(const std::shared_p
   thread_local Cached cached;
   if (cached.view != view || cached.personal == nullptr) {
     auto personal = std::make_shared<std::vector<std::string>>();
-    if (view != nullptr) {
-      for (const auto& [name, entry] : view->tags) {
-        if (entry.definition.personal) personal->push_back(name);  // the map is sorted: so is the list
-      }
-    }
+    // Composites derived from personal tags included (CatalogView::personal);
+    // the set is sorted: so is the list.
+    if (view != nullptr) personal->assign(view->personal.begin(), view->personal.end());
     cached = Cached{view, std::move(personal)};
   }
   return cached.personal;
@@ -85,11 +83,12 @@ Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
 
   auto snapshot = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of_field.value_or(ctx.Today()), &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of_field.value_or(ctx.Today()), &access);
   // Column tags follow the expression's visibility rules (drafts for
   // operators, offline tags for admins).
   for (const std::string& tag : column_names) {
-    if (Status st = access.Check(tag); !st.ok()) return Status::InvalidArgument("columns: " + st.message());
+    // Personal columns are masked below (not refused): CheckVisible, not Check.
+    if (Status st = access.CheckVisible(tag); !st.ok()) return Status::InvalidArgument("columns: " + st.message());
   }
   auto start = std::chrono::steady_clock::now();
   auto users = EvaluateSegment(*snapshot, expr, options);

@@ -54,12 +54,13 @@ Result<std::optional<double>> OptionalNumber(const json& body, const char* key, 
 }
 
 // Tags the caller may read that are published (or imported only): what
-// "every tag" means for characterisation.
-std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap) {
+// "every tag" means for characterisation. Personal tags are left out for
+// roles that see them masked (CatalogTagAccess::Check).
+std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap, const CatalogTagAccess& access) {
   auto view = ctx.production->scheduler().view();
   std::vector<std::string> out;
   for (const auto& [name, info] : snap.tags()) {
-    if (view->StatusOf(name) == TagStatus::kPublished) out.push_back(name);
+    if (view->StatusOf(name) == TagStatus::kPublished && access.Check(name).ok()) out.push_back(name);
   }
   return out;
 }
@@ -67,6 +68,9 @@ std::vector<std::string> PublishedTags(ApiContext& ctx, const Snapshot& snap) {
 Status CheckTagsReadable(const CatalogTagAccess& access, std::span<const std::string> tags) {
   for (const std::string& t : tags) {
     Status st = access.Check(t);
+    // InvalidArgument for a tag the role may not see, PermissionDenied for
+    // a personal one (api_context.h): the code is kept.
+    if (st.code() == Status::Code::kPermissionDenied) return st.WithPrefix("tags");
     if (!st.ok()) return Status::InvalidArgument(fmt::format("tags: {}", st.message()));
   }
   return Status::Ok();
@@ -81,6 +85,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   if (tags.empty()) return Status::InvalidArgument("field 'tags' must name at least one tag");
   TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   InsightOptions options;
+  options.deadline = &call.deadline;
   if (auto it = body.find("percentiles"); it != body.end() && !it->is_null()) {
     if (!it->is_array()) return Status::InvalidArgument("field 'percentiles' must be an array");
     options.percentiles.clear();
@@ -116,7 +121,7 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   if (body.contains("tags")) {
     TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   } else {
-    tags = PublishedTags(ctx, *seg.snapshot);
+    tags = PublishedTags(ctx, *seg.snapshot, seg.access);
   }
   // The segment's own tags say nothing new about it: left out unless named
   // in "tags" or the caller gives its own exclusions.
@@ -128,6 +133,7 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   }
   std::erase_if(tags, [&](const std::string& t) { return std::find(exclude.begin(), exclude.end(), t) != exclude.end(); });
   CharacterizeOptions options;
+  options.insight.deadline = &call.deadline;
   TAGLOOP_ASSIGN_OR_RETURN(auto min_share, OptionalNumber(body, "min_share", 0, 1));
   TAGLOOP_ASSIGN_OR_RETURN(auto min_users, OptionalNumber(body, "min_users", 0, 1e12));
   TAGLOOP_ASSIGN_OR_RETURN(auto limit, OptionalNumber(body, "limit", 1, 1000));
@@ -223,7 +229,7 @@ Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, OptionalCount(body, "step_days", 1, 366, 1));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, to, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<HistoryPoint> points,
                            SegmentHistory(*snap, text.expr, options, from, to, static_cast<int>(step)));
   RecordTagUse(ctx, call, *snap, text.expr, options, "count");
@@ -249,7 +255,7 @@ Result<HttpResponse> DiffRoute(ApiContext& ctx, ApiCall& call) {
   }
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, to, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(SegmentDiff diff, DiffSegment(*snap, text.expr, options, from, to));
   RecordTagUse(ctx, call, *snap, text.expr, options, "count");
   Json out = {{"expr", text.expr}, {"from", FormatDate(from)}, {"to", FormatDate(to)},

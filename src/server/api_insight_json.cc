@@ -52,7 +52,7 @@ Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& ca
                      TagAccessFor(ctx, call),
                      {}};
   seg.text = seg.segment.empty() ? seg.expr : seg.segment;
-  SegmentQueryOptions options = QueryOptionsFor(ctx, seg.as_of, &seg.access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, seg.as_of, &seg.access);
   TAGLOOP_ASSIGN_OR_RETURN(seg.users, EvaluateSegment(*seg.snapshot, seg.expr, options));
   TAGLOOP_ASSIGN_OR_RETURN(seg.references, ReferencesOf(*seg.snapshot, seg.expr, options));
   for (const std::string& tag : seg.references.tags) ctx.production->usage().Record(tag, "insight", call.principal.name);

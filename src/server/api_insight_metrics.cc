@@ -84,7 +84,7 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall& call) {
 
   auto snapshot = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
   TAGLOOP_ASSIGN_OR_RETURN(Bitmap users, EvaluateSegment(*snapshot, expr, options));
   TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snapshot->dictionary());
   const uint64_t n = users.cardinality();

@@ -24,6 +24,75 @@ Status WrongType(std::string_view key, const char* want, const nlohmann::json& g
   return Status::InvalidArgument(fmt::format("field '{}' must be {}, not {}", key, want, TypeName(got)));
 }
 
+// Walks a body nlohmann refused with out_of_range (a number beyond the
+// double range, "1e400", which it throws as another type than parse_error)
+// to say where the number is: its byte offset and field path ("limit",
+// "definition.dimensions[0].edges[1]").
+class NumberLocator final : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  size_t position = 0;
+  std::string field;  // empty: not inside an object
+  std::string token;  // the number as written
+
+  bool null() override { return Value(); }
+  bool boolean(bool) override { return Value(); }
+  bool number_integer(number_integer_t) override { return Value(); }
+  bool number_unsigned(number_unsigned_t) override { return Value(); }
+  bool number_float(number_float_t, const string_t&) override { return Value(); }
+  bool string(string_t&) override { return Value(); }
+  bool binary(binary_t&) override { return Value(); }
+  bool start_object(std::size_t) override {
+    Value();
+    frames_.push_back({false, "", 0});
+    return true;
+  }
+  bool key(string_t& k) override {
+    frames_.back().key = k;
+    return true;
+  }
+  bool end_object() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    Value();
+    frames_.push_back({true, "", 0});
+    return true;
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t at, const std::string& last_token, const nlohmann::detail::exception&) override {
+    // `at` counts the bytes read, up to the end of the number: it starts
+    // the token's length before.
+    token = last_token;
+    position = at >= token.size() ? at - token.size() : 0;
+    // The failing value is the next one in the innermost frame.
+    for (size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      if (f.is_array) {
+        field += fmt::format("[{}]", i + 1 == frames_.size() ? f.next : f.next - 1);
+      } else {
+        field += (field.empty() ? "" : ".") + f.key;
+      }
+    }
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool is_array;
+    std::string key;
+    size_t next;  // arrays: index of the next element
+  };
+  bool Value() {
+    if (!frames_.empty() && frames_.back().is_array) ++frames_.back().next;
+    return true;
+  }
+  std::vector<Frame> frames_;
+};
+
 }  // namespace
 
 Result<nlohmann::json> ParseJsonObject(std::string_view body) {
@@ -37,6 +106,16 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body) {
     // e.byte is 1-based; report a 0-based offset like the segment errors.
     size_t at = e.byte > 0 ? e.byte - 1 : 0;
     return Status::InvalidArgument(fmt::format("the request body is not valid JSON (at byte {})", at), at);
+  } catch (const nlohmann::json::exception&) {
+    // out_of_range 406: a number beyond the double range (a client's 400,
+    // not a server fault).
+    NumberLocator where;
+    nlohmann::json::sax_parse(body.begin(), body.end(), &where);
+    return Status::InvalidArgument(
+        fmt::format("the request body holds a number outside the double range{} at byte {}: {}",
+                    where.field.empty() ? "" : fmt::format(" in field '{}'", where.field), where.position,
+                    where.token.substr(0, 40)),
+        where.position);
   }
   if (!j.is_object())
     return Status::InvalidArgument(

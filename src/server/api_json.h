@@ -22,7 +22,9 @@ namespace tagloop {
 using Json = nlohmann::ordered_json;
 
 // Parses a request body that must be one JSON object (any keys): the
-// errors JsonBody::Parse gives for bad JSON and non-objects.
+// errors JsonBody::Parse gives for bad JSON and non-objects. Every failure
+// is InvalidArgument (a 400), a number beyond the double range ("1e400")
+// too, naming its byte offset (also as the position) and field path.
 Result<nlohmann::json> ParseJsonObject(std::string_view body);
 
 class JsonBody {

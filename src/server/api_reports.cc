@@ -4,6 +4,8 @@
 // minimum role.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "insight/report.h"
 #include "server/api_context.h"
 #include "server/api_insight_json.h"
@@ -29,7 +31,7 @@ Result<json> ParseStoredJson(const std::string& text) {
 
 ReportRunOptions RunOptionsFor(ApiContext& ctx, const ApiCall& call, const CatalogTagAccess* access, Days as_of) {
   ReportRunOptions options;
-  options.query = QueryOptionsFor(ctx, as_of, access);
+  options.query = QueryOptionsFor(ctx, call, as_of, access);
   options.baselines = ctx.baselines;
   options.metrics = SegmentMetricRunner(ctx, call);
   return options;
@@ -104,7 +106,7 @@ Result<HttpResponse> Run(ApiContext& ctx, const ApiCall& call, const ReportDefin
     run.series.reset();
   }
   TAGLOOP_ASSIGN_OR_RETURN(ReportResult result, RunReport(*snap, run, RunOptionsFor(ctx, call, &access, ctx.Today())));
-  SegmentQueryOptions options = QueryOptionsFor(ctx, result.tables.front().as_of, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, result.tables.front().as_of, &access);
   RecordTagUse(ctx, call, *snap, run.base, options, "report");
   for (const ReportDimension& d : run.dimensions) ctx.production->usage().Record(d.tag, "report", call.principal.name);
   Json out = std::move(header);
@@ -118,12 +120,60 @@ Json DocumentHeader(const CatalogDocument& d) {
           {"created_ms", d.created_ms}, {"updated_by", d.updated_by}, {"updated_ms", d.updated_ms}};
 }
 
+bool MaySee(const ApiCall& call, const json& dashboard) {
+  auto role = ParseRole(dashboard.value("min_role", "viewer"));
+  return role.ok() && RoleAllows(call.principal.role, *role);
+}
+
+// Which reports a caller may see. A report shown on dashboards is visible
+// only to roles that may see at least one of them (the report behind an
+// operator-only dashboard is itself operator-only: reading or running it
+// would show what the dashboard hides); a report on no dashboard is visible
+// to every role that may read reports.
+class ReportVisibility {
+ public:
+  static Result<ReportVisibility> Load(ApiContext& ctx, const ApiCall& call) {
+    TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kDashboard));
+    ReportVisibility v;
+    for (const CatalogDocument& d : docs) {
+      auto body = ParseStoredJson(d.body_json);
+      if (!body.ok()) continue;
+      const bool sees = MaySee(call, *body);
+      for (const json& r : body->value("reports", json::array())) {
+        if (!r.is_string()) continue;
+        bool& visible = v.on_dashboards_.try_emplace(r.get<std::string>(), false).first->second;
+        visible = visible || sees;
+      }
+    }
+    return v;
+  }
+  bool MaySeeReport(const std::string& name) const {
+    auto it = on_dashboards_.find(name);
+    return it == on_dashboards_.end() || it->second;
+  }
+  // NotFound, as for a missing report, when the caller may not see it.
+  Status Check(const std::string& name) const {
+    if (MaySeeReport(name)) return Status::Ok();
+    return Status::NotFound(fmt::format("no report named '{}'", name));
+  }
+
+ private:
+  std::map<std::string, bool, std::less<>> on_dashboards_;  // report -> seen through one of its dashboards
+};
+
+Status CheckReportVisible(ApiContext& ctx, const ApiCall& call, const std::string& name) {
+  TAGLOOP_ASSIGN_OR_RETURN(ReportVisibility visibility, ReportVisibility::Load(ctx, call));
+  return visibility.Check(name);
+}
+
 // --- reports ---------------------------------------------------------------
 
-Result<HttpResponse> ListReports(ApiContext& ctx, ApiCall&) {
+Result<HttpResponse> ListReports(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kReport));
+  TAGLOOP_ASSIGN_OR_RETURN(ReportVisibility visibility, ReportVisibility::Load(ctx, call));
   Json list = Json::array();
   for (const CatalogDocument& d : docs) {
+    if (!visibility.MaySeeReport(d.name)) continue;
     Json j = DocumentHeader(d);
     auto body = ParseStoredJson(d.body_json);
     if (body.ok()) j["title"] = body->value("title", "");
@@ -151,10 +201,12 @@ Result<HttpResponse> CreateReport(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> ReplaceReport(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
   return PutReportDocument(ctx, call, call.path_params[0], false);
 }
 
 Result<HttpResponse> GetReport(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.documents->Get(kReport, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseStoredJson(d.body_json));
   Json out = DocumentHeader(d);
@@ -177,6 +229,7 @@ Result<std::vector<std::string>> DashboardsUsing(ApiContext& ctx, std::string_vi
 
 Result<HttpResponse> DeleteReport(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
+  TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, name));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> users, DashboardsUsing(ctx, name));
   if (!users.empty()) {
     return Status::FailedPrecondition(fmt::format("report '{}' is on dashboards {}; take it off them first", name,
@@ -189,6 +242,7 @@ Result<HttpResponse> DeleteReport(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> ReportVersions(ApiContext& ctx, ApiCall& call) {
+  TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<DocumentVersion> versions, ctx.documents->History(kReport, call.path_params[0]));
   Json list = Json::array();
   for (const DocumentVersion& v : versions) {
@@ -216,6 +270,7 @@ Result<HttpResponse> RunSaved(ApiContext& ctx, ApiCall& call) {
   }
   TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"as_of"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, RunDate(body));
+  TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.documents->Get(kReport, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(json stored, ParseStoredJson(d.body_json));
   TAGLOOP_ASSIGN_OR_RETURN(ReportDefinition def, ParseReportDefinition(stored));
@@ -266,11 +321,6 @@ Result<json> CheckedDashboard(ApiContext& ctx, const json& body) {
   TAGLOOP_ASSIGN_OR_RETURN(Role role, DashboardRole(body));
   out["min_role"] = RoleName(role);
   return out;
-}
-
-bool MaySee(const ApiCall& call, const json& dashboard) {
-  auto role = ParseRole(dashboard.value("min_role", "viewer"));
-  return role.ok() && RoleAllows(call.principal.role, *role);
 }
 
 Json DashboardJson(const CatalogDocument& d, const json& body) {

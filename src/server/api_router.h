@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "auth/roles.h"
+#include "core/deadline.h"
 #include "core/status.h"
 #include "server/http_message.h"
 
@@ -29,6 +30,10 @@ struct ApiCall {
   std::vector<std::string> path_params;  // in the order of the pattern's {...}
   std::vector<std::pair<std::string, std::string>> query;  // decoded; only accepted names
   Principal principal;                    // empty for routes without authentication
+  // The request's time limit for queries (counts, queries, insight,
+  // reports): ServerOptions::query_timeout from when its handler starts.
+  // QueryOptionsFor passes it to every query (api_context.h).
+  Deadline deadline;
 
   // The value of query parameter `name`, if given.
   std::optional<std::string_view> Query(std::string_view name) const {

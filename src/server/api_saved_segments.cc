@@ -119,7 +119,7 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
     TAGLOOP_ASSIGN_OR_RETURN(
         SegmentVersion v,
         ctx.segments->Freeze(name, expr, *snap, as_of, call.principal.name, &access, description));
-    RecordTagUse(ctx, call, *snap, expr, QueryOptionsFor(ctx, as_of, &access), "segment");
+    RecordTagUse(ctx, call, *snap, expr, QueryOptionsFor(ctx, call, as_of, &access), "segment");
     AuditEntry entry =
         AuditEntry::For(call.principal, audience_action::kFreeze, name, static_cast<int64_t>(v.members));
     entry.detail = fmt::format("version={} {}", v.number, v.source);
@@ -149,8 +149,12 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
 
 Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRequest& r, bool created) {
   if (r.kind == SegmentKind::kDynamic) {
-    TAGLOOP_RETURN_IF_ERROR(
-        ctx.segments->Save(r.name, *r.expr, *ctx.store->snapshot(), ctx.Today(), r.description));
+    // Bound with the caller's tag access first: a caller may not save an
+    // expression it could not count (a personal tag below operator: 403).
+    auto snap = ctx.store->snapshot();
+    CatalogTagAccess access = TagAccessFor(ctx, call);
+    TAGLOOP_RETURN_IF_ERROR(ValidateSegment(*snap, *r.expr, QueryOptionsFor(ctx, call, ctx.Today(), &access)));
+    TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(r.name, *r.expr, *snap, ctx.Today(), r.description));
     TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
     return JsonResponse(SegmentJson(saved), created ? 201 : 200);
   }
@@ -217,7 +221,7 @@ Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
   // member file) says why in its item; the list itself still answers.
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
   for (const SavedSegment& s : ctx.segments->List()) {
     Json j = SegmentJson(s);
     auto start = std::chrono::steady_clock::now();
@@ -289,7 +293,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of, &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
   const std::string expr = CountExpression(saved);
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, expr, options);

@@ -40,7 +40,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
   auto snap = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of.value_or(ctx.Today()), &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();
   auto n = CountSegment(*snap, expr, options);
   int64_t micros = MicrosSince(start);
@@ -104,7 +104,7 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
   auto state = std::make_shared<ExportState>();
   state->snapshot = ctx.store->snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
-  SegmentQueryOptions options = QueryOptionsFor(ctx, as_of.value_or(ctx.Today()), &access);
+  SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();
   auto users = EvaluateSegment(*state->snapshot, expr, options);
   ctx.metrics->RecordQuery(stream ? QueryKind::kExport : QueryKind::kQuery, users.ok(), MicrosSince(start));

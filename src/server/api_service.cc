@@ -170,6 +170,7 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
 HttpResponse ApiService::Handle(HttpRequest& request, HttpRequestPlan& plan) {
   auto& ex = static_cast<ApiExchange&>(*plan.state);
   ex.call.request = &request;
+  ex.call.deadline = Deadline::After(ctx_.env, static_cast<int64_t>(ctx_.options->query_timeout * 1e6));
   Result<HttpResponse> r = Status::Internal("no response");
   try {
     r = ex.route->handler(ctx_, ex.call);

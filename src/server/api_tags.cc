@@ -179,6 +179,9 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto view = ctx.production->scheduler().view();
   TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
                            FindTag(*snap, *view, call.path_params[0], call.principal.role));
+  // A personal tag's distribution (its min and max are someone's values) is
+  // refused like any number derived from it (CatalogTagAccess::Check).
+  TAGLOOP_RETURN_IF_ERROR(CatalogTagAccess(view, call.principal.role).Check(tag->name));
   if (call.Query("version") && call.Query("as_of")) {
     return Status::InvalidArgument("give either 'version' or 'as_of', not both");
   }

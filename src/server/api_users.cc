@@ -17,9 +17,11 @@ namespace {
 
 // Written by hand: this is the hot path (20,000+ look-ups a second).
 // Values of the tags in `masked` (sorted; personal data the caller may not
-// read) are written as "***"; *masked_out gets those the profile holds.
+// read) are written as "***"; *masked_out gets those the profile holds. Tags
+// in `hidden` (sorted; drafts and offline tags the caller may not see) are
+// left out, as if the user had no value.
 std::string ProfileJson(const Profile& p, Days as_of, const std::vector<std::string>& masked,
-                        std::string* masked_out) {
+                        const std::vector<std::string>& hidden, std::string* masked_out) {
   std::string out;
   out.reserve(256 + p.tags.size() * 48);
   out += "{\"user_id\":";
@@ -29,6 +31,7 @@ std::string ProfileJson(const Profile& p, Days as_of, const std::vector<std::str
   out += "\",\"tags\":{";
   bool first = true;
   for (const auto& [name, value] : p.tags) {
+    if (!hidden.empty() && std::binary_search(hidden.begin(), hidden.end(), name)) continue;
     if (!first) out.push_back(',');
     first = false;
     AppendJsonString(out, name);
@@ -66,11 +69,13 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
   // per tag, to keep the look-up at microseconds.
   ctx.production->usage().Record("*", "profile", call.principal.name);
   static const std::vector<std::string> kNone;
+  auto view = ctx.production->scheduler().view();
   std::shared_ptr<const std::vector<std::string>> personal;
-  if (!SeesPersonalData(call.principal.role)) personal = PersonalTags(ctx.production->scheduler().view());
+  if (!SeesPersonalData(call.principal.role)) personal = PersonalTags(view);
+  std::shared_ptr<const std::vector<std::string>> hidden = HiddenTags(view, call.principal.role);
   std::string masked;
   HttpResponse r;
-  r.body = ProfileJson(profile, as_of, personal ? *personal : kNone, &masked);
+  r.body = ProfileJson(profile, as_of, personal ? *personal : kNone, *hidden, &masked);
   if (!masked.empty()) r.headers.emplace_back("X-Tagloop-Masked", std::move(masked));
   return r;
 }

@@ -73,6 +73,7 @@ Status LoadServerConfigFile(const std::string& path, ServerOptions* options) {
     else if (key == "write_timeout") st = Read(path, key, v, "seconds", &o.write_timeout);
     else if (key == "shutdown_timeout") st = Read(path, key, v, "seconds", &o.shutdown_timeout);
     else if (key == "refresh_interval") st = Read(path, key, v, "seconds", &o.refresh_interval);
+    else if (key == "query_timeout") st = Read(path, key, v, "seconds", &o.query_timeout);
     else if (key == "producer_workers") st = Read(path, key, v, "a positive integer", &o.producer_workers);
     else if (key == "schedules") st = Read(path, key, v, "true or false", &o.schedules);
     else if (key == "business_utc_offset") st = Read(path, key, v, "minutes", &o.business_utc_offset);
@@ -110,7 +111,8 @@ Status ValidateServerOptions(const ServerOptions& o) {
   if (o.max_header_bytes < 1024) return Status::InvalidArgument("max_header_bytes must be at least 1024");
   for (auto [name, v] : {std::pair{"idle_timeout", o.idle_timeout}, std::pair{"read_timeout", o.read_timeout},
                          std::pair{"write_timeout", o.write_timeout}, std::pair{"shutdown_timeout", o.shutdown_timeout},
-                         std::pair{"refresh_interval", o.refresh_interval}}) {
+                         std::pair{"refresh_interval", o.refresh_interval},
+                         std::pair{"query_timeout", o.query_timeout}}) {
     if (!(v > 0) || v > 86400) return Status::InvalidArgument(fmt::format("{} must be between 0 and 86400 seconds", name));
   }
   return Status::Ok();

@@ -26,6 +26,7 @@ struct ServerOptions {
   double write_timeout = 60;               // seconds per write of the answer
   double shutdown_timeout = 30;            // seconds SIGTERM waits for requests in flight
   double refresh_interval = 1;             // seconds between checks for publishes by other processes
+  double query_timeout = 10;               // seconds a count, query, insight or report may run (503 beyond)
   unsigned producer_workers = 2;           // tag production jobs at once
   bool schedules = true;                   // run tag schedules (false: productions only on demand)
   int business_utc_offset = 480;           // minutes east of UTC of the business calendar (+08:00)

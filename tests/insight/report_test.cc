@@ -162,6 +162,58 @@ TEST_F(ReportRunTest, ChosenBucketsAndSeries) {
   }
 }
 
+TEST_F(ReportRunTest, ADeadlineStopsTheRunBetweenCells) {
+  const char* def = R"({"dimensions": [{"tag": "city", "include_null": true}, {"tag": "age", "edges": [30, 45, 60]}]})";
+  testing::TickingEnv clock;
+  // Enough time for the base and a few cells (one clock read each), not for
+  // all 28 (7 x 4): the run stops between cells with the deadline's status.
+  Deadline deadline = Deadline::After(&clock, 6);
+  options_.query.deadline = &deadline;
+  options_.threads = 1;
+  auto r = Run(def);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(r.status().message().find("query_timeout"), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("report's cells"), std::string::npos) << r.status().message();
+  // It stopped at the first cell past the deadline: the clock was read for
+  // the deadline, the base's two stages, three cells, the one that saw it
+  // pass and the error, not for all 28 cells.
+  EXPECT_EQ(clock.reads(), 1 + 2 + 3 + 1 + 1);
+  // An expired deadline stops it before the base is evaluated.
+  Deadline expired = Deadline::After(&clock, 0);
+  options_.query.deadline = &expired;
+  auto before = Run(def);
+  EXPECT_EQ(before.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(before.status().message().find("binding the expression"), std::string::npos) << before.status().message();
+  // A generous one changes nothing.
+  Deadline later = Deadline::After(&clock, 1'000'000);
+  options_.query.deadline = &later;
+  auto ok = Run(def);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(ok->tables[0].cells.size(), 28u);
+}
+
+TEST_F(ReportRunTest, CellsBeyondTheCapAreRefusedBeforeWork) {
+  // 201 age buckets x 61 spend buckets > 10,000 cells.
+  json ages = json::array(), spends = json::array();
+  for (int i = 1; i <= 200; ++i) ages.push_back(i);
+  for (int i = 1; i <= 60; ++i) spends.push_back(i);
+  json def = {{"dimensions", {{{"tag", "age"}, {"edges", ages}}, {{"tag", "spend"}, {"edges", spends}}}}};
+  auto parsed = ParseReportDefinition(def);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  testing::TickingEnv clock;
+  Deadline never_read = Deadline::After(&clock, 1'000'000);
+  options_.query.deadline = &never_read;
+  auto r = RunReport(*snap_, *parsed, options_);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("12261 cells per date x 1 date(s) = 12261 cells; at most 10000"),
+            std::string::npos)
+      << r.status().message();
+  // Refused before the base was evaluated: the deadline's clock was never read.
+  EXPECT_EQ(clock.reads(), 1);  // Deadline::After
+}
+
 TEST_F(ReportRunTest, ErrorsBeforeWork) {
   auto unknown = Run(R"({"dimensions": [{"tag": "ctiy"}]})");
   EXPECT_EQ(unknown.status().code(), Status::Code::kNotFound);

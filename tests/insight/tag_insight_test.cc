@@ -17,6 +17,7 @@ namespace {
 
 using testing::BuildInsightData;
 using testing::InsightData;
+using testing::TickingEnv;
 
 Bitmap Evaluate(const Snapshot& snap, const std::string& expr, Days as_of) {
   SegmentQueryOptions o;
@@ -151,6 +152,32 @@ TEST(TagInsight, UnknownTagAndMissingVersion) {
   ASSERT_EQ((*early)[0].values.size(), 1u);
   EXPECT_TRUE((*early)[0].values[0].is_null);
   EXPECT_EQ((*early)[0].values[0].segment_users, snap->universe_size());
+}
+
+TEST(TagInsight, ADeadlineStopsBetweenTags) {
+  auto d = BuildInsightData(500, 5);
+  auto snap = d->store->snapshot();
+  Bitmap all = Bitmap::Copy(snap->universe());
+  std::vector<std::string> tags = {"is_vip", "city", "interests", "age", "spend", "last_order", "score"};
+  TickingEnv clock;
+  Deadline deadline = Deadline::After(&clock, 3);  // passes at the third tag
+  InsightOptions options;
+  options.threads = 1;
+  options.deadline = &deadline;
+  auto r = DistributeTags(*snap, all.get(), tags, d->date, options, nullptr);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kUnavailable);
+  EXPECT_NE(r.status().message().find("computing the values of 7 tags"), std::string::npos) << r.status().message();
+  // The deadline, two tags, the third that saw it pass, the error: the
+  // other four tags were not computed.
+  EXPECT_EQ(clock.reads(), 1 + 2 + 1 + 1);
+  // Characterisation goes through the same steps.
+  CharacterizeOptions characterize;
+  characterize.insight = options;
+  Deadline expired = Deadline::After(&clock, 0);
+  characterize.insight.deadline = &expired;
+  auto c = Characterize(*snap, all.get(), tags, d->date, characterize, nullptr);
+  EXPECT_EQ(c.status().code(), Status::Code::kUnavailable);
 }
 
 TEST(TagInsight, FoldsRareValuesIntoOther) {

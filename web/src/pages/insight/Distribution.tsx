@@ -7,6 +7,7 @@ import { useI18n } from "../../i18n";
 import { useAsync } from "../../components/useAsync";
 import { Empty, ErrorBox, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
+import { tooltipLines } from "../../components/html";
 import { TagMultiPicker, searchTags, useTagInfos, useTypeLabel } from "../../components/TagPicker";
 import { andExpr, DrillLinks, LimitSelect, TgiCell, insightHref, targetBody, targetExpr, tgiColor, type Target } from "./common";
 import { insightDistribution } from "../../api/insight";
@@ -119,7 +120,13 @@ function TagDistPanel({ d, segExpr, asOf }: { d: TagDist; segExpr: string; asOf:
         axisPointer: { type: "shadow" },
         formatter: (ps: any[]) => {
           const r = d.values[ps[0].dataIndex];
-          return `${names[ps[0].dataIndex]}<br/>${t("insight.segShare")}: ${pct(r.share)} (${num(r.users)})<br/>${t("insight.uniShare")}: ${pct(r.universe_share)}<br/>TGI: ${r.tgi == null ? "—" : num(r.tgi, 1)}`;
+          // Tag values are user text: every line is escaped (tooltipLines).
+          return tooltipLines(
+            names[ps[0].dataIndex],
+            `${t("insight.segShare")}: ${pct(r.share)} (${num(r.users)})`,
+            `${t("insight.uniShare")}: ${pct(r.universe_share)}`,
+            `TGI: ${r.tgi == null ? "—" : num(r.tgi, 1)}`,
+          );
         },
       },
       legend: { data: [t("insight.segShare"), t("insight.uniShare")], top: 0 },

@@ -7,6 +7,7 @@ import { useI18n } from "../../i18n";
 import { useAsync } from "../../components/useAsync";
 import { ErrorBox, Empty, Loading, Panel } from "../../components/ui";
 import { Chart, type ChartOption } from "../../components/Chart";
+import { tooltipLines } from "../../components/html";
 import { DrillLinks, targetBody, type Target } from "./common";
 import { overlap } from "../../api/insight";
 import { listSegments } from "../../api/segments";
@@ -61,7 +62,13 @@ export default function Overlap({ target, asOf, compare, onCompare }: { target: 
           const [j, i, v] = p.data as [number, number, number];
           const si = a.segments[i].users;
           const sj = a.segments[j].users;
-          return `${labels[i]} ∩ ${labels[j]}<br/>${num(v)}<br/>${t("insight.ofA", { a: labels[i], share: si ? pct(v / si) : "—" })}<br/>${t("insight.ofA", { a: labels[j], share: sj ? pct(v / sj) : "—" })}`;
+          // Segment labels are user text: every line is escaped (tooltipLines).
+          return tooltipLines(
+            `${labels[i]} ∩ ${labels[j]}`,
+            num(v),
+            t("insight.ofA", { a: labels[i], share: si ? pct(v / si) : "—" }),
+            t("insight.ofA", { a: labels[j], share: sj ? pct(v / sj) : "—" }),
+          );
         },
       },
       grid: { left: 140, right: 30, top: 10, bottom: 80 },
