@@ -19,7 +19,9 @@ Status Deadline::Check(std::string_view what) const {
   return Status::Unavailable(
       fmt::format("the query took longer than the server's query_timeout ({:g} s) while {}; narrow it (a smaller "
                   "segment, fewer tags, cells or dates) or try again later",
-                  static_cast<double>(timeout_micros_) / 1e6, what));
+                  static_cast<double>(timeout_micros_) / 1e6, what))
+      .With(ErrorReason::kDeadlineExceeded, {{"seconds", fmt::format("{:g}", static_cast<double>(timeout_micros_) / 1e6)},
+                                             {"while", std::string(what)}});
 }
 
 }  // namespace tagloop

@@ -47,7 +47,7 @@ namespace tagloop {
   X(kMissingField, "missing_field", "field")                                                        \
   X(kNumberOutOfRange, "number_out_of_range", "field?")                                             \
   X(kLimitExceeded, "limit_exceeded", "what, limit, value?")                                        \
-  X(kDeadlineExceeded, "query_deadline", "seconds")                                                 \
+  X(kDeadlineExceeded, "query_deadline", "seconds, while")                                                 \
   X(kNotFound, "not_found", "kind, name")                                                           \
   X(kAlreadyExists, "already_exists", "kind, name")                                                 \
   X(kInUse, "in_use", "kind, name, users")                                                          \

@@ -237,7 +237,10 @@ Status TooManyCells(uint64_t per_date, size_t dates) {
   return Status::InvalidArgument(fmt::format(
       "the report has {} cells per date x {} date(s) = {} cells; at most {} cells (over all dates) per run: "
       "lower a dimension's limit, give fewer edges or fewer dates",
-      per_date, dates, per_date * dates, kMaxReportCells));
+      per_date, dates, per_date * dates, kMaxReportCells))
+      .With(ErrorReason::kLimitExceeded, {{"what", "cells"},
+                                          {"limit", std::to_string(kMaxReportCells)},
+                                          {"value", std::to_string(per_date * dates)}});
 }
 
 // The cells of one table at `as_of`, estimated before any is computed (the

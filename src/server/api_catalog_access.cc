@@ -15,7 +15,8 @@ Status CatalogTagAccess::Check(std::string_view tag) const {
     return Status::PermissionDenied(
         fmt::format("tag '{}' holds personal data: only operators and admins may use it in expressions, "
                     "counts, insight and reports",
-                    tag));
+                    tag))
+        .With(ErrorReason::kPersonalTag, {{"tag", std::string(tag)}, {"role", RoleName(role_)}});
   }
   return Status::Ok();
 }
@@ -26,10 +27,12 @@ Status CatalogTagAccess::CheckVisible(std::string_view tag) const {
       return Status::Ok();
     case TagStatus::kDraft:
       if (RoleAllows(role_, Role::kOperator)) return Status::Ok();
-      return Status::InvalidArgument(fmt::format("tag '{}' is a draft: it is not published yet", tag));
+      return Status::InvalidArgument(fmt::format("tag '{}' is a draft: it is not published yet", tag))
+          .With(ErrorReason::kTagDraft, {{"tag", std::string(tag)}});
     case TagStatus::kOffline:
       if (RoleAllows(role_, Role::kAdmin)) return Status::Ok();
-      return Status::InvalidArgument(fmt::format("tag '{}' is offline", tag));
+      return Status::InvalidArgument(fmt::format("tag '{}' is offline", tag))
+          .With(ErrorReason::kTagOffline, {{"tag", std::string(tag)}});
   }
   return Status::Internal("unknown tag status");
 }

@@ -105,7 +105,8 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body) {
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based; report a 0-based offset like the segment errors.
     size_t at = e.byte > 0 ? e.byte - 1 : 0;
-    return Status::InvalidArgument(fmt::format("the request body is not valid JSON (at byte {})", at), at);
+    return Status::InvalidArgument(fmt::format("the request body is not valid JSON (at byte {})", at), at)
+        .With(ErrorReason::kBadJson, {{"detail", std::string(e.what())}});
   } catch (const nlohmann::json::exception&) {
     // out_of_range 406: a number beyond the double range (a client's 400,
     // not a server fault).
@@ -115,7 +116,9 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body) {
         fmt::format("the request body holds a number outside the double range{} at byte {}: {}",
                     where.field.empty() ? "" : fmt::format(" in field '{}'", where.field), where.position,
                     where.token.substr(0, 40)),
-        where.position);
+        where.position)
+        .With(ErrorReason::kNumberOutOfRange, where.field.empty() ? Status::ReasonArgs{}
+                                                                 : Status::ReasonArgs{{"field", where.field}});
   }
   if (!j.is_object())
     return Status::InvalidArgument(
