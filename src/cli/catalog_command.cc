@@ -25,11 +25,11 @@
 #include <set>
 
 #include "catalog/definition_files.h"
-#include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "cli/commands.h"
 #include "cli/store_access.h"
 #include "core/env.h"
+#include "source/source_registry.h"
 
 namespace tagloop::cli {
 
@@ -436,7 +436,7 @@ int RunSourceAdd(const SourceArgs& a) {
   if (!sources.ok()) return Fail(kCmd, sources.status());
   auto existing = (*sources)->Get(a.name);
   if (!existing.ok() && existing.status().code() != Status::Code::kNotFound) return Fail(kCmd, existing.status());
-  SourceRecord s;
+  SourceSpec s;
   s.name = a.name;
   s.kind = a.kind;
   s.connection = a.connection;
@@ -474,7 +474,7 @@ int RunSourceList(const SourceArgs& a) {
   fmt::print("{:<16} {:<10} {:<48} {:<20} {:>8}  {:<20} {}\n", "NAME", "KIND", "CONNECTION", "PASSWORD", "FETCH",
              "UPDATED", "BY");
   for (const SourceRegistry::Listed& l : *list) {
-    const SourceRecord& s = l.source;
+    const SourceSpec& s = l.source;
     fmt::print("{:<16} {:<10} {:<48} {:<20} {:>8}  {:<20} {}\n", s.name, s.kind, s.connection,
                l.has_password ? "stored" : s.password_env.empty() ? "-" : "env:" + s.password_env, s.fetch_rows,
                FormatTime(s.updated_at_ms), s.updated_by);

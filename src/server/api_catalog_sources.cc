@@ -10,10 +10,10 @@
 
 #include <chrono>
 
-#include "produce/source.h"
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
+#include "source/source.h"
 
 namespace tagloop {
 
@@ -21,17 +21,14 @@ namespace {
 
 using namespace catalog_api;
 
-Json SourceJson(const SourceRecord& s, bool has_password) {
-  SourceRecord shown = s;
-  shown.password.clear();
-  Result<SourceConfig> config = SourceConfigOf(shown);
+Json SourceJson(const SourceSpec& s, bool has_password) {
   return {{"name", s.name},
           {"kind", s.kind},
           {"connection", s.connection},
           {"has_password", has_password},
           {"password_env", s.password_env.empty() ? Json(nullptr) : Json(s.password_env)},
           {"fetch_rows", s.fetch_rows},
-          {"description", config.ok() ? DescribeSource(*config) : s.kind + " '" + s.name + "'"},
+          {"description", DescribeSource(s)},
           {"updated_at_ms", s.updated_at_ms},
           {"updated_by", s.updated_by}};
 }
@@ -56,7 +53,7 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(
       JsonBody body,
       JsonBody::Parse(call.request->body, {"kind", "connection", "password", "password_env", "fetch_rows"}));
-  SourceRecord record;
+  SourceSpec record;
   record.name = name;
   TAGLOOP_ASSIGN_OR_RETURN(record.kind, body.String("kind"));
   TAGLOOP_ASSIGN_OR_RETURN(record.connection, body.String("connection"));
@@ -68,17 +65,13 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   record.fetch_rows = static_cast<int64_t>(fetch_rows.value_or(10'000));
   // Without "password" the stored one stays (edits need not resend it).
   bool keep_password = !password.has_value();
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
-  TAGLOOP_RETURN_IF_ERROR(ValidateSourceConfig(config));
   TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Put(record, call.principal.name, keep_password));
   const char* password_change = !record.password_env.empty()     ? "from the environment"
                                 : password && !password->empty() ? "set"
                                 : password                       ? "cleared"
                                                                  : "kept";
-  SourceConfig shown = config;
-  shown.password.clear();
   AuditCatalog(ctx, call, audit::kSourcePut, name, 1,
-               fmt::format("{}; password {}", DescribeSource(shown), password_change));
+               fmt::format("{}; password {}", DescribeSource(record), password_change));
   RefreshCatalog(ctx);
   TAGLOOP_ASSIGN_OR_RETURN(SourceRegistry::Listed stored, FindListed(ctx, name));
   return JsonResponse(SourceJson(stored.source, stored.has_password));
@@ -109,23 +102,20 @@ Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, ctx.production->sources().Get(name));
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceSpec record, ctx.production->sources().Get(name));
   auto start = std::chrono::steady_clock::now();
   Status st = [&]() -> Status {
-    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.store->dir()));
+    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(record, ctx.store->dir()));
     return source->Ping();
   }();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  SourceConfig shown = config;
-  shown.password.clear();
   Json error = nullptr;
   if (!st.ok()) {
     error = {{"code", ErrorCodeName(st.code())}, {"message", RedactSecret(st.message(), record.password)}};
   }
   return JsonResponse({{"name", name},
                        {"ok", st.ok()},
-                       {"description", DescribeSource(shown)},
+                       {"description", DescribeSource(record)},
                        {"error", std::move(error)},
                        {"elapsed_ms", ms}});
 }

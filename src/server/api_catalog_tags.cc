@@ -18,10 +18,10 @@
 #include "produce/cron.h"
 #include "produce/dependency_graph.h"
 #include "produce/quality.h"
-#include "produce/source.h"
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 
@@ -223,7 +223,7 @@ Status CheckSql(ApiContext& ctx, const TagDefinition& def) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string source, ProducerString(def, "source", true));
   TAGLOOP_ASSIGN_OR_RETURN(std::string query, ProducerString(def, "query", true));
   TAGLOOP_ASSIGN_OR_RETURN(std::string freshness, ProducerString(def, "freshness_query", false));
-  Result<SourceRecord> record = ctx.production->sources().Get(source);
+  Result<SourceSpec> record = ctx.production->sources().Get(source);
   if (!record.ok()) {
     if (record.status().code() != Status::Code::kNotFound) return record.status();
     return DefinitionError("producer.source",

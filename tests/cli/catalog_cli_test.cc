@@ -384,8 +384,8 @@ TEST_F(CatalogCliTest, SourcesKeepThePasswordOffTheCommandLine) {
   EXPECT_EQ(r.err, "tagloop sources add: invalid argument: --password-stdin: no password on the standard input\n");
   r = Tagloop({"sources", "add", "--data", data_, "other", "--kind", "mysql", "--connection", "host=a"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "tagloop sources add: invalid argument: source 'other': kind 'mysql' is not one of sqlite, "
-                   "postgresql, odbc\n");
+  EXPECT_EQ(r.err, "tagloop sources add: invalid argument: source 'other': kind: unknown source kind 'mysql' "
+                   "(expected sqlite, postgresql or odbc)\n");
   EXPECT_EQ(Ok({"sources", "list", "--data", data_}).find("other"), std::string::npos);
 
   r = Tagloop({"sources", "remove", "--data", data_, "shop"});
