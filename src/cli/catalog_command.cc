@@ -11,6 +11,7 @@
 // and end the parse with CLI::RuntimeError(exit code) so that the listing
 // does not run after them.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -392,6 +393,7 @@ struct SourceArgs {
   std::string password_env;
   bool password_stdin = false;
   int64_t fetch_rows = 10000;
+  bool force = false;  // remove: even though definitions name it
 };
 
 bool IsEnvName(std::string_view s) {
@@ -483,11 +485,23 @@ int RunSourceList(const SourceArgs& a) {
 }
 
 int RunSourceRemove(const SourceArgs& a) {
+  constexpr const char* kCmd = "sources remove";
   auto sources = SourceRegistry::Open(a.data);
-  if (!sources.ok()) return Fail("sources remove", sources.status());
-  Status st = (*sources)->Remove(a.name);
-  if (!st.ok()) return Fail("sources remove", st);
-  fmt::print(stderr, "removed source '{}'\n", a.name);
+  if (!sources.ok()) return Fail(kCmd, sources.status());
+  auto catalog = TagCatalog::Open(a.data);
+  if (!catalog.ok()) return Fail(kCmd, catalog.status());
+  std::vector<std::string> naming;
+  Status st = RemoveSource(**sources, **catalog, a.name, a.force, &naming);
+  if (st.code() == Status::Code::kFailedPrecondition && !naming.empty()) {
+    return Fail(kCmd, Status::FailedPrecondition(st.message() + " with --force"));
+  }
+  if (!st.ok()) return Fail(kCmd, st);
+  if (!naming.empty()) {
+    fmt::print(stderr, "removed source '{}'; tags {} still name it and will fail until their definitions change\n",
+               a.name, fmt::join(naming, ", "));
+  } else {
+    fmt::print(stderr, "removed source '{}'\n", a.name);
+  }
   return 0;
 }
 
@@ -597,9 +611,11 @@ void RegisterSourcesCommand(CLI::App& app, int& exit_code) {
   list->add_option("--data", args->data, "Data directory")->required();
   list->callback([args, &exit_code] { exit_code = RunSourceList(*args); });
 
-  CLI::App* remove = sources->add_subcommand("remove", "Remove a source");
+  CLI::App* remove = sources->add_subcommand(
+      "remove", "Remove a source; refused while tag definitions name it, unless --force");
   remove->add_option("--data", args->data, "Data directory")->required();
   remove->add_option("name", args->name, "Source name")->required();
+  remove->add_flag("--force", args->force, "Remove it although tag definitions still name it");
   remove->callback([args, &exit_code] { exit_code = RunSourceRemove(*args); });
 }
 

@@ -1,6 +1,9 @@
 // SQL sources, admin only: GET /catalog/sources, PUT and DELETE
 // /catalog/sources/{name}, POST /catalog/sources/{name}/test.
 //
+// DELETE is refused (409, error.tags) while tag definitions name the
+// source, unless force=true (the audit entry then names those tags).
+//
 // Passwords are write-only: answers say has_password, audit entries say
 // whether one was set, kept or cleared, and the message of a failed
 // connection test passes through RedactSecret (the drivers' messages are
@@ -14,6 +17,7 @@
 #include "server/api_error.h"
 #include "server/api_routes.h"
 #include "source/source.h"
+#include "source/source_registry.h"
 
 namespace tagloop {
 
@@ -79,23 +83,19 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_RETURN_IF_ERROR(FindListed(ctx, name).status());
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> tags,
-                           ctx.production->catalog().List(/*include_offline=*/true));
-  std::vector<std::string> users;
-  for (const TagEntry& e : tags) {
-    const TagDefinition& d = e.definition;
-    auto source = d.producer_config.find("source");
-    if (d.producer == ProducerKind::kSql && source != d.producer_config.end() && *source == name) {
-      users.push_back(d.name);
-    }
+  TAGLOOP_ASSIGN_OR_RETURN(bool force, QueryBool(call, "force"));
+  std::vector<std::string> naming;
+  Status st = RemoveSource(ctx.production->sources(), ctx.production->catalog(), name, force, &naming);
+  if (st.code() == Status::Code::kFailedPrecondition && !naming.empty()) {
+    HttpResponse r = ErrorResponse(409, "failed_precondition", st.message() + " with force=true");
+    Json body = Json::parse(r.body);
+    body["error"]["tags"] = naming;
+    r.body = DumpJson(body);
+    return r;
   }
-  if (!users.empty()) {
-    return Status::FailedPrecondition(fmt::format(
-        "source '{}' is used by tags {}; change their definitions first", name, fmt::join(users, ", ")));
-  }
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Remove(name));
-  AuditCatalog(ctx, call, audit::kSourceDelete, name, 1, "");
+  TAGLOOP_RETURN_IF_ERROR(st);
+  AuditCatalog(ctx, call, audit::kSourceDelete, name, 1,
+               naming.empty() ? "" : fmt::format("forced; still named by tags {}", fmt::join(naming, ", ")));
   RefreshCatalog(ctx);
   return NoContent();
 }
@@ -125,7 +125,8 @@ Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
 void AddCatalogSourceRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/sources", Role::kAdmin, ListSources));
   router.Add(ApiV1Route("PUT", "/catalog/sources/{name}", Role::kAdmin, PutSource, ApiBodyKind::kJson));
-  router.Add(ApiV1Route("DELETE", "/catalog/sources/{name}", Role::kAdmin, DeleteSource));
+  router.Add(ApiV1Route("DELETE", "/catalog/sources/{name}", Role::kAdmin, DeleteSource, ApiBodyKind::kNone,
+                        {"force"}));
   router.Add(ApiV1Route("POST", "/catalog/sources/{name}/test", Role::kAdmin, TestSource, ApiBodyKind::kNone,
                         {},
                         /*blocking=*/true));

@@ -494,8 +494,9 @@ constexpr std::string_view kSpec = R"json({
                                              "fetch_rows": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 10000}}}}}},
               "responses": {"200": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Source"}}}},
                             "400": {"$ref": "#/components/responses/Error"}}},
-      "delete": {"summary": "Delete a source (409 while SQL tags use it). Audited.", "x-min-role": "admin",
-                 "parameters": [{"$ref": "#/components/parameters/SourceName"}],
+      "delete": {"summary": "Delete a source. Refused (409, error.tags) while SQL tags name it, unless force=true. Audited.", "x-min-role": "admin",
+                 "parameters": [{"$ref": "#/components/parameters/SourceName"},
+                                {"name": "force", "in": "query", "description": "Delete it although tags still name it", "schema": {"type": "boolean", "default": false}}],
                  "responses": {"204": {"description": "Deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/catalog/sources/{name}/test": {

@@ -1,6 +1,11 @@
 #include "source/source_registry.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+
+#include "catalog/tag_catalog.h"
 
 namespace tagloop {
 
@@ -65,6 +70,35 @@ Status SourceRegistry::Remove(std::string_view name) {
   TAGLOOP_RETURN_IF_ERROR(q.Bind(1, name).Run());
   if (db_->Changes() == 0) return Status::NotFound(fmt::format("no source named '{}'", name));
   return Status::Ok();
+}
+
+Result<std::vector<std::string>> TagsNamingSource(TagCatalog& catalog, std::string_view name) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> tags, catalog.List(/*include_offline=*/true));
+  std::vector<std::string> naming;
+  for (const TagEntry& e : tags) {
+    const TagDefinition& d = e.definition;
+    auto source = d.producer_config.find("source");
+    if (d.producer == ProducerKind::kSql && source != d.producer_config.end() && source->is_string() &&
+        source->get<std::string>() == name) {
+      naming.push_back(d.name);
+    }
+  }
+  std::sort(naming.begin(), naming.end());
+  return naming;
+}
+
+Status RemoveSource(SourceRegistry& sources, TagCatalog& catalog, std::string_view name, bool force,
+                    std::vector<std::string>* naming) {
+  // NotFound first: a missing source is not "in use".
+  TAGLOOP_RETURN_IF_ERROR(sources.Get(name).status());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> tags, TagsNamingSource(catalog, name));
+  if (naming != nullptr) *naming = tags;
+  if (!tags.empty() && !force) {
+    return Status::FailedPrecondition(
+        fmt::format("source '{}' is used by tags {}; change their definitions first, or force the removal", name,
+                    fmt::join(tags, ", ")));
+  }
+  return sources.Remove(name);
 }
 
 }  // namespace tagloop

@@ -21,6 +21,8 @@
 
 namespace tagloop {
 
+class TagCatalog;
+
 class SourceRegistry {
  public:
   static Result<std::unique_ptr<SourceRegistry>> Open(const std::string& dir, WallClock* clock = WallClock::Default());
@@ -39,7 +41,8 @@ class SourceRegistry {
     bool has_password = false;
   };
   Result<std::vector<Listed>> List();
-  // NotFound when there is no such source.
+  // Removes the source whatever names it (see RemoveSource). NotFound when
+  // there is no such source.
   Status Remove(std::string_view name);
 
  private:
@@ -48,5 +51,19 @@ class SourceRegistry {
   std::unique_ptr<CatalogDb> db_;
   WallClock* clock_;
 };
+
+// The tags whose current definition reads source `name` (a sql producer's
+// "source"), offline tags included, sorted by name.
+Result<std::vector<std::string>> TagsNamingSource(TagCatalog& catalog, std::string_view name);
+
+// Removes source `name` unless definitions still name it, so a tag's next
+// run does not fail on a source that is gone: FailedPrecondition "source
+// 'pg' is used by tags a, b; change their definitions first, or force the
+// removal" with those tags in *naming, unless `force`. NotFound when there
+// is no such source. On success *naming holds the tags that still name it
+// (non-empty only when forced), for the caller to report. `naming` may be
+// null.
+Status RemoveSource(SourceRegistry& sources, TagCatalog& catalog, std::string_view name, bool force,
+                    std::vector<std::string>* naming);
 
 }  // namespace tagloop

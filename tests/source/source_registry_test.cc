@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "catalog/tag_catalog.h"
 #include "testing/fake_wall_clock.h"
 #include "testing/temp_dir.h"
@@ -190,6 +192,52 @@ TEST_F(SourceRegistryTest, ChangesMoveTheCatalogGeneration) {
   EXPECT_GT(added, before) << "source added";
   ASSERT_TRUE(sources_->Remove("shop").ok());
   EXPECT_GT(*(*catalog)->Generation(), added) << "source removed";
+}
+
+// A sql tag reading `source` (offline tags count too: they can come back).
+TagDefinition SqlTag(const std::string& name, const std::string& source) {
+  nlohmann::json j = {{"name", name},
+                      {"type", "bool"},
+                      {"title", {{"zh", name}}},
+                      {"producer", {{"kind", "sql"}, {"source", source}, {"query", "SELECT id FROM t"}}}};
+  Result<TagDefinition> d = TagDefinitionFromJson(j);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  return *d;
+}
+
+TEST_F(SourceRegistryTest, RemovingASourceThatDefinitionsNameIsRefusedUnlessForced) {
+  auto catalog = TagCatalog::Open(tmp_.path(), &clock_);
+  ASSERT_TRUE(catalog.ok());
+  ASSERT_TRUE(sources_->Put(Shop(), "alice", false).ok());
+  SourceSpec other = Shop("");
+  other.name = "other";
+  ASSERT_TRUE(sources_->Put(other, "alice", false).ok());
+  ASSERT_TRUE((*catalog)->Apply(SqlTag("vip", "shop"), "alice").ok());
+  ASSERT_TRUE((*catalog)->Apply(SqlTag("churned", "shop"), "alice").ok());
+  ASSERT_TRUE((*catalog)->Apply(SqlTag("elsewhere", "other"), "alice").ok());
+  ASSERT_TRUE((*catalog)->SetStatus("churned", TagStatus::kOffline, "alice").ok());
+
+  Result<std::vector<std::string>> naming = TagsNamingSource(**catalog, "shop");
+  ASSERT_TRUE(naming.ok());
+  EXPECT_EQ(*naming, (std::vector<std::string>{"churned", "vip"}));
+
+  std::vector<std::string> tags;
+  Status refused = RemoveSource(*sources_, **catalog, "shop", /*force=*/false, &tags);
+  EXPECT_EQ(refused.code(), Status::Code::kFailedPrecondition);
+  EXPECT_EQ(refused.message(),
+            "source 'shop' is used by tags churned, vip; change their definitions first, or force the removal");
+  EXPECT_EQ(tags, (std::vector<std::string>{"churned", "vip"}));
+  EXPECT_TRUE(sources_->Get("shop").ok()) << "still there";
+
+  ASSERT_TRUE(RemoveSource(*sources_, **catalog, "shop", /*force=*/true, &tags).ok());
+  EXPECT_EQ(tags, (std::vector<std::string>{"churned", "vip"})) << "the tags that still name it";
+  EXPECT_EQ(sources_->Get("shop").status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(RemoveSource(*sources_, **catalog, "shop", false, nullptr).code(), Status::Code::kNotFound);
+
+  // Once no definition names it, no force is needed.
+  ASSERT_TRUE((*catalog)->Apply(SqlTag("elsewhere", "shop"), "alice").ok());
+  ASSERT_TRUE(RemoveSource(*sources_, **catalog, "other", false, &tags).ok());
+  EXPECT_TRUE(tags.empty());
 }
 
 }  // namespace
