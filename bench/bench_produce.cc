@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
   if (!production.ok()) Die(production.status().ToString());
   tagloop::Production& p = **production;
   auto put = [&](const char* name, const char* kind, const std::string& connection) {
-    tagloop::Status st = p.sources().Put(tagloop::SourceRecord{name, kind, connection, "", "", 50'000, 0, ""}, "bench", false);
+    tagloop::Status st = p.sources().Put(tagloop::SourceSpec{name, kind, connection, "", "", 50'000, 0, ""}, "bench", false);
     if (!st.ok()) Die(st.ToString());
   };
   put("peer", "postgresql", conninfo);

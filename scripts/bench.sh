@@ -12,6 +12,9 @@
 # time the suite in-process and as whole `tagloop count` processes, rebuild
 # one tag, and print the comparison. Results: bench/out/results-<N>.json.
 # Exits non-zero when any count differs between tagloop and PostgreSQL.
+# Start-up comes first (cheap): the shared libraries `tagloop` maps and the
+# CPU and wall time of `tagloop --version`, and per size of `tagloop count`
+# (perf stat, 50 runs).
 # At the end, scripts/bench-server.sh measures the server (profile look-ups
 # in-process and over HTTP with wrk, counts over HTTP, counts during an
 # import); --quick is passed on, --no-server skips it. Then
@@ -70,6 +73,23 @@ for b in tagloop bench/tagloop_gen_users bench/tagloop_bench_pg bench/tagloop_be
   [ -x "$bin/$b" ] || { echo "bench.sh: $bin/$b missing (build first)" >&2; exit 1; }
 done
 
+# Start-up of a command: what every command pays before its own work.
+# Prints "<label>: <task-clock ms> ms CPU, <elapsed ms> ms wall (50 runs)".
+startup_time() {
+  local label=$1; shift
+  if ! command -v perf >/dev/null; then echo "$label: perf not installed"; return; fi
+  perf stat -r 50 -x, -e task-clock "$@" 2>&1 >/dev/null | awk -F, -v label="$label" \
+    '$3 == "task-clock" { cpu = $1 } END { printf "%s: %.2f ms CPU (mean of 50)\n", label, cpu }'
+  local start end
+  start=$(date +%s%N)
+  for _ in $(seq 50); do "$@" >/dev/null; done
+  end=$(date +%s%N)
+  awk -v label="$label" -v ns=$((end - start)) 'BEGIN { printf "%s: %.2f ms wall (mean of 50)\n", label, ns / 50e6 }'
+}
+echo "=== start-up ==="
+echo "shared libraries mapped by tagloop: $(ldd "$bin/tagloop" | wc -l) (ldd)"
+startup_time "tagloop --version" "$bin/tagloop" --version
+
 data=build/bench-data
 pgdir=build/bench-pg
 mkdir -p "$data" bench/out
@@ -111,6 +131,7 @@ for n in "${size_list[@]}"; do
     --csv "$csv" --suite bench/suite.txt --as-of "$as_of" --runs "$runs" \
     --rebuild-csv "$rebuild_csv" --rebuild-types credit_score:int \
     --pg "$pg_json" --out "bench/out/results-$n.json" || status=1
+  startup_time "tagloop count at $n users" "$bin/tagloop" count --data "build/bench-store-$n" --as-of "$as_of" ALL
 done
 
 if [ "$server" = 1 ]; then

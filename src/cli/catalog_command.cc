@@ -11,6 +11,7 @@
 // and end the parse with CLI::RuntimeError(exit code) so that the listing
 // does not run after them.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pwd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -26,7 +27,6 @@
 
 #include "catalog/catalog_db.h"
 #include "catalog/definition_files.h"
-#include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "cli/commands.h"
 #include "cli/store_access.h"
@@ -35,6 +35,7 @@
 #include "produce/definition_check.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
+#include "source/source_registry.h"
 
 namespace tagloop::cli {
 
@@ -420,6 +421,7 @@ struct SourceArgs {
   std::string password_env;
   bool password_stdin = false;
   int64_t fetch_rows = 10000;
+  bool force = false;  // remove: even though definitions name it
 };
 
 bool IsEnvName(std::string_view s) {
@@ -464,7 +466,7 @@ int RunSourceAdd(const SourceArgs& a) {
   if (!sources.ok()) return Fail(kCmd, sources.status());
   auto existing = (*sources)->Get(a.name);
   if (!existing.ok() && existing.status().code() != Status::Code::kNotFound) return Fail(kCmd, existing.status());
-  SourceRecord s;
+  SourceSpec s;
   s.name = a.name;
   s.kind = a.kind;
   s.connection = a.connection;
@@ -502,7 +504,7 @@ int RunSourceList(const SourceArgs& a) {
   fmt::print("{:<16} {:<10} {:<48} {:<20} {:>8}  {:<20} {}\n", "NAME", "KIND", "CONNECTION", "PASSWORD", "FETCH",
              "UPDATED", "BY");
   for (const SourceRegistry::Listed& l : *list) {
-    const SourceRecord& s = l.source;
+    const SourceSpec& s = l.source;
     fmt::print("{:<16} {:<10} {:<48} {:<20} {:>8}  {:<20} {}\n", s.name, s.kind, s.connection,
                l.has_password ? "stored" : s.password_env.empty() ? "-" : "env:" + s.password_env, s.fetch_rows,
                FormatTime(s.updated_at_ms), s.updated_by);
@@ -511,11 +513,23 @@ int RunSourceList(const SourceArgs& a) {
 }
 
 int RunSourceRemove(const SourceArgs& a) {
+  constexpr const char* kCmd = "sources remove";
   auto sources = SourceRegistry::Open(a.data);
-  if (!sources.ok()) return Fail("sources remove", sources.status());
-  Status st = (*sources)->Remove(a.name);
-  if (!st.ok()) return Fail("sources remove", st);
-  fmt::print(stderr, "removed source '{}'\n", a.name);
+  if (!sources.ok()) return Fail(kCmd, sources.status());
+  auto catalog = TagCatalog::Open(a.data);
+  if (!catalog.ok()) return Fail(kCmd, catalog.status());
+  std::vector<std::string> naming;
+  Status st = RemoveSource(**sources, **catalog, a.name, a.force, &naming);
+  if (st.code() == Status::Code::kFailedPrecondition && !naming.empty()) {
+    return Fail(kCmd, Status::FailedPrecondition(st.message() + " with --force"));
+  }
+  if (!st.ok()) return Fail(kCmd, st);
+  if (!naming.empty()) {
+    fmt::print(stderr, "removed source '{}'; tags {} still name it and will fail until their definitions change\n",
+               a.name, fmt::join(naming, ", "));
+  } else {
+    fmt::print(stderr, "removed source '{}'\n", a.name);
+  }
   return 0;
 }
 
@@ -625,9 +639,11 @@ void RegisterSourcesCommand(CLI::App& app, int& exit_code) {
   list->add_option("--data", args->data, "Data directory")->required();
   list->callback([args, &exit_code] { exit_code = RunSourceList(*args); });
 
-  CLI::App* remove = sources->add_subcommand("remove", "Remove a source");
+  CLI::App* remove = sources->add_subcommand(
+      "remove", "Remove a source; refused while tag definitions name it, unless --force");
   remove->add_option("--data", args->data, "Data directory")->required();
   remove->add_option("name", args->name, "Source name")->required();
+  remove->add_flag("--force", args->force, "Remove it although tag definitions still name it");
   remove->callback([args, &exit_code] { exit_code = RunSourceRemove(*args); });
 }
 

@@ -4,55 +4,15 @@
 
 #include <chrono>
 
+#include "source/sql_template.h"
+
 namespace tagloop {
 
-namespace {
-
-// Where the next "{{ segment }}" starts at or after `from` (npos when none);
-// *length gets its length.
-size_t FindSegmentReference(std::string_view text, size_t from, size_t* length) {
-  for (size_t open = text.find("{{", from); open != std::string_view::npos; open = text.find("{{", open + 1)) {
-    size_t p = open + 2;
-    auto blanks = [&] {
-      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
-    };
-    blanks();
-    if (text.substr(p, 7) != "segment") continue;
-    p += 7;
-    blanks();
-    if (text.substr(p, 2) != "}}") continue;
-    *length = p + 2 - open;
-    return open;
-  }
-  return std::string_view::npos;
-}
-
-}  // namespace
-
 Result<std::vector<std::string>> ExpandMetricTemplate(std::string_view query_template, Days biz_date) {
-  std::vector<std::string_view> raw;
-  std::string blanked(query_template);  // references as blanks: same positions for errors
-  size_t start = 0, length = 0;
-  for (size_t at = FindSegmentReference(query_template, 0, &length); at != std::string_view::npos;
-       at = FindSegmentReference(query_template, start, &length)) {
-    raw.push_back(query_template.substr(start, at - start));
-    blanked.replace(at, length, length, ' ');
-    start = at + length;
-  }
-  raw.push_back(query_template.substr(start));
-  if (raw.size() < 2) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> pieces, ExpandTableTemplate(query_template, "segment", biz_date));
+  if (pieces.size() < 2) {
     return Status::InvalidArgument(
         "query: a metric query names the segment's users as {{segment}} (a relation of one column user_id)");
-  }
-  // Checks the whole text once, so an error's position is the template's.
-  Result<std::string> whole = ExpandSqlTemplate(blanked, biz_date);
-  if (!whole.ok()) return whole.status();
-  std::vector<std::string> pieces;
-  pieces.reserve(raw.size());
-  for (std::string_view piece : raw) {
-    // A parameter never spans a {{segment}}, so each piece expands alone.
-    TAGLOOP_ASSIGN_OR_RETURN(std::string expanded, ExpandSqlTemplate(piece, biz_date));
-    pieces.push_back(std::move(expanded));
   }
   return pieces;
 }

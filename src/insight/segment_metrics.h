@@ -9,11 +9,11 @@
 //
 // `{{segment}}` (spaces inside the braces allowed) names a relation of one
 // text column `user_id` holding the ids; how it reaches the database depends
-// on the source kind (Source::QueryTable in produce/source.h: a temporary
+// on the source kind (Source::QueryTable in source/source.h: a temporary
 // table for SQLite and PostgreSQL, an inline VALUES list for ODBC; give it an
 // alias, "{{segment}} s", which some databases require for the inline form).
 // The other parameters are those of tag queries ({{biz_date}},
-// {{biz_date-N}}, {{biz_month}}, ...; ExpandSqlTemplate), taken at the
+// {{biz_date-N}}, {{biz_month}}, ...; source/sql_template.h), taken at the
 // business date passed in.
 //
 // The query is one read-only statement (the source refuses anything else);
@@ -23,7 +23,7 @@
 // POST /api/v1/insight/metrics (server/api_insight_metrics.cc).
 //
 // Thread-safety: the functions are reentrant; a Source is used by one thread
-// at a time (produce/source.h).
+// at a time (source/source.h).
 #pragma once
 
 #include <cstdint>
@@ -35,7 +35,7 @@
 #include "core/bitmap.h"
 #include "core/date.h"
 #include "core/status.h"
-#include "produce/source.h"
+#include "source/source.h"
 #include "store/user_dictionary.h"
 
 namespace tagloop {
@@ -60,7 +60,7 @@ struct MetricTable {
 
 // Splits a metric query template at each `{{segment}}` and
 // expands the other parameters at `biz_date` in each piece: the pieces of a
-// TableQuery. InvalidArgument when the template names no `{{segment}}` ("a
+// TableQuery (ExpandTableTemplate). InvalidArgument when the template names no `{{segment}}` ("a
 // metric query names the segment's users as {{segment}}"), or for what
 // ExpandSqlTemplate refuses (with the byte position in the whole template).
 Result<std::vector<std::string>> ExpandMetricTemplate(std::string_view query_template, Days biz_date);
@@ -68,7 +68,7 @@ Result<std::vector<std::string>> ExpandMetricTemplate(std::string_view query_tem
 // Pushes `ids` to `source` and runs the metric query (see the top of this
 // file). Errors: those of ExpandMetricTemplate, InvalidArgument for more
 // than options.max_ids ids or a bad max_rows, and the source's
-// (produce/source.h: InvalidArgument for a query the database rejects,
+// (source/source.h: InvalidArgument for a query the database rejects,
 // FailedPrecondition when it cannot connect, Cancelled/DeadlineExceeded by
 // `control`, IOError). Nothing of the ids stays in the database.
 Result<MetricTable> RunSegmentMetric(Source& source, std::span<const std::string_view> ids,

@@ -2,7 +2,8 @@
 
 #include <chrono>
 
-#include <curl/curl.h>
+#include "core/loadable_module.h"
+#include "produce/webhook/webhook_post.h"
 
 namespace tagloop {
 
@@ -11,7 +12,6 @@ nlohmann::json AlertToJson(const Alert& a) {
 }
 
 WebhookAlerts::WebhookAlerts(WebhookOptions options) : options_(std::move(options)) {
-  curl_global_init(CURL_GLOBAL_DEFAULT);  // reference-counted; safe to repeat
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -56,22 +56,42 @@ void WebhookAlerts::Loop() {
 }
 
 bool WebhookAlerts::Post(const std::string& body) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return false;
-  curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
-  curl_easy_setopt(curl, CURLOPT_URL, options_.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, +[](char*, size_t size, size_t n, void*) { return size * n; });
-  CURLcode rc = curl_easy_perform(curl);
+  // The module (and libcurl with it) is loaded on the first delivery, on
+  // this thread: a run that raises no alert never maps libcurl.
+  // A failed load is tried again at the next delivery.
+  static std::atomic<TagloopWebhookPostFn> loaded{nullptr};
+  TagloopWebhookPostFn post = loaded.load();
+  if (post == nullptr) {
+    Result<void*> symbol = LoadModuleSymbol("tagloop_webhook.so", "tagloop_webhook_post");
+    if (!symbol.ok()) {
+      SetError(symbol.status().message());
+      return false;
+    }
+    post = reinterpret_cast<TagloopWebhookPostFn>(*symbol);
+    loaded.store(post);
+  }
   long code = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  return rc == CURLE_OK && code >= 200 && code < 300;
+  char error[256];
+  int rc = post(options_.url.c_str(), body.data(), body.size(), options_.timeout_ms, &code, error, sizeof(error));
+  if (rc != 0) {
+    SetError(error);
+    return false;
+  }
+  if (code < 200 || code >= 300) {
+    SetError("the webhook answered HTTP " + std::to_string(code));
+    return false;
+  }
+  return true;
+}
+
+void WebhookAlerts::SetError(std::string error) {
+  std::lock_guard lock(mu_);
+  last_error_ = std::move(error);
+}
+
+std::string WebhookAlerts::last_error() const {
+  std::lock_guard lock(mu_);
+  return last_error_;
 }
 
 }  // namespace tagloop

@@ -5,7 +5,10 @@
 // WebhookAlerts POSTs each alert as JSON to a URL from a background thread,
 // so a slow or dead receiver never delays a run; it retries a few times with
 // backoff and counts what it could not deliver. The URL may hold a secret
-// token (e.g. a chat-bot key): it is never logged.
+// token (e.g. a chat-bot key): it is never logged. The HTTP client is the
+// loadable module tagloop_webhook.so (libcurl), loaded on the first
+// delivery (core/loadable_module.h); when it is missing, deliveries fail
+// and last_error() names the file.
 #pragma once
 
 #include <atomic>
@@ -50,15 +53,20 @@ class WebhookAlerts final : public AlertSink {
   void Send(const Alert& alert) override;
   uint64_t delivered() const { return delivered_.load(); }
   uint64_t failed() const { return failed_.load(); }  // gave up or dropped
+  // Why the last failed attempt failed ("" when none has): the client's
+  // reason or the HTTP status, never the URL.
+  std::string last_error() const;
 
  private:
   void Loop();
   bool Post(const std::string& body);
+  void SetError(std::string error);
   WebhookOptions options_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_;
   bool stopping_ = false;
+  std::string last_error_;  // guarded by mu_
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::thread thread_;

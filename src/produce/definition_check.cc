@@ -12,8 +12,8 @@
 #include "produce/composite.h"
 #include "produce/cron.h"
 #include "produce/dependency_graph.h"
-#include "produce/source.h"
 #include "segment/segment.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 

@@ -17,7 +17,7 @@
 #include "events/event_log.h"
 #include "events/event_rule.h"
 #include "produce/row_collector.h"
-#include "produce/source.h"
+#include "source/source.h"
 
 namespace tagloop {
 

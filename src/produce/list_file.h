@@ -17,7 +17,7 @@
 
 #include "core/env.h"
 #include "core/status.h"
-#include "produce/source.h"
+#include "source/source.h"
 
 namespace tagloop {
 

@@ -12,7 +12,6 @@
 #include <string>
 
 #include "catalog/run_history.h"
-#include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "catalog/tag_usage.h"
 #include "catalog/catalog_db.h"
@@ -22,6 +21,7 @@
 #include "produce/realtime_engine.h"
 #include "produce/scheduler.h"
 #include "produce/tag_producer.h"
+#include "source/source_registry.h"
 
 namespace tagloop {
 

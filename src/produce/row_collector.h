@@ -33,7 +33,7 @@
 #include "core/date.h"
 #include "core/status.h"
 #include "core/tag_type.h"
-#include "produce/source.h"
+#include "source/source.h"
 #include "store/tag_store.h"
 
 namespace tagloop {

@@ -11,6 +11,7 @@
 #include "produce/event_tags.h"
 #include "produce/list_file.h"
 #include "produce/row_collector.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 
@@ -84,17 +85,6 @@ Result<int64_t> ParseFreshness(std::string_view text, int utc_offset_minutes) {
 }
 
 }  // namespace
-
-Result<SourceConfig> SourceConfigOf(const SourceRecord& r) {
-  SourceConfig c;
-  c.name = r.name;
-  TAGLOOP_ASSIGN_OR_RETURN(c.kind, ParseSourceKind(r.kind));
-  c.connection = r.connection;
-  c.password = r.password;
-  c.password_env = r.password_env;
-  c.fetch_rows = static_cast<int>(r.fetch_rows);
-  return c;
-}
 
 // What the fetch phase produced: rows still to be resolved, or (composite)
 // a finished version over dense ids.
@@ -258,8 +248,7 @@ Status TagProducer::Fetch(const TagDefinition& def, Days date, const RunControl&
       if (source_name.empty() || query.empty()) {
         return Status::InvalidArgument("producer: a sql tag needs \"source\" and \"query\"");
       }
-      TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, sources_->Get(source_name));
-      TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
+      TAGLOOP_ASSIGN_OR_RETURN(SourceSpec config, sources_->Get(source_name));
       TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, date));
       say("query on {}", DescribeSource(config));
       TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, store_->dir()));

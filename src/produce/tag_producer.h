@@ -45,7 +45,6 @@
 
 #include "core/wall_clock.h"
 #include "catalog/run_history.h"
-#include "catalog/source_registry.h"
 #include "catalog/tag_catalog.h"
 #include "catalog/tag_usage.h"
 #include "core/date.h"
@@ -54,8 +53,9 @@
 #include "events/event_types.h"
 #include "produce/alerts.h"
 #include "produce/quality.h"
-#include "produce/source.h"
 #include "segment/segment_resolver.h"
+#include "source/source.h"
+#include "source/source_registry.h"
 #include "store/tag_store.h"
 
 namespace tagloop {
@@ -117,10 +117,6 @@ struct ValuePush {
   std::vector<std::string> unset;                        // users who lose their value(s)
   bool replace = false;  // true: `set` is the whole new version (previous values dropped)
 };
-
-// The source settings a producer connects with (password included: keep
-// local) for a stored source; InvalidArgument for an unknown kind.
-Result<SourceConfig> SourceConfigOf(const SourceRecord& record);
 
 class TagProducer {
  public:

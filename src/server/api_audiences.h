@@ -41,7 +41,7 @@ Result<UploadMatch> MatchUpload(const ApiCall& call, const Snapshot& snapshot);
 
 // Runs `query` (a template: {{biz_date}} = `biz_date`) on the catalog's
 // source `source_name` (kSqlSegmentTimeoutSeconds at most) and matches the
-// one column of ids it returns. The source errors of produce/source.h
+// one column of ids it returns. The source errors of source/source.h
 // (never with a password); InvalidArgument for a query of more than one
 // column.
 Result<ListMatch> RunSqlAudience(ApiContext& ctx, std::string_view source_name, std::string_view query,

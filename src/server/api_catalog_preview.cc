@@ -15,10 +15,11 @@
 #include <chrono>
 #include <unordered_set>
 
-#include "produce/source.h"
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
+#include "source/source.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 
@@ -70,13 +71,13 @@ Result<HttpResponse> Preview(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> rows, body.OptionalUint("rows", kMaxPreviewRows));
   const Days date = biz_date.value_or(ctx.Today() - 1);
 
-  Result<SourceRecord> record = ctx.production->sources().Get(source_name);
+  Result<SourceSpec> record = ctx.production->sources().Get(source_name);
   if (!record.ok()) {
     return record.status().code() == Status::Code::kNotFound
                ? Status::InvalidArgument(fmt::format("source: no source '{}'", source_name))
                : record.status();
   }
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(*record));
+  const SourceSpec& config = *record;
   Result<std::string> sql = ExpandSqlTemplate(query, date);
   if (!sql.ok()) return Status::InvalidArgument("query: " + sql.status().message());
 

@@ -1,6 +1,9 @@
 // SQL sources, admin only: GET /catalog/sources, PUT and DELETE
 // /catalog/sources/{name}, POST /catalog/sources/{name}/test.
 //
+// DELETE is refused (409, error.tags) while tag definitions name the
+// source, unless force=true (the audit entry then names those tags).
+//
 // Passwords are write-only: answers say has_password, audit entries say
 // whether one was set, kept or cleared, and the message of a failed
 // connection test passes through RedactSecret (the drivers' messages are
@@ -10,10 +13,11 @@
 
 #include <chrono>
 
-#include "produce/source.h"
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
+#include "source/source.h"
+#include "source/source_registry.h"
 
 namespace tagloop {
 
@@ -21,17 +25,14 @@ namespace {
 
 using namespace catalog_api;
 
-Json SourceJson(const SourceRecord& s, bool has_password) {
-  SourceRecord shown = s;
-  shown.password.clear();
-  Result<SourceConfig> config = SourceConfigOf(shown);
+Json SourceJson(const SourceSpec& s, bool has_password) {
   return {{"name", s.name},
           {"kind", s.kind},
           {"connection", s.connection},
           {"has_password", has_password},
           {"password_env", s.password_env.empty() ? Json(nullptr) : Json(s.password_env)},
           {"fetch_rows", s.fetch_rows},
-          {"description", config.ok() ? DescribeSource(*config) : s.kind + " '" + s.name + "'"},
+          {"description", DescribeSource(s)},
           {"updated_at_ms", s.updated_at_ms},
           {"updated_by", s.updated_by}};
 }
@@ -56,7 +57,7 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(
       JsonBody body,
       JsonBody::Parse(call.request->body, {"kind", "connection", "password", "password_env", "fetch_rows"}));
-  SourceRecord record;
+  SourceSpec record;
   record.name = name;
   TAGLOOP_ASSIGN_OR_RETURN(record.kind, body.String("kind"));
   TAGLOOP_ASSIGN_OR_RETURN(record.connection, body.String("connection"));
@@ -68,17 +69,13 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   record.fetch_rows = static_cast<int64_t>(fetch_rows.value_or(10'000));
   // Without "password" the stored one stays (edits need not resend it).
   bool keep_password = !password.has_value();
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
-  TAGLOOP_RETURN_IF_ERROR(ValidateSourceConfig(config));
   TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Put(record, call.principal.name, keep_password));
   const char* password_change = !record.password_env.empty()     ? "from the environment"
                                 : password && !password->empty() ? "set"
                                 : password                       ? "cleared"
                                                                  : "kept";
-  SourceConfig shown = config;
-  shown.password.clear();
   AuditCatalog(ctx, call, audit::kSourcePut, name, 1,
-               fmt::format("{}; password {}", DescribeSource(shown), password_change));
+               fmt::format("{}; password {}", DescribeSource(record), password_change));
   RefreshCatalog(ctx);
   TAGLOOP_ASSIGN_OR_RETURN(SourceRegistry::Listed stored, FindListed(ctx, name));
   return JsonResponse(SourceJson(stored.source, stored.has_password));
@@ -86,46 +83,39 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_RETURN_IF_ERROR(FindListed(ctx, name).status());
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagEntry> tags,
-                           ctx.production->catalog().List(/*include_offline=*/true));
-  std::vector<std::string> users;
-  for (const TagEntry& e : tags) {
-    const TagDefinition& d = e.definition;
-    auto source = d.producer_config.find("source");
-    if (d.producer == ProducerKind::kSql && source != d.producer_config.end() && *source == name) {
-      users.push_back(d.name);
-    }
+  TAGLOOP_ASSIGN_OR_RETURN(bool force, QueryBool(call, "force"));
+  std::vector<std::string> naming;
+  Status st = RemoveSource(ctx.production->sources(), ctx.production->catalog(), name, force, &naming);
+  if (st.code() == Status::Code::kFailedPrecondition && !naming.empty()) {
+    HttpResponse r = ErrorResponse(409, "failed_precondition", st.message() + " with force=true");
+    Json body = Json::parse(r.body);
+    body["error"]["tags"] = naming;
+    r.body = DumpJson(body);
+    return r;
   }
-  if (!users.empty()) {
-    return Status::FailedPrecondition(fmt::format(
-        "source '{}' is used by tags {}; change their definitions first", name, fmt::join(users, ", ")));
-  }
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Remove(name));
-  AuditCatalog(ctx, call, audit::kSourceDelete, name, 1, "");
+  TAGLOOP_RETURN_IF_ERROR(st);
+  AuditCatalog(ctx, call, audit::kSourceDelete, name, 1,
+               naming.empty() ? "" : fmt::format("forced; still named by tags {}", fmt::join(naming, ", ")));
   RefreshCatalog(ctx);
   return NoContent();
 }
 
 Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, ctx.production->sources().Get(name));
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceSpec record, ctx.production->sources().Get(name));
   auto start = std::chrono::steady_clock::now();
   Status st = [&]() -> Status {
-    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.store->dir()));
+    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(record, ctx.store->dir()));
     return source->Ping();
   }();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  SourceConfig shown = config;
-  shown.password.clear();
   Json error = nullptr;
   if (!st.ok()) {
     error = {{"code", ErrorCodeName(st.code())}, {"message", RedactSecret(st.message(), record.password)}};
   }
   return JsonResponse({{"name", name},
                        {"ok", st.ok()},
-                       {"description", DescribeSource(shown)},
+                       {"description", DescribeSource(record)},
                        {"error", std::move(error)},
                        {"elapsed_ms", ms}});
 }
@@ -135,7 +125,8 @@ Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
 void AddCatalogSourceRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("GET", "/catalog/sources", Role::kAdmin, ListSources));
   router.Add(ApiV1Route("PUT", "/catalog/sources/{name}", Role::kAdmin, PutSource, ApiBodyKind::kJson));
-  router.Add(ApiV1Route("DELETE", "/catalog/sources/{name}", Role::kAdmin, DeleteSource));
+  router.Add(ApiV1Route("DELETE", "/catalog/sources/{name}", Role::kAdmin, DeleteSource, ApiBodyKind::kNone,
+                        {"force"}));
   router.Add(ApiV1Route("POST", "/catalog/sources/{name}/test", Role::kAdmin, TestSource, ApiBodyKind::kNone,
                         {},
                         /*blocking=*/true));

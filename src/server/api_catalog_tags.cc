@@ -17,6 +17,7 @@
 #include "server/api_catalog.h"
 #include "server/api_error.h"
 #include "server/api_routes.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 

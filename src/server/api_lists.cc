@@ -8,10 +8,11 @@
 #include <chrono>
 
 #include "import/id_list_reader.h"
-#include "produce/source.h"
 #include "produce/tag_producer.h"
 #include "server/api_audiences.h"
 #include "server/api_routes.h"
+#include "source/source.h"
+#include "source/sql_template.h"
 
 namespace tagloop {
 
@@ -95,8 +96,7 @@ Result<UploadMatch> MatchUpload(const ApiCall& call, const Snapshot& snapshot) {
 
 Result<ListMatch> RunSqlAudience(ApiContext& ctx, std::string_view source_name, std::string_view query,
                                  Days biz_date, const Snapshot& snapshot) {
-  TAGLOOP_ASSIGN_OR_RETURN(SourceRecord record, ctx.production->sources().Get(source_name));
-  TAGLOOP_ASSIGN_OR_RETURN(SourceConfig config, SourceConfigOf(record));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceSpec config, ctx.production->sources().Get(source_name));
   TAGLOOP_ASSIGN_OR_RETURN(std::string sql, ExpandSqlTemplate(query, biz_date));
   TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.store->dir()));
   TAGLOOP_ASSIGN_OR_RETURN(IdMatcher matcher, IdMatcher::Create(snapshot));

@@ -4,7 +4,6 @@
 
 #include <thread>
 
-#include "catalog/source_registry.h"
 #include "testing/fake_wall_clock.h"
 #include "testing/temp_dir.h"
 
@@ -456,17 +455,7 @@ TEST_F(TagCatalogTest, GenerationMovesOnEveryChange) {
   last = Generation();
   ASSERT_TRUE(catalog_->DeleteCategory(cat).ok());
   moved("category deleted");
-
-  Result<std::unique_ptr<SourceRegistry>> sources = SourceRegistry::Open(tmp_.path(), &clock_);
-  ASSERT_TRUE(sources.ok());
-  SourceRecord s;
-  s.name = "shop";
-  s.kind = "postgresql";
-  s.connection = "host=db dbname=shop";
-  ASSERT_TRUE((*sources)->Put(s, "bob", false).ok());
-  moved("source added");
-  ASSERT_TRUE((*sources)->Remove("shop").ok());
-  moved("source removed");
+  // Sources: tests/source/source_registry_test.cc (ChangesMoveTheCatalogGeneration).
 }
 
 TEST_F(TagCatalogTest, GenerationSeesChangesOfAnotherCatalogOnTheSameDirectory) {

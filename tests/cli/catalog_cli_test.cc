@@ -413,13 +413,21 @@ TEST_F(CatalogCliTest, SourcesKeepThePasswordOffTheCommandLine) {
   EXPECT_EQ(r.err, "tagloop sources add: invalid argument: --password-stdin: no password on the standard input\n");
   r = Tagloop({"sources", "add", "--data", data_, "other", "--kind", "mysql", "--connection", "host=a"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "tagloop sources add: invalid argument: source 'other': kind 'mysql' is not one of sqlite, "
-                   "postgresql, odbc\n");
+  EXPECT_EQ(r.err, "tagloop sources add: invalid argument: source 'other': kind: unknown source kind 'mysql' "
+                   "(expected sqlite, postgresql or odbc)\n");
   EXPECT_EQ(Ok({"sources", "list", "--data", data_}).find("other"), std::string::npos);
 
+  // A source that definitions name is kept unless forced.
+  Ok({"tags", "apply", "--data", data_, tags_ + "/vip.yaml"});
   r = Tagloop({"sources", "remove", "--data", data_, "shop"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "tagloop sources remove: failed precondition: source 'shop' is used by tags vip_level; change "
+                   "their definitions first, or force the removal with --force\n");
+  EXPECT_NE(Ok({"sources", "list", "--data", data_}).find("shop"), std::string::npos);
+  r = Tagloop({"sources", "remove", "--data", data_, "shop", "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err, "removed source 'shop'\n");
+  EXPECT_EQ(r.err, "removed source 'shop'; tags vip_level still name it and will fail until their definitions "
+                   "change\n");
   r = Tagloop({"sources", "remove", "--data", data_, "shop"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "tagloop sources remove: not found: no source named 'shop'\n");

@@ -2,7 +2,9 @@
 // prune, segments, --help, exit codes and error output.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "testing/subprocess.h"
 #include "testing/temp_dir.h"
@@ -56,6 +58,30 @@ TEST_F(CliTest, CountPrintsTheNumberAlone) {
   EXPECT_EQ(Count("spend BETWEEN 1 AND 1000"), "2\n");
   EXPECT_EQ(Count("last_order >= DAYS_AGO(30)"), "2\n");
   EXPECT_EQ(Count("ALL"), "4\n");
+}
+
+// `tagloop count` maps only what counting needs: the SQL source drivers
+// (libpq, unixODBC) and the webhook client (libcurl, GnuTLS) are modules
+// loaded by the commands that use them (source/source_driver.h,
+// produce/alerts.cc). The dynamic loader's own log (LD_DEBUG=libs) says
+// what it mapped.
+TEST_F(CliTest, CountLoadsNoSourceDriverOrHttpClient) {
+  const std::string log = tmp_.Sub("ld-debug");
+  RunResult r = RunProgram({"/usr/bin/env", "LD_DEBUG=libs", "LD_DEBUG_OUTPUT=" + log, TAGLOOP_BINARY, "count",
+                            "--data", data_, "--as-of", "2026-10-31", "city = '上海'"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "2\n");
+  std::string loaded;  // LD_DEBUG_OUTPUT gets the pid appended
+  for (const auto& entry : std::filesystem::directory_iterator(tmp_.path())) {
+    if (entry.path().filename().string().rfind("ld-debug.", 0) != 0) continue;
+    std::ifstream in(entry.path());
+    loaded.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_NE(loaded.find("libc.so.6"), std::string::npos) << "no loader log:\n" << loaded;
+  for (const char* lib : {"libpq.so", "libodbc.so", "libcurl", "libgnutls", "libldap", "tagloop_source_",
+                          "tagloop_webhook"}) {
+    EXPECT_EQ(loaded.find(lib), std::string::npos) << lib << " was mapped:\n" << loaded;
+  }
 }
 
 TEST_F(CliTest, QueryPrintsExternalIdsOnePerLine) {

@@ -33,7 +33,7 @@ class SchedulerTest : public ::testing::Test {
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     Open();
-    ASSERT_TRUE(production_->sources().Put(SourceRecord{"shop", "sqlite", "business.db", "", "", 100, 0, ""}, "t", false).ok());
+    ASSERT_TRUE(production_->sources().Put(SourceSpec{"shop", "sqlite", "business.db", "", "", 100, 0, ""}, "t", false).ok());
   }
 
   void Open() {

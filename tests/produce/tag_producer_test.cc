@@ -57,7 +57,7 @@ class TagProducerTest : public ::testing::Test {
     p.alerts = &alerts_;
     p.lock_wait = std::chrono::seconds(5);
     producer_ = std::make_unique<TagProducer>(store_.get(), catalog_.get(), runs_.get(), sources_.get(), nullptr, p);
-    SourceRecord shop{"shop", "sqlite", "business.db", "", "", 1000, 0, ""};
+    SourceSpec shop{"shop", "sqlite", "business.db", "", "", 1000, 0, ""};
     ASSERT_TRUE(sources_->Put(shop, "test", false).ok());
     // 100 members u000..u099; orders per day for the first 60.
     std::string sql =

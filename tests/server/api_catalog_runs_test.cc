@@ -415,10 +415,15 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
   answers.push_back(run.body);
   ASSERT_EQ(run.status, 200) << run.body;
   EXPECT_EQ(Json(run)["run"]["state"], "failed");
-  // In use: not deleted.
+  // In use: not deleted, the answer names the tags; an admin may force it.
   HttpReply in_use = call("DELETE", "/api/v1/catalog/sources/pg");
   EXPECT_EQ(in_use.status, 409);
-  EXPECT_EQ(ErrorMessage(in_use), "source 'pg' is used by tags pg_tag; change their definitions first");
+  EXPECT_EQ(ErrorMessage(in_use),
+            "source 'pg' is used by tags pg_tag; change their definitions first, or force the removal with force=true");
+  EXPECT_EQ(Json(in_use)["error"]["tags"], json::array({"pg_tag"})) << in_use.body;
+  EXPECT_EQ(Json(call("GET", "/api/v1/catalog/sources"))["sources"].size(), 2u) << "still there";
+  EXPECT_EQ(call("DELETE", "/api/v1/catalog/sources/pg?force=true").status, 204);
+  EXPECT_EQ(call("DELETE", "/api/v1/catalog/sources/pg?force=true").status, 404);
   EXPECT_EQ(call("DELETE", "/api/v1/catalog/sources/shop").status, 204);
   EXPECT_EQ(call("DELETE", "/api/v1/catalog/sources/shop").status, 404);
 
@@ -427,6 +432,7 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
   auto entries = server_->audit().Query(filter);
   ASSERT_TRUE(entries.ok());
   int source_puts = 0;
+  int forced_deletes = 0;
   for (const AuditEntry& e : *entries) {
     EXPECT_EQ(e.target.find(secret), std::string::npos) << e.action;
     EXPECT_EQ(e.detail.find(secret), std::string::npos) << e.action << ": " << e.detail;
@@ -434,8 +440,13 @@ TEST_F(ApiCatalogRunsTest, SourcePasswordsNeverLeaveTheServer) {
       ++source_puts;
       EXPECT_TRUE(e.detail.ends_with("password set") || e.detail.ends_with("password kept")) << e.detail;
     }
+    if (e.action == "sources.delete" && e.target == "pg") {
+      ++forced_deletes;
+      EXPECT_EQ(e.detail, "forced; still named by tags pg_tag");
+    }
   }
   EXPECT_EQ(source_puts, 2);
+  EXPECT_EQ(forced_deletes, 1);
   server_->Stop();
   server_.reset();
   spdlog::set_default_logger(previous);

@@ -1,10 +1,13 @@
-#include "produce/sqlite_source.h"
+#include "source/sqlite_source.h"
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <strings.h>
 
 #include <filesystem>
+
+#include "source/row_batcher.h"
+#include "source/source_driver.h"
 
 namespace tagloop {
 
@@ -18,7 +21,7 @@ struct StmtGuard {
 
 class SqliteSource final : public Source {
  public:
-  SqliteSource(const SourceConfig& config, std::string path)
+  SqliteSource(const SourceSpec& config, std::string path)
       : name_(config.name), fetch_rows_(config.fetch_rows) {
     // SQLite is built with URI filenames on: keep "file:..." a plain path.
     path_ = path.rfind("file:", 0) == 0 ? "./" + path : std::move(path);
@@ -296,8 +299,17 @@ Status SqliteSource::Ping() {
 
 }  // namespace
 
-std::unique_ptr<Source> NewSqliteSource(const SourceConfig& config, std::string path) {
-  return std::make_unique<SqliteSource>(config, std::move(path));
+std::unique_ptr<Source> OpenSqliteSource(const SourceSpec& spec, const std::string& data_dir) {
+  std::filesystem::path path(spec.connection);
+  if (path.is_relative()) path = std::filesystem::path(data_dir) / path;
+  return std::make_unique<SqliteSource>(spec, path.string());
+}
+
+const SourceDriver& SqliteSourceDriver() {
+  // SQLite is linked into every command already (the catalog database), so
+  // this driver is built in rather than a module.
+  static const SourceDriver driver{kSourceDriverAbi, "sqlite", nullptr, OpenSqliteSource};
+  return driver;
 }
 
 }  // namespace tagloop

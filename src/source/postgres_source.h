@@ -1,4 +1,5 @@
-// The PostgreSQL data source (SourceKind::kPostgresql), over libpq.
+// The PostgreSQL source driver (kind "postgresql"), over libpq, built as the
+// loadable module tagloop_source_postgresql.so (source/source_driver.h).
 //
 // A query runs in two steps on one connection:
 //   1. the query text is prepared as the unnamed statement and described
@@ -19,29 +20,19 @@
 // connection drained for reuse (closed if that takes more than 5 s). A sink
 // error cancels the query the same way. Connecting gives up after 15 s.
 //
-// The password (SourceConfig::password or $password_env, read at each
+// The password (SourceSpec::password or $password_env, read at each
 // connect) is passed to libpq as its own keyword, never spliced into the
 // conninfo, and is scrubbed from every message.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-
-#include "produce/source.h"
+#include "source/source_driver.h"
 
 namespace tagloop {
 
-// Checks a SourceConfig::connection for PostgreSQL: key=value pairs (values
-// optionally in single quotes) with libpq's option names, no "password" or
-// "sslpassword", no URI. InvalidArgument ("connection: ...") naming the byte
-// position, never echoing values.
-Status ValidatePostgresConninfo(std::string_view conninfo);
-
-// The conninfo's pairs without secrets ("host=db port=5432 dbname=shop"), or
-// "" when it does not parse.
-std::string DescribePostgresConninfo(std::string_view conninfo);
-
-std::unique_ptr<Source> NewPostgresSource(const SourceConfig& config);
+// The driver: validate adds libpq's checks of the conninfo (its option
+// names, its parser) to ValidatePostgresConninfo's
+// (source/postgres_conninfo.h). The module exports it as
+// tagloop_source_driver().
+const SourceDriver& PostgresSourceDriver();
 
 }  // namespace tagloop

@@ -1,4 +1,4 @@
-#include "produce/odbc_source.h"
+#include "source/odbc_source.h"
 
 #include <fmt/format.h>
 #include <sql.h>
@@ -13,116 +13,20 @@
 #include <optional>
 #include <thread>
 
+#include "source/odbc_connection_string.h"
+#include "source/row_batcher.h"
+#include "source/source_driver.h"
+
 namespace tagloop {
 
-// --------------------------------------------------------- connection string
+// -------------------------------------------------------------------- source
 
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool IsSecretKey(std::string_view key) {
-  return strcasecmp(std::string(key).c_str(), "PWD") == 0 ||
-         strcasecmp(std::string(key).c_str(), "PASSWORD") == 0;
-}
 
 bool HasKey(const std::vector<OdbcAttribute>& attrs, const char* key) {
   return std::any_of(attrs.begin(), attrs.end(),
                      [&](const OdbcAttribute& a) { return strcasecmp(a.key.c_str(), key) == 0; });
 }
-
-// {value} with "}" doubled, as ODBC connection strings escape braces.
-std::string Braced(std::string_view value) {
-  std::string out = "{";
-  for (char c : value) {
-    out += c;
-    if (c == '}') out += '}';
-  }
-  out += '}';
-  return out;
-}
-
-}  // namespace
-
-Result<std::vector<OdbcAttribute>> ParseOdbcConnectionString(std::string_view s) {
-  std::vector<OdbcAttribute> attrs;
-  size_t i = 0;
-  auto error = [](std::string_view what, size_t pos) {
-    return Status::InvalidArgument(fmt::format("connection: {} at position {}", what, pos));
-  };
-  while (i < s.size()) {
-    if (s[i] == ';' || s[i] == ' ' || s[i] == '\t') {
-      ++i;
-      continue;
-    }
-    size_t key_begin = i;
-    while (i < s.size() && s[i] != '=' && s[i] != ';') ++i;
-    if (i == s.size() || s[i] != '=') return error("expected key=value", key_begin);
-    OdbcAttribute attr{std::string(Trim(s.substr(key_begin, i - key_begin))), ""};
-    if (attr.key.empty()) return error("missing key", key_begin);
-    ++i;
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    if (i < s.size() && s[i] == '{') {
-      size_t brace = i++;
-      for (;; ++i) {
-        if (i == s.size()) return error("unclosed '{'", brace);
-        if (s[i] == '}') {
-          if (i + 1 < s.size() && s[i + 1] == '}') {
-            attr.value += '}';
-            ++i;
-            continue;
-          }
-          break;
-        }
-        attr.value += s[i];
-      }
-      ++i;
-      while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-      if (i < s.size() && s[i] != ';') return error("expected ';' after '}'", i);
-    } else {
-      size_t value_begin = i;
-      while (i < s.size() && s[i] != ';') ++i;
-      attr.value = std::string(Trim(s.substr(value_begin, i - value_begin)));
-    }
-    attrs.push_back(std::move(attr));
-  }
-  return attrs;
-}
-
-Status ValidateOdbcConnectionString(std::string_view text) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<OdbcAttribute> attrs, ParseOdbcConnectionString(text));
-  for (const OdbcAttribute& a : attrs) {
-    if (IsSecretKey(a.key)) {
-      return Status::InvalidArgument(
-          fmt::format("connection: must not contain {}= (set password or password_env instead)", a.key));
-    }
-  }
-  if (attrs.empty())
-    return Status::InvalidArgument("connection: no attributes (expected DSN=... or Driver=...)");
-  return Status::Ok();
-}
-
-std::string DescribeOdbcConnectionString(std::string_view text) {
-  auto attrs = ParseOdbcConnectionString(text);
-  if (!attrs.ok()) return "";
-  std::string out;
-  for (const OdbcAttribute& a : *attrs) {
-    if (IsSecretKey(a.key)) continue;
-    if (!out.empty()) out += ';';
-    out += a.key;
-    out += '=';
-    out += a.value.find_first_of(";{} ") == std::string::npos ? a.value : Braced(a.value);
-  }
-  return out;
-}
-
-// -------------------------------------------------------------------- source
-
-namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr SQLULEN kLoginTimeoutSeconds = 15;
@@ -226,7 +130,7 @@ bool IsCharType(SQLSMALLINT type) {
 
 class OdbcSource final : public Source {
  public:
-  explicit OdbcSource(const SourceConfig& config) : config_(config) {}
+  explicit OdbcSource(const SourceSpec& config) : config_(config) {}
   ~OdbcSource() override {
     Disconnect();
     if (env_ != SQL_NULL_HENV) SQLFreeHandle(SQL_HANDLE_ENV, env_);
@@ -261,7 +165,7 @@ class OdbcSource final : public Source {
                const RunControl* control);
   Status RunSetup(const char* sql);
 
-  SourceConfig config_;
+  SourceSpec config_;
   std::string secret_;  // the password last connected with: scrubbed from messages
   SQLHENV env_ = SQL_NULL_HENV;
   SQLHDBC dbc_ = SQL_NULL_HDBC;
@@ -328,7 +232,7 @@ Status OdbcSource::Connect() {
   add("Debug", "0");
   if (!password->empty()) {
     if (text.back() != ';') text += ';';
-    text += "PWD=" + Braced(*password);
+    text += "PWD=" + BracedOdbcValue(*password);
     explicit_bzero(password->data(), password->size());
   }
   SQLRETURN rc = SQLDriverConnect(dbc_, nullptr, reinterpret_cast<SQLCHAR*>(text.data()), SQL_NTS, nullptr, 0,
@@ -651,8 +555,26 @@ Status OdbcSource::Ping() {
 
 }  // namespace
 
-std::unique_ptr<Source> NewOdbcSource(const SourceConfig& config) {
-  return std::make_unique<OdbcSource>(config);
+// ------------------------------------------------------------------- driver
+
+namespace {
+
+std::unique_ptr<Source> OpenOdbcSource(const SourceSpec& spec, const std::string& /*data_dir*/) {
+  return std::make_unique<OdbcSource>(spec);
+}
+
+}  // namespace
+
+const SourceDriver& OdbcSourceDriver() {
+  // No checks beyond ValidateOdbcConnectionString's: the driver manager
+  // reads the string only when connecting.
+  static const SourceDriver driver{kSourceDriverAbi, "odbc", nullptr, OpenOdbcSource};
+  return driver;
 }
 
 }  // namespace tagloop
+
+// The module's one export (source_driver.h).
+extern "C" __attribute__((visibility("default"))) const tagloop::SourceDriver* tagloop_source_driver() {
+  return &tagloop::OdbcSourceDriver();
+}

@@ -1,4 +1,4 @@
-#include "produce/postgres_source.h"
+#include "source/postgres_source.h"
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -14,125 +14,11 @@
 #include <span>
 #include <vector>
 
+#include "source/postgres_conninfo.h"
+#include "source/row_batcher.h"
+#include "source/source_driver.h"
+
 namespace tagloop {
-
-// ------------------------------------------------------------------ conninfo
-
-namespace {
-
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-struct ConninfoPair {
-  std::string key, value;
-};
-
-// libpq's key=value grammar (conninfo_parse): blanks around '=', a value is
-// either single-quoted (backslash escapes any character) or runs to the next
-// blank (backslash escapes too). Error messages give positions, not text.
-Result<std::vector<ConninfoPair>> TokenizeConninfo(std::string_view s) {
-  std::vector<ConninfoPair> pairs;
-  size_t i = 0;
-  auto error = [](std::string_view what, size_t pos) {
-    return Status::InvalidArgument(fmt::format("connection: {} at position {}", what, pos));
-  };
-  for (;;) {
-    while (i < s.size() && IsBlank(s[i])) ++i;
-    if (i == s.size()) break;
-    size_t key_begin = i;
-    while (i < s.size() && s[i] != '=' && !IsBlank(s[i])) ++i;
-    ConninfoPair pair{std::string(s.substr(key_begin, i - key_begin)), ""};
-    while (i < s.size() && IsBlank(s[i])) ++i;
-    if (i == s.size() || s[i] != '=') return error("expected key=value", key_begin);
-    if (pair.key.empty()) return error("missing option name", key_begin);
-    ++i;
-    while (i < s.size() && IsBlank(s[i])) ++i;
-    if (i < s.size() && s[i] == '\'') {
-      size_t quote = i++;
-      for (;; ++i) {
-        if (i == s.size()) return error("unterminated quoted value", quote);
-        if (s[i] == '\'') break;
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        pair.value += s[i];
-      }
-      ++i;
-    } else {
-      for (; i < s.size() && !IsBlank(s[i]); ++i) {
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        pair.value += s[i];
-      }
-    }
-    pairs.push_back(std::move(pair));
-  }
-  return pairs;
-}
-
-bool IsSecretKey(std::string_view key) { return key == "password" || key == "sslpassword"; }
-
-bool IsKnownKey(const std::string& key) {
-  PQconninfoOption* defaults = PQconndefaults();
-  bool known = false;
-  for (PQconninfoOption* o = defaults; o != nullptr && o->keyword != nullptr; ++o) {
-    if (key == o->keyword) known = true;
-  }
-  PQconninfoFree(defaults);
-  return known;
-}
-
-}  // namespace
-
-Status ValidatePostgresConninfo(std::string_view conninfo) {
-  if (conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0) {
-    return Status::InvalidArgument(
-        "connection: use key=value pairs (host=... port=... dbname=... user=...), not a URI");
-  }
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<ConninfoPair> pairs, TokenizeConninfo(conninfo));
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    const std::string& key = pairs[i].key;
-    if (IsSecretKey(key)) {
-      return Status::InvalidArgument(
-          fmt::format("connection: must not contain {}= (set password or password_env instead)", key));
-    }
-    if (!IsKnownKey(key)) {
-      return Status::InvalidArgument(fmt::format("connection: unknown libpq option '{}'", key.substr(0, 64)));
-    }
-  }
-  // libpq's own parser has the last word (its message is not shown: it may quote values).
-  char* err = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(std::string(conninfo).c_str(), &err);
-  if (parsed == nullptr) {
-    PQfreemem(err);
-    return Status::InvalidArgument(
-        "connection: libpq cannot parse it (key=value pairs; quote values with blanks)");
-  }
-  PQconninfoFree(parsed);
-  return Status::Ok();
-}
-
-std::string DescribePostgresConninfo(std::string_view conninfo) {
-  if (conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0) return "";
-  auto pairs = TokenizeConninfo(conninfo);
-  if (!pairs.ok()) return "";
-  std::string out;
-  for (const ConninfoPair& p : *pairs) {
-    if (IsSecretKey(p.key)) continue;
-    if (!out.empty()) out += ' ';
-    out += p.key;
-    out += '=';
-    bool quote = p.value.empty() || std::any_of(p.value.begin(), p.value.end(),
-                                                [](char c) { return IsBlank(c) || c == '\'' || c == '\\'; });
-    if (!quote) {
-      out += p.value;
-      continue;
-    }
-    out += '\'';
-    for (char c : p.value) {
-      if (c == '\'' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '\'';
-  }
-  return out;
-}
 
 // -------------------------------------------------------------------- source
 
@@ -251,7 +137,7 @@ std::optional<std::string_view> NormaliseBool(std::optional<std::string_view> v)
 
 class PostgresSource final : public Source {
  public:
-  explicit PostgresSource(const SourceConfig& config) : config_(config) {}
+  explicit PostgresSource(const SourceSpec& config) : config_(config) {}
   ~PostgresSource() override { Close(); }
 
   Status Query(std::string_view sql, RowSink& sink, const RunControl& control) override;
@@ -293,7 +179,7 @@ class PostgresSource final : public Source {
   Status ResultError(const PGresult* r) const;
   std::string Clean(std::string text) const;
 
-  SourceConfig config_;
+  SourceSpec config_;
   std::string secret_;  // the password last connected with: scrubbed from messages
   PGconn* conn_ = nullptr;
   std::string scratch_id_, scratch_value_;  // decoded fields with escapes
@@ -763,8 +649,54 @@ Status PostgresSource::Ping() {
 
 }  // namespace
 
-std::unique_ptr<Source> NewPostgresSource(const SourceConfig& config) {
-  return std::make_unique<PostgresSource>(config);
+// ------------------------------------------------------------------- driver
+
+namespace {
+
+bool IsKnownKey(const std::string& key) {
+  PQconninfoOption* defaults = PQconndefaults();
+  bool known = false;
+  for (PQconninfoOption* o = defaults; o != nullptr && o->keyword != nullptr; ++o) {
+    if (key == o->keyword) known = true;
+  }
+  PQconninfoFree(defaults);
+  return known;
+}
+
+// libpq's own checks, after ValidatePostgresConninfo's (source_spec.cc).
+Status ValidateWithLibpq(const SourceSpec& spec) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<ConninfoPair> pairs, TokenizeConninfo(spec.connection));
+  for (const ConninfoPair& p : pairs) {
+    if (!IsKnownKey(p.key)) {
+      return Status::InvalidArgument(fmt::format("connection: unknown libpq option '{}'", p.key.substr(0, 64)));
+    }
+  }
+  // libpq's parser has the last word (its message is not shown: it may quote values).
+  char* err = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(spec.connection.c_str(), &err);
+  if (parsed == nullptr) {
+    PQfreemem(err);
+    return Status::InvalidArgument(
+        "connection: libpq cannot parse it (key=value pairs; quote values with blanks)");
+  }
+  PQconninfoFree(parsed);
+  return Status::Ok();
+}
+
+std::unique_ptr<Source> OpenPostgresSource(const SourceSpec& spec, const std::string& /*data_dir*/) {
+  return std::make_unique<PostgresSource>(spec);
+}
+
+}  // namespace
+
+const SourceDriver& PostgresSourceDriver() {
+  static const SourceDriver driver{kSourceDriverAbi, "postgresql", ValidateWithLibpq, OpenPostgresSource};
+  return driver;
 }
 
 }  // namespace tagloop
+
+// The module's one export (source_driver.h).
+extern "C" __attribute__((visibility("default"))) const tagloop::SourceDriver* tagloop_source_driver() {
+  return &tagloop::PostgresSourceDriver();
+}

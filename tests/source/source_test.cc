@@ -1,6 +1,6 @@
 // Data sources without a server: configuration checks, query templates, the
 // SQLite source on real database files.
-#include "produce/source.h"
+#include "source/source.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -14,6 +14,8 @@
 #include <functional>
 #include <thread>
 
+#include "source/source_driver.h"
+#include "source/sql_template.h"
 #include "testing/temp_dir.h"
 
 namespace tagloop {
@@ -45,24 +47,30 @@ struct CollectingSink : RowSink {
 
 // ---------------------------------------------------------------- config
 
-SourceConfig Config(SourceKind kind, std::string connection) {
-  SourceConfig c;
+SourceSpec Config(std::string kind, std::string connection) {
+  SourceSpec c;
   c.name = "shop";
-  c.kind = kind;
+  c.kind = std::move(kind);
   c.connection = std::move(connection);
   return c;
 }
 
-TEST(SourceKindTest, NamesRoundTrip) {
-  for (SourceKind k : {SourceKind::kSqlite, SourceKind::kPostgresql, SourceKind::kOdbc}) {
-    auto parsed = ParseSourceKind(SourceKindName(k));
-    ASSERT_TRUE(parsed.ok());
-    EXPECT_EQ(*parsed, k);
+// The kinds are keyed by name; the PostgreSQL and ODBC drivers are modules
+// loaded on first use, which must be found next to the build's binaries.
+TEST(SourceDriverTest, EveryKindHasADriver) {
+  EXPECT_EQ(SourceKinds(), (std::vector<std::string>{"sqlite", "postgresql", "odbc"}));
+  for (const std::string& kind : SourceKinds()) {
+    Result<const SourceDriver*> driver = FindSourceDriver(kind);
+    ASSERT_TRUE(driver.ok()) << kind << ": " << driver.status().ToString();
+    EXPECT_EQ((*driver)->kind, kind);
+    EXPECT_EQ((*driver)->abi, kSourceDriverAbi);
   }
-  EXPECT_STREQ(SourceKindName(SourceKind::kPostgresql), "postgresql");
-  auto bad = ParseSourceKind("mysql");
+  auto bad = FindSourceDriver("mysql");
   EXPECT_EQ(bad.status().code(), Status::Code::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("'mysql'"));
+  Status spec = ValidateSourceSpec(Config("mysql", "x"));
+  EXPECT_EQ(spec.code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(spec.message(), HasSubstr("kind: unknown source kind 'mysql'"));
 }
 
 TEST(StatusTest, NewCodesHaveNames) {
@@ -70,61 +78,63 @@ TEST(StatusTest, NewCodesHaveNames) {
   EXPECT_EQ(Status::Cancelled("y").ToString(), "cancelled: y");
 }
 
-TEST(ValidateSourceConfigTest, AcceptsGoodConfigs) {
-  EXPECT_TRUE(ValidateSourceConfig(Config(SourceKind::kSqlite, "business.db")).ok());
-  SourceConfig pg = Config(SourceKind::kPostgresql, "host=127.0.0.1 port=5432 dbname=shop user=tagloop");
+TEST(ValidateSourceSpecTest, AcceptsGoodConfigs) {
+  EXPECT_TRUE(ValidateSourceSpec(Config("sqlite", "business.db")).ok());
+  SourceSpec pg = Config("postgresql", "host=127.0.0.1 port=5432 dbname=shop user=tagloop");
   pg.password_env = "SHOP_PASSWORD";
-  EXPECT_TRUE(ValidateSourceConfig(pg).ok());
+  EXPECT_TRUE(ValidateSourceSpec(pg).ok());
   pg.connection = "host = db  application_name='tag loop' sslmode=disable";
-  EXPECT_TRUE(ValidateSourceConfig(pg).ok()) << ValidateSourceConfig(pg).message();
-  SourceConfig odbc =
-      Config(SourceKind::kOdbc, "Driver={PostgreSQL Unicode};Server=db;Port=5432;Uid=tagloop;");
+  EXPECT_TRUE(ValidateSourceSpec(pg).ok()) << ValidateSourceSpec(pg).message();
+  SourceSpec odbc =
+      Config("odbc", "Driver={PostgreSQL Unicode};Server=db;Port=5432;Uid=tagloop;");
   odbc.password = "secret";
-  EXPECT_TRUE(ValidateSourceConfig(odbc).ok());
+  EXPECT_TRUE(ValidateSourceSpec(odbc).ok());
 }
 
-TEST(ValidateSourceConfigTest, NamesTheBadField) {
+TEST(ValidateSourceSpecTest, NamesTheBadField) {
   struct Case {
-    SourceConfig config;
+    SourceSpec config;
     std::string field;
   };
   std::vector<Case> cases;
-  auto add = [&](SourceConfig c, std::string field) { cases.push_back({std::move(c), std::move(field)}); };
-  SourceConfig c = Config(SourceKind::kSqlite, "x.db");
+  auto add = [&](SourceSpec c, std::string field) { cases.push_back({std::move(c), std::move(field)}); };
+  SourceSpec c = Config("sqlite", "x.db");
   for (std::string name : std::vector<std::string>{"", "Shop", "1shop", "shop-db", std::string(65, 'a')}) {
     c.name = name;
     add(c, "name:");
   }
-  c = Config(SourceKind::kSqlite, "x.db");
+  c = Config("sqlite", "x.db");
   c.fetch_rows = 0;
   add(c, "fetch_rows:");
   c.fetch_rows = 1000001;
   add(c, "fetch_rows:");
-  c = Config(SourceKind::kSqlite, "");
+  c = Config("sqlite", "");
   add(c, "connection:");
-  c = Config(SourceKind::kSqlite, "x.db");
+  c = Config("sqlite", "x.db");
   c.password = "pw";
   add(c, "password:");
-  c = Config(SourceKind::kPostgresql, "host=db");
+  c = Config("postgresql", "host=db");
   c.password = "pw";
   c.password_env = "PW";
   add(c, "password, password_env:");
-  c = Config(SourceKind::kPostgresql, "host=db");
+  c = Config("postgresql", "host=db");
   c.password_env = "1PW";
   add(c, "password_env:");
-  add(Config(SourceKind::kPostgresql, "host=db password=hunter2"), "connection:");
-  add(Config(SourceKind::kPostgresql, "host=db sslpassword=hunter2"), "connection:");
-  add(Config(SourceKind::kPostgresql, "postgresql://u:hunter2@db/shop"), "connection:");
-  add(Config(SourceKind::kPostgresql, "hots=db"), "connection:");
-  add(Config(SourceKind::kPostgresql, "host=db dbname"), "connection:");
-  add(Config(SourceKind::kPostgresql, "host='db"), "connection:");
-  add(Config(SourceKind::kOdbc, "DSN=dw;PWD=hunter2"), "connection:");
-  add(Config(SourceKind::kOdbc, "DSN=dw;pwd={hunter2}"), "connection:");
-  add(Config(SourceKind::kOdbc, "DSN=dw;Password=hunter2"), "connection:");
-  add(Config(SourceKind::kOdbc, "DSN=dw;Uid={tag"), "connection:");
-  add(Config(SourceKind::kOdbc, "DSN"), "connection:");
+  add(Config("postgresql", "host=db password=hunter2"), "connection:");
+  add(Config("postgresql", "host=db sslpassword=hunter2"), "connection:");
+  add(Config("postgresql", "postgresql://u:hunter2@db/shop"), "connection:");
+  add(Config("postgresql", "hots=db"), "connection:");
+  add(Config("postgresql", "host=db dbname"), "connection:");
+  add(Config("postgresql", "host='db"), "connection:");
+  add(Config("odbc", "DSN=dw;PWD=hunter2"), "connection:");
+  add(Config("odbc", "DSN=dw;pwd={hunter2}"), "connection:");
+  add(Config("odbc", "DSN=dw;Password=hunter2"), "connection:");
+  add(Config("odbc", "DSN=dw;SSLPassword=hunter2"), "connection:");
+  add(Config("mysql", "host=db"), "kind:");
+  add(Config("odbc", "DSN=dw;Uid={tag"), "connection:");
+  add(Config("odbc", "DSN"), "connection:");
   for (const Case& k : cases) {
-    Status st = ValidateSourceConfig(k.config);
+    Status st = ValidateSourceSpec(k.config);
     EXPECT_EQ(st.code(), Status::Code::kInvalidArgument) << k.config.connection;
     EXPECT_THAT(st.message(), HasSubstr(k.field)) << k.config.connection;
     EXPECT_THAT(st.message(), Not(HasSubstr("hunter2")));
@@ -133,7 +143,7 @@ TEST(ValidateSourceConfigTest, NamesTheBadField) {
 }
 
 TEST(DescribeSourceTest, ShowsTheConnectionWithoutSecrets) {
-  SourceConfig pg = Config(SourceKind::kPostgresql, "host=127.0.0.1 port=5432 dbname=shop user=tagloop");
+  SourceSpec pg = Config("postgresql", "host=127.0.0.1 port=5432 dbname=shop user=tagloop");
   pg.password = "hunter2";
   EXPECT_EQ(DescribeSource(pg), "postgresql 'shop' (host=127.0.0.1 port=5432 dbname=shop user=tagloop)");
   pg.connection = "host=db password=hunter2 application_name='a b'";
@@ -141,10 +151,10 @@ TEST(DescribeSourceTest, ShowsTheConnectionWithoutSecrets) {
   pg.connection = "postgresql://u:hunter2@db/shop";
   EXPECT_EQ(DescribeSource(pg), "postgresql 'shop' (invalid connection)");
 
-  SourceConfig odbc = Config(SourceKind::kOdbc, "DSN=warehouse;UID=tagloop;PWD={hunter2}");
+  SourceSpec odbc = Config("odbc", "DSN=warehouse;UID=tagloop;PWD={hunter2}");
   odbc.password = "hunter2";
   EXPECT_EQ(DescribeSource(odbc), "odbc 'shop' (DSN=warehouse;UID=tagloop)");
-  EXPECT_EQ(DescribeSource(Config(SourceKind::kSqlite, "business.db")), "sqlite 'shop' (business.db)");
+  EXPECT_EQ(DescribeSource(Config("sqlite", "business.db")), "sqlite 'shop' (business.db)");
 }
 
 TEST(RedactSecretTest, HidesEveryOccurrence) {
@@ -154,7 +164,7 @@ TEST(RedactSecretTest, HidesEveryOccurrence) {
 }
 
 TEST(ResolvePasswordTest, FromTheConfigOrTheEnvironment) {
-  SourceConfig c = Config(SourceKind::kPostgresql, "host=db");
+  SourceSpec c = Config("postgresql", "host=db");
   EXPECT_EQ(ResolvePassword(c).value(), "");
   c.password = "direct";
   EXPECT_EQ(ResolvePassword(c).value(), "direct");
@@ -170,7 +180,7 @@ TEST(ResolvePasswordTest, FromTheConfigOrTheEnvironment) {
 }
 
 TEST(OpenSourceTest, RefusesAnInvalidConfig) {
-  auto s = OpenSource(Config(SourceKind::kPostgresql, "host=db password=hunter2"), "/tmp");
+  auto s = OpenSource(Config("postgresql", "host=db password=hunter2"), "/tmp");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), Status::Code::kInvalidArgument);
 }
@@ -201,6 +211,20 @@ TEST(ExpandSqlTemplateTest, Parameters) {
 TEST(ExpandSqlTemplateTest, LeavesArrayLiteralsAlone) {
   EXPECT_EQ(Expand("SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'"),
             "SELECT '{{1,2},{3,4}}'::int[], '{{ }}', '{{'");
+}
+
+TEST(ExpandTableTemplateTest, SplitsAtTheNamedTable) {
+  auto pieces = ExpandTableTemplate("SELECT 1 FROM {{ audience }} a JOIN t ON d = '{{biz_date}}' JOIN {{audience}} b",
+                                    "audience", Date("2026-11-23"));
+  ASSERT_TRUE(pieces.ok()) << pieces.status().ToString();
+  EXPECT_EQ(*pieces, (std::vector<std::string>{"SELECT 1 FROM ", " a JOIN t ON d = '2026-11-23' JOIN ", " b"}));
+  // Another name is an unknown parameter, at its position in the whole text.
+  auto other = ExpandTableTemplate("SELECT 1 FROM {{segment}} s", "audience", Date("2026-11-23"));
+  EXPECT_EQ(other.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_THAT(other.status().message(), HasSubstr("position 14"));
+  auto none = ExpandTableTemplate("SELECT '{{biz_month}}'", "audience", Date("2026-11-23"));
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, (std::vector<std::string>{"SELECT '2026-11'"}));
 }
 
 TEST(ExpandSqlTemplateTest, ErrorsGiveThePosition) {
@@ -277,7 +301,7 @@ class SqliteSourceTest : public ::testing::Test {
   }
   std::string path() const { return dir_.Sub("business.db"); }
   std::unique_ptr<Source> Open(int fetch_rows = 10000, std::string file = "business.db") {
-    SourceConfig c = Config(SourceKind::kSqlite, std::move(file));
+    SourceSpec c = Config("sqlite", std::move(file));
     c.name = "biz";
     c.fetch_rows = fetch_rows;
     auto s = OpenSource(c, dir_.path());

@@ -1,4 +1,4 @@
-// The SQLite data source (SourceKind::kSqlite): a database file opened
+// The SQLite source driver (kind "sqlite", built in): a database file opened
 // read-only (SQLITE_OPEN_READONLY, never created, no ATTACH, defensive mode,
 // untrusted schema), so a tag query cannot change it. Cancel and deadline are
 // checked by a progress handler every 1000 virtual-machine steps, which
@@ -13,12 +13,13 @@
 #include <memory>
 #include <string>
 
-#include "produce/source.h"
+#include "source/source.h"
+#include "source/source_driver.h"
 
 namespace tagloop {
 
-// `path` is the resolved database file path (relative paths already joined
-// with the data directory).
-std::unique_ptr<Source> NewSqliteSource(const SourceConfig& config, std::string path);
+// The driver: a relative SourceSpec::connection is joined with the data
+// directory. Registered by source_driver.cc.
+const SourceDriver& SqliteSourceDriver();
 
 }  // namespace tagloop

@@ -1,4 +1,5 @@
-// The ODBC data source (SourceKind::kOdbc), over unixODBC.
+// The ODBC source driver (kind "odbc"), over unixODBC, built as the loadable
+// module tagloop_source_odbc.so (source/source_driver.h).
 //
 // Connecting: SQLDriverConnect with the configured connection string plus,
 // in memory only, ";PWD={password}" (braces escaped) when a password is
@@ -30,34 +31,13 @@
 // (SQLGetDiagRec: SQLSTATE and message), with the password scrubbed.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
-#include <vector>
-
-#include "produce/source.h"
+#include "source/source_driver.h"
 
 namespace tagloop {
 
-// One key=value attribute of an ODBC connection string; a {braced} value is
-// unbraced ("}}" inside braces stands for "}").
-struct OdbcAttribute {
-  std::string key;
-  std::string value;
-};
-
-// Splits an ODBC connection string ("k=v;k={v;w};..."). InvalidArgument
-// ("connection: ...") with a byte position, never echoing text, when an
-// attribute has no '=' or a brace is not closed.
-Result<std::vector<OdbcAttribute>> ParseOdbcConnectionString(std::string_view text);
-
-// Parses and refuses PWD and PASSWORD keys (any case).
-Status ValidateOdbcConnectionString(std::string_view text);
-
-// The attributes without secrets ("DSN=warehouse;UID=tagloop"), or "" when the
-// string does not parse.
-std::string DescribeOdbcConnectionString(std::string_view text);
-
-std::unique_ptr<Source> NewOdbcSource(const SourceConfig& config);
+// The driver (connection strings are checked by
+// source/odbc_connection_string.h). The module exports it as
+// tagloop_source_driver().
+const SourceDriver& OdbcSourceDriver();
 
 }  // namespace tagloop
