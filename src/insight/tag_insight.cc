@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "core/parallel.h"
+#include "segment/quote.h"
 
 namespace tagloop {
 
@@ -162,13 +163,7 @@ TagInsight NumericInsight(const TagVersion& version, const UniverseBaseline& bas
 
 std::string ValueLiteral(const TagType& type, std::string_view value) {
   if (type.kind == TagKind::kBool) return value == "true" ? "TRUE" : "FALSE";
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
+  return segment::QuoteString(value);
 }
 
 std::string NumericLiteral(const TagType& type, int64_t value) {

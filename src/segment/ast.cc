@@ -1,22 +1,14 @@
 #include "segment/ast.h"
 
+#include "segment/quote.h"
+
 namespace tagloop::segment {
 
 namespace {
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out.push_back('\'');
-    out.push_back(c);
-  }
-  out.push_back('\'');
-  return out;
-}
-
 std::string TagText(const TagRef& t) {
   if (!t.version_date) return t.name;
-  return t.name + "@" + Quote(*t.version_date);
+  return t.name + "@" + QuoteString(*t.version_date);
 }
 
 std::string List(const std::vector<Literal>& ls) {
@@ -44,7 +36,7 @@ const char* CompareOpText(CompareOp op) {
 
 std::string ToString(const Literal& l) {
   switch (l.kind) {
-    case LiteralKind::kString: return Quote(l.text);
+    case LiteralKind::kString: return QuoteString(l.text);
     case LiteralKind::kNumber: return l.text;
     case LiteralKind::kTrue: return "TRUE";
     case LiteralKind::kFalse: return "FALSE";
@@ -66,7 +58,7 @@ std::string ToString(const Node& n) {
     }
     case NodeKind::kNot: return "NOT " + ToString(n.children.at(0));
     case NodeKind::kAll: return "ALL";
-    case NodeKind::kSegment: return "SEGMENT(" + Quote(n.segment_name) + ")";
+    case NodeKind::kSegment: return "SEGMENT(" + QuoteString(n.segment_name) + ")";
     case NodeKind::kBareTag: return TagText(n.tag);
     case NodeKind::kCompare:
       return TagText(n.tag) + " " + CompareOpText(n.op) + " " + ToString(n.literals.at(0));

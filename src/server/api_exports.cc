@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "insight/segment_export.h"
+#include "segment/quote.h"
 #include "segment/segment.h"
 #include "server/api_context.h"
 #include "server/api_insight_json.h"
@@ -69,7 +70,7 @@ Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
   if (expr_field.has_value() == segment.has_value()) {
     return Status::InvalidArgument("give one of 'expr' (an expression) or 'segment' (a saved segment's name)");
   }
-  const std::string expr = expr_field ? *expr_field : SavedSegmentExpr(*segment);
+  const std::string expr = expr_field ? *expr_field : segment::SegmentReference(*segment);
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of_field, body.OptionalDate("as_of"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, body.OptionalUint("limit", UINT64_MAX));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> format_text, body.OptionalString("format"));

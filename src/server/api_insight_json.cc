@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "segment/quote.h"
 #include "server/api_values.h"
 
 namespace tagloop {
@@ -22,17 +23,7 @@ Result<InsightSegmentText> InsightSegmentExpr(const json& body) {
   }
   if (!body["segment"].is_string()) return Status::InvalidArgument("field 'segment' must be a string");
   out.segment = body["segment"].get<std::string>();
-  out.expr = SavedSegmentExpr(out.segment);
-  return out;
-}
-
-std::string SavedSegmentExpr(std::string_view name) {
-  std::string out = "SEGMENT('";
-  for (char c : name) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += "')";
+  out.expr = segment::SegmentReference(out.segment);
   return out;
 }
 

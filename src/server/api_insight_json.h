@@ -24,8 +24,6 @@ struct InsightSegmentText {
   std::string segment;  // the saved segment's name, when given so
 };
 [[nodiscard]] Result<InsightSegmentText> InsightSegmentExpr(const nlohmann::json& body);
-// "SEGMENT('name')" for a saved segment's name (quotes doubled).
-std::string SavedSegmentExpr(std::string_view name);
 
 // The segment evaluated for the caller as of "as_of" (default today).
 struct InsightSegment {

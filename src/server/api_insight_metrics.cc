@@ -11,6 +11,7 @@
 
 #include "insight/segment_metrics.h"
 #include "produce/tag_producer.h"
+#include "segment/quote.h"
 #include "segment/segment.h"
 #include "server/api_context.h"
 #include "server/api_insight_json.h"
@@ -61,7 +62,7 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall& call) {
   if (expr_field.has_value() == segment.has_value()) {
     return Status::InvalidArgument("give one of 'expr' (an expression) or 'segment' (a saved segment's name)");
   }
-  const std::string expr = expr_field ? *expr_field : SavedSegmentExpr(*segment);
+  const std::string expr = expr_field ? *expr_field : segment::SegmentReference(*segment);
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of_field, body.OptionalDate("as_of"));
   TAGLOOP_ASSIGN_OR_RETURN(std::string source_name, body.String("source"));
   TAGLOOP_ASSIGN_OR_RETURN(std::string query, body.String("query"));

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "segment/quote.h"
 #include "segment/segment.h"
 #include "server/api_audiences.h"
 #include "server/api_catalog.h"
@@ -18,16 +19,6 @@
 namespace tagloop {
 
 namespace {
-
-// SEGMENT('name') in the segment language (quotes doubled).
-std::string SegmentReference(std::string_view name) {
-  std::string out = "SEGMENT('";
-  for (char c : name) {
-    out.push_back(c);
-    if (c == '\'') out.push_back('\'');
-  }
-  return out + "')";
-}
 
 Json SegmentJson(const SavedSegment& s) {
   Json j = {
@@ -203,7 +194,7 @@ Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
 
 // The expression that counts a saved segment: a frozen one through
 // SEGMENT('name') (its members), a dynamic one its expression.
-std::string CountExpression(const SavedSegment& s) { return s.frozen() ? SegmentReference(s.name) : s.expr; }
+std::string CountExpression(const SavedSegment& s) { return s.frozen() ? segment::SegmentReference(s.name) : s.expr; }
 
 Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(bool with_counts, catalog_api::QueryBool(call, "with_counts"));
