@@ -16,7 +16,7 @@ packages=(
   libspdlog-dev libfmt-dev libxxhash-dev libzstd-dev libssl-dev libboost-dev libyaml-cpp-dev
   unixodbc-dev libcurl4-openssl-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl
+  libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl linux-perf
   # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e); a CJK font for its screenshots
   chromium fonts-wqy-microhei
 )
