@@ -52,7 +52,9 @@ class [[nodiscard]] Status {
     return Status(Code::kFailedPrecondition, std::move(msg));
   }
   static Status Unauthenticated(std::string msg) { return Status(Code::kUnauthenticated, std::move(msg)); }
-  static Status PermissionDenied(std::string msg) { return Status(Code::kPermissionDenied, std::move(msg)); }
+  static Status PermissionDenied(std::string msg, std::optional<size_t> position = std::nullopt) {
+    return Status(Code::kPermissionDenied, std::move(msg), position);
+  }
   static Status ResourceExhausted(std::string msg) { return Status(Code::kResourceExhausted, std::move(msg)); }
   static Status DeadlineExceeded(std::string msg) { return Status(Code::kDeadlineExceeded, std::move(msg)); }
   static Status Cancelled(std::string msg) { return Status(Code::kCancelled, std::move(msg)); }

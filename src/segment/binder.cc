@@ -227,7 +227,7 @@ class Binder {
     Status st = options_.tag_access->Check(ref.name);
     // A refusal by the caller's role stays one (an HTTP 403, not a 400).
     if (st.code() == Status::Code::kPermissionDenied) {
-      return Status::PermissionDenied(fmt::format("{} at position {}", st.message(), ref.position))
+      return Status::PermissionDenied(fmt::format("{} at position {}", st.message(), ref.position), ref.position)
           .With(st.reason(), st.reason_args());
     }
     if (!st.ok()) return ErrorAt(ref.position, st.message()).With(st.reason(), st.reason_args());

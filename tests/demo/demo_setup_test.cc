@@ -246,7 +246,7 @@ TEST_P(DemoSetupAtAnyDateTest, HoldsExactlyTheWeekBeforeTheEndDate) {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   const std::string dir = tmpl;
   int status = 0;
-  std::string out = RunSetup(400, GetParam(), dir, &status);
+  std::string out = RunSetup(kMembers, GetParam(), dir, &status);
   ASSERT_EQ(status, 0) << out;
   ExpectAWeekOfVersionsUpTo(dir + "/data", GetParam());
   std::error_code ec;

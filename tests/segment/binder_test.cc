@@ -228,9 +228,10 @@ TEST_F(BinderTest, TagAccessRefusesAtTheReference) {
     EXPECT_TRUE(ast.ok()) << text;
     return Bind(*snap_, *ast, o).status();
   };
-  // Refused before the predicate's own type check ("city > 3" is a type error).
+  // Refused before the predicate's own type check ("city > 3" is a type error);
+  // a refusal by the caller's role stays one (the server's 403), at the reference.
   Status st = bind("vip AND vip = false AND city > 3");
-  EXPECT_EQ(st.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(st.code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(st.position(), 24u);
   EXPECT_EQ(st.message(), "tag 'city' is offline at position 24");
   EXPECT_EQ(no_city.asked, (std::vector<std::string>{"vip", "city"}));  // once per name

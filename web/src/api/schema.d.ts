@@ -3278,10 +3278,13 @@ export interface paths {
             };
         };
         post?: never;
-        /** Delete a source (409 while SQL tags use it). Audited. */
+        /** Delete a source. Refused (409, error.tags) while SQL tags name it, unless force=true. Audited. */
         delete: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description Delete it although tags still name it */
+                    force?: boolean;
+                };
                 header?: never;
                 path: {
                     name: components["parameters"]["SourceName"];
