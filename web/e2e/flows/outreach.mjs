@@ -87,7 +87,7 @@ export default function outreach(env) {
       await op.getByTestId("campaign-previews-user").first().waitFor();
       await op.getByTestId("campaign-next").click();
       // 4 control share 10 %, no goal
-      await op.getByTestId("campaign-control").locator("input").fill("10");
+      await op.getByTestId("campaign-control").fill("10");
       await op.getByTestId("campaign-next").click();
       // 5 schedule: on approval; submit
       await env.shot(op, "outreach-editor");

@@ -28,6 +28,7 @@ export function AntdScope({ children }: { children: ReactNode }) {
     <ConfigProvider
       locale={lang === "en" ? enUS : zhCN}
       theme={{ token: { colorPrimary: "#3370ff", borderRadius: 6, fontFamily: "inherit", fontSize: 14 } }}
+      button={{ autoInsertSpace: false }}
     >
       <AntApp component={false}>
         <div className="outreach">{children}</div>
