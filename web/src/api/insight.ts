@@ -24,3 +24,8 @@ export const sizeHistory = <T extends Loosely<HistoryAnswer> = HistoryAnswer>(bo
 type DiffAnswer = Answer<"/api/v1/insight/diff", "post">;
 export const membershipDiff = <T extends Loosely<DiffAnswer> = DiffAnswer>(body: Body<"/api/v1/insight/diff", "post">, signal?: AbortSignal) =>
   call("post", "/api/v1/insight/diff", { body, signal }) as Promise<T>;
+
+type MetricsAnswer = Answer<"/api/v1/insight/metrics", "post">;
+// Business metrics of a segment from a SQL source (the segment pushed as {{segment}}).
+export const segmentMetrics = <T extends Loosely<MetricsAnswer> = MetricsAnswer>(body: Body<"/api/v1/insight/metrics", "post">, signal?: AbortSignal) =>
+  call("post", "/api/v1/insight/metrics", { body, signal }) as Promise<T>;

@@ -10,7 +10,8 @@ import segments from "./segments";
 import insight from "./insight";
 import reports from "./reports";
 import lists from "./lists";
+import outreach from "./outreach";
 
-const all: Messages<typeof zh> = { ...common, ...catalog, ...editor, ...quality, ...admin, ...segments, ...insight, ...reports, ...lists };
+const all: Messages<typeof zh> = { ...common, ...catalog, ...editor, ...quality, ...admin, ...segments, ...insight, ...reports, ...lists, ...outreach };
 
 export default all;

@@ -8,5 +8,6 @@ import segments from "./segments";
 import insight from "./insight";
 import reports from "./reports";
 import lists from "./lists";
+import outreach from "./outreach";
 
-export default { ...common, ...catalog, ...editor, ...quality, ...admin, ...segments, ...insight, ...reports, ...lists };
+export default { ...common, ...catalog, ...editor, ...quality, ...admin, ...segments, ...insight, ...reports, ...lists, ...outreach };
