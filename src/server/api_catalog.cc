@@ -38,7 +38,7 @@ Result<TagEntry> VisibleEntry(ApiContext& ctx, const ApiCall& call, std::string_
 }
 
 Result<TagEntry> DefinedEntry(ApiContext& ctx, std::string_view name) {
-  return ctx.production->catalog().Get(name);
+  return ctx.workspace->catalog().Get(name);
 }
 
 Lineage LineageOf(ApiContext& ctx, std::string_view tag, bool published_only) {
@@ -48,11 +48,11 @@ Lineage LineageOf(ApiContext& ctx, std::string_view tag, bool published_only) {
     if (published_only && view->StatusOf(dependent) != TagStatus::kPublished) continue;
     out.composite_tags.push_back(std::move(dependent));
   }
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
+  std::shared_ptr<const Snapshot> snap = ctx.workspace->store().snapshot();
   SegmentQueryOptions options;
   options.as_of = ctx.Today();
-  options.segments = ctx.segments;
-  for (const SavedSegment& s : ctx.segments->List()) {
+  options.segments = &ctx.workspace->segments();
+  for (const SavedSegment& s : ctx.workspace->segments().List()) {
     // A segment that no longer binds (a tag it read is gone) reads nothing.
     Result<SegmentReferences> refs = ReferencesOf(*snap, s.expr, options);
     if (refs.ok() && std::binary_search(refs->tags.begin(), refs->tags.end(), tag)) {

@@ -67,7 +67,7 @@ CatalogTagAccess TagAccessFor(ApiContext& ctx, const ApiCall& call) {
 SegmentQueryOptions QueryOptionsFor(ApiContext& ctx, const ApiCall& call, Days as_of, const CatalogTagAccess* access) {
   SegmentQueryOptions options;
   options.as_of = as_of;
-  options.segments = ctx.segments;
+  options.segments = &ctx.workspace->segments();
   options.tag_access = access;
   options.deadline = &call.deadline;
   return options;
@@ -81,7 +81,7 @@ void RecordTagUse(ApiContext& ctx, const ApiCall& call, const Snapshot& snapshot
     spdlog::debug("usage of '{}' not recorded: {}", expr, refs.status().ToString());
     return;
   }
-  for (const std::string& tag : refs->tags) ctx.production->usage().Record(tag, kind, call.principal.name);
+  for (const std::string& tag : refs->tags) ctx.workspace->usage().Record(tag, kind, call.principal.name);
 }
 
 }  // namespace tagloop

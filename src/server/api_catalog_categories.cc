@@ -51,7 +51,7 @@ Json NodeJson(const Tree& tree, const CategoryInfo& c, uint64_t* total) {
 }
 
 Result<HttpResponse> ListCategories(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CategoryInfo> categories, ctx.production->catalog().Categories());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CategoryInfo> categories, ctx.workspace->catalog().Categories());
   Tree tree;
   for (const CategoryInfo& c : categories) {
     tree.children[c.parent_id].push_back(&c);
@@ -79,7 +79,7 @@ Result<HttpResponse> ListCategories(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<CategoryInfo> FindById(ApiContext& ctx, int64_t id) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CategoryInfo> categories, ctx.production->catalog().Categories());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CategoryInfo> categories, ctx.workspace->catalog().Categories());
   for (CategoryInfo& c : categories) {
     if (c.id == id) return std::move(c);
   }
@@ -93,7 +93,7 @@ Result<HttpResponse> CreateCategory(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> title_en, body.OptionalString("title_en"));
   TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo created,
-                           ctx.production->catalog().CreateCategory(static_cast<int64_t>(parent.value_or(0)),
+                           ctx.workspace->catalog().CreateCategory(static_cast<int64_t>(parent.value_or(0)),
                                                                     name, title_en.value_or("")));
   AuditCatalog(ctx, call, audit::kCategoryCreate, std::to_string(created.id), 1, "path=" + created.path);
   RefreshCatalog(ctx);
@@ -112,7 +112,7 @@ Result<HttpResponse> ChangeCategory(ApiContext& ctx, ApiCall& call) {
         "nothing to change: give \"name\", \"title_en\" and/or \"parent_id\" (0 = top)");
   }
   TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo before, FindById(ctx, id));
-  TagCatalog& catalog = ctx.production->catalog();
+  TagCatalog& catalog = ctx.workspace->catalog();
   if (parent && static_cast<int64_t>(*parent) != before.parent_id) {
     TAGLOOP_RETURN_IF_ERROR(catalog.MoveCategory(id, static_cast<int64_t>(*parent)));
   }
@@ -130,7 +130,7 @@ Result<HttpResponse> ChangeCategory(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> DeleteCategory(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, PathId(call.path_params[0], "category id"));
   TAGLOOP_ASSIGN_OR_RETURN(CategoryInfo before, FindById(ctx, id));
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().DeleteCategory(id));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->catalog().DeleteCategory(id));
   AuditCatalog(ctx, call, audit::kCategoryDelete, std::to_string(id), 1, "path=" + before.path);
   RefreshCatalog(ctx);
   return NoContent();

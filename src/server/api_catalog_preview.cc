@@ -71,7 +71,7 @@ Result<HttpResponse> Preview(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> rows, body.OptionalUint("rows", kMaxPreviewRows));
   const Days date = biz_date.value_or(ctx.Today() - 1);
 
-  Result<SourceSpec> record = ctx.production->sources().Get(source_name);
+  Result<SourceSpec> record = ctx.workspace->sources().Get(source_name);
   if (!record.ok()) {
     return record.status().code() == Status::Code::kNotFound
                ? Status::InvalidArgument(fmt::format("source: no source '{}'", source_name))
@@ -81,14 +81,14 @@ Result<HttpResponse> Preview(ApiContext& ctx, ApiCall& call) {
   Result<std::string> sql = ExpandSqlTemplate(query, date);
   if (!sql.ok()) return Status::InvalidArgument("query: " + sql.status().message());
 
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
+  std::shared_ptr<const Snapshot> snap = ctx.workspace->store().snapshot();
   TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snap->dictionary());
   PreviewSink sink(rows.value_or(20), dictionary);
   RunControl control;
   control.deadline = std::chrono::steady_clock::now() + kPreviewDeadline;
   const auto start = std::chrono::steady_clock::now();
   Status st = [&]() -> Status {
-    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.store->dir()));
+    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(config, ctx.workspace->store().dir()));
     return source->Query(*sql, sink, control);
   }();
   if (!st.ok()) return st;  // the sources scrub the password from driver messages

@@ -42,7 +42,7 @@ Result<std::optional<int64_t>> DefinitionVersionField(ApiContext& ctx, const Jso
                                                       std::string_view tag) {
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> v, body.OptionalUint("definition_version", INT64_MAX));
   if (!v) return std::optional<int64_t>();
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->catalog().GetVersion(tag, static_cast<int64_t>(*v)).status());
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->catalog().GetVersion(tag, static_cast<int64_t>(*v)).status());
   return std::optional<int64_t>(static_cast<int64_t>(*v));
 }
 
@@ -67,7 +67,7 @@ Result<HttpResponse> StartRun(ApiContext& ctx, ApiCall& call) {
       ctx, call, audit::kRun, name, 1,
       fmt::format("run {} for {} ({})", run_id, FormatDate(job.biz_date), RunTriggerName(job.trigger)));
   Result<RunRecord> run = wait.value_or(0) > 0 ? scheduler.Wait(run_id, std::chrono::seconds(*wait))
-                                               : ctx.production->runs().Get(run_id);
+                                               : ctx.workspace->runs().Get(run_id);
   if (!run.ok()) return run.status();
   return JsonResponse({{"run_id", run_id}, {"run", RunJson(*run, true)}}, IsFinished(run->state) ? 200 : 202);
 }
@@ -98,7 +98,7 @@ Result<HttpResponse> ListRuns(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(VisibleEntry(ctx, call, name).status());
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 50, 1000));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.production->runs().List(name, limit));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.workspace->runs().List(name, limit));
   Json list = Json::array();
   for (const RunRecord& r : runs) list.push_back(RunJson(r, false));
   return JsonResponse({{"tag", name}, {"runs", std::move(list)}});
@@ -107,7 +107,7 @@ Result<HttpResponse> ListRuns(ApiContext& ctx, ApiCall& call) {
 // A run the caller may see (the same visibility as its tag).
 Result<RunRecord> VisibleRun(ApiContext& ctx, const ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, PathId(call.path_params[0], "run id"));
-  Result<RunRecord> run = ctx.production->runs().Get(id);
+  Result<RunRecord> run = ctx.workspace->runs().Get(id);
   if (!run.ok())
     return run.status().code() == Status::Code::kNotFound ? Status::NotFound(fmt::format("no run {}", id))
                                                           : run.status();
@@ -130,7 +130,7 @@ Result<HttpResponse> CancelRun(ApiContext& ctx, ApiCall& call) {
   if (IsFinished(run.state)) return finished(run);
   Status cancelled = ctx.production->scheduler().Cancel(run.id);
   if (cancelled.code() == Status::Code::kNotFound) {  // it finished meanwhile
-    TAGLOOP_ASSIGN_OR_RETURN(run, ctx.production->runs().Get(run.id));
+    TAGLOOP_ASSIGN_OR_RETURN(run, ctx.workspace->runs().Get(run.id));
     return finished(run);
   }
   TAGLOOP_RETURN_IF_ERROR(cancelled);
@@ -156,7 +156,7 @@ Result<HttpResponse> ListAllRuns(ApiContext& ctx, ApiCall& call) {
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
   }
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.production->runs().List("", limit, states));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ctx.workspace->runs().List("", limit, states));
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
   Json list = Json::array();
   for (const RunRecord& r : runs) {
@@ -183,7 +183,7 @@ Result<HttpResponse> AllQuality(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 100, 10000));
   TAGLOOP_ASSIGN_OR_RETURN(bool failed_only, QueryBool(call, "failed"));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<QualityEntry> entries,
-                           ctx.production->runs().Quality("", limit, failed_only));
+                           ctx.workspace->runs().Quality("", limit, failed_only));
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
   Json list = Json::array();
   for (const QualityEntry& e : entries) {
@@ -196,7 +196,7 @@ Result<HttpResponse> Quality(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(VisibleEntry(ctx, call, name).status());
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t limit, QueryLimit(call, "limit", 100, 10000));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<QualityEntry> entries, ctx.production->runs().Quality(name, limit));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<QualityEntry> entries, ctx.workspace->runs().Quality(name, limit));
   Json list = Json::array();
   for (const QualityEntry& e : entries) {
     Json j = QualityJson(e);
@@ -209,8 +209,8 @@ Result<HttpResponse> Quality(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> Usage(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(VisibleEntry(ctx, call, name).status());
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->usage().Flush());
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagUsageRow> rows, ctx.production->usage().Rows(name));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->usage().Flush());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagUsageRow> rows, ctx.workspace->usage().Rows(name));
   Json list = Json::array();
   std::map<std::string, uint64_t> totals;
   uint64_t uses = 0;

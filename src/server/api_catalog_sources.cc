@@ -38,7 +38,7 @@ Json SourceJson(const SourceSpec& s, bool has_password) {
 }
 
 Result<SourceRegistry::Listed> FindListed(ApiContext& ctx, std::string_view name) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<SourceRegistry::Listed> all, ctx.production->sources().List());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<SourceRegistry::Listed> all, ctx.workspace->sources().List());
   for (SourceRegistry::Listed& l : all) {
     if (l.source.name == name) return std::move(l);
   }
@@ -46,7 +46,7 @@ Result<SourceRegistry::Listed> FindListed(ApiContext& ctx, std::string_view name
 }
 
 Result<HttpResponse> ListSources(ApiContext& ctx, ApiCall&) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<SourceRegistry::Listed> all, ctx.production->sources().List());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<SourceRegistry::Listed> all, ctx.workspace->sources().List());
   Json list = Json::array();
   for (const SourceRegistry::Listed& l : all) list.push_back(SourceJson(l.source, l.has_password));
   return JsonResponse({{"sources", std::move(list)}});
@@ -69,7 +69,7 @@ Result<HttpResponse> PutSource(ApiContext& ctx, ApiCall& call) {
   record.fetch_rows = static_cast<int64_t>(fetch_rows.value_or(10'000));
   // Without "password" the stored one stays (edits need not resend it).
   bool keep_password = !password.has_value();
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->sources().Put(record, call.principal.name, keep_password));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->sources().Put(record, call.principal.name, keep_password));
   const char* password_change = !record.password_env.empty()     ? "from the environment"
                                 : password && !password->empty() ? "set"
                                 : password                       ? "cleared"
@@ -85,7 +85,7 @@ Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(bool force, QueryBool(call, "force"));
   std::vector<std::string> naming;
-  Status st = RemoveSource(ctx.production->sources(), ctx.production->catalog(), name, force, &naming);
+  Status st = RemoveSource(ctx.workspace->sources(), ctx.workspace->catalog(), name, force, &naming);
   if (st.code() == Status::Code::kFailedPrecondition && !naming.empty()) {
     HttpResponse r = ErrorResponse(409, "failed_precondition", st.message() + " with force=true");
     Json body = Json::parse(r.body);
@@ -102,10 +102,10 @@ Result<HttpResponse> DeleteSource(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> TestSource(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(SourceSpec record, ctx.production->sources().Get(name));
+  TAGLOOP_ASSIGN_OR_RETURN(SourceSpec record, ctx.workspace->sources().Get(name));
   auto start = std::chrono::steady_clock::now();
   Status st = [&]() -> Status {
-    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(record, ctx.store->dir()));
+    TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(record, ctx.workspace->store().dir()));
     return source->Ping();
   }();
   double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

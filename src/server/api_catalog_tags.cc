@@ -102,7 +102,7 @@ Result<HttpResponse> ListCatalogTags(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t offset, QueryNumber(call, "offset", 0, 0, 1'000'000'000));
 
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
+  std::shared_ptr<const Snapshot> snap = ctx.workspace->store().snapshot();
   Json tags = Json::array();
   uint64_t total = 0;
   for (const auto& [name, entry] : view->tags) {
@@ -127,8 +127,8 @@ Result<HttpResponse> GetCatalogTag(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, VisibleEntry(ctx, call, name));
   std::shared_ptr<const CatalogView> view = ctx.production->scheduler().view();
-  std::shared_ptr<const Snapshot> snap = ctx.store->snapshot();
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DataVersionOrigin> origins, ctx.production->runs().DataVersions(name));
+  std::shared_ptr<const Snapshot> snap = ctx.workspace->store().snapshot();
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DataVersionOrigin> origins, ctx.workspace->runs().DataVersions(name));
   // The store's versions, each with what produced it (CSV imports and
   // versions older than provenance records have none).
   Json versions = Json::array();
@@ -149,7 +149,7 @@ Result<HttpResponse> GetCatalogTag(ApiContext& ctx, ApiCall& call) {
       versions.push_back(std::move(j));
     }
   }
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> last, ctx.production->runs().List(name, 1));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<RunRecord> last, ctx.workspace->runs().List(name, 1));
   return JsonResponse({{"name", name},
                        {"status", TagStatusName(entry.status)},
                        {"version", entry.version},
@@ -167,7 +167,7 @@ Result<HttpResponse> GetCatalogTag(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> History(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(VisibleEntry(ctx, call, name).status());
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DefinitionVersion> history, ctx.production->catalog().History(name));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DefinitionVersion> history, ctx.workspace->catalog().History(name));
   Json list = Json::array();
   for (const DefinitionVersion& v : history) {
     list.push_back({{"version", v.version},
@@ -190,20 +190,20 @@ Status DefinitionError(std::string_view field, std::string_view what) {
 Status CheckDefinitionFor(ApiContext& ctx, const ApiCall& call, const TagDefinition& def) {
   CatalogTagAccess access = TagAccessFor(ctx, call);
   DefinitionCheckContext check;
-  check.snapshot = ctx.store->snapshot();
-  check.catalog = &ctx.production->catalog();
+  check.snapshot = ctx.workspace->store().snapshot();
+  check.catalog = &ctx.workspace->catalog();
   check.source_exists = [&ctx](std::string_view name) -> Result<bool> {
-    auto record = ctx.production->sources().Get(name);  // any error but NotFound is a failure
+    auto record = ctx.workspace->sources().Get(name);  // any error but NotFound is a failure
     if (record.ok()) return true;
     if (record.status().code() == Status::Code::kNotFound) return false;
     return record.status();
   };
-  check.event_types = &ctx.production->event_types();
-  check.segments = ctx.segments;
+  check.event_types = &ctx.workspace->event_types();
+  check.segments = &ctx.workspace->segments();
   check.tag_access = &access;
   check.today = ctx.Today();
   check.default_quality = ctx.production->producer().options().default_quality;
-  check.data_dir = ctx.store->dir();
+  check.data_dir = ctx.workspace->store().dir();
   // One definition at a time: a composite reads tags that have data.
   check.inputs_may_lack_data = false;
   check.hints.sources = "GET /api/v1/catalog/sources lists them";
@@ -238,12 +238,12 @@ Result<HttpResponse> PutDefinition(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(TagDefinition def, TagDefinitionFromJson(body));
   TAGLOOP_RETURN_IF_ERROR(CheckDefinitionFor(ctx, call, def));
   if (dry_run) {
-    TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome preview, ctx.production->catalog().Preview(def));
+    TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome preview, ctx.workspace->catalog().Preview(def));
     Json answer = OutcomeJson(name, preview);
     answer["dry_run"] = true;
     return JsonResponse(answer);
   }
-  TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out, ctx.production->catalog().Apply(def, call.principal.name));
+  TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out, ctx.workspace->catalog().Apply(def, call.principal.name));
   if (out.change != ApplyOutcome::Change::kUnchanged) {
     std::string detail = fmt::format("{} v{}", ApplyChangeName(out.change), out.version);
     for (const std::string& line : out.diff) detail += "; " + line;
@@ -274,7 +274,7 @@ Result<HttpResponse> Publish(ApiContext& ctx, ApiCall& call) {
   TagStatus before = entry.status;
   if (before != TagStatus::kPublished) {
     TAGLOOP_RETURN_IF_ERROR(
-        ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
+        ctx.workspace->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
     AuditCatalog(ctx, call, audit::kPublish, name, 1, fmt::format("{} -> published", TagStatusName(before)));
     // Also queues the first production of a tag without data.
     RefreshCatalog(ctx);
@@ -291,7 +291,7 @@ Result<HttpResponse> Restore(ApiContext& ctx, ApiCall& call) {
                                                   name, TagStatusName(entry.status)));
   }
   TAGLOOP_RETURN_IF_ERROR(
-      ctx.production->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
+      ctx.workspace->catalog().SetStatus(name, TagStatus::kPublished, call.principal.name));
   AuditCatalog(ctx, call, audit::kRestore, name, 1, "offline -> published");
   RefreshCatalog(ctx);
   TAGLOOP_ASSIGN_OR_RETURN(entry, DefinedEntry(ctx, name));
@@ -328,7 +328,7 @@ Result<HttpResponse> Offline(ApiContext& ctx, ApiCall& call) {
     return r;
   }
   TAGLOOP_RETURN_IF_ERROR(
-      ctx.production->catalog().SetStatus(name, TagStatus::kOffline, call.principal.name));
+      ctx.workspace->catalog().SetStatus(name, TagStatus::kOffline, call.principal.name));
   std::string detail = fmt::format("{} -> offline", TagStatusName(before));
   if (!dependents.empty()) detail += "; forced over " + DescribeLineage(dependents);
   AuditCatalog(ctx, call, audit::kOffline, name, 1, std::move(detail));
@@ -346,7 +346,7 @@ Result<HttpResponse> MoveTag(ApiContext& ctx, ApiCall& call) {
   // 0 or null: no category.
   TAGLOOP_ASSIGN_OR_RETURN(
       ApplyOutcome out,
-      ctx.production->catalog().MoveTag(name, static_cast<int64_t>(id.value_or(0)), call.principal.name));
+      ctx.workspace->catalog().MoveTag(name, static_cast<int64_t>(id.value_or(0)), call.principal.name));
   TAGLOOP_ASSIGN_OR_RETURN(TagEntry entry, DefinedEntry(ctx, name));
   if (out.change != ApplyOutcome::Change::kUnchanged) {
     AuditCatalog(

@@ -174,10 +174,10 @@ Result<HttpResponse> UploadList(ApiContext& ctx, ApiCall& call) {
   CountingSink rows;
   TAGLOOP_RETURN_IF_ERROR(ReadListBytes(call.request->body, "upload", rows));
   TAGLOOP_ASSIGN_OR_RETURN(std::string file,
-                           StoreListFile(ctx.store->dir(), name, call.request->body, ctx.env));
+                           StoreListFile(ctx.workspace->store().dir(), name, call.request->body, ctx.env));
   TagDefinition def = entry.definition;
   def.producer_config["file"] = file;
-  TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out, ctx.production->catalog().Apply(def, call.principal.name));
+  TAGLOOP_ASSIGN_OR_RETURN(ApplyOutcome out, ctx.workspace->catalog().Apply(def, call.principal.name));
   if (out.change != ApplyOutcome::Change::kUnchanged) {
     AuditCatalog(ctx, call, audit::kListUpload, name, static_cast<int64_t>(rows.count),
                  fmt::format("file={} v{}", file, out.version));

@@ -1,6 +1,8 @@
-// What every API handler may use: the store, saved segments, tokens, the
-// audit log, the profile reader, metrics and settings. Owned by the Server; all members are
-// thread-safe and outlive every request.
+// What every API handler may use: the workspace (store, saved segments,
+// catalog side, tokens, audit log, reports; app/workspace.h), production
+// (producers, scheduler, real-time engine), the profile reader, metrics and
+// settings. Owned by the Server; all members are thread-safe and outlive
+// every request.
 #pragma once
 
 #include <functional>
@@ -27,14 +29,9 @@
 namespace tagloop {
 
 struct ApiContext {
-  TagStore* store = nullptr;
-  Workspace* workspace = nullptr;  // the data directory's parts (the members below are its)
-  SavedSegments* segments = nullptr;
-  TokenStore* tokens = nullptr;
-  AuditLog* audit = nullptr;
+  Workspace* workspace = nullptr;    // the data directory's parts
+  Production* production = nullptr;  // the workspace's producers, scheduler, real-time engine
   ProfileCache* profiles = nullptr;
-  Production* production = nullptr;  // tag catalog, runs, sources, usage, scheduler
-  CatalogDocuments* documents = nullptr;  // reports and dashboards
   UniverseBaselines* baselines = nullptr;  // insight: universe figures per tag version
   const WebAssets* web = nullptr;          // the web UI served at "/" (null: none)
   ServerMetrics* metrics = nullptr;  // set by ApiService
@@ -46,7 +43,7 @@ struct ApiContext {
   // by the Env clock: the default as-of date. Real-time tags' live versions
   // are dated this day, so default queries see them.
   Days Today() const {
-    const int64_t offset = production ? production->options().utc_offset_minutes * int64_t{60} : 0;
+    const int64_t offset = workspace ? workspace->utc_offset_minutes() * int64_t{60} : 0;
     return DaysFromUnixSeconds(env->NowUnixSeconds() + offset);
   }
 };

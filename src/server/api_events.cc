@@ -24,7 +24,7 @@ constexpr auto kVisibleWait = std::chrono::seconds(10);
 constexpr size_t kMaxRejectedShown = 1000;
 
 Result<events::EventLog*> OpenLog(ApiContext& ctx) {
-  events::EventLog* log = ctx.production->event_log();
+  events::EventLog* log = ctx.workspace->event_log();
   if (log == nullptr) {
     return Status::FailedPrecondition(
         "the event log is not open in this server (another process holds DIR/events/LOCK)");
@@ -43,7 +43,7 @@ Result<HttpResponse> Ingest(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(events::EventLog * log, OpenLog(ctx));
   const int64_t now_ms = WallClock::Default()->NowUnixMillis();
   TAGLOOP_ASSIGN_OR_RETURN(events::ParsedBatch batch,
-                           events::ParseEventBatch(call.request->body, ctx.production->event_types(), now_ms));
+                           events::ParseEventBatch(call.request->body, ctx.workspace->event_types(), now_ms));
   RealtimeEngine* engine = ctx.production->realtime();
   events::AppendResult appended;
   uint64_t ticket = 0;
@@ -88,14 +88,14 @@ Result<HttpResponse> Ingest(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> ListTypes(ApiContext& ctx, ApiCall&) {
   Json types = Json::array();
-  for (const events::EventTypeSchema& s : ctx.production->event_types().List()) {
+  for (const events::EventTypeSchema& s : ctx.workspace->event_types().List()) {
     types.push_back(Json::parse(events::EventTypeSchemaToJson(s).dump()));
   }
   return JsonResponse({{"types", std::move(types)}});
 }
 
 Result<HttpResponse> GetType(ApiContext& ctx, ApiCall& call) {
-  const events::EventTypeSchema* s = ctx.production->event_types().Find(call.path_params[0]);
+  const events::EventTypeSchema* s = ctx.workspace->event_types().Find(call.path_params[0]);
   if (s == nullptr) return Status::NotFound(fmt::format("unknown event type '{}'", call.path_params[0]));
   return JsonResponse(Json::parse(events::EventTypeSchemaToJson(*s).dump()));
 }
@@ -108,19 +108,19 @@ Result<HttpResponse> PutType(ApiContext& ctx, ApiCall& call) {
     return Status::InvalidArgument(
         fmt::format("name '{}' in the body differs from '{}' in the path", schema.name, call.path_params[0]));
   }
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->event_types().Register(schema));
-  const events::EventTypeSchema* stored = ctx.production->event_types().Find(schema.name);
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->event_types().Register(schema));
+  const events::EventTypeSchema* stored = ctx.workspace->event_types().Find(schema.name);
   return JsonResponse(Json::parse(events::EventTypeSchemaToJson(*stored).dump()));
 }
 
 Result<HttpResponse> DeleteType(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_RETURN_IF_ERROR(ctx.production->event_types().Remove(call.path_params[0]));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->event_types().Remove(call.path_params[0]));
   return JsonResponse({{"removed", call.path_params[0]}});
 }
 
 Result<HttpResponse> Stats(ApiContext& ctx, ApiCall&) {
   Json body = Json::object();
-  if (events::EventLog* log = ctx.production->event_log()) {
+  if (events::EventLog* log = ctx.workspace->event_log()) {
     events::EventLogStats s = log->stats();
     std::vector<Days> days = log->days();
     body["log"] = {{"segments", s.segments},

@@ -82,7 +82,7 @@ Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
     format = ExportFormat::kNdjson;
   }
 
-  auto snapshot = ctx.store->snapshot();
+  auto snapshot = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of_field.value_or(ctx.Today()), &access);
   // Column tags follow the expression's visibility rules (drafts for
@@ -121,7 +121,7 @@ Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
   entry.detail = detail.dump();
   if (Status st = RecordAudit(ctx, std::move(entry)); !st.ok()) return AuditUnavailable(st);
   RecordTagUse(ctx, call, *snapshot, expr, options, "export");
-  for (const std::string& tag : column_names) ctx.production->usage().Record(tag, "export", call.principal.name);
+  for (const std::string& tag : column_names) ctx.workspace->usage().Record(tag, "export", call.principal.name);
 
   HttpResponse r;
   r.content_type = format == ExportFormat::kCsv ? "text/csv; charset=utf-8" : "application/x-ndjson";

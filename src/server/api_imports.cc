@@ -29,7 +29,7 @@ Result<HttpResponse> Import(ApiContext& ctx, ApiCall& call) {
   options.threads = EffectiveImportThreads(*ctx.options);
   if (call.request->body.empty()) return Status::InvalidArgument("the request body must be the CSV file");
 
-  auto summary = ImportWideCsv(*ctx.store, call.request->body, options);
+  auto summary = ImportWideCsv(ctx.workspace->store(), call.request->body, options);
   if (!summary.ok()) return summary.status();
 
   AuditEntry entry = AuditEntry::For(call.principal, audit_action::kImport, FormatDate(summary->version),

@@ -102,7 +102,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(options.max_values, OptionalCount(body, "max_values", 1, 10000, options.max_values));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagInsight> result,
                            DistributeTags(*seg.snapshot, seg.users.get(), tags, seg.as_of, options, ctx.baselines));
-  for (const std::string& t : tags) ctx.production->usage().Record(t, "insight", call.principal.name);
+  for (const std::string& t : tags) ctx.workspace->usage().Record(t, "insight", call.principal.name);
   Json out = SegmentHeaderJson(seg);
   Json list = Json::array();
   for (const TagInsight& t : result) list.push_back(TagInsightJson(t));
@@ -173,7 +173,7 @@ Result<HttpResponse> OverlapRoute(ApiContext& ctx, ApiCall& call) {
     return Status::InvalidArgument(
         fmt::format("field 'segments' must be an array of 2 to {} segments", kMaxOverlapSegments));
   }
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   std::vector<InsightSegment> segs;
   std::vector<const roaring_bitmap_t*> bitmaps;
   Json labels = Json::array();
@@ -227,7 +227,7 @@ Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(Days from, RequiredDate(body, "from"));
   TAGLOOP_ASSIGN_OR_RETURN(Days to, RequiredDate(body, "to"));
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, OptionalCount(body, "step_days", 1, 366, 1));
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<HistoryPoint> points,
@@ -253,7 +253,7 @@ Result<HttpResponse> DiffRoute(ApiContext& ctx, ApiCall& call) {
   if (ids_limit > 0 && !RoleAllows(call.principal.role, Role::kAnalyst)) {
     return Status::PermissionDenied("listing user ids (ids_limit) needs the analyst role");
   }
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
   TAGLOOP_ASSIGN_OR_RETURN(SegmentDiff diff, DiffSegment(*snap, text.expr, options, from, to));

@@ -34,7 +34,7 @@ Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& ca
   if (auto it = body.find("as_of"); it != body.end() && !it->is_null()) {
     TAGLOOP_ASSIGN_OR_RETURN(as_of, RequiredDate(body, "as_of"));
   }
-  InsightSegment seg{snapshot ? std::move(snapshot) : ctx.store->snapshot(),
+  InsightSegment seg{snapshot ? std::move(snapshot) : ctx.workspace->store().snapshot(),
                      std::move(text.expr),
                      std::move(text.segment),
                      "",
@@ -46,7 +46,7 @@ Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& ca
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, seg.as_of, &seg.access);
   TAGLOOP_ASSIGN_OR_RETURN(seg.users, EvaluateSegment(*seg.snapshot, seg.expr, options));
   TAGLOOP_ASSIGN_OR_RETURN(seg.references, ReferencesOf(*seg.snapshot, seg.expr, options));
-  for (const std::string& tag : seg.references.tags) ctx.production->usage().Record(tag, "insight", call.principal.name);
+  for (const std::string& tag : seg.references.tags) ctx.workspace->usage().Record(tag, "insight", call.principal.name);
   return seg;
 }
 

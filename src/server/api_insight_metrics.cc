@@ -73,16 +73,16 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall& call) {
   // The template is checked before anything runs.
   TAGLOOP_RETURN_IF_ERROR(ExpandMetricTemplate(query, as_of).status());
 
-  Result<SourceSpec> record = ctx.production->sources().Get(source_name);
+  Result<SourceSpec> record = ctx.workspace->sources().Get(source_name);
   if (!record.ok()) {
     if (record.status().code() == Status::Code::kNotFound) {
       return Status::InvalidArgument(fmt::format("source: unknown source '{}'", source_name.substr(0, 64)));
     }
     return record.status();
   }
-  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(*record, ctx.store->dir()));
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Source> source, OpenSource(*record, ctx.workspace->store().dir()));
 
-  auto snapshot = ctx.store->snapshot();
+  auto snapshot = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
   TAGLOOP_ASSIGN_OR_RETURN(Bitmap users, EvaluateSegment(*snapshot, expr, options));
@@ -129,16 +129,16 @@ MetricRunner SegmentMetricRunner(ApiContext& ctx, const ApiCall& call) {
     std::lock_guard lock(shared->mu);
     auto& source = shared->sources[m.source];
     if (!source) {
-      Result<SourceSpec> record = c->production->sources().Get(m.source);
+      Result<SourceSpec> record = c->workspace->sources().Get(m.source);
       if (!record.ok()) {
         if (record.status().code() == Status::Code::kNotFound) {
           return Status::InvalidArgument(fmt::format("unknown source '{}'", m.source.substr(0, 64)));
         }
         return record.status();
       }
-      TAGLOOP_ASSIGN_OR_RETURN(source, OpenSource(*record, c->store->dir()));
+      TAGLOOP_ASSIGN_OR_RETURN(source, OpenSource(*record, c->workspace->store().dir()));
     }
-    auto snapshot = c->store->snapshot();  // dense ids never change meaning: any newer dictionary names them
+    auto snapshot = c->workspace->store().snapshot();  // dense ids never change meaning: any newer dictionary names them
     TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snapshot->dictionary());
     Json detail = {{"source", m.source}, {"as_of", FormatDate(as_of)}, {"query", m.query.substr(0, kAuditQueryBytes)},
                    {"report_measure", m.label}};

@@ -89,7 +89,7 @@ Json ReportResultJson(const Snapshot& snap, const ReportDefinition& def, const R
 Result<ReportDefinition> CheckedDefinition(ApiContext& ctx, const ApiCall& call, const json& j) {
   auto def = ParseReportDefinition(j);
   if (!def.ok()) return def.status().WithPrefix("definition");
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   Status st = ValidateReport(*snap, *def, RunOptionsFor(ctx, call, &access, ctx.Today()));
   if (!st.ok()) return st.WithPrefix("definition");
@@ -98,7 +98,7 @@ Result<ReportDefinition> CheckedDefinition(ApiContext& ctx, const ApiCall& call,
 
 Result<HttpResponse> Run(ApiContext& ctx, const ApiCall& call, const ReportDefinition& def, std::optional<Days> as_of,
                          Json header) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   ReportDefinition run = def;
   if (as_of) {
@@ -108,7 +108,7 @@ Result<HttpResponse> Run(ApiContext& ctx, const ApiCall& call, const ReportDefin
   TAGLOOP_ASSIGN_OR_RETURN(ReportResult result, RunReport(*snap, run, RunOptionsFor(ctx, call, &access, ctx.Today())));
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, result.tables.front().as_of, &access);
   RecordTagUse(ctx, call, *snap, run.base, options, "report");
-  for (const ReportDimension& d : run.dimensions) ctx.production->usage().Record(d.tag, "report", call.principal.name);
+  for (const ReportDimension& d : run.dimensions) ctx.workspace->usage().Record(d.tag, "report", call.principal.name);
   Json out = std::move(header);
   Json body = ReportResultJson(*snap, run, result);
   for (auto& [k, v] : body.items()) out[k] = v;
@@ -133,7 +133,7 @@ bool MaySee(const ApiCall& call, const json& dashboard) {
 class ReportVisibility {
  public:
   static Result<ReportVisibility> Load(ApiContext& ctx, const ApiCall& call) {
-    TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kDashboard));
+    TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.workspace->documents().List(kDashboard));
     ReportVisibility v;
     for (const CatalogDocument& d : docs) {
       auto body = ParseStoredJson(d.body_json);
@@ -169,7 +169,7 @@ Status CheckReportVisible(ApiContext& ctx, const ApiCall& call, const std::strin
 // --- reports ---------------------------------------------------------------
 
 Result<HttpResponse> ListReports(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kReport));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.workspace->documents().List(kReport));
   TAGLOOP_ASSIGN_OR_RETURN(ReportVisibility visibility, ReportVisibility::Load(ctx, call));
   Json list = Json::array();
   for (const CatalogDocument& d : docs) {
@@ -188,7 +188,7 @@ Result<HttpResponse> PutReportDocument(ApiContext& ctx, ApiCall& call, const std
                                                         : std::initializer_list<std::string_view>{"definition"}));
   if (!body.contains("definition")) return Status::InvalidArgument("field 'definition' is required");
   TAGLOOP_ASSIGN_OR_RETURN(ReportDefinition def, CheckedDefinition(ctx, call, body["definition"]));
-  TAGLOOP_ASSIGN_OR_RETURN(int64_t version, ctx.documents->Put(kReport, name, ReportDefinitionJson(def).dump(),
+  TAGLOOP_ASSIGN_OR_RETURN(int64_t version, ctx.workspace->documents().Put(kReport, name, ReportDefinitionJson(def).dump(),
                                                                call.principal.name, must_be_new));
   return JsonResponse({{"name", name}, {"version", version}, {"definition", ReportDefinitionJson(def)}},
                       must_be_new ? 201 : 200);
@@ -207,7 +207,7 @@ Result<HttpResponse> ReplaceReport(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> GetReport(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
-  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.documents->Get(kReport, call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.workspace->documents().Get(kReport, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseStoredJson(d.body_json));
   Json out = DocumentHeader(d);
   out["definition"] = body;
@@ -215,7 +215,7 @@ Result<HttpResponse> GetReport(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<std::vector<std::string>> DashboardsUsing(ApiContext& ctx, std::string_view report) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kDashboard));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.workspace->documents().List(kDashboard));
   std::vector<std::string> out;
   for (const CatalogDocument& d : docs) {
     auto body = ParseStoredJson(d.body_json);
@@ -235,7 +235,7 @@ Result<HttpResponse> DeleteReport(ApiContext& ctx, ApiCall& call) {
     return Status::FailedPrecondition(fmt::format("report '{}' is on dashboards {}; take it off them first", name,
                                                   fmt::join(users, ", ")));
   }
-  TAGLOOP_RETURN_IF_ERROR(ctx.documents->Delete(kReport, name, call.principal.name));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->documents().Delete(kReport, name, call.principal.name));
   HttpResponse r;
   r.status = 204;
   return r;
@@ -243,7 +243,7 @@ Result<HttpResponse> DeleteReport(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> ReportVersions(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DocumentVersion> versions, ctx.documents->History(kReport, call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<DocumentVersion> versions, ctx.workspace->documents().History(kReport, call.path_params[0]));
   Json list = Json::array();
   for (const DocumentVersion& v : versions) {
     Json j = {{"version", v.version}, {"changed_by", v.changed_by}, {"changed_ms", v.changed_ms}};
@@ -271,7 +271,7 @@ Result<HttpResponse> RunSaved(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"as_of"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, RunDate(body));
   TAGLOOP_RETURN_IF_ERROR(CheckReportVisible(ctx, call, call.path_params[0]));
-  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.documents->Get(kReport, call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.workspace->documents().Get(kReport, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(json stored, ParseStoredJson(d.body_json));
   TAGLOOP_ASSIGN_OR_RETURN(ReportDefinition def, ParseReportDefinition(stored));
   Json header = {{"name", d.name}, {"version", d.version}, {"title", def.title}};
@@ -314,7 +314,7 @@ Result<json> CheckedDashboard(ApiContext& ctx, const json& body) {
   for (size_t i = 0; i < reports->size(); ++i) {
     const json& r = (*reports)[i];
     if (!r.is_string()) return Status::InvalidArgument(fmt::format("reports[{}]: must be a report name", i));
-    auto doc = ctx.documents->Get(kReport, r.get<std::string>());
+    auto doc = ctx.workspace->documents().Get(kReport, r.get<std::string>());
     if (!doc.ok()) return doc.status().WithPrefix(fmt::format("reports[{}]", i));
   }
   out["reports"] = *reports;
@@ -330,7 +330,7 @@ Json DashboardJson(const CatalogDocument& d, const json& body) {
 }
 
 Result<HttpResponse> ListDashboards(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.documents->List(kDashboard));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CatalogDocument> docs, ctx.workspace->documents().List(kDashboard));
   Json list = Json::array();
   for (const CatalogDocument& d : docs) {
     auto body = ParseStoredJson(d.body_json);
@@ -344,7 +344,7 @@ Result<HttpResponse> PutDashboard(ApiContext& ctx, ApiCall& call, const std::str
   if (!must_be_new && body.contains("name")) return Status::InvalidArgument("unknown field 'name'");
   TAGLOOP_ASSIGN_OR_RETURN(json doc, CheckedDashboard(ctx, body));
   TAGLOOP_ASSIGN_OR_RETURN(int64_t version,
-                           ctx.documents->Put(kDashboard, name, doc.dump(), call.principal.name, must_be_new));
+                           ctx.workspace->documents().Put(kDashboard, name, doc.dump(), call.principal.name, must_be_new));
   Json out = {{"name", name}, {"version", version}};
   for (auto& [k, v] : doc.items()) out[k] = v;
   return JsonResponse(out, must_be_new ? 201 : 200);
@@ -361,7 +361,7 @@ Result<HttpResponse> ReplaceDashboard(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> GetDashboard(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.documents->Get(kDashboard, call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(CatalogDocument d, ctx.workspace->documents().Get(kDashboard, call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseStoredJson(d.body_json));
   // Hidden dashboards look like missing ones.
   if (!MaySee(call, body)) return Status::NotFound(fmt::format("no dashboard named '{}'", d.name));
@@ -369,7 +369,7 @@ Result<HttpResponse> GetDashboard(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> DeleteDashboard(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_RETURN_IF_ERROR(ctx.documents->Delete(kDashboard, call.path_params[0], call.principal.name));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->documents().Delete(kDashboard, call.path_params[0], call.principal.name));
   HttpResponse r;
   r.status = 204;
   return r;

@@ -104,12 +104,12 @@ struct MadeVersion {
 Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string_view name, SegmentKind kind,
                                const std::string& expr, const std::string& source, const std::string& query,
                                Days as_of, const std::optional<std::string>& description = std::nullopt) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   if (kind == SegmentKind::kSnapshot) {
     CatalogTagAccess access = TagAccessFor(ctx, call);
     TAGLOOP_ASSIGN_OR_RETURN(
         SegmentVersion v,
-        ctx.segments->Freeze(name, expr, *snap, as_of, call.principal.name, &access, description));
+        ctx.workspace->segments().Freeze(name, expr, *snap, as_of, call.principal.name, &access, description));
     RecordTagUse(ctx, call, *snap, expr, QueryOptionsFor(ctx, call, as_of, &access), "segment");
     AuditEntry entry =
         AuditEntry::For(call.principal, audience_action::kFreeze, name, static_cast<int64_t>(v.members));
@@ -117,18 +117,16 @@ Result<MadeVersion> NewVersion(ApiContext& ctx, const ApiCall& call, std::string
     AuditChange(ctx, std::move(entry));
     return MadeVersion{v, Json::object(), Status::Ok()};
   }
-  TAGLOOP_ASSIGN_OR_RETURN(ListMatch match, RunSqlAudience(ctx, source, query, as_of, *snap));
-  FrozenVersionInput input;
-  input.kind = SegmentKind::kSql;
-  input.source_name = source;
-  input.query = query;
-  input.date = as_of;
-  input.created_by = call.principal.name;
-  input.source = fmt::format("sql '{}' for {}: {} rows, {} unknown: {}", source, FormatDate(as_of),
-                             match.lines, match.unknown, query);
-  input.members = std::move(match.members);
-  input.description = description;
-  TAGLOOP_ASSIGN_OR_RETURN(SegmentVersion v, ctx.segments->AddVersion(name, std::move(input)));
+  SqlAudienceRequest request;
+  request.name = std::string(name);
+  request.source = source;
+  request.query = query;
+  request.biz_date = as_of;
+  request.created_by = call.principal.name;
+  request.description = description;
+  TAGLOOP_ASSIGN_OR_RETURN(SqlAudience made, SaveSqlAudience(*ctx.workspace, request, *snap));
+  const SegmentVersion& v = made.version;
+  const ListMatch& match = made.match;
   AuditEntry entry =
       AuditEntry::For(call.principal, audience_action::kSqlRun, name, static_cast<int64_t>(match.matched));
   entry.detail =
@@ -142,11 +140,11 @@ Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRe
   if (r.kind == SegmentKind::kDynamic) {
     // Bound with the caller's tag access first: a caller may not save an
     // expression it could not count (a personal tag below operator: 403).
-    auto snap = ctx.store->snapshot();
+    auto snap = ctx.workspace->store().snapshot();
     CatalogTagAccess access = TagAccessFor(ctx, call);
     TAGLOOP_RETURN_IF_ERROR(ValidateSegment(*snap, *r.expr, QueryOptionsFor(ctx, call, ctx.Today(), &access)));
-    TAGLOOP_RETURN_IF_ERROR(ctx.segments->Save(r.name, *r.expr, *snap, ctx.Today(), r.description));
-    TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
+    TAGLOOP_RETURN_IF_ERROR(ctx.workspace->segments().Save(r.name, *r.expr, *snap, ctx.Today(), r.description));
+    TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(r.name));
     return JsonResponse(SegmentJson(saved), created ? 201 : 200);
   }
   if (r.kind == SegmentKind::kSql) TAGLOOP_RETURN_IF_ERROR(RequireOperatorForSql(call));
@@ -154,7 +152,7 @@ Result<HttpResponse> SaveSegment(ApiContext& ctx, ApiCall& call, const SegmentRe
                            NewVersion(ctx, call, r.name, r.kind, r.expr.value_or(""), r.source.value_or(""),
                                       r.query.value_or(""), r.as_of.value_or(ctx.Today()), r.description));
   if (!made.audit.ok()) return AuditUnavailable(made.audit);
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(r.name));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(r.name));
   Json j = SegmentJson(saved);
   for (auto& [k, v] : made.extra.items()) j[k] = v;
   return JsonResponse(j, created ? 201 : 200);
@@ -166,7 +164,7 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
                                      {"name", "expr", "kind", "as_of", "source", "query", "description"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
-  if (ctx.segments->Get(name).ok()) {
+  if (ctx.workspace->segments().Get(name).ok()) {
     return Status::AlreadyExists(
         fmt::format("segment '{}' exists (PUT /segments/{{name}} replaces it)", name));
   }
@@ -180,7 +178,7 @@ Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
       JsonBody::Parse(call.request->body, {"expr", "kind", "as_of", "source", "query", "description"}));
   const std::string& name = call.path_params[0];
   TAGLOOP_RETURN_IF_ERROR(SavedSegments::ValidateName(name));
-  Result<SavedSegment> existing = ctx.segments->Get(name);
+  Result<SavedSegment> existing = ctx.workspace->segments().Get(name);
   TAGLOOP_ASSIGN_OR_RETURN(
       SegmentRequest r,
       ParseRequest(body, name, existing.ok() ? std::optional<SavedSegment>(*existing) : std::nullopt));
@@ -204,16 +202,16 @@ Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
   Json list = Json::array();
   if (!with_counts) {
-    for (const SavedSegment& s : ctx.segments->List()) list.push_back(SegmentJson(s));
+    for (const SavedSegment& s : ctx.workspace->segments().List()) list.push_back(SegmentJson(s));
     return JsonResponse({{"segments", std::move(list)}});
   }
   // One snapshot for every count, so the numbers add up as of one state.
   // A segment that cannot be counted (an offline or dropped tag, a missing
   // member file) says why in its item; the list itself still answers.
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
-  for (const SavedSegment& s : ctx.segments->List()) {
+  for (const SavedSegment& s : ctx.workspace->segments().List()) {
     Json j = SegmentJson(s);
     auto start = std::chrono::steady_clock::now();
     Result<uint64_t> n = CountSegment(*snap, CountExpression(s), options);
@@ -233,19 +231,19 @@ Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> Get(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(call.path_params[0]));
   return JsonResponse(SegmentJson(saved));
 }
 
 Result<HttpResponse> Delete(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_RETURN_IF_ERROR(ctx.segments->Delete(call.path_params[0]));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->segments().Delete(call.path_params[0]));
   HttpResponse r;
   r.status = 204;
   return r;
 }
 
 Result<HttpResponse> ListVersions(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(call.path_params[0]));
   Json versions = Json::array();
   for (auto it = saved.versions.rbegin(); it != saved.versions.rend(); ++it)
     versions.push_back(VersionJson(*it));
@@ -257,7 +255,7 @@ Result<HttpResponse> AddVersion(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(JsonBody body,
                            JsonBody::Parse(text.empty() ? std::string_view("{}") : text, {"as_of"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(call.path_params[0]));
   switch (saved.kind) {
     case SegmentKind::kDynamic:
       return Status::FailedPrecondition(fmt::format(
@@ -280,9 +278,9 @@ Result<HttpResponse> AddVersion(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.segments->Get(call.path_params[0]));
+  TAGLOOP_ASSIGN_OR_RETURN(SavedSegment saved, ctx.workspace->segments().Get(call.path_params[0]));
   TAGLOOP_ASSIGN_OR_RETURN(Days as_of, QueryDate(call, "as_of", ctx.Today()));
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of, &access);
   const std::string expr = CountExpression(saved);

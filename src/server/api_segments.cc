@@ -38,7 +38,7 @@ Result<HttpResponse> Count(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"expr", "as_of"}));
   TAGLOOP_ASSIGN_OR_RETURN(std::string expr, body.String("expr"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();
@@ -102,7 +102,7 @@ Result<HttpResponse> Query(ApiContext& ctx, ApiCall& call) {
   }
 
   auto state = std::make_shared<ExportState>();
-  state->snapshot = ctx.store->snapshot();
+  state->snapshot = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, as_of.value_or(ctx.Today()), &access);
   auto start = std::chrono::steady_clock::now();

@@ -40,7 +40,7 @@ bool HasBody(const HttpRequest& request) {
 
 }  // namespace
 
-Status RecordAudit(ApiContext& ctx, AuditEntry entry) { return ctx.audit->Record(std::move(entry)); }
+Status RecordAudit(ApiContext& ctx, AuditEntry entry) { return ctx.workspace->audit().Record(std::move(entry)); }
 
 HttpResponse AuditUnavailable(const Status& status) {
   spdlog::error("audit log refused an entry, request refused: {}", status.ToString());
@@ -121,7 +121,7 @@ HttpRequestPlan ApiService::Plan(const HttpRequest& request) {
   if (route.min_role) {
     auto secret = ParseBearerHeader(request.Header("authorization"));
     if (!secret.ok()) return Reject(std::move(plan), StatusResponse(secret.status()));
-    auto principal = ctx_.tokens->Authenticate(*secret);
+    auto principal = ctx_.workspace->tokens().Authenticate(*secret);
     if (!principal.ok()) {
       if (principal.status().code() != Status::Code::kUnauthenticated) {
         spdlog::error("authentication failed: {}", principal.status().ToString());

@@ -16,7 +16,7 @@ constexpr const char* kTagloopVersion = "0.1.0";
 Result<HttpResponse> Health(ApiContext&, ApiCall&) { return JsonResponse({{"status", "ok"}}); }
 
 Result<HttpResponse> Version(ApiContext& ctx, ApiCall&) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   return JsonResponse({{"version", kTagloopVersion},
                        {"api", "v1"},
                        {"store",
@@ -37,7 +37,7 @@ void AppendGauge(std::string& out, const char* name, const char* help, uint64_t 
 }
 
 Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall&) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   uint64_t bytes = 0, versions = 0;
   for (const auto& [name, tag] : snap->tags()) {
     versions += tag.versions.size();
@@ -55,8 +55,8 @@ Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall&) {
   AppendGauge(r.body, "tagloop_store_generation", "Generation of the published state being served.",
               snap->generation());
   AppendGauge(r.body, "tagloop_audit_pending", "Audit entries buffered, not yet written.",
-              ctx.audit->pending());
-  if (const events::EventLog* log = ctx.production->event_log()) {
+              ctx.workspace->audit().pending());
+  if (const events::EventLog* log = ctx.workspace->event_log()) {
     const events::EventLogStats s = log->stats();
     AppendGauge(r.body, "tagloop_event_log_events", "Events in the event log.", s.events);
     AppendGauge(r.body, "tagloop_event_log_bytes", "Bytes of the event log's day files.", s.bytes);

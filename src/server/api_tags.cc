@@ -58,7 +58,7 @@ Result<const TagInfo*> FindTag(const Snapshot& snap, const CatalogView& view, st
 }
 
 Result<HttpResponse> ListTags(ApiContext& ctx, ApiCall& call) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   auto view = ctx.production->scheduler().view();
   Json tags = Json::array();
   for (const auto& [name, tag] : snap->tags()) {
@@ -69,7 +69,7 @@ Result<HttpResponse> ListTags(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> GetTag(ApiContext& ctx, ApiCall& call) {
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   auto view = ctx.production->scheduler().view();
   TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
                            FindTag(*snap, *view, call.path_params[0], call.principal.role));
@@ -175,7 +175,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   // 0: every value. Checked for numeric tags too (which ignore it), so a bad
   // value is refused whatever the tag.
   TAGLOOP_ASSIGN_OR_RETURN(uint64_t max_values, catalog_api::QueryNumber(call, "max_values", 0, 1, 10'000));
-  auto snap = ctx.store->snapshot();
+  auto snap = ctx.workspace->store().snapshot();
   auto view = ctx.production->scheduler().view();
   TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
                            FindTag(*snap, *view, call.path_params[0], call.principal.role));

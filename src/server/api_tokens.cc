@@ -39,7 +39,7 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(std::string name, body.String("name"));
   TAGLOOP_ASSIGN_OR_RETURN(std::string role_text, body.String("role"));
   TAGLOOP_ASSIGN_OR_RETURN(Role role, ParseRole(role_text));
-  TAGLOOP_ASSIGN_OR_RETURN(CreatedToken created, ctx.tokens->Create(name, role, call.principal.name));
+  TAGLOOP_ASSIGN_OR_RETURN(CreatedToken created, ctx.workspace->tokens().Create(name, role, call.principal.name));
   AuditEntry entry =
       AuditEntry::For(call.principal, audit_action::kTokensCreate, std::to_string(created.id), 1);
   entry.detail = fmt::format("name={} role={}", name, RoleName(role));
@@ -49,7 +49,7 @@ Result<HttpResponse> Create(ApiContext& ctx, ApiCall& call) {
 }
 
 Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TokenInfo> tokens, ctx.tokens->List());
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<TokenInfo> tokens, ctx.workspace->tokens().List());
   Json list = Json::array();
   for (const TokenInfo& t : tokens) list.push_back(TokenJson(t));
   return JsonResponse({{"tokens", std::move(list)}});
@@ -57,7 +57,7 @@ Result<HttpResponse> List(ApiContext& ctx, ApiCall&) {
 
 Result<HttpResponse> Revoke(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(int64_t id, TokenId(call.path_params[0]));
-  TAGLOOP_RETURN_IF_ERROR(ctx.tokens->Revoke(id));
+  TAGLOOP_RETURN_IF_ERROR(ctx.workspace->tokens().Revoke(id));
   AuditChange(ctx, AuditEntry::For(call.principal, audit_action::kTokensRevoke, std::to_string(id), 1));
   HttpResponse r;
   r.status = 204;

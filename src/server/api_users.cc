@@ -67,7 +67,7 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
   if (!found.ok()) return found;
   // A profile reads every tag: counted once under "*" (kind "profile"), not
   // per tag, to keep the look-up at microseconds.
-  ctx.production->usage().Record("*", "profile", call.principal.name);
+  ctx.workspace->usage().Record("*", "profile", call.principal.name);
   static const std::vector<std::string> kNone;
   auto view = ctx.production->scheduler().view();
   std::shared_ptr<const std::vector<std::string>> personal;
@@ -82,7 +82,7 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> DeleteUser(ApiContext& ctx, ApiCall& call) {
   const std::string& external_id = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(auto writer, ctx.store->BeginWrite());
+  TAGLOOP_ASSIGN_OR_RETURN(auto writer, ctx.workspace->store().BeginWrite());
   // The writer's base is the newest published state (BeginWrite refreshes).
   const Snapshot& base = writer->base();
   TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dict, base.dictionary());
