@@ -19,15 +19,6 @@ ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Rol
   return r;
 }
 
-Result<Days> QueryDate(const ApiCall& call, std::string_view name, Days fallback) {
-  auto text = call.Query(name);
-  if (!text) return fallback;
-  auto d = ParseDate(*text);
-  if (!d.ok())
-    return Status::InvalidArgument(fmt::format("query parameter '{}': {}", name, d.status().message()));
-  return *d;
-}
-
 ApiRouter BuildApiRouter() {
   ApiRouter router;
   AddSystemRoutes(router);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/date.h"
+#include "server/api/request.h"
 #include "server/http/api_router.h"
 
 namespace tagloop {
@@ -53,9 +54,5 @@ ApiRouter BuildApiRouter();
 ApiRoute ApiV1Route(const char* method, std::string_view path, std::optional<Role> min_role,
                     ApiHandlerFn handler, ApiBodyKind body = ApiBodyKind::kNone,
                     std::vector<std::string> query_params = {}, bool blocking = false);
-
-// The date in query parameter `name` ("YYYY-MM-DD"), or `fallback` when absent.
-// InvalidArgument naming the parameter otherwise.
-Result<Days> QueryDate(const ApiCall& call, std::string_view name, Days fallback);
 
 }  // namespace tagloop

@@ -90,35 +90,6 @@ Json RunJson(const RunRecord& run, bool with_log) {
 
 Json DefinitionJson(const TagDefinition& definition) { return Json(TagDefinitionToJson(definition)); }
 
-Result<bool> QueryBool(const ApiCall& call, std::string_view name) {
-  std::optional<std::string_view> v = call.Query(name);
-  if (!v) return false;
-  if (*v == "true" || *v == "1" || v->empty()) return true;
-  if (*v == "false" || *v == "0") return false;
-  return Status::InvalidArgument(fmt::format("query parameter '{}' must be true or false", name));
-}
-
-Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t max) {
-  return QueryNumber(call, name, fallback, 1, max);
-}
-
-Result<uint64_t> QueryNumber(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t min,
-                             uint64_t max) {
-  std::optional<std::string_view> v = call.Query(name);
-  if (!v) return fallback;
-  uint64_t n = 0;
-  bool ok = !v->empty() && v->size() <= 9;
-  for (char c : *v) {
-    ok = ok && c >= '0' && c <= '9';
-    n = n * 10 + static_cast<uint64_t>(c - '0');
-  }
-  if (!ok || n < min || n > max) {
-    return Status::InvalidArgument(
-        fmt::format("query parameter '{}' must be a number from {} to {}", name, min, max));
-  }
-  return n;
-}
-
 Result<int64_t> PathId(std::string_view text, std::string_view what) {
   int64_t id = 0;
   bool ok = !text.empty() && text.size() <= 18;

@@ -21,6 +21,7 @@
 #include "catalog/tag_catalog.h"
 #include "server/api/api_context.h"
 #include "server/api/api_json.h"
+#include "server/api/request.h"
 
 namespace tagloop::catalog_api {
 
@@ -78,13 +79,6 @@ Json OptionalMs(const std::optional<int64_t>& ms);
 // A definition's JSON form (TagDefinitionToJson) as a response value.
 Json DefinitionJson(const TagDefinition& definition);
 
-// Query parameter `name` as a boolean ("true"/"false"/"1"/"0"; absent = false).
-Result<bool> QueryBool(const ApiCall& call, std::string_view name);
-// Query parameter `name` as an integer in [1, max]; `fallback` when absent.
-Result<uint64_t> QueryLimit(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t max);
-// A whole number from `min` to `max` (`fallback` when absent); InvalidArgument naming the parameter.
-Result<uint64_t> QueryNumber(const ApiCall& call, std::string_view name, uint64_t fallback, uint64_t min,
-                             uint64_t max);
 // A path parameter that must be a positive id ("run id", "category id").
 Result<int64_t> PathId(std::string_view text, std::string_view what);
 

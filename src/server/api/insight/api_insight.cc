@@ -11,6 +11,7 @@
 #include "server/api/api_context.h"
 #include "server/api/insight/api_insight_json.h"
 #include "server/api/api_json.h"
+#include "server/api/request.h"
 #include "server/api/api_routes.h"
 #include "server/api/api_values.h"
 
@@ -25,32 +26,6 @@ constexpr uint64_t kMaxDiffIds = 100'000;
 
 double MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-}
-
-Result<std::vector<std::string>> StringList(const json& body, const char* key, size_t max, bool required) {
-  auto it = body.find(key);
-  std::vector<std::string> out;
-  if (it == body.end() || it->is_null()) {
-    if (required) return Status::InvalidArgument(fmt::format("field '{}' is required", key));
-    return out;
-  }
-  if (!it->is_array() || it->size() > max) {
-    return Status::InvalidArgument(fmt::format("field '{}' must be an array of at most {} strings", key, max));
-  }
-  for (const json& v : *it) {
-    if (!v.is_string()) return Status::InvalidArgument(fmt::format("field '{}' must hold strings", key));
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-Result<std::optional<double>> OptionalNumber(const json& body, const char* key, double lo, double hi) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return std::optional<double>();
-  if (!it->is_number() || it->get<double>() < lo || it->get<double>() > hi) {
-    return Status::InvalidArgument(fmt::format("field '{}' must be a number from {} to {}", key, lo, hi));
-  }
-  return std::optional<double>(it->get<double>());
 }
 
 // Tags the caller may read that are published (or imported only): what
@@ -78,28 +53,28 @@ Status CheckTagsReadable(const CatalogTagAccess& access, std::span<const std::st
 
 Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
-  TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"expr", "segment", "as_of", "tags", "percentiles", "max_values"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body,
+      JsonBody::Parse(call.request->body, {"expr", "segment", "as_of", "tags", "percentiles", "max_values"}));
   TAGLOOP_ASSIGN_OR_RETURN(InsightSegment seg, EvaluateInsightSegment(ctx, call, body));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> tags, StringList(body, "tags", kMaxInsightTags, true));
-  if (tags.empty()) return Status::InvalidArgument("field 'tags' must name at least one tag");
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> tags, body.StringList("tags", kMaxInsightTags, true));
+  if (tags.empty()) return BadField("tags", "must name at least one tag");
   TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   InsightOptions options;
   options.deadline = &call.deadline;
-  if (auto it = body.find("percentiles"); it != body.end() && !it->is_null()) {
-    if (!it->is_array()) return Status::InvalidArgument("field 'percentiles' must be an array");
+  if (const json* it = body.Find("percentiles")) {
+    if (!it->is_array()) return BadField("percentiles", "must be an array");
     options.percentiles.clear();
     for (const json& p : *it) {
       bool known = false;
       for (double q : kInsightPercentiles) known = known || (p.is_number() && p.get<double>() == q);
       if (!known) {
-        return Status::InvalidArgument(
-            "field 'percentiles' holds one of 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99");
+        return BadField("percentiles", "holds one of 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99");
       }
       options.percentiles.push_back(p.get<double>());
     }
   }
-  TAGLOOP_ASSIGN_OR_RETURN(options.max_values, OptionalCount(body, "max_values", 1, 10000, options.max_values));
+  TAGLOOP_ASSIGN_OR_RETURN(options.max_values, body.Count("max_values", 1, 10000, options.max_values));
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<TagInsight> result,
                            DistributeTags(*seg.snapshot, seg.users.get(), tags, seg.as_of, options, ctx.baselines));
   for (const std::string& t : tags) ctx.workspace->usage().Record(t, "insight", call.principal.name);
@@ -113,12 +88,13 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
-  TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  TAGLOOP_RETURN_IF_ERROR(CheckFields(
-      body, {"expr", "segment", "as_of", "tags", "exclude_tags", "min_share", "min_users", "limit"}));
+  TAGLOOP_ASSIGN_OR_RETURN(
+      JsonBody body,
+      JsonBody::Parse(call.request->body,
+                      {"expr", "segment", "as_of", "tags", "exclude_tags", "min_share", "min_users", "limit"}));
   TAGLOOP_ASSIGN_OR_RETURN(InsightSegment seg, EvaluateInsightSegment(ctx, call, body));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> tags, StringList(body, "tags", kMaxInsightTags, false));
-  if (body.contains("tags")) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> tags, body.StringList("tags", kMaxInsightTags, false));
+  if (body.object().contains("tags")) {
     TAGLOOP_RETURN_IF_ERROR(CheckTagsReadable(seg.access, tags));
   } else {
     tags = PublishedTags(ctx, *seg.snapshot, seg.access);
@@ -126,17 +102,17 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
   // The segment's own tags say nothing new about it: left out unless named
   // in "tags" or the caller gives its own exclusions.
   std::vector<std::string> exclude;
-  if (body.contains("exclude_tags")) {
-    TAGLOOP_ASSIGN_OR_RETURN(exclude, StringList(body, "exclude_tags", kMaxInsightTags, false));
-  } else if (!body.contains("tags")) {
+  if (body.object().contains("exclude_tags")) {
+    TAGLOOP_ASSIGN_OR_RETURN(exclude, body.StringList("exclude_tags", kMaxInsightTags, false));
+  } else if (!body.object().contains("tags")) {
     exclude = seg.references.tags;
   }
   std::erase_if(tags, [&](const std::string& t) { return std::find(exclude.begin(), exclude.end(), t) != exclude.end(); });
   CharacterizeOptions options;
   options.insight.deadline = &call.deadline;
-  TAGLOOP_ASSIGN_OR_RETURN(auto min_share, OptionalNumber(body, "min_share", 0, 1));
-  TAGLOOP_ASSIGN_OR_RETURN(auto min_users, OptionalNumber(body, "min_users", 0, 1e12));
-  TAGLOOP_ASSIGN_OR_RETURN(auto limit, OptionalNumber(body, "limit", 1, 1000));
+  TAGLOOP_ASSIGN_OR_RETURN(auto min_share, body.OptionalNumber("min_share", 0, 1));
+  TAGLOOP_ASSIGN_OR_RETURN(auto min_users, body.OptionalNumber("min_users", 0, 1e12));
+  TAGLOOP_ASSIGN_OR_RETURN(auto limit, body.OptionalNumber("limit", 1, 1000));
   if (min_share) options.min_share = *min_share;
   if (min_users) options.min_users = static_cast<uint64_t>(*min_users);
   if (limit) options.limit = static_cast<size_t>(*limit);
@@ -166,12 +142,10 @@ Result<HttpResponse> CharacterizeRoute(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> OverlapRoute(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
-  TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"segments", "as_of"}));
-  auto list = body.find("segments");
-  if (list == body.end() || !list->is_array() || list->size() < 2 || list->size() > kMaxOverlapSegments) {
-    return Status::InvalidArgument(
-        fmt::format("field 'segments' must be an array of 2 to {} segments", kMaxOverlapSegments));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"segments", "as_of"}));
+  const json* list = body.Find("segments");
+  if (list == nullptr || !list->is_array() || list->size() < 2 || list->size() > kMaxOverlapSegments) {
+    return BadField("segments", fmt::format("must be an array of 2 to {} segments", kMaxOverlapSegments));
   }
   auto snap = ctx.workspace->store().snapshot();
   std::vector<InsightSegment> segs;
@@ -181,10 +155,10 @@ Result<HttpResponse> OverlapRoute(ApiContext& ctx, ApiCall& call) {
     json item = (*list)[i];
     if (item.is_string()) item = json{{"expr", item}};
     if (!item.is_object()) return Status::InvalidArgument(fmt::format("segments[{}]: must be an object", i));
-    if (body.contains("as_of")) item["as_of"] = body["as_of"];
+    if (body.object().contains("as_of")) item["as_of"] = body.object()["as_of"];
     std::string label = item.value("label", "");
     item.erase("label");
-    auto seg = EvaluateInsightSegment(ctx, call, item, snap);
+    auto seg = EvaluateInsightSegment(ctx, call, JsonBody::Of(std::move(item)), snap);
     if (!seg.ok()) return seg.status().WithPrefix(fmt::format("segments[{}]", i));
     labels.push_back(label.empty() ? seg->text : label);
     segs.push_back(std::move(*seg));
@@ -221,12 +195,11 @@ Result<HttpResponse> OverlapRoute(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
-  TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"expr", "segment", "from", "to", "step_days"}));
-  TAGLOOP_ASSIGN_OR_RETURN(InsightSegmentText text, InsightSegmentExpr(body));
-  TAGLOOP_ASSIGN_OR_RETURN(Days from, RequiredDate(body, "from"));
-  TAGLOOP_ASSIGN_OR_RETURN(Days to, RequiredDate(body, "to"));
-  TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, OptionalCount(body, "step_days", 1, 366, 1));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"expr", "segment", "from", "to", "step_days"}));
+  TAGLOOP_ASSIGN_OR_RETURN(Audience text, ReadAudience(body));
+  TAGLOOP_ASSIGN_OR_RETURN(Days from, body.Date("from"));
+  TAGLOOP_ASSIGN_OR_RETURN(Days to, body.Date("to"));
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t step, body.Count("step_days", 1, 366, 1));
   auto snap = ctx.workspace->store().snapshot();
   CatalogTagAccess access = TagAccessFor(ctx, call);
   SegmentQueryOptions options = QueryOptionsFor(ctx, call, to, &access);
@@ -244,12 +217,11 @@ Result<HttpResponse> HistoryRoute(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> DiffRoute(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
-  TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"expr", "segment", "from", "to", "ids_limit"}));
-  TAGLOOP_ASSIGN_OR_RETURN(InsightSegmentText text, InsightSegmentExpr(body));
-  TAGLOOP_ASSIGN_OR_RETURN(Days from, RequiredDate(body, "from"));
-  TAGLOOP_ASSIGN_OR_RETURN(Days to, RequiredDate(body, "to"));
-  TAGLOOP_ASSIGN_OR_RETURN(uint64_t ids_limit, OptionalCount(body, "ids_limit", 0, kMaxDiffIds, 0));
+  TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body, {"expr", "segment", "from", "to", "ids_limit"}));
+  TAGLOOP_ASSIGN_OR_RETURN(Audience text, ReadAudience(body));
+  TAGLOOP_ASSIGN_OR_RETURN(Days from, body.Date("from"));
+  TAGLOOP_ASSIGN_OR_RETURN(Days to, body.Date("to"));
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t ids_limit, body.Count("ids_limit", 0, kMaxDiffIds, 0));
   if (ids_limit > 0 && !RoleAllows(call.principal.role, Role::kAnalyst)) {
     return Status::PermissionDenied("listing user ids (ids_limit) needs the analyst role");
   }

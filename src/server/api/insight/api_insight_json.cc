@@ -11,29 +11,10 @@ namespace tagloop {
 
 using nlohmann::json;
 
-Result<InsightSegmentText> InsightSegmentExpr(const json& body) {
-  const bool has_expr = body.contains("expr") && !body["expr"].is_null();
-  const bool has_segment = body.contains("segment") && !body["segment"].is_null();
-  if (has_expr == has_segment) return Status::InvalidArgument("give either 'expr' or 'segment' (a saved segment's name)");
-  InsightSegmentText out;
-  if (has_expr) {
-    if (!body["expr"].is_string()) return Status::InvalidArgument("field 'expr' must be a string");
-    out.expr = body["expr"].get<std::string>();
-    return out;
-  }
-  if (!body["segment"].is_string()) return Status::InvalidArgument("field 'segment' must be a string");
-  out.segment = body["segment"].get<std::string>();
-  out.expr = segment::SegmentReference(out.segment);
-  return out;
-}
-
-Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& call, const json& body,
+Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& call, const JsonBody& body,
                                               std::shared_ptr<const Snapshot> snapshot) {
-  TAGLOOP_ASSIGN_OR_RETURN(InsightSegmentText text, InsightSegmentExpr(body));
-  std::optional<Days> as_of;
-  if (auto it = body.find("as_of"); it != body.end() && !it->is_null()) {
-    TAGLOOP_ASSIGN_OR_RETURN(as_of, RequiredDate(body, "as_of"));
-  }
+  TAGLOOP_ASSIGN_OR_RETURN(Audience text, ReadAudience(body));
+  TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, body.OptionalDate("as_of"));
   InsightSegment seg{snapshot ? std::move(snapshot) : ctx.workspace->store().snapshot(),
                      std::move(text.expr),
                      std::move(text.segment),
@@ -48,33 +29,6 @@ Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& ca
   TAGLOOP_ASSIGN_OR_RETURN(seg.references, ReferencesOf(*seg.snapshot, seg.expr, options));
   for (const std::string& tag : seg.references.tags) ctx.workspace->usage().Record(tag, "insight", call.principal.name);
   return seg;
-}
-
-Status CheckFields(const json& body, std::initializer_list<std::string_view> allowed) {
-  for (const auto& [key, value] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return Status::InvalidArgument(fmt::format("unknown field '{}'", key));
-    }
-  }
-  return Status::Ok();
-}
-
-Result<Days> RequiredDate(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return Status::InvalidArgument(fmt::format("field '{}' is required", key));
-  if (!it->is_string()) return Status::InvalidArgument(fmt::format("field '{}' must be a date YYYY-MM-DD", key));
-  auto d = ParseDate(it->get<std::string>());
-  if (!d.ok()) return Status::InvalidArgument(fmt::format("field '{}': {}", key, d.status().message()));
-  return *d;
-}
-
-Result<uint64_t> OptionalCount(const json& body, const char* key, uint64_t min, uint64_t max, uint64_t fallback) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return fallback;
-  if (!it->is_number_unsigned() || it->get<uint64_t>() < min || it->get<uint64_t>() > max) {
-    return Status::InvalidArgument(fmt::format("field '{}' must be {} to {}", key, min, max));
-  }
-  return it->get<uint64_t>();
 }
 
 Json SegmentHeaderJson(const InsightSegment& segment) {

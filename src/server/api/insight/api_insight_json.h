@@ -1,8 +1,7 @@
-// What the insight and report routes share: reading the segment a request
-// names ("expr" or "segment"), and insight results as JSON.
+// What the insight and report routes share: evaluating the segment a
+// request names (api/request.h: ReadAudience), and insight results as JSON.
 #pragma once
 
-#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -14,16 +13,9 @@
 #include "segment/references.h"
 #include "server/api/api_context.h"
 #include "server/api/api_json.h"
+#include "server/api/request.h"
 
 namespace tagloop {
-
-// The segment of a request: "expr" (an expression) or "segment" (a saved
-// segment's name, read as SEGMENT('name')), exactly one of them.
-struct InsightSegmentText {
-  std::string expr;     // what is evaluated
-  std::string segment;  // the saved segment's name, when given so
-};
-[[nodiscard]] Result<InsightSegmentText> InsightSegmentExpr(const nlohmann::json& body);
 
 // The segment evaluated for the caller as of "as_of" (default today).
 struct InsightSegment {
@@ -36,17 +28,10 @@ struct InsightSegment {
   SegmentReferences references;
 };
 // `snapshot` null: the store's current one. Records the tags read as usage ("insight").
+// The audience (ReadAudience) and "as_of" of `body`.
 [[nodiscard]] Result<InsightSegment> EvaluateInsightSegment(ApiContext& ctx, const ApiCall& call,
-                                                            const nlohmann::json& body,
+                                                            const JsonBody& body,
                                                             std::shared_ptr<const Snapshot> snapshot = nullptr);
-
-// InvalidArgument naming the first key of `body` not in `allowed`.
-[[nodiscard]] Status CheckFields(const nlohmann::json& body, std::initializer_list<std::string_view> allowed);
-// A required "YYYY-MM-DD" field.
-[[nodiscard]] Result<Days> RequiredDate(const nlohmann::json& body, const char* key);
-// An optional whole number from `min` to `max`; `fallback` when absent or null.
-[[nodiscard]] Result<uint64_t> OptionalCount(const nlohmann::json& body, const char* key, uint64_t min, uint64_t max,
-                                             uint64_t fallback);
 
 // {"expr", "segment"?, "as_of", "users", "universe_users"}
 Json SegmentHeaderJson(const InsightSegment& segment);

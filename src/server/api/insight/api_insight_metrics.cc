@@ -57,12 +57,8 @@ Json MetricTableJson(const MetricTable& table) {
 Result<HttpResponse> Metrics(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(
       JsonBody body, JsonBody::Parse(call.request->body, {"expr", "segment", "as_of", "source", "query", "max_rows"}));
-  TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> expr_field, body.OptionalString("expr"));
-  TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> segment, body.OptionalString("segment"));
-  if (expr_field.has_value() == segment.has_value()) {
-    return Status::InvalidArgument("give one of 'expr' (an expression) or 'segment' (a saved segment's name)");
-  }
-  const std::string expr = expr_field ? *expr_field : segment::SegmentReference(*segment);
+  TAGLOOP_ASSIGN_OR_RETURN(Audience audience, ReadAudience(body));
+  const std::string& expr = audience.expr;
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of_field, body.OptionalDate("as_of"));
   TAGLOOP_ASSIGN_OR_RETURN(std::string source_name, body.String("source"));
   TAGLOOP_ASSIGN_OR_RETURN(std::string query, body.String("query"));

@@ -10,6 +10,7 @@
 #include "server/api/api_context.h"
 #include "server/api/insight/api_insight_json.h"
 #include "server/api/api_json.h"
+#include "server/api/request.h"
 #include "server/api/api_routes.h"
 #include "server/api/api_values.h"
 
@@ -186,7 +187,7 @@ Result<HttpResponse> PutReportDocument(ApiContext& ctx, ApiCall& call, const std
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
   TAGLOOP_RETURN_IF_ERROR(CheckFields(body, must_be_new ? std::initializer_list<std::string_view>{"name", "definition"}
                                                         : std::initializer_list<std::string_view>{"definition"}));
-  if (!body.contains("definition")) return Status::InvalidArgument("field 'definition' is required");
+  if (!body.contains("definition")) return MissingField("definition");
   TAGLOOP_ASSIGN_OR_RETURN(ReportDefinition def, CheckedDefinition(ctx, call, body["definition"]));
   TAGLOOP_ASSIGN_OR_RETURN(int64_t version, ctx.workspace->documents().Put(kReport, name, ReportDefinitionJson(def).dump(),
                                                                call.principal.name, must_be_new));
@@ -257,11 +258,7 @@ Result<HttpResponse> ReportVersions(ApiContext& ctx, ApiCall& call) {
   return JsonResponse({{"name", call.path_params[0]}, {"versions", std::move(list)}});
 }
 
-Result<std::optional<Days>> RunDate(const json& body) {
-  if (!body.contains("as_of") || body["as_of"].is_null()) return std::optional<Days>();
-  TAGLOOP_ASSIGN_OR_RETURN(Days d, RequiredDate(body, "as_of"));
-  return std::optional<Days>(d);
-}
+Result<std::optional<Days>> RunDate(const json& body) { return JsonBody::Of(body).OptionalDate("as_of"); }
 
 Result<HttpResponse> RunSaved(ApiContext& ctx, ApiCall& call) {
   json body = json::object();
@@ -281,7 +278,7 @@ Result<HttpResponse> RunSaved(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> RunAdHoc(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
   TAGLOOP_RETURN_IF_ERROR(CheckFields(body, {"definition", "as_of"}));
-  if (!body.contains("definition")) return Status::InvalidArgument("field 'definition' is required");
+  if (!body.contains("definition")) return MissingField("definition");
   auto def = ParseReportDefinition(body["definition"]);
   if (!def.ok()) return def.status().WithPrefix("definition");
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of, RunDate(body));
@@ -293,7 +290,10 @@ Result<HttpResponse> RunAdHoc(ApiContext& ctx, ApiCall& call) {
 Result<Role> DashboardRole(const json& body) {
   std::string text = body.value("min_role", "viewer");
   auto role = ParseRole(text);
-  if (!role.ok()) return Status::InvalidArgument(fmt::format("field 'min_role': {}", role.status().message()));
+  if (!role.ok()) {
+    return Status::InvalidArgument(fmt::format("field 'min_role': {}", role.status().message()))
+        .With(ErrorReason::kBadField, {{"field", "min_role"}, {"detail", role.status().message()}});
+  }
   return *role;
 }
 
@@ -302,14 +302,13 @@ Result<json> CheckedDashboard(ApiContext& ctx, const json& body) {
   json out = json::object();
   for (const char* key : {"title", "description"}) {
     if (body.contains(key) && !body[key].is_null()) {
-      if (!body[key].is_string()) return Status::InvalidArgument(fmt::format("field '{}' must be a string", key));
+      if (!body[key].is_string()) return BadField(key, "must be a string");
       out[key] = body[key];
     }
   }
   auto reports = body.find("reports");
   if (reports == body.end() || !reports->is_array() || reports->size() > kMaxDashboardReports) {
-    return Status::InvalidArgument(
-        fmt::format("field 'reports' must be an array of at most {} report names", kMaxDashboardReports));
+    return BadField("reports", fmt::format("must be an array of at most {} report names", kMaxDashboardReports));
   }
   for (size_t i = 0; i < reports->size(); ++i) {
     const json& r = (*reports)[i];
@@ -341,7 +340,9 @@ Result<HttpResponse> ListDashboards(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> PutDashboard(ApiContext& ctx, ApiCall& call, const std::string& name, bool must_be_new) {
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  if (!must_be_new && body.contains("name")) return Status::InvalidArgument("unknown field 'name'");
+  if (!must_be_new && body.contains("name")) {
+    return CheckFields(body, {"title", "description", "reports", "min_role"});  // unknown field 'name'
+  }
   TAGLOOP_ASSIGN_OR_RETURN(json doc, CheckedDashboard(ctx, body));
   TAGLOOP_ASSIGN_OR_RETURN(int64_t version,
                            ctx.workspace->documents().Put(kDashboard, name, doc.dump(), call.principal.name, must_be_new));
@@ -352,8 +353,8 @@ Result<HttpResponse> PutDashboard(ApiContext& ctx, ApiCall& call, const std::str
 
 Result<HttpResponse> CreateDashboard(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(json body, ParseJsonObject(call.request->body));
-  if (!body.contains("name") || !body["name"].is_string()) return Status::InvalidArgument("field 'name' is required");
-  return PutDashboard(ctx, call, body["name"].get<std::string>(), true);
+  TAGLOOP_ASSIGN_OR_RETURN(std::string name, JsonBody::Of(std::move(body)).String("name"));
+  return PutDashboard(ctx, call, name, true);
 }
 
 Result<HttpResponse> ReplaceDashboard(ApiContext& ctx, ApiCall& call) {

@@ -11,6 +11,7 @@
 #include "server/api/api_context.h"
 #include "server/api/insight/api_insight_json.h"
 #include "server/api/api_json.h"
+#include "server/api/request.h"
 #include "server/api/api_routes.h"
 
 namespace tagloop {
@@ -45,18 +46,16 @@ int64_t MicrosSince(std::chrono::steady_clock::time_point start) {
 }
 
 // The "columns" field: an array of tag names (absent = none).
-Result<std::vector<std::string>> ColumnsField(std::string_view body) {
-  TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json j, ParseJsonObject(body));
+Result<std::vector<std::string>> ColumnsField(const JsonBody& body) {
   std::vector<std::string> columns;
-  auto it = j.find("columns");
-  if (it == j.end() || it->is_null()) return columns;
-  if (!it->is_array()) return Status::InvalidArgument("field 'columns' must be an array of tag names");
+  const nlohmann::json* it = body.Find("columns");
+  if (it == nullptr) return columns;
+  if (!it->is_array()) return BadField("columns", "must be an array of tag names");
   if (it->size() > kMaxExportColumns) {
-    return Status::InvalidArgument(
-        fmt::format("field 'columns' names {} tags; at most {} per export", it->size(), kMaxExportColumns));
+    return BadField("columns", fmt::format("names {} tags; at most {} per export", it->size(), kMaxExportColumns));
   }
   for (const auto& v : *it) {
-    if (!v.is_string()) return Status::InvalidArgument("field 'columns' must be an array of tag names");
+    if (!v.is_string()) return BadField("columns", "must be an array of tag names");
     columns.push_back(v.get<std::string>());
   }
   return columns;
@@ -65,16 +64,12 @@ Result<std::vector<std::string>> ColumnsField(std::string_view body) {
 Result<HttpResponse> Export(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(JsonBody body, JsonBody::Parse(call.request->body,
                                                           {"expr", "segment", "as_of", "columns", "format", "limit"}));
-  TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> expr_field, body.OptionalString("expr"));
-  TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> segment, body.OptionalString("segment"));
-  if (expr_field.has_value() == segment.has_value()) {
-    return Status::InvalidArgument("give one of 'expr' (an expression) or 'segment' (a saved segment's name)");
-  }
-  const std::string expr = expr_field ? *expr_field : segment::SegmentReference(*segment);
+  TAGLOOP_ASSIGN_OR_RETURN(Audience audience, ReadAudience(body));
+  const std::string& expr = audience.expr;
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<Days> as_of_field, body.OptionalDate("as_of"));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<uint64_t> limit, body.OptionalUint("limit", UINT64_MAX));
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> format_text, body.OptionalString("format"));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> column_names, ColumnsField(call.request->body));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<std::string> column_names, ColumnsField(body));
   ExportFormat format = ExportFormat::kCsv;
   if (format_text) {
     TAGLOOP_ASSIGN_OR_RETURN(format, ParseExportFormat(*format_text));

@@ -195,7 +195,7 @@ Result<HttpResponse> Replace(ApiContext& ctx, ApiCall& call) {
 std::string CountExpression(const SavedSegment& s) { return s.frozen() ? segment::SegmentReference(s.name) : s.expr; }
 
 Result<HttpResponse> List(ApiContext& ctx, ApiCall& call) {
-  TAGLOOP_ASSIGN_OR_RETURN(bool with_counts, catalog_api::QueryBool(call, "with_counts"));
+  TAGLOOP_ASSIGN_OR_RETURN(bool with_counts, QueryBool(call, "with_counts"));
   if (!with_counts && call.Query("as_of")) {
     return Status::InvalidArgument("query parameter 'as_of' applies only with with_counts=true");
   }

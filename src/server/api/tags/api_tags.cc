@@ -174,7 +174,7 @@ Result<HttpResponse> Distribution(ApiContext& ctx, ApiCall& call) {
   auto start = std::chrono::steady_clock::now();
   // 0: every value. Checked for numeric tags too (which ignore it), so a bad
   // value is refused whatever the tag.
-  TAGLOOP_ASSIGN_OR_RETURN(uint64_t max_values, catalog_api::QueryNumber(call, "max_values", 0, 1, 10'000));
+  TAGLOOP_ASSIGN_OR_RETURN(uint64_t max_values, QueryNumber(call, "max_values", 0, 1, 10'000));
   auto snap = ctx.workspace->store().snapshot();
   auto view = ctx.production->scheduler().view();
   TAGLOOP_ASSIGN_OR_RETURN(const TagInfo* tag,
