@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "pg_peer.h"
-#include "produce/production.h"
+#include "app/workspace.h"
 
 namespace {
 
@@ -147,15 +147,12 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 3; ++i) copy_s = std::min(copy_s, CopyOut(conninfo, &copy_bytes));
   for (int i = 0; i < 3; ++i) scan_s = std::min(scan_s, SqliteScan(data + "/business.db", &scan_rows));
 
-  tagloop::StoreOptions store_options;
-  store_options.create_if_missing = true;
-  auto store = tagloop::TagStore::Open(data, store_options);
-  if (!store.ok()) Die(store.status().ToString());
-  tagloop::ProductionOptions options;
-  options.default_quality.max_user_change = 1e9;  // the first version has no previous one anyway
-  auto production = tagloop::Production::Open(store->get(), nullptr, options);
-  if (!production.ok()) Die(production.status().ToString());
-  tagloop::Production& p = **production;
+  tagloop::WorkspaceOptions options;
+  options.create_if_missing = true;
+  options.production.default_quality.max_user_change = 1e9;  // the first version has no previous one anyway
+  auto workspace = tagloop::Workspace::Open(data, options);
+  if (!workspace.ok()) Die(workspace.status().ToString());
+  tagloop::Workspace& p = **workspace;
   auto put = [&](const char* name, const char* kind, const std::string& connection) {
     tagloop::Status st = p.sources().Put(tagloop::SourceSpec{name, kind, connection, "", "", 50'000, 0, ""}, "bench", false);
     if (!st.ok()) Die(st.ToString());
@@ -177,7 +174,7 @@ int main(int argc, char** argv) {
     r.biz_date = date;
     r.trigger = trigger;
     r.requested_by = "bench";
-    auto result = p.producer().Produce(r);
+    auto result = p.production().producer().Produce(r);
     if (!result.ok()) Die(result.status().ToString());
     if (result->state != tagloop::RunState::kSucceeded) Die(result->error.ToString());
     if (result->users != rows) Die("users " + std::to_string(result->users));

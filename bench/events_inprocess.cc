@@ -1,6 +1,6 @@
 // In-process ingestion (tagloop_bench_events inprocess): each stage of
 // POST /events alone, then the whole path as the handler runs it
-// (server/api_events.cc), on a store holding the benchmark's users.
+// (server/api/events/api_events.cc), on a store holding the benchmark's users.
 //
 //   parse    ParseEventBatch of NDJSON bodies of `batch` events
 //   append   EventLog::Append (fdatasync before it returns)

@@ -24,8 +24,26 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& dir, const
   TAGLOOP_ASSIGN_OR_RETURN(w->tokens_, TokenStore::Open(dir));
   TAGLOOP_ASSIGN_OR_RETURN(w->audit_, AuditLog::Open(dir));
   TAGLOOP_ASSIGN_OR_RETURN(w->documents_, CatalogDocuments::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->catalog_, TagCatalog::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->runs_, RunHistory::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->sources_, SourceRegistry::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->usage_, TagUsage::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->event_types_db_, CatalogDb::Open(dir));
+  TAGLOOP_ASSIGN_OR_RETURN(w->event_types_, events::EventTypeRegistry::Open(w->event_types_db_.get()));
+  if (options.open_event_log) {
+    events::EventLogOptions log_options;
+    log_options.utc_offset_minutes = options.production.utc_offset_minutes;
+    log_options.sync = options.sync_event_log;
+    auto log = events::EventLog::Open(dir, log_options);
+    if (log.ok()) {
+      w->event_log_ = std::move(*log);
+    } else if (log.status().code() != Status::Code::kFailedPrecondition) {
+      return log.status();  // FailedPrecondition: another process holds it; open without
+    }
+  }
+  const CatalogParts parts{*w->catalog_, *w->runs_, *w->sources_, *w->usage_, *w->event_types_, w->event_log_.get()};
   TAGLOOP_ASSIGN_OR_RETURN(w->production_,
-                           Production::Open(w->store_.get(), w->segments_.get(), options.production));
+                           Production::Open(w->store_.get(), w->segments_.get(), parts, options.production));
   return w;
 }
 
@@ -39,7 +57,10 @@ Status Workspace::Start() {
 }
 
 void Workspace::Stop() {
-  if (production_) production_->Stop();  // idempotent; flushes usage counters
+  if (production_) production_->Stop();  // idempotent
+  if (usage_) {
+    if (Status st = usage_->Flush(); !st.ok()) spdlog::warn("tag usage flush at shutdown: {}", st.ToString());
+  }
   if (audit_) {
     if (Status st = audit_->Flush(); !st.ok()) {
       spdlog::error("audit log flush at shutdown: {}", st.ToString());

@@ -21,10 +21,17 @@
 
 #include "auth/audit_log.h"
 #include "auth/token_store.h"
+#include "catalog/catalog_db.h"
 #include "catalog/catalog_documents.h"
+#include "catalog/run_history.h"
+#include "catalog/tag_catalog.h"
+#include "catalog/tag_usage.h"
 #include "core/status.h"
+#include "events/event_log.h"
+#include "events/event_types.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
+#include "source/source_registry.h"
 #include "store/tag_store.h"
 
 namespace tagloop {
@@ -33,7 +40,14 @@ struct WorkspaceOptions {
   // Create an empty store when DIR has none (the directory itself must
   // exist: a mistyped path never becomes an empty store). Static.
   bool create_if_missing = true;
-  // Producers, scheduler, event log and real-time engine. Static.
+  // Open the event log (DIR/events, one process at a time; its days follow
+  // production.utc_offset_minutes). When another process holds it, Open
+  // still succeeds without it (event_log() null): realtime/behavior
+  // productions then fail with a message saying so. Static.
+  bool open_event_log = true;
+  // fdatasync the event log before acknowledging (tests may turn it off). Static.
+  bool sync_event_log = true;
+  // Producers, scheduler and real-time engine. Static.
   ProductionOptions production;
 };
 
@@ -61,14 +75,16 @@ class Workspace {
   CatalogDocuments& documents() { return *documents_; }  // reports and dashboards
   Production& production() { return *production_; }
 
-  // The catalog side (today held by Production, which uses them).
-  TagCatalog& catalog() { return production_->catalog(); }
-  RunHistory& runs() { return production_->runs(); }
-  SourceRegistry& sources() { return production_->sources(); }
-  TagUsage& usage() { return production_->usage(); }
-  events::EventTypeRegistry& event_types() { return production_->event_types(); }
+  // The catalog side (Production reads and writes them, not owning them).
+  TagCatalog& catalog() { return *catalog_; }
+  RunHistory& runs() { return *runs_; }
+  SourceRegistry& sources() { return *sources_; }
+  TagUsage& usage() { return *usage_; }
+  events::EventTypeRegistry& event_types() { return *event_types_; }
   // Null when another process holds the event log.
-  events::EventLog* event_log() { return production_->event_log(); }
+  events::EventLog* event_log() { return event_log_.get(); }
+  // The business calendar's offset from UTC (production's, default +08:00).
+  int utc_offset_minutes() const { return production_->options().utc_offset_minutes; }
 
  private:
   Workspace() = default;
@@ -80,7 +96,15 @@ class Workspace {
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<AuditLog> audit_;
   std::unique_ptr<CatalogDocuments> documents_;
-  std::unique_ptr<Production> production_;  // after the store and segments it reads
+  std::unique_ptr<TagCatalog> catalog_;
+  std::unique_ptr<RunHistory> runs_;
+  std::unique_ptr<SourceRegistry> sources_;
+  std::unique_ptr<TagUsage> usage_;
+  std::unique_ptr<CatalogDb> event_types_db_;
+  std::unique_ptr<events::EventTypeRegistry> event_types_;
+  std::unique_ptr<events::EventLog> event_log_;
+  // Last: it reads every part above, and is destroyed (stopped) first.
+  std::unique_ptr<Production> production_;
 };
 
 }  // namespace tagloop

@@ -40,7 +40,7 @@ int RunProduce(const ProduceArgs& a) {
   auto workspace = Workspace::Open(a.data, options);
   if (!workspace.ok()) return Fail("produce", workspace.status());
   Production& p = (*workspace)->production();
-  auto entry = p.catalog().Get(a.tag);
+  auto entry = (*workspace)->catalog().Get(a.tag);
   if (!entry.ok()) return Fail("produce", entry.status());
 
   std::vector<Days> dates;

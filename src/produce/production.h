@@ -1,9 +1,10 @@
-// Production: everything tag production needs in one object, opened on a
-// data directory — the tag catalog, run history, sources, usage counters,
-// the producer, the scheduler, the alert webhook, and the events side: the
-// event types, the durable event log and the real-time engine. `tagloop serve` owns
-// one (started: schedules run); CLI commands open one without starting it
-// and run productions on their own thread.
+// Production: the parts that make tags, in one object — the producer, the
+// scheduler, the alert webhook and the real-time engine. What they read and
+// write (the tag catalog, run history, sources, usage counters, event types
+// and the event log) is owned by the caller (the Workspace, app/workspace.h)
+// and handed in as CatalogParts. `tagloop serve` starts one (schedules run);
+// CLI commands open one without starting it and run productions on their
+// own thread.
 //
 // Thread-safety: the accessors return thread-safe objects.
 #pragma once
@@ -14,7 +15,6 @@
 #include "catalog/run_history.h"
 #include "catalog/tag_catalog.h"
 #include "catalog/tag_usage.h"
-#include "catalog/catalog_db.h"
 #include "events/event_log.h"
 #include "events/event_types.h"
 #include "produce/alerts.h"
@@ -34,38 +34,45 @@ struct ProductionOptions {
   QualityRules default_quality;    // rules for tags without overrides
   std::chrono::milliseconds poll_interval{250};
   std::chrono::milliseconds retry_backoff{30'000};
-  // Open the event log (DIR/events, one process at a time). When another
-  // process holds it, Open still succeeds without it (event_log() null):
-  // realtime/behavior productions then fail with a message saying so.
-  bool open_event_log = true;
-  bool sync_event_log = true;      // fdatasync before acknowledging (tests may turn it off)
-  bool run_realtime = false;       // keep real-time tags live (the server)
+  bool run_realtime = false;       // keep real-time tags live (the server; needs the event log)
   std::chrono::milliseconds realtime_tick{100};
   // "Now" of the scheduler, the producers and the real-time engine (tests use
   // a fake; TAGLOOP_NOW shifts the default, core/wall_clock.h). Not owned.
   WallClock* clock = WallClock::Default();
 };
 
+// The catalog side production reads and writes. Not owned: the caller (the
+// Workspace) opens them before Production::Open and keeps them alive until
+// the Production is destroyed.
+struct CatalogParts {
+  TagCatalog& catalog;
+  RunHistory& runs;
+  SourceRegistry& sources;
+  TagUsage& usage;
+  events::EventTypeRegistry& event_types;
+  // Null when the log is not open here (another process holds it):
+  // realtime/behavior productions then fail with a message saying so, and
+  // no real-time engine runs.
+  events::EventLog* event_log = nullptr;
+};
+
 class Production {
  public:
-  // `store` and `segments` are not owned (segments may be null).
+  // `store`, `segments` and `parts` are not owned (segments may be null).
+  // Builds the producers, the scheduler and (run_realtime with an event log)
+  // the real-time engine; nothing is started.
   static Result<std::unique_ptr<Production>> Open(TagStore* store, const SegmentResolver* segments,
-                                                  const ProductionOptions& options);
+                                                  const CatalogParts& parts, const ProductionOptions& options);
   ~Production();
 
-  // Starts the scheduler (re-queues interrupted runs). Stop() is idempotent.
+  // Starts the scheduler (re-queues interrupted runs) and the real-time
+  // engine. Stop() is idempotent: stops them (no more usage is recorded by
+  // producers afterwards; flushing the counters is the owner's).
   Status Start();
   void Stop();
 
-  TagCatalog& catalog() { return *catalog_; }
-  RunHistory& runs() { return *runs_; }
-  SourceRegistry& sources() { return *sources_; }
-  TagUsage& usage() { return *usage_; }
   TagProducer& producer() { return *producer_; }
   Scheduler& scheduler() { return *scheduler_; }
-  events::EventTypeRegistry& event_types() { return *event_types_; }
-  // Null when the log could not be opened here (see open_event_log).
-  events::EventLog* event_log() { return event_log_.get(); }
   // Null unless run_realtime (and the log is open).
   RealtimeEngine* realtime() { return realtime_.get(); }
   const ProductionOptions& options() const { return options_; }
@@ -73,18 +80,10 @@ class Production {
  private:
   Production() = default;
   ProductionOptions options_;
-  std::unique_ptr<TagCatalog> catalog_;
-  std::unique_ptr<RunHistory> runs_;
-  std::unique_ptr<SourceRegistry> sources_;
-  std::unique_ptr<TagUsage> usage_;
   std::unique_ptr<WebhookAlerts> alerts_;
   std::unique_ptr<TagProducer> producer_;
   std::unique_ptr<Scheduler> scheduler_;
-  std::unique_ptr<CatalogDb> event_types_db_;
-  std::unique_ptr<events::EventTypeRegistry> event_types_;
-  std::unique_ptr<events::EventLog> event_log_;
   std::unique_ptr<RealtimeEngine> realtime_;
-  std::string event_log_error_;
 };
 
 }  // namespace tagloop

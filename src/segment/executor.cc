@@ -45,9 +45,13 @@ Operand Subtract(Operand a, const Operand& b) { return Operand::Own(Bitmap::AndN
 
 class Executor {
  public:
-  explicit Executor(const SegmentPlan& plan) : plan_(plan) {}
+  Executor(const SegmentPlan& plan, const Deadline* deadline) : plan_(plan), deadline_(deadline) {}
+
+  // Whether the deadline stopped the run (its results are then meaningless).
+  bool stopped() const { return stopped_; }
 
   Operand Eval(const PlanNode& n) {
+    if (Step()) return Operand::Own(Bitmap());
     switch (n.op) {
       case PlanOp::kEmpty: return Operand::Own(Bitmap());
       case PlanOp::kUniverse: return Operand::Borrow(plan_.universe);
@@ -64,6 +68,7 @@ class Executor {
   }
 
   uint64_t Count(const PlanNode& n) {
+    if (Step()) return 0;
     switch (n.op) {
       case PlanOp::kEmpty: return 0;
       case PlanOp::kUniverse: return plan_.universe_size;
@@ -105,10 +110,11 @@ class Executor {
   Operand IntersectChildren(const PlanNode& n, size_t k) {
     if (n.children.empty()) return Operand::Borrow(plan_.universe);
     Operand acc = Eval(n.children[0]);
-    for (size_t i = 1; i < k && !acc.empty(); ++i) {
+    for (size_t i = 1; i < k && !acc.empty() && !stopped_; ++i) {
       const PlanNode& c = n.children[i];
       // A range after a cheaper child scans only the users still in play.
       if (IsBsi(c)) {
+        if (Step()) break;
         acc = Operand::Own(EvalBsi(c, acc.get()));
       } else {
         Operand next = Eval(c);
@@ -119,8 +125,9 @@ class Executor {
   }
 
   Operand SubtractExcluded(Operand acc, const PlanNode& n, size_t k) {
-    for (size_t i = 0; i < k && !acc.empty(); ++i) {
+    for (size_t i = 0; i < k && !acc.empty() && !stopped_; ++i) {
       const PlanNode& x = n.excluded[i];
+      if (IsBsi(x) && Step()) break;
       Operand drop = IsBsi(x) ? Operand::Own(EvalBsi(x, acc.get())) : Eval(x);
       acc = Subtract(std::move(acc), drop);
     }
@@ -142,11 +149,12 @@ class Executor {
   std::vector<Operand> EvalAll(const std::vector<PlanNode>& xs, size_t k) {
     std::vector<Operand> ops;
     ops.reserve(k);
-    for (size_t i = 0; i < k; ++i) ops.push_back(Eval(xs[i]));
+    for (size_t i = 0; i < k && !stopped_; ++i) ops.push_back(Eval(xs[i]));
     return ops;
   }
 
   static Operand OrMany(std::vector<Operand> ops) {
+    if (ops.empty()) return Operand::Own(Bitmap());  // stopped before the first
     if (ops.size() == 1) return std::move(ops[0]);
     std::vector<const roaring_bitmap_t*> ptrs;
     ptrs.reserve(ops.size());
@@ -167,13 +175,40 @@ class Executor {
     return roaring_bitmap_or_cardinality(head.get(), last.get());
   }
 
+  // One step of work; true once the deadline has passed (then every later
+  // step is skipped). The clock is read at the first step and every
+  // kDeadlineCheckInterval steps.
+  bool Step() {
+    if (stopped_) return true;
+    if (deadline_ == nullptr || steps_++ % kDeadlineCheckInterval != 0) return false;
+    stopped_ = deadline_->Expired();
+    return stopped_;
+  }
+
   const SegmentPlan& plan_;
+  const Deadline* deadline_;
+  uint32_t steps_ = 0;
+  bool stopped_ = false;
 };
 
 }  // namespace
 
-uint64_t CountPlan(const SegmentPlan& plan) { return Executor(plan).Count(plan.root); }
+uint64_t CountPlan(const SegmentPlan& plan) { return Executor(plan, nullptr).Count(plan.root); }
 
-Bitmap EvaluatePlan(const SegmentPlan& plan) { return Executor(plan).Eval(plan.root).Take(); }
+Bitmap EvaluatePlan(const SegmentPlan& plan) { return Executor(plan, nullptr).Eval(plan.root).Take(); }
+
+Result<uint64_t> CountPlan(const SegmentPlan& plan, const Deadline* deadline, std::string_view what) {
+  Executor executor(plan, deadline);
+  const uint64_t n = executor.Count(plan.root);
+  if (executor.stopped()) return deadline->Check(what);
+  return n;
+}
+
+Result<Bitmap> EvaluatePlan(const SegmentPlan& plan, const Deadline* deadline, std::string_view what) {
+  Executor executor(plan, deadline);
+  Bitmap users = executor.Eval(plan.root).Take();
+  if (executor.stopped()) return deadline->Check(what);
+  return users;
+}
 
 }  // namespace tagloop::segment

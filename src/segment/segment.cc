@@ -51,7 +51,7 @@ Result<uint64_t> CountSegment(const Snapshot& snapshot, std::string_view expr,
   TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "binding the expression"));
   TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
   TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "counting the segment"));
-  return segment::CountPlan(plan);
+  return segment::CountPlan(plan, options.deadline, "counting the segment");
 }
 
 Result<Bitmap> EvaluateSegment(const Snapshot& snapshot, std::string_view expr,
@@ -59,7 +59,7 @@ Result<Bitmap> EvaluateSegment(const Snapshot& snapshot, std::string_view expr,
   TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "binding the expression"));
   TAGLOOP_ASSIGN_OR_RETURN(segment::SegmentPlan plan, PlanSegment(snapshot, expr, options));
   TAGLOOP_RETURN_IF_ERROR(CheckDeadline(options, "evaluating the segment"));
-  return segment::EvaluatePlan(plan);
+  return segment::EvaluatePlan(plan, options.deadline, "evaluating the segment");
 }
 
 Status ValidateSegment(const Snapshot& snapshot, std::string_view expr, const SegmentQueryOptions& options) {

@@ -48,9 +48,11 @@ struct SegmentQueryOptions {
   // Null (default): every tag may be read. Not owned; must outlive the call.
   const TagAccess* tag_access = nullptr;
   // Checked between the stages of CountSegment and EvaluateSegment (before
-  // binding, which opens version files, and before executing the plan): once
-  // it has passed they fail with its status (Unavailable) and run no
-  // further. Null (default): no limit. Not owned; must outlive the call.
+  // binding, which opens version files, and before executing the plan) and
+  // inside the executor's loops (every kDeadlineCheckInterval steps,
+  // executor.h): once it has passed they fail with its status (Unavailable)
+  // and run no further. Null (default): no limit. Not owned; must outlive
+  // the call.
   const Deadline* deadline = nullptr;
 };
 

@@ -33,7 +33,7 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   production.alert_webhook_url = options.alert_webhook;
   production.threads = EffectiveImportThreads(options);
   production.run_realtime = options.realtime;
-  production.sync_event_log = options.sync_events;
+  workspace.sync_event_log = options.sync_events;
   TAGLOOP_ASSIGN_OR_RETURN(s->workspace_, Workspace::Open(options.data, workspace));
   Workspace& w = *s->workspace_;
   auto snap = w.store().snapshot();
@@ -57,13 +57,8 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
 
   ApiContext ctx;
   ctx.workspace = &w;
-  ctx.store = &w.store();
   ctx.production = &w.production();
-  ctx.segments = &w.segments();
-  ctx.tokens = &w.tokens();
-  ctx.audit = &w.audit();
   ctx.profiles = s->profiles_.get();
-  ctx.documents = &w.documents();
   ctx.baselines = s->baselines_.get();
   ctx.web = s->web_.get();
   ctx.options = &s->options_;

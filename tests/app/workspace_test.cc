@@ -12,7 +12,7 @@ namespace {
 WorkspaceOptions Quiet() {
   WorkspaceOptions o;
   o.production.run_schedules = false;
-  o.production.sync_event_log = false;
+  o.sync_event_log = false;
   return o;
 }
 

@@ -15,7 +15,7 @@
 #include <random>
 #include <thread>
 
-#include "produce/production.h"
+#include "produce/production_fixture.h"
 #include "segment/segment.h"
 #include "testing/fake_wall_clock.h"
 #include "testing/temp_dir.h"
@@ -566,21 +566,21 @@ TEST(RealtimeDailyVersionTest, ProducedVersionEqualsTheLiveStateAtTheEndOfTheDay
   po.run_schedules = false;
   po.workers = 1;
   po.threads = 1;
-  po.sync_event_log = false;
   po.run_realtime = true;
   po.realtime_tick = std::chrono::milliseconds(10);
   po.clock = &clock;
-  auto opened = Production::Open(store.get(), nullptr, po);
+  auto opened = testing::ProductionFixture::Open(store.get(), po);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-  Production& production = **opened;
+  testing::ProductionFixture& parts = **opened;
+  Production& production = *parts.production;
   for (const TagDefinition& def : AllKinds()) {
-    ASSERT_TRUE(production.catalog().Apply(def, "test").ok());
-    ASSERT_TRUE(production.catalog().SetStatus(def.name, TagStatus::kPublished, "test").ok());
+    ASSERT_TRUE(parts.catalog->Apply(def, "test").ok());
+    ASSERT_TRUE(parts.catalog->SetStatus(def.name, TagStatus::kPublished, "test").ok());
   }
   ASSERT_TRUE(production.Start().ok());
   RealtimeEngine* engine = production.realtime();
   ASSERT_NE(engine, nullptr);
-  ASSERT_NE(production.event_log(), nullptr);
+  ASSERT_NE(parts.event_log.get(), nullptr);
 
   std::mt19937 rng(11);
   int serial = 0;
@@ -592,7 +592,7 @@ TEST(RealtimeDailyVersionTest, ProducedVersionEqualsTheLiveStateAtTheEndOfTheDay
     uint64_t ticket = 0;
     {
       auto lock = engine->IngestLock();
-      auto r = production.event_log()->Append(events);
+      auto r = parts.event_log->Append(events);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
       std::vector<Event> fresh;
       for (uint32_t i : r->new_indexes) fresh.push_back(events[i]);

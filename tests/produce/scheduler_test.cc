@@ -9,7 +9,7 @@
 
 #include <thread>
 
-#include "produce/production.h"
+#include "produce/production_fixture.h"
 #include "segment/segment.h"
 #include "testing/temp_dir.h"
 
@@ -33,7 +33,7 @@ class SchedulerTest : public ::testing::Test {
     ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
     sqlite3_close(db);
     Open();
-    ASSERT_TRUE(production_->sources().Put(SourceSpec{"shop", "sqlite", "business.db", "", "", 100, 0, ""}, "t", false).ok());
+    ASSERT_TRUE(parts_->sources->Put(SourceSpec{"shop", "sqlite", "business.db", "", "", 100, 0, ""}, "t", false).ok());
   }
 
   void Open() {
@@ -43,15 +43,16 @@ class SchedulerTest : public ::testing::Test {
     p.poll_interval = 20ms;
     p.retry_backoff = 50ms;
     p.threads = 2;
-    production_ = std::move(Production::Open(store_.get(), nullptr, p)).value();
+    parts_ = std::move(testing::ProductionFixture::Open(store_.get(), p)).value();
+    production_ = parts_->production.get();
   }
 
   void Define(const json& definition, bool publish) {
     Result<TagDefinition> def = TagDefinitionFromJson(definition);
     ASSERT_TRUE(def.ok()) << def.status().ToString();
-    ASSERT_TRUE(production_->catalog().Apply(*def, "test").ok());
+    ASSERT_TRUE(parts_->catalog->Apply(*def, "test").ok());
     if (publish) {
-      ASSERT_TRUE(production_->catalog().SetStatus(def->name, TagStatus::kPublished, "t").ok());
+      ASSERT_TRUE(parts_->catalog->SetStatus(def->name, TagStatus::kPublished, "t").ok());
     }
   }
 
@@ -81,7 +82,8 @@ class SchedulerTest : public ::testing::Test {
   Days day_ = *ParseDate("2026-11-20");
   testing::TempDir dir_;
   std::unique_ptr<TagStore> store_;
-  std::unique_ptr<Production> production_;
+  std::unique_ptr<testing::ProductionFixture> parts_;
+  Production* production_ = nullptr;
 };
 
 const json kLevel = {{"name", "level"}, {"type", "enum"}, {"quality", {{"max_user_change", 10}, {"max_psi", 100}}},
@@ -116,7 +118,7 @@ TEST_F(SchedulerTest, FailedRunsAreRetriedWithBackoffThenGiveUp) {
   auto give_up = std::chrono::steady_clock::now() + 10s;
   std::vector<RunRecord> runs;
   while (std::chrono::steady_clock::now() < give_up) {
-    runs = *production_->runs().List("broken", 10);
+    runs = *parts_->runs->List("broken", 10);
     if (runs.size() == 3 && IsFinished(runs[0].state)) break;
     std::this_thread::sleep_for(20ms);
   }
@@ -128,7 +130,7 @@ TEST_F(SchedulerTest, FailedRunsAreRetriedWithBackoffThenGiveUp) {
   EXPECT_EQ(runs[0].attempt, 3);  // newest first
   EXPECT_EQ(runs[2].attempt, 1);
   std::this_thread::sleep_for(300ms);
-  EXPECT_EQ(production_->runs().List("broken", 10)->size(), 3u);  // no fourth attempt
+  EXPECT_EQ(parts_->runs->List("broken", 10)->size(), 3u);  // no fourth attempt
 }
 
 TEST_F(SchedulerTest, PublishingATagWithoutDataProducesItAndDependentsFollow) {
@@ -139,21 +141,21 @@ TEST_F(SchedulerTest, PublishingATagWithoutDataProducesItAndDependentsFollow) {
   // Drafts are not produced.
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(store_->snapshot()->FindTag("level"), nullptr);
-  ASSERT_TRUE(production_->catalog().SetStatus("level", TagStatus::kPublished, "t").ok());
-  Days expected = production_->scheduler().BizDateFor(production_->catalog().Get("level")->definition,
+  ASSERT_TRUE(parts_->catalog->SetStatus("level", TagStatus::kPublished, "t").ok());
+  Days expected = production_->scheduler().BizDateFor(parts_->catalog->Get("level")->definition,
                                                       std::time(nullptr));
   ASSERT_TRUE(WaitForVersion("level", expected));
   // The composite reads level: published now, it is produced at once too,
   // and re-produced when level gets a new version.
   ASSERT_TRUE(production_->scheduler().RefreshNow().ok());
-  ASSERT_TRUE(production_->catalog().SetStatus("is_a", TagStatus::kPublished, "t").ok());
+  ASSERT_TRUE(parts_->catalog->SetStatus("is_a", TagStatus::kPublished, "t").ok());
   ASSERT_TRUE(WaitForVersion("is_a", expected));
   EXPECT_EQ(Count("is_a = true", expected), 20u);
   Result<int64_t> run = production_->scheduler().Enqueue(JobRequest{"level", day_, std::nullopt, RunTrigger::kManual, "t"});
   ASSERT_TRUE(run.ok());
   ASSERT_EQ(production_->scheduler().Wait(*run, 10s)->state, RunState::kSucceeded);
   ASSERT_TRUE(WaitForVersion("is_a", day_));
-  auto runs = *production_->runs().List("is_a", 10);
+  auto runs = *parts_->runs->List("is_a", 10);
   ASSERT_FALSE(runs.empty());
   EXPECT_EQ(runs[0].trigger, RunTrigger::kDependency);
   EXPECT_EQ(runs[0].requested_by, "dependency:level");
@@ -181,10 +183,10 @@ TEST_F(SchedulerTest, RunsInterruptedByAStopAreRequeuedAtTheNextStart) {
   orphan.biz_date = day_;
   orphan.definition_version = 1;
   orphan.trigger = RunTrigger::kManual;
-  ASSERT_TRUE(production_->runs().Enqueue(orphan).ok());
+  ASSERT_TRUE(parts_->runs->Enqueue(orphan).ok());
   ASSERT_TRUE(production_->Start().ok());
   ASSERT_TRUE(WaitForVersion("level", day_));
-  auto runs = *production_->runs().List("level", 10);
+  auto runs = *parts_->runs->List("level", 10);
   ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(runs[1].state, RunState::kFailed);
   EXPECT_NE(runs[1].error.find("interrupted"), std::string::npos);
@@ -214,7 +216,7 @@ TEST_F(SchedulerTest, CancelStopsAQueuedJob) {
   Result<int64_t> id = production_->scheduler().Enqueue(JobRequest{"level", day_, std::nullopt, RunTrigger::kManual, "t"});
   ASSERT_TRUE(id.ok());
   ASSERT_TRUE(production_->scheduler().Cancel(*id).ok());
-  EXPECT_EQ(production_->runs().Get(*id)->state, RunState::kCancelled);
+  EXPECT_EQ(parts_->runs->Get(*id)->state, RunState::kCancelled);
   EXPECT_EQ(production_->scheduler().Cancel(*id).code(), Status::Code::kNotFound);
 }
 

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <random>
 
+#include "testing/ticking_env.h"
+
 namespace tagloop::segment {
 namespace {
 
@@ -204,6 +206,68 @@ TEST_F(ExecutorTest, ResultsAreOwnedCopiesNotTheStoredBitmaps) {
   got.Add(kUsers + 5);
   EXPECT_FALSE(stored_[0].Contains(kUsers + 5));
   EXPECT_EQ(CountPlan(plan), Members(sets_[0]).size());
+}
+
+// A single huge plan stops inside the executor once its deadline passes:
+// an OR of 600 values and an AND of 600 ranges, each stopped after a few
+// looks at the clock (every kDeadlineCheckInterval steps), long before its
+// loop ends; a generous deadline gives the same answer as none.
+TEST_F(ExecutorTest, DeadlineStopsALongLoopOverChildren) {
+  MakeData(true);
+  SegmentPlan plan;
+  plan.universe = universe_.get();
+  plan.universe_size = Members(universe_set_).size();
+  plan.universe_is_dense = true;
+  PlanNode any;
+  any.op = PlanOp::kOr;
+  PlanNode ranges;
+  ranges.op = PlanOp::kAnd;
+  for (int i = 0; i < 600; ++i) {
+    PlanNode leaf;
+    leaf.op = PlanOp::kStored;
+    leaf.bitmap = stored_[static_cast<size_t>(i) % stored_.size()].get();
+    any.children.push_back(std::move(leaf));
+    PlanNode range;
+    range.op = PlanOp::kBsiCompare;
+    range.bsi = View();
+    range.cmp = CompareOp::kGe;
+    range.lo = -100;  // every user with a value: the intersection never empties
+    ranges.children.push_back(std::move(range));
+  }
+  for (PlanNode* root : {&any, &ranges}) {
+    plan.root = *root;
+    const uint64_t want = CountPlan(plan);
+    const std::vector<uint32_t> want_users = EvaluatePlan(plan).ToVector();
+
+    testing::TickingEnv clock;
+    const Deadline tiny = Deadline::After(&clock, 5);  // passes at the 5th look
+    Result<uint64_t> n = CountPlan(plan, &tiny, "counting the segment");
+    ASSERT_FALSE(n.ok());
+    EXPECT_EQ(n.status().code(), Status::Code::kUnavailable);
+    EXPECT_EQ(n.status().reason(), ErrorReason::kDeadlineExceeded);
+    EXPECT_NE(n.status().message().find("while counting the segment"), std::string::npos) << n.status().message();
+    // Stopped after about 5 looks, long before the loop ends (600 / 16 = 37).
+    EXPECT_LT(clock.reads(), 12);
+
+    testing::TickingEnv clock2;
+    const Deadline tiny2 = Deadline::After(&clock2, 5);
+    Result<Bitmap> users = EvaluatePlan(plan, &tiny2, "evaluating the segment");
+    ASSERT_FALSE(users.ok());
+    EXPECT_EQ(users.status().reason(), ErrorReason::kDeadlineExceeded);
+    EXPECT_LT(clock2.reads(), 12);
+
+    testing::TickingEnv clock3;
+    const Deadline generous = Deadline::After(&clock3, 1'000'000);
+    Result<uint64_t> all = CountPlan(plan, &generous, "counting the segment");
+    ASSERT_TRUE(all.ok()) << all.status().ToString();
+    EXPECT_EQ(*all, want);
+    Result<Bitmap> all_users = EvaluatePlan(plan, &generous, "evaluating the segment");
+    ASSERT_TRUE(all_users.ok());
+    EXPECT_EQ(all_users->ToVector(), want_users);
+    // The clock is read once per kDeadlineCheckInterval steps: about
+    // 2 × 600 / 16 looks for the 2 × 600 steps of both runs.
+    EXPECT_LT(clock3.reads(), 120);
+  }
 }
 
 }  // namespace

@@ -31,7 +31,7 @@
 #include <sstream>
 
 #include "server/api_fixture.h"
-#include "server/api_routes.h"
+#include "server/api/api_routes.h"
 #include "server/openapi_schema.h"
 #include "server/openapi_spec.h"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "server/api_routes.h"
+#include "server/api/api_routes.h"
 #include "server/openapi_spec.h"
 
 namespace tagloop {

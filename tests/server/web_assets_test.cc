@@ -2,7 +2,7 @@
 // paths without an extension, hashed assets cached for a year, ETags and
 // 304, no way out of the root, security headers; the API keeps its JSON
 // errors next to the UI.
-#include "server/web_assets.h"
+#include "server/http/web_assets.h"
 
 #include <gtest/gtest.h>
 
