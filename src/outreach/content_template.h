@@ -31,7 +31,8 @@ class ContentTemplate {
 
   // The content with every `{{field}}` replaced by lookup(field).
   nlohmann::json Render(const FieldLookup& lookup) const;
-  // The distinct fields used, in order of first use.
+  // The distinct fields used, in the order the content is walked (object
+  // keys sorted, as nlohmann::json keeps them).
   const std::vector<std::string>& fields() const { return fields_; }
 
  private:

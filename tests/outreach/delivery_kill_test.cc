@@ -22,6 +22,8 @@
 #include <set>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "outreach/message_id.h"
 #include "receiver_process.h"
 #include "testing/temp_dir.h"

@@ -46,7 +46,7 @@ DispatchJob Job(const std::string& campaign, Ledger* ledger, std::shared_ptr<Cha
     RenderResult r;
     r.external_user_id = "u" + std::to_string(u);
     r.content = {{"n", u}};
-    if (u % 10 == 9) r.suppressed = "no_address";
+    if (u % 20 == 8) r.suppressed = "no_address";
     return r;
   };
   return j;
@@ -80,7 +80,7 @@ TEST(DispatcherTest, DeliversThePlanOnceAndSuppressesAtSendTime) {
   DispatchProgress p = (*h)->Progress();
   EXPECT_EQ(p.planned, 100u);
   EXPECT_EQ(p.sent, 90u);
-  EXPECT_EQ(p.suppressed, 10u);  // 9, 29, 49, ... end in 9
+  EXPECT_EQ(p.suppressed, 10u);  // 8, 28, 48, ...
   EXPECT_EQ(p.pending, 0u);
   EXPECT_EQ(committed.size(), 90u);
   auto got = rx.WaitFor(90);
@@ -90,12 +90,12 @@ TEST(DispatcherTest, DeliversThePlanOnceAndSuppressesAtSendTime) {
     auto body = nlohmann::json::parse(r.body);
     uint32_t u = body["content"]["n"];
     EXPECT_EQ(u % 2, 0u);
-    EXPECT_NE(u % 10, 9u);
+    EXPECT_NE(u % 20, 8u);
     EXPECT_EQ(r.key, MessageId("c1", "send", "u" + std::to_string(u), 0));
     keys.insert(r.key);
   }
   EXPECT_EQ(keys.size(), 90u);
-  EXPECT_EQ((*ledger)->Lookup(9, "send", 0).state, DeliveryState::kSuppressed);
+  EXPECT_EQ((*ledger)->Lookup(28, "send", 0).state, DeliveryState::kSuppressed);
   EXPECT_EQ((*ledger)->Lookup(4, "send", 0).state, DeliveryState::kSent);
 }
 
@@ -134,7 +134,7 @@ TEST(DispatcherTest, AHangingGatewayDoesNotStallAnotherLane) {
   auto fast_ledger = Ledger::Open(dir.Sub("fast.ledger"));
   ASSERT_TRUE(slow_ledger.ok() && fast_ledger.ok());
   Dispatcher d(FastRetries());
-  auto slow = d.Start(Job("slow", slow_ledger->get(), Hook("slow_gw", rx.url("/hook"), 1e6, 4000), Bitmap::Range(0, 50)));
+  auto slow = d.Start(Job("slow", slow_ledger->get(), Hook("slow_gw", rx.url("/hook"), 1e6, 4000), Bitmap::Range(0, 4)));
   auto fast = d.Start(Job("fast", fast_ledger->get(), Hook("fast_gw", rx.url("/hook")), Bitmap::Range(0, 500)));
   ASSERT_TRUE(slow.ok() && fast.ok());
   const auto start = std::chrono::steady_clock::now();

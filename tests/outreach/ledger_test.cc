@@ -28,7 +28,7 @@ TEST(MessageIdTest, IsMPlus24HexOfXxh3Over0SeparatedFields) {
   ASSERT_EQ(id.size(), 25u);
   EXPECT_EQ(id[0], 'm');
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef", 1), std::string::npos);
-  const std::string input("c1\0send\0u1\0" "0", 11);
+  const std::string input("c1\0send\0u1\0" "0", 12);
   XXH128_canonical_t c;
   XXH128_canonicalFromHash(&c, XXH3_128bits(input.data(), input.size()));
   char hex[3];
@@ -198,7 +198,9 @@ TEST(LedgerTest, ReplaysAMillionRecordsWellUnderASecond) {
     ASSERT_TRUE(l.ok());
     for (uint32_t u = 0; u < kUsers; ++u) {
       ASSERT_TRUE((*l)->Append(Rec(u, u % 10 == 0 ? DeliveryState::kRetry : DeliveryState::kSent, 1, "gw")).ok());
-      if (u % 100000 == 99999) ASSERT_TRUE((*l)->Commit().ok());
+      if (u % 100000 == 99999) {
+        ASSERT_TRUE((*l)->Commit().ok());
+      }
     }
   }
   const auto start = std::chrono::steady_clock::now();

@@ -1,4 +1,4 @@
-// Runs Debian's aiosmtpd (python3 -m aiosmtpd) with tests/outreach/
+// Runs Debian's aiosmtpd (/usr/bin/python3 -m aiosmtpd: Debian's python, not a pyenv one) with tests/outreach/
 // smtp_sink.py on a free local port for one test; stopped on destruction.
 #pragma once
 
@@ -23,7 +23,7 @@ namespace tagloop::testing {
 class SmtpServer {
  public:
   explicit SmtpServer(std::string dir) : dir_(std::move(dir)) {
-    available_ = std::system("python3 -c 'import aiosmtpd' >/dev/null 2>&1") == 0;
+    available_ = std::system("/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1") == 0;
     if (!available_) return;
     port_ = FreePort();
     const std::string sink_dir = std::filesystem::path(TAGLOOP_SMTP_SINK).parent_path().string();
@@ -31,7 +31,7 @@ class SmtpServer {
     if (pid_ == 0) {
       setenv("PYTHONPATH", sink_dir.c_str(), 1);
       const std::string listen = "127.0.0.1:" + std::to_string(port_);
-      execlp("python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "smtp_sink.DirHandler",
+      execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c", "smtp_sink.DirHandler",
              dir_.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }

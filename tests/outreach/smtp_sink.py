@@ -3,7 +3,7 @@ is written to DIR as <n>.eml (the envelope sender and recipients on the
 first two lines, then the message). Recipients whose address contains
 "reject5" are refused with 550, those with "defer4" with 451.
 
-    PYTHONPATH=tests/outreach python3 -m aiosmtpd -n -l 127.0.0.1:PORT \
+    PYTHONPATH=tests/outreach /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:PORT \
         -c smtp_sink.DirHandler DIR
 """
 import itertools
@@ -11,6 +11,13 @@ import os
 
 
 class DirHandler:
+    @classmethod
+    def from_cli(cls, parser, *args):
+        """aiosmtpd's -c passes the arguments after the class path here."""
+        if len(args) != 1:
+            parser.error("smtp_sink.DirHandler takes one argument: the folder")
+        return cls(args[0])
+
     def __init__(self, directory):
         self.directory = directory
         os.makedirs(directory, exist_ok=True)

@@ -22,6 +22,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <utility>  // before Boost.Asio: 1.74 uses std::exchange without it
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>

@@ -45,7 +45,9 @@ Result<std::unique_ptr<Channel>> EmailChannel::Create(ChannelSpec spec) {
     return SettingError(spec, "settings.from must be an e-mail address");
   }
   TAGLOOP_ASSIGN_OR_RETURN(c->username_, OptionalSetting(spec, "username", ""));
-  if (!c->username_.empty()) TAGLOOP_ASSIGN_OR_RETURN(c->password_, RequiredSecret(spec, "password"));
+  if (!c->username_.empty()) {
+    TAGLOOP_ASSIGN_OR_RETURN(c->password_, RequiredSecret(spec, "password"));
+  }
   TAGLOOP_ASSIGN_OR_RETURN(c->http_, HttpClient::Create());
   return std::unique_ptr<Channel>(std::move(c));
 }
