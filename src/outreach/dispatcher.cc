@@ -177,23 +177,7 @@ class Dispatcher::Lane {
       batch.push_back(std::move(m));
     }
 
-    // Send in chunks the token bucket allows.
-    std::vector<SendOutcome> outcomes;
-    outcomes.reserve(batch.size());
-    for (size_t done = 0; done < batch.size();) {
-      size_t n = limiter_.TryAcquire(batch.size() - done);
-      if (n == 0) {
-        std::this_thread::sleep_for(std::chrono::microseconds(limiter_.MicrosUntilNext()));
-        continue;
-      }
-      std::vector<OutgoingMessage> chunk(std::make_move_iterator(batch.begin() + done),
-                                         std::make_move_iterator(batch.begin() + done + n));
-      std::vector<SendOutcome> got = job.channel->Send(chunk, std::max(1, spec.concurrency));
-      got.resize(chunk.size(), SendOutcome::Transient("the channel gave no answer"));
-      for (size_t i = 0; i < n; ++i) batch[done + i] = std::move(chunk[i]);
-      for (SendOutcome& o : got) outcomes.push_back(std::move(o));
-      done += n;
-    }
+    std::vector<SendOutcome> outcomes = SendPaced(*job.channel, batch);
 
     const int64_t answered = Now();
     std::vector<CommittedSend> sent;
@@ -257,6 +241,28 @@ class Dispatcher::Lane {
     p.transient += n_transient;
     p.waiting_retry = s.retries.size();
     p.pending = (s.fresh.size() - s.cursor) + s.retries.size();
+  }
+
+  // Sends the batch in chunks the token bucket allows, at most the
+  // channel's concurrency in flight; one outcome per message.
+  std::vector<SendOutcome> SendPaced(Channel& channel, std::vector<OutgoingMessage>& batch) {
+    std::vector<SendOutcome> outcomes;
+    outcomes.reserve(batch.size());
+    for (size_t done = 0; done < batch.size();) {
+      size_t n = limiter_.TryAcquire(batch.size() - done);
+      if (n == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(limiter_.MicrosUntilNext()));
+        continue;
+      }
+      std::vector<OutgoingMessage> chunk(std::make_move_iterator(batch.begin() + done),
+                                         std::make_move_iterator(batch.begin() + done + n));
+      std::vector<SendOutcome> got = channel.Send(chunk, std::max(1, channel.spec().concurrency));
+      got.resize(chunk.size(), SendOutcome::Transient("the channel gave no answer"));
+      for (size_t i = 0; i < n; ++i) batch[done + i] = std::move(chunk[i]);
+      for (SendOutcome& o : got) outcomes.push_back(std::move(o));
+      done += n;
+    }
+    return outcomes;
   }
 
   int64_t Backoff(int attempt) const {

@@ -227,9 +227,14 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& path, LedgerOpti
     create = size < kHeaderSize;
   }
   if (create) {
+    // The file, its folder and the folder's own entry (a campaign's folder
+    // is usually new with its first ledger) are synced before any record.
+    const bool new_dir = !dir.empty() && !env->FileExists(dir);
     if (!dir.empty()) TAGLOOP_RETURN_IF_ERROR(env->CreateDirs(dir));
     TAGLOOP_RETURN_IF_ERROR(env->WriteFileDurable(path, LedgerFileHeader()));
     if (!dir.empty()) TAGLOOP_RETURN_IF_ERROR(env->SyncDir(dir));
+    const std::string parent = std::filesystem::path(dir).parent_path().string();
+    if (new_dir && !parent.empty()) TAGLOOP_RETURN_IF_ERROR(env->SyncDir(parent));
   } else {
     TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> map, env->MapFile(path));
     std::string_view bytes(map->data(), map->size());

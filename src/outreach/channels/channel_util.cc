@@ -65,8 +65,25 @@ SendOutcome ClassifyHttp(const HttpResponse& r) {
   return SendOutcome::Permanent(fmt::format("HTTP {}", r.status));
 }
 
-std::vector<SendOutcome> AllTransient(size_t n, const std::string& error) {
-  return std::vector<SendOutcome>(n, SendOutcome::Transient(error));
+HttpRequest SignedJsonPost(const std::string& url, std::string body, const std::string& message_id,
+                           const std::string& secret, int64_t timeout_ms) {
+  HttpRequest r;
+  r.url = url;
+  r.timeout_ms = static_cast<long>(timeout_ms);
+  r.headers = {"Content-Type: application/json", "Idempotency-Key: " + message_id};
+  if (!secret.empty()) r.headers.push_back("X-Tagloop-Signature: sha256=" + HmacSha256Hex(secret, body));
+  r.body = std::move(body);
+  return r;
+}
+
+void PerformInto(HttpClient& http, const std::vector<HttpRequest>& requests, const std::vector<size_t>& index,
+                 int max_parallel, std::vector<SendOutcome>& out,
+                 const std::function<SendOutcome(const HttpResponse&)>& read) {
+  if (requests.empty()) return;
+  Result<std::vector<HttpResponse>> answers = http.Perform(requests, max_parallel);
+  for (size_t k = 0; k < index.size(); ++k) {
+    out[index[k]] = answers.ok() ? read((*answers)[k]) : SendOutcome::Transient(answers.status().message());
+  }
 }
 
 std::string UrlEncode(std::string_view v) {

@@ -3,6 +3,7 @@
 // and the contract's classification of HTTP answers.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,8 +35,19 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data);
 // or a broken connection transient; any other status permanent.
 SendOutcome ClassifyHttp(const HttpResponse& response);
 
-// The same transient outcome for every message of a batch (the client failed).
-std::vector<SendOutcome> AllTransient(size_t n, const std::string& error);
+// The contract's signed JSON POST: Content-Type application/json,
+// Idempotency-Key: <message_id>, and X-Tagloop-Signature: sha256=<hex
+// HMAC-SHA256 of the body keyed with `secret`> (no signature when `secret`
+// is empty).
+HttpRequest SignedJsonPost(const std::string& url, std::string body, const std::string& message_id,
+                           const std::string& secret, int64_t timeout_ms);
+
+// Runs `requests` (request k answers for message index[k]) and sets
+// out[index[k]] = read(answer k); when the client fails as a whole each of
+// them is a transient outcome.
+void PerformInto(HttpClient& http, const std::vector<HttpRequest>& requests, const std::vector<size_t>& index,
+                 int max_parallel, std::vector<SendOutcome>& out,
+                 const std::function<SendOutcome(const HttpResponse&)>& read);
 
 // Percent-encodes a query parameter value.
 std::string UrlEncode(std::string_view value);

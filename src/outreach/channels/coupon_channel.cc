@@ -16,23 +16,19 @@ Result<std::unique_ptr<Channel>> CouponChannel::Create(ChannelSpec spec) {
 }
 
 std::vector<SendOutcome> CouponChannel::Send(const std::vector<OutgoingMessage>& batch, int max_parallel) {
-  std::vector<HttpRequest> requests(batch.size());
+  std::vector<HttpRequest> requests;
+  std::vector<size_t> index;
   for (size_t i = 0; i < batch.size(); ++i) {
     const OutgoingMessage& m = batch[i];
     nlohmann::ordered_json body = {{"message_id", m.message_id}, {"campaign_id", m.campaign_id},
                                    {"user_id", m.external_user_id}, {"coupon_batch", batch_},
                                    {"content", m.content}};
-    HttpRequest& r = requests[i];
-    r.url = url_;
-    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    r.timeout_ms = static_cast<long>(spec_.timeout_ms);
-    r.headers = {"Content-Type: application/json", "Idempotency-Key: " + m.message_id,
-                 "X-Tagloop-Signature: sha256=" + HmacSha256Hex(secret_, r.body)};
+    requests.push_back(SignedJsonPost(url_, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                      m.message_id, secret_, spec_.timeout_ms));
+    index.push_back(i);
   }
-  Result<std::vector<HttpResponse>> answers = http_->Perform(requests, max_parallel);
-  if (!answers.ok()) return AllTransient(batch.size(), answers.status().message());
-  std::vector<SendOutcome> out;
-  for (const HttpResponse& a : *answers) {
+  std::vector<SendOutcome> out(batch.size());
+  PerformInto(*http_, requests, index, max_parallel, out, [&](const HttpResponse& a) {
     SendOutcome o = ClassifyHttp(a);
     if (o.kind == SendOutcome::Kind::kSent) {
       nlohmann::json j = nlohmann::json::parse(a.body, nullptr, false);
@@ -40,8 +36,8 @@ std::vector<SendOutcome> CouponChannel::Send(const std::vector<OutgoingMessage>&
         o.gateway_id = j[id_field_].is_string() ? j[id_field_].get<std::string>() : j[id_field_].dump();
       }
     }
-    out.push_back(std::move(o));
-  }
+    return o;
+  });
   return out;
 }
 

@@ -38,36 +38,21 @@ std::vector<SendOutcome> SmsChannel::Send(const std::vector<OutgoingMessage>& ba
                                    {"TemplateCode", template_code_},
                                    {"TemplateParam", params.dump()},
                                    {"OutId", m.message_id}};
-    HttpRequest r;
-    r.url = url_;
-    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    r.timeout_ms = static_cast<long>(spec_.timeout_ms);
-    r.headers = {"Content-Type: application/json", "Idempotency-Key: " + m.message_id};
-    if (!secret_.empty()) r.headers.push_back("X-Tagloop-Signature: sha256=" + HmacSha256Hex(secret_, r.body));
-    requests.push_back(std::move(r));
+    requests.push_back(SignedJsonPost(url_, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                      m.message_id, secret_, spec_.timeout_ms));
     sent_index.push_back(i);
   }
-  if (requests.empty()) return out;
-  Result<std::vector<HttpResponse>> answers = http_->Perform(requests, max_parallel);
-  for (size_t k = 0; k < sent_index.size(); ++k) {
-    SendOutcome& o = out[sent_index[k]];
-    if (!answers.ok()) {
-      o = SendOutcome::Transient(answers.status().message());
-      continue;
-    }
-    const HttpResponse& a = (*answers)[k];
-    o = ClassifyHttp(a);
-    if (o.kind != SendOutcome::Kind::kSent) continue;
+  PerformInto(*http_, requests, sent_index, max_parallel, out, [](const HttpResponse& a) {
+    SendOutcome o = ClassifyHttp(a);
+    if (o.kind != SendOutcome::Kind::kSent) return o;
     nlohmann::json j = nlohmann::json::parse(a.body, nullptr, false);
     const std::string code = j.is_object() && j.value("Code", nlohmann::json()).is_string() ? j["Code"].get<std::string>() : "";
     if (code == "OK") {
-      o = SendOutcome::Sent(j.value("BizId", nlohmann::json("")).is_string() ? j["BizId"].get<std::string>() : "");
-    } else if (code == "isv.BUSINESS_LIMIT_CONTROL" || code == "isp.SYSTEM_ERROR") {
-      o = SendOutcome::Transient("SMS " + code);
-    } else {
-      o = SendOutcome::Permanent(code.empty() ? "SMS: an answer without Code" : "SMS " + code);
+      return SendOutcome::Sent(j.value("BizId", nlohmann::json("")).is_string() ? j["BizId"].get<std::string>() : "");
     }
-  }
+    if (code == "isv.BUSINESS_LIMIT_CONTROL" || code == "isp.SYSTEM_ERROR") return SendOutcome::Transient("SMS " + code);
+    return SendOutcome::Permanent(code.empty() ? "SMS: an answer without Code" : "SMS " + code);
+  });
   return out;
 }
 

@@ -24,20 +24,14 @@ std::string WebhookChannel::Body(const OutgoingMessage& m, const std::string& ch
 }
 
 std::vector<SendOutcome> WebhookChannel::Send(const std::vector<OutgoingMessage>& batch, int max_parallel) {
-  std::vector<HttpRequest> requests(batch.size());
+  std::vector<HttpRequest> requests;
+  std::vector<size_t> index;
   for (size_t i = 0; i < batch.size(); ++i) {
-    HttpRequest& r = requests[i];
-    r.url = url_;
-    r.body = Body(batch[i], spec_.name);
-    r.timeout_ms = static_cast<long>(spec_.timeout_ms);
-    r.headers = {"Content-Type: application/json", "Idempotency-Key: " + batch[i].message_id,
-                 "X-Tagloop-Signature: sha256=" + HmacSha256Hex(secret_, r.body)};
+    requests.push_back(SignedJsonPost(url_, Body(batch[i], spec_.name), batch[i].message_id, secret_, spec_.timeout_ms));
+    index.push_back(i);
   }
-  Result<std::vector<HttpResponse>> answers = http_->Perform(requests, max_parallel);
-  if (!answers.ok()) return AllTransient(batch.size(), answers.status().message());
-  std::vector<SendOutcome> out;
-  out.reserve(batch.size());
-  for (const HttpResponse& a : *answers) out.push_back(ClassifyHttp(a));
+  std::vector<SendOutcome> out(batch.size());
+  PerformInto(*http_, requests, index, max_parallel, out, ClassifyHttp);
   return out;
 }
 

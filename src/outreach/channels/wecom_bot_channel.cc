@@ -51,28 +51,19 @@ std::vector<SendOutcome> WecomBotChannel::Send(const std::vector<OutgoingMessage
     requests.push_back(std::move(r));
     index.push_back(i);
   }
-  if (requests.empty()) return out;
-  Result<std::vector<HttpResponse>> answers = http_->Perform(requests, max_parallel);
-  for (size_t k = 0; k < index.size(); ++k) {
-    SendOutcome& o = out[index[k]];
-    if (!answers.ok()) {
-      o = SendOutcome::Transient(answers.status().message());
-      continue;
-    }
-    o = ClassifyHttp((*answers)[k]);
-    if (o.kind != SendOutcome::Kind::kSent) continue;
-    nlohmann::json j = nlohmann::json::parse((*answers)[k].body, nullptr, false);
+  PerformInto(*http_, requests, index, max_parallel, out, [](const HttpResponse& a) {
+    SendOutcome o = ClassifyHttp(a);
+    if (o.kind != SendOutcome::Kind::kSent) return o;
+    nlohmann::json j = nlohmann::json::parse(a.body, nullptr, false);
     const int errcode = j.is_object() && j.contains("errcode") && j["errcode"].is_number() ? j["errcode"].get<int>() : -1;
-    if (errcode == 0) continue;
+    if (errcode == 0) return o;
     const std::string error = fmt::format("wecom_bot errcode {}", errcode);
-    if (errcode == 130101) {
-      o = SendOutcome::Transient(error, 60 * 1000);
-    } else if ((errcode >= 93000 && errcode < 94000) || (errcode >= 40000 && errcode < 50000)) {
-      o = SendOutcome::Permanent(error);
-    } else {
-      o = SendOutcome::Transient(error);
+    if (errcode == 130101) return SendOutcome::Transient(error, 60 * 1000);
+    if ((errcode >= 93000 && errcode < 94000) || (errcode >= 40000 && errcode < 50000)) {
+      return SendOutcome::Permanent(error);
     }
-  }
+    return SendOutcome::Transient(error);
+  });
   return out;
 }
 
