@@ -1,7 +1,7 @@
 // Dispatches a synthetic plan to a webhook with a durable ledger and exits
 // 0 when every planned recipient is final: the process the kill test
 // (delivery_kill_test.cc) SIGKILLs and restarts, and the benchmark's
-// driver (bench/bench_outreach.cc runs it the same way).
+// driver (bench/bench_delivery.cc drives the dispatcher the same way).
 //
 //   dispatch_driver --url URL --secret S --ledger PATH --users N
 //                   [--skip-every K] [--concurrency C] [--commit-batch B]

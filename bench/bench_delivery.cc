@@ -1,4 +1,4 @@
-// Outreach delivery benchmark (scripts/bench-outreach.sh):
+// Outreach delivery benchmark (scripts/bench-delivery.sh):
 //   1. the HTTP client module alone: one lane's requests/s to the local
 //      webhook receiver (curl multi, keep-alive), no ledger;
 //   2. dispatch with the durable ledger (fdatasync per commit batch) to the
@@ -8,7 +8,7 @@
 //   4. ledger recovery at 1M recipients: open (replay) + Pending.
 // Prints one line per figure and writes them as JSON (--out).
 //
-//   tagloop_bench_outreach --receiver PATH --smtp-sink PATH [--users 100000]
+//   tagloop_bench_delivery --receiver PATH --smtp-sink PATH [--users 100000]
 //                          [--concurrency 32] [--mails 1000] [--out FILE]
 #include <sys/resource.h>
 
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
     else if (k == "--concurrency") concurrency = std::stoi(v);
     else if (k == "--out") out_path = v;
   }
-  const std::string tmp = std::filesystem::temp_directory_path() / ("tagloop-bench-outreach-" + std::to_string(getpid()));
+  const std::string tmp = std::filesystem::temp_directory_path() / ("tagloop-bench-delivery-" + std::to_string(getpid()));
   std::filesystem::create_directories(tmp);
   nlohmann::json results;
 
