@@ -4,7 +4,7 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server] [--no-produce] [--no-events] [--no-insight] [--no-ui]
+#                    [--no-server] [--no-produce] [--no-events] [--no-insight] [--no-ui] [--no-delivery]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -27,6 +27,9 @@
 # (--no-insight skips it); segment exports are measured there too.
 # scripts/bench-ui.sh times the web UI's pages in chromium at 10M users and
 # 1,000 catalog tags (--no-ui skips it).
+# scripts/bench-delivery.sh measures outreach delivery: the HTTP client, the
+# dispatcher with its durable ledger against a local webhook receiver, e-mail
+# to aiosmtpd, ledger recovery at 1M recipients (--no-delivery skips it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,6 +46,7 @@ produce=1
 events=1
 insight=1
 ui=1
+delivery=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
 while [ $# -gt 0 ]; do
@@ -60,6 +64,7 @@ while [ $# -gt 0 ]; do
     --no-events) events=0; shift ;;
     --no-insight) insight=0; shift ;;
     --no-ui) ui=0; shift ;;
+    --no-delivery) delivery=0; shift ;;
     -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -166,5 +171,11 @@ if [ "$ui" = 1 ]; then
   [ "$sizes" = 100000 ] && ui_args+=(--quick)
   [ "$build" = 1 ] || ui_args+=(--no-build)
   scripts/bench-ui.sh "${ui_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$delivery" = 1 ]; then
+  delivery_args=()
+  [ "$sizes" = 100000 ] && delivery_args+=(--quick)
+  [ "$build" = 1 ] || delivery_args+=(--no-build)
+  scripts/bench-delivery.sh "${delivery_args[@]}" --bin "$bin" || status=1
 fi
 exit $status

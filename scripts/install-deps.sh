@@ -17,6 +17,8 @@ packages=(
   unixodbc-dev libcurl4-openssl-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl linux-perf
+  # the outreach e-mail tests and benchmark send to a local SMTP server (tests/outreach/smtp_sink.py)
+  python3-aiosmtpd
   # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e); a CJK font for its screenshots
   chromium fonts-wqy-microhei
 )

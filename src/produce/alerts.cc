@@ -62,7 +62,7 @@ bool WebhookAlerts::Post(const std::string& body) {
   static std::atomic<TagloopWebhookPostFn> loaded{nullptr};
   TagloopWebhookPostFn post = loaded.load();
   if (post == nullptr) {
-    Result<void*> symbol = LoadModuleSymbol("tagloop_webhook.so", "tagloop_webhook_post");
+    Result<void*> symbol = LoadModuleSymbol("tagloop_http.so", "tagloop_webhook_post");
     if (!symbol.ok()) {
       SetError(symbol.status().message());
       return false;

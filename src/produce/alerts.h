@@ -6,7 +6,7 @@
 // so a slow or dead receiver never delays a run; it retries a few times with
 // backoff and counts what it could not deliver. The URL may hold a secret
 // token (e.g. a chat-bot key): it is never logged. The HTTP client is the
-// loadable module tagloop_webhook.so (libcurl), loaded on the first
+// loadable module tagloop_http.so (libcurl), loaded on the first
 // delivery (core/loadable_module.h); when it is missing, deliveries fail
 // and last_error() names the file.
 #pragma once

@@ -79,7 +79,7 @@ TEST_F(CliTest, CountLoadsNoSourceDriverOrHttpClient) {
   }
   ASSERT_NE(loaded.find("libc.so.6"), std::string::npos) << "no loader log:\n" << loaded;
   for (const char* lib : {"libpq.so", "libodbc.so", "libcurl", "libgnutls", "libldap", "tagloop_source_",
-                          "tagloop_webhook"}) {
+                          "tagloop_webhook", "tagloop_http"}) {
     EXPECT_EQ(loaded.find(lib), std::string::npos) << lib << " was mapped:\n" << loaded;
   }
 }

@@ -1,4 +1,4 @@
-// The one function of the webhook module (tagloop_webhook.so, built next to
+// The alerts' function of the HTTP client module (tagloop_http.so, built next to
 // the `tagloop` executable): an HTTP POST over libcurl. A module so that
 // libcurl and the TLS stack it pulls in (GnuTLS, nettle, libssh2, ...) are
 // mapped only by a process that sends an alert, not by every command.

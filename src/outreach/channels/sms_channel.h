@@ -1,0 +1,32 @@
+// The `sms` channel: one request per recipient to an SMS gateway with
+// Aliyun SendSms's fields, as JSON: {"PhoneNumbers": <address>,
+// "SignName", "TemplateCode", "TemplateParam": <the content object as a
+// JSON string of strings>, "OutId": <message id>}. Settings: `url`,
+// `sign_name`, `template_code`; optional secret `secret` signs the body
+// like the webhook (X-Tagloop-Signature) for a relay that checks it.
+// `Code` "OK" is sent (gateway id: BizId); "isv.BUSINESS_LIMIT_CONTROL",
+// 429/5xx and time-outs are transient; any other code is permanent. SendSms
+// is not idempotent: a time-out is retried with the same OutId, which a
+// relay can de-duplicate (at least once, as the contract says).
+#pragma once
+
+#include <memory>
+
+#include "core/status.h"
+#include "outreach/channel.h"
+#include "outreach/http/http_client.h"
+
+namespace tagloop::outreach {
+
+class SmsChannel : public Channel {
+ public:
+  static Result<std::unique_ptr<Channel>> Create(ChannelSpec spec);
+  std::vector<SendOutcome> Send(const std::vector<OutgoingMessage>& batch, int max_parallel) override;
+
+ private:
+  explicit SmsChannel(ChannelSpec spec) : Channel(std::move(spec)) {}
+  std::unique_ptr<HttpClient> http_;
+  std::string url_, sign_name_, template_code_, secret_;
+};
+
+}  // namespace tagloop::outreach

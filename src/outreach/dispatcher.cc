@@ -1,0 +1,330 @@
+#include "outreach/dispatcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <queue>
+
+#include "outreach/message_id.h"
+#include "outreach/rate_limiter.h"
+
+namespace tagloop::outreach {
+namespace {
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+// A job's state, shared by its handle and its lane.
+struct DispatchHandle::State {
+  DispatchJob job;
+  // Lane-only: recipients never tried in this session, and those waiting
+  // for a retry time (min-heap by time).
+  std::vector<uint32_t> fresh;
+  size_t cursor = 0;
+  std::priority_queue<std::pair<int64_t, uint32_t>, std::vector<std::pair<int64_t, uint32_t>>, std::greater<>>
+      retries;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  DispatchProgress progress;  // guarded by mu
+  Status status;              // guarded by mu
+  std::atomic<bool> paused{false}, cancelled{false};
+  std::atomic<bool> finished{false};  // progress.done, readable without mu
+  std::function<void()> wake_lane;
+
+  bool HasWork() const { return cursor < fresh.size() || !retries.empty(); }
+  void Finish(Status st) {
+    std::lock_guard lock(mu);
+    if (progress.done) return;
+    status = std::move(st);
+    progress.done = true;
+    finished = true;
+    cv.notify_all();
+  }
+};
+
+void DispatchHandle::Pause() { state_->paused = true; }
+void DispatchHandle::Resume() {
+  state_->paused = false;
+  state_->wake_lane();
+}
+void DispatchHandle::Cancel() {
+  state_->cancelled = true;
+  state_->wake_lane();
+}
+DispatchProgress DispatchHandle::Progress() const {
+  std::lock_guard lock(state_->mu);
+  DispatchProgress p = state_->progress;
+  p.paused = state_->paused;
+  p.cancelled = state_->cancelled;
+  return p;
+}
+Status DispatchHandle::Wait() {
+  std::unique_lock lock(state_->mu);
+  state_->cv.wait(lock, [&] { return state_->progress.done; });
+  return state_->status;
+}
+bool DispatchHandle::WaitFor(int64_t timeout_ms) {
+  std::unique_lock lock(state_->mu);
+  return state_->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return state_->progress.done; });
+}
+
+// One channel's lane: a thread, a token bucket and the jobs of that channel.
+class Dispatcher::Lane {
+ public:
+  Lane(const DispatchOptions& options, double rate) : options_(options), limiter_(rate) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~Lane() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+    for (auto& job : jobs_) job->Finish(Status::Cancelled("the dispatcher stopped"));
+  }
+  void Add(std::shared_ptr<DispatchHandle::State> job) {
+    {
+      std::lock_guard lock(mu_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_all();
+  }
+  void Wake() { cv_.notify_all(); }
+
+ private:
+  int64_t Now() const { return options_.now_ms ? options_.now_ms() : SystemNowMs(); }
+
+  void Run() {
+    size_t turn = 0;
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      // Drop finished jobs; find the next one with work due now.
+      std::erase_if(jobs_, [](const auto& j) { return j->finished.load(); });
+      const int64_t now = Now();
+      int64_t wait_ms = 1000;
+      std::shared_ptr<DispatchHandle::State> pick;
+      for (size_t k = 0; k < jobs_.size() && !pick; ++k) {
+        auto& j = jobs_[(turn + k) % jobs_.size()];
+        if (j->cancelled) {
+          j->Finish(Status::Cancelled("the dispatch was cancelled"));
+          continue;
+        }
+        if (!j->HasWork()) {
+          j->Finish(Status::Ok());
+          continue;
+        }
+        if (j->paused) continue;
+        const bool fresh_due = j->cursor < j->fresh.size();
+        const int64_t retry_at = j->retries.empty() ? INT64_MAX : j->retries.top().first;
+        if (fresh_due || retry_at <= now) {
+          pick = j;
+          turn = (turn + k + 1) % jobs_.size();
+        } else {
+          wait_ms = std::min(wait_ms, retry_at - now);
+        }
+      }
+      if (paused_until_ms_ > now) wait_ms = std::min<int64_t>(wait_ms, paused_until_ms_ - now);
+      if (!pick || paused_until_ms_ > now) {
+        cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(wait_ms, 1)));
+        continue;
+      }
+      lock.unlock();
+      RunBatch(*pick);
+      lock.lock();
+    }
+  }
+
+  // Takes, sends, records and commits one batch of a job.
+  void RunBatch(DispatchHandle::State& s) {
+    DispatchJob& job = s.job;
+    const ChannelSpec& spec = job.channel->spec();
+    const int64_t now = Now();
+    const double rate = limiter_.rate();
+    const size_t paced = static_cast<size_t>(std::max(1.0, rate * static_cast<double>(options_.commit_interval_ms) / 1000));
+    const size_t limit = std::min(options_.commit_batch, paced);
+    std::vector<uint32_t> users;
+    while (users.size() < limit && !s.retries.empty() && s.retries.top().first <= now) {
+      users.push_back(s.retries.top().second);
+      s.retries.pop();
+    }
+    while (users.size() < limit && s.cursor < s.fresh.size()) users.push_back(s.fresh[s.cursor++]);
+
+    std::vector<OutgoingMessage> batch;
+    std::vector<LedgerRecord> records;
+    uint64_t suppressed = 0;
+    for (uint32_t u : users) {
+      RenderResult r = job.render(u);
+      if (!r.suppressed.empty()) {
+        records.push_back(LedgerRecord{u, job.step, job.occurrence, DeliveryState::kSuppressed, 0, now, 0,
+                                       r.suppressed});
+        ++suppressed;
+        continue;
+      }
+      OutgoingMessage m;
+      m.user = u;
+      m.message_id = MessageId(job.campaign_id, job.step, r.external_user_id, job.occurrence);
+      m.campaign_id = job.campaign_id;
+      m.step = job.step;
+      m.external_user_id = std::move(r.external_user_id);
+      m.address = std::move(r.address);
+      m.content = std::move(r.content);
+      batch.push_back(std::move(m));
+    }
+
+    std::vector<SendOutcome> outcomes = SendPaced(*job.channel, batch);
+
+    const int64_t answered = Now();
+    std::vector<CommittedSend> sent;
+    uint64_t n_sent = 0, n_failed = 0, n_dead = 0, n_transient = 0;
+    std::vector<std::pair<int64_t, uint32_t>> rescheduled;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const OutgoingMessage& m = batch[i];
+      const SendOutcome& o = outcomes[i];
+      LedgerRecord rec{m.user, job.step, job.occurrence, DeliveryState::kSent, 0, answered, 0, {}};
+      const LedgerEntry before = job.ledger->Lookup(m.user, job.step, job.occurrence);
+      rec.attempt = static_cast<uint16_t>(std::min<int>(before.attempt + 1, 65535));
+      switch (o.kind) {
+        case SendOutcome::Kind::kSent:
+          rec.detail = o.gateway_id;
+          sent.push_back(CommittedSend{m.user, m.message_id, o.gateway_id, answered});
+          ++n_sent;
+          break;
+        case SendOutcome::Kind::kPermanent:
+          rec.state = DeliveryState::kFailed;
+          rec.detail = o.error;
+          ++n_failed;
+          break;
+        case SendOutcome::Kind::kTransient: {
+          ++n_transient;
+          rec.detail = o.error;
+          if (o.pause_channel_ms > 0) paused_until_ms_ = std::max(paused_until_ms_, answered + o.pause_channel_ms);
+          if (rec.attempt >= std::max(1, spec.max_attempts)) {
+            rec.state = DeliveryState::kDead;
+            ++n_dead;
+            break;
+          }
+          int64_t delay = o.retry_after_ms >= 0 ? o.retry_after_ms : Backoff(rec.attempt);
+          delay = std::max(delay, o.pause_channel_ms);
+          rec.state = DeliveryState::kRetry;
+          rec.next_ms = answered + delay;
+          rescheduled.emplace_back(rec.next_ms, m.user);
+          break;
+        }
+      }
+      records.push_back(std::move(rec));
+    }
+
+    Status st;
+    for (const LedgerRecord& r : records) {
+      st = job.ledger->Append(r);
+      if (!st.ok()) break;
+    }
+    if (st.ok()) st = job.ledger->Commit();
+    if (!st.ok()) {
+      s.Finish(st);
+      return;
+    }
+    for (auto& r : rescheduled) s.retries.push(r);
+    if (!sent.empty() && job.on_committed) job.on_committed(sent);
+    std::lock_guard lock(s.mu);
+    DispatchProgress& p = s.progress;
+    p.sent += n_sent;
+    p.failed += n_failed;
+    p.dead += n_dead;
+    p.suppressed += suppressed;
+    p.transient += n_transient;
+    p.waiting_retry = s.retries.size();
+    p.pending = (s.fresh.size() - s.cursor) + s.retries.size();
+  }
+
+  // Sends the batch in chunks the token bucket allows, at most the
+  // channel's concurrency in flight; one outcome per message.
+  std::vector<SendOutcome> SendPaced(Channel& channel, std::vector<OutgoingMessage>& batch) {
+    std::vector<SendOutcome> outcomes;
+    outcomes.reserve(batch.size());
+    for (size_t done = 0; done < batch.size();) {
+      size_t n = limiter_.TryAcquire(batch.size() - done);
+      if (n == 0) {
+        std::this_thread::sleep_for(std::chrono::microseconds(limiter_.MicrosUntilNext()));
+        continue;
+      }
+      std::vector<OutgoingMessage> chunk(std::make_move_iterator(batch.begin() + done),
+                                         std::make_move_iterator(batch.begin() + done + n));
+      std::vector<SendOutcome> got = channel.Send(chunk, std::max(1, channel.spec().concurrency));
+      got.resize(chunk.size(), SendOutcome::Transient("the channel gave no answer"));
+      for (size_t i = 0; i < n; ++i) batch[done + i] = std::move(chunk[i]);
+      for (SendOutcome& o : got) outcomes.push_back(std::move(o));
+      done += n;
+    }
+    return outcomes;
+  }
+
+  int64_t Backoff(int attempt) const {
+    int64_t d = options_.backoff_base_ms;
+    for (int i = 1; i < attempt && d < options_.backoff_max_ms; ++i) d *= options_.backoff_factor;
+    return std::min(d, options_.backoff_max_ms);
+  }
+
+  const DispatchOptions& options_;
+  RateLimiter limiter_;  // lane thread only
+  int64_t paused_until_ms_ = 0;  // lane thread only
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;                                         // guarded by mu_
+  std::vector<std::shared_ptr<DispatchHandle::State>> jobs_;  // guarded by mu_
+  std::thread thread_;
+};
+
+Dispatcher::Dispatcher(DispatchOptions options) : options_(std::move(options)) {}
+
+Dispatcher::~Dispatcher() {
+  std::lock_guard lock(mu_);
+  lanes_.clear();
+}
+
+Result<std::shared_ptr<DispatchHandle>> Dispatcher::Start(DispatchJob job) {
+  if (job.ledger == nullptr || !job.channel || !job.render) {
+    return Status::InvalidArgument("a dispatch job needs a ledger, a channel and a renderer");
+  }
+  auto state = std::make_shared<DispatchHandle::State>();
+  const int64_t now = options_.now_ms ? options_.now_ms() : SystemNowMs();
+  Bitmap pending = job.ledger->Pending(job.plan.get(), job.step, job.occurrence);
+  LedgerCounts counts = job.ledger->Counts(job.step, job.occurrence);
+  for (uint32_t u : pending.ToVector()) {
+    LedgerEntry e = job.ledger->Lookup(u, job.step, job.occurrence);
+    if (e.state == DeliveryState::kRetry && e.next_ms > now) {
+      state->retries.emplace(e.next_ms, u);
+    } else {
+      state->fresh.push_back(u);
+    }
+  }
+  DispatchProgress& p = state->progress;
+  p.planned = job.plan.cardinality();
+  p.sent = counts.sent;
+  p.failed = counts.failed;
+  p.dead = counts.dead;
+  p.suppressed = counts.suppressed;
+  p.waiting_retry = state->retries.size();
+  p.pending = state->fresh.size() + state->retries.size();
+  const std::string lane_name = job.channel->spec().name;
+  const double rate = job.channel->MaxRatePerSecond();
+  state->job = std::move(job);
+
+  std::lock_guard lock(mu_);
+  auto& lane = lanes_[lane_name];
+  if (!lane) lane = std::make_unique<Lane>(options_, rate);
+  Lane* l = lane.get();
+  state->wake_lane = [l] { l->Wake(); };
+  auto handle = std::shared_ptr<DispatchHandle>(new DispatchHandle());
+  handle->state_ = state;
+  l->Add(state);
+  return handle;
+}
+
+}  // namespace tagloop::outreach
