@@ -45,6 +45,15 @@ function found(a: Args): string {
 const kindZh: Record<string, string> = {
   tag: "标签", segment: "人群", report: "报表", dashboard: "看板", source: "数据源", category: "分类",
   "data directory": "数据目录", user: "用户", token: "令牌", run: "任务", "event type": "事件类型",
+  campaign: "营销活动", channel: "触达通道", policy: "触达策略",
+};
+const campaignStateZh: Record<string, string> = {
+  draft: "草稿", pending_approval: "待审批", rejected: "已驳回", scheduled: "已排期", running: "进行中",
+  paused: "已暂停", cancelled: "已取消", done: "已完成",
+};
+const campaignActionZh: Record<string, string> = {
+  submit: "提交审批", approve: "审批通过", reject: "驳回", pause: "暂停", resume: "恢复", cancel: "取消",
+  start: "开始发送", finish: "结束", edit: "修改",
 };
 const typeZh: Record<string, string> = { bool: "布尔", enum: "枚举", set: "多值", int: "整数", date: "日期" };
 const typeName = (t: string | undefined) => (t ? (typeZh[t] ?? (t.startsWith("decimal") ? "小数" : t)) : "");
@@ -86,6 +95,9 @@ const zh: Record<string, Translate> = {
   missing_field: (a) => `缺少字段 ${a.field}`,
   not_found: (a) => `找不到${kindZh[a.kind] ?? a.kind ?? ""}「${a.name}」`,
   already_exists: (a) => `${kindZh[a.kind] ?? a.kind ?? ""}「${a.name}」已存在`,
+  bad_transition: (a) => `活动当前状态为「${campaignStateZh[a.state] ?? a.state}」，不能${campaignActionZh[a.action] ?? a.action}`,
+  self_approval: (a) => `「${a.principal}」提交了这个活动，不能由本人审批`,
+  approver_not_admin: (a) => `只有管理员可以审批活动，「${a.principal}」不是管理员`,
 };
 
 // The machine-readable part of an error from the server, if it has one.
