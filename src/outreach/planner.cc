@@ -24,6 +24,38 @@ void Suppress(Funnel& funnel, Bitmap& left, const Bitmap* remove, const char* re
   funnel.suppressed.emplace_back(reason, n);
 }
 
+// The shortest prefix of `eligible` in budget hash order whose members
+// outside the control group number `max` (all of `eligible` when it has
+// fewer). Sorts only a little more than the expected prefix; the whole set
+// in the rare case the prefix falls short.
+Bitmap BudgetPrefix(const Bitmap& eligible, const std::string& campaign_id, double share, uint64_t max) {
+  const uint64_t seed = BudgetOrderSeed(campaign_id);
+  const uint64_t control_seed = CampaignControlSeed(campaign_id);
+  const uint64_t threshold = ShareThreshold(share);
+  std::vector<std::pair<uint64_t, uint32_t>> keyed;
+  keyed.reserve(eligible.cardinality());
+  for (uint32_t u : eligible.ToVector()) keyed.emplace_back(UserHash(seed, u), u);
+  const double expected = static_cast<double>(max) / (1 - share);
+  size_t head = static_cast<size_t>(expected + 6 * std::sqrt(expected) + 64);
+  for (;;) {
+    head = std::min(head, keyed.size());
+    std::nth_element(keyed.begin(), keyed.begin() + static_cast<ptrdiff_t>(head - (head == keyed.size())),
+                     keyed.end());
+    std::sort(keyed.begin(), keyed.begin() + static_cast<ptrdiff_t>(head));
+    std::vector<uint32_t> kept;
+    uint64_t treated = 0;
+    for (size_t i = 0; i < head && treated < max; ++i) {
+      kept.push_back(keyed[i].second);
+      treated += UserHash(control_seed, keyed[i].second) >= threshold;
+    }
+    if (treated == max || head == keyed.size()) {
+      std::sort(kept.begin(), kept.end());
+      return Bitmap::Of(kept);
+    }
+    head = keyed.size();  // fell short: sort everything
+  }
+}
+
 }  // namespace
 
 uint64_t Funnel::Suppressed(std::string_view reason) const {
@@ -166,24 +198,17 @@ Result<CampaignPlan> PlanCampaign(const PlanInput& in) {
   }
   Suppress(funnel, left, recent ? &*recent : nullptr, "touched_recently");
 
-  // budget, then the split. Cutting E before the split keeps the arms alike.
+  // budget, then the split. The eligible users are cut in hash order, so
+  // both arms shrink alike, just far enough for the treatment to hold
+  // max_recipients.
   uint64_t budget_cut = 0;
-  if (in.max_recipients) {
-    const double want = std::ceil(static_cast<double>(*in.max_recipients) / (1 - in.control_share));
-    const uint64_t keep = want >= static_cast<double>(UINT64_MAX) ? UINT64_MAX : static_cast<uint64_t>(want);
-    if (left.cardinality() > keep) {
-      const uint64_t before = left.cardinality();
-      left = FirstInHashOrder(left, BudgetOrderSeed(in.campaign_id), keep);
-      budget_cut += before - left.cardinality();
-    }
+  if (in.max_recipients && left.cardinality() > *in.max_recipients) {
+    const uint64_t before = left.cardinality();
+    left = BudgetPrefix(left, in.campaign_id, in.control_share, *in.max_recipients);
+    budget_cut = before - left.cardinality();
   }
   plan.control = CampaignControl(left, in.campaign_id, in.control_share);
   plan.treatment = Bitmap::AndNot(left.get(), plan.control.get());
-  if (in.max_recipients && plan.treatment.cardinality() > *in.max_recipients) {
-    const uint64_t before = plan.treatment.cardinality();
-    plan.treatment = FirstInHashOrder(plan.treatment, BudgetOrderSeed(in.campaign_id), *in.max_recipients);
-    budget_cut += before - plan.treatment.cardinality();
-  }
   funnel.suppressed.emplace_back("budget", budget_cut);
   plan.treatment.Optimize();
   funnel.control = plan.control.cardinality();

@@ -11,8 +11,9 @@
 //       duplicate        in the treatment of a running campaign of the same theme
 //       touched_recently policy.touched_recently
 //   = eligible E
-//   − budget           E cut in hash order to max_recipients / (1 - share) so both
-//                      arms shrink alike, then treatment cut to max_recipients
+//   − budget           E cut to its shortest prefix in a hash order (seeded by the
+//                      campaign id) that holds max_recipients treatment users, so
+//                      both arms shrink alike and the treatment is exactly the budget
 //   split: control = hash(campaign id, user) < control share; treatment = the rest.
 //
 // The exempt set skips frequency_cap, duplicate and touched_recently; the
