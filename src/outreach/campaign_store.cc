@@ -224,14 +224,12 @@ Result<CampaignRecord> CampaignStore::GetByName(std::string_view name) {
   return ReadLocked("name", name);
 }
 
-Result<std::vector<CampaignRecord>> CampaignStore::List() {
-  std::lock_guard lock(mu_);
-  TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT id FROM campaigns ORDER BY name"));
+Result<std::vector<CampaignRecord>> CampaignStore::ReadAllLocked(Statement& ids_query) {
   std::vector<std::string> ids;
   for (;;) {
-    TAGLOOP_ASSIGN_OR_RETURN(bool row, q.Step());
+    TAGLOOP_ASSIGN_OR_RETURN(bool row, ids_query.Step());
     if (!row) break;
-    ids.push_back(q.Text(0));
+    ids.push_back(ids_query.Text(0));
   }
   std::vector<CampaignRecord> out;
   for (const std::string& id : ids) {
@@ -241,24 +239,19 @@ Result<std::vector<CampaignRecord>> CampaignStore::List() {
   return out;
 }
 
+Result<std::vector<CampaignRecord>> CampaignStore::List() {
+  std::lock_guard lock(mu_);
+  TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT id FROM campaigns ORDER BY name"));
+  return ReadAllLocked(q);
+}
+
 Result<std::vector<CampaignRecord>> CampaignStore::ActiveWithTheme(std::string_view theme, std::string_view except_id) {
   std::lock_guard lock(mu_);
   if (theme.empty()) return std::vector<CampaignRecord>();
   TAGLOOP_ASSIGN_OR_RETURN(Statement q, db_->Prepare("SELECT id FROM campaigns WHERE theme = ?1 AND state IN "
                                                      "('running', 'paused') AND id != ?2 ORDER BY name"));
   q.Bind(1, theme).Bind(2, except_id);
-  std::vector<std::string> ids;
-  for (;;) {
-    TAGLOOP_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    ids.push_back(q.Text(0));
-  }
-  std::vector<CampaignRecord> out;
-  for (const std::string& id : ids) {
-    TAGLOOP_ASSIGN_OR_RETURN(CampaignRecord r, ReadLocked("id", id));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return ReadAllLocked(q);
 }
 
 Result<CampaignRecord> CampaignStore::Move(std::string_view id, Action action, const Actor& actor,

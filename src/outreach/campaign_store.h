@@ -141,6 +141,8 @@ class CampaignStore {
   CampaignStore(std::unique_ptr<CatalogDb> db, WallClock* clock) : db_(std::move(db)), clock_(clock) {}
   Result<CampaignRecord> Move(std::string_view id, Action action, const Actor& actor, std::string_view comment);
   Result<CampaignRecord> ReadLocked(std::string_view column, std::string_view value);
+  // The campaigns whose ids `ids_query` returns (column 0), in its order.
+  Result<std::vector<CampaignRecord>> ReadAllLocked(Statement& ids_query);
   Status AddTransition(const CampaignRecord& before, CampaignState to, std::string_view action, const Actor& actor,
                        std::string_view comment, int64_t now);
   Status WriteState(const CampaignRecord& r);
