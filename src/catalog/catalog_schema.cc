@@ -255,11 +255,86 @@ CREATE TABLE document_versions (
 ) WITHOUT ROWID;
 )sql";
 
+// v5: outreach (issue 15; docs/outreach.md "What is stored where").
+//
+// channels: one row per named channel; spec_json holds everything but the
+// secrets (kind, rates, settings), secrets_json the write-only secrets, so
+// no query that answers a client ever reads them. outreach_policy keeps
+// every version of the suppression policy (the highest is in force).
+// campaigns holds each campaign's current definition and state;
+// campaign_versions every definition, campaign_transitions every state
+// change (from, to, action, who, when, comment), campaign_runs one row per
+// planning with its funnel and frozen segments.
+constexpr const char* kV5 = R"sql(
+CREATE TABLE channels (
+  name         TEXT PRIMARY KEY,
+  kind         TEXT NOT NULL,
+  spec_json    TEXT NOT NULL,
+  secrets_json TEXT NOT NULL,
+  created_by   TEXT NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  updated_by   TEXT NOT NULL,
+  updated_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outreach_policy (
+  version      INTEGER PRIMARY KEY,
+  body_json    TEXT NOT NULL,
+  changed_by   TEXT NOT NULL,
+  changed_ms   INTEGER NOT NULL
+);
+CREATE TABLE campaigns (
+  id              TEXT PRIMARY KEY,
+  name            TEXT NOT NULL UNIQUE,
+  state           TEXT NOT NULL,
+  paused_from     TEXT,
+  version         INTEGER NOT NULL,
+  definition_json TEXT NOT NULL,
+  theme           TEXT NOT NULL,
+  submitted_by    TEXT,
+  approved_by     TEXT,
+  created_by      TEXT NOT NULL,
+  created_ms      INTEGER NOT NULL,
+  updated_by      TEXT NOT NULL,
+  updated_ms      INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX campaigns_by_theme ON campaigns (theme, state);
+CREATE TABLE campaign_versions (
+  campaign_id     TEXT NOT NULL REFERENCES campaigns (id),
+  version         INTEGER NOT NULL,
+  definition_json TEXT NOT NULL,
+  changed_by      TEXT NOT NULL,
+  changed_ms      INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, version)
+) WITHOUT ROWID;
+CREATE TABLE campaign_transitions (
+  campaign_id  TEXT NOT NULL REFERENCES campaigns (id),
+  seq          INTEGER NOT NULL,
+  from_state   TEXT NOT NULL,
+  to_state     TEXT NOT NULL,
+  action       TEXT NOT NULL,
+  who          TEXT NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  comment      TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE campaign_runs (
+  campaign_id       TEXT NOT NULL REFERENCES campaigns (id),
+  run               INTEGER NOT NULL,
+  started_ms        INTEGER NOT NULL,
+  policy_version    INTEGER NOT NULL,
+  funnel_json       TEXT NOT NULL,
+  treatment_segment TEXT NOT NULL,
+  control_segment   TEXT NOT NULL,
+  PRIMARY KEY (campaign_id, run)
+) WITHOUT ROWID;
+)sql";
+
 constexpr CatalogMigration kMigrations[] = {
     {1, "api tokens and audit log", kV1},
     {2, "tag catalog and production", kV2},
     {3, "event types", kV3},
     {4, "reports and dashboards", kV4},
+    {5, "outreach: channels, policy, campaigns", kV5},
 };
 
 }  // namespace

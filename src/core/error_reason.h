@@ -52,7 +52,11 @@ namespace tagloop {
   X(kAlreadyExists, "already_exists", "kind, name")                                                 \
   X(kInUse, "in_use", "kind, name, users")                                                          \
   /* events */                                                                                      \
-  X(kEventsRejected, "events_rejected", "index, first")
+  X(kEventsRejected, "events_rejected", "index, first")                                             \
+  /* outreach: the campaign lifecycle (state: the campaign's current state) */                      \
+  X(kBadTransition, "bad_transition", "action, state")                                              \
+  X(kSelfApproval, "self_approval", "principal")                                                    \
+  X(kApproverNotAdmin, "approver_not_admin", "principal")
 
 enum class ErrorReason : uint8_t {
 #define TAGLOOP_REASON_ENUM(e, name, args) e,

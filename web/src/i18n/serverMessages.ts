@@ -102,12 +102,14 @@ const zh: Record<string, Translate> = {
   // a reason registered under another name falls back to the English text.
   campaign_state: (a) =>
     `活动当前状态为「${named(stateZh, a.state)}」` + (a.action ? `，不能${named(actionZh, a.action)}` : "，不能执行此操作"),
-  self_approval: () => "不能审批自己提交的活动，请由其他管理员审批",
   unknown_channel: (a) => `未知渠道「${a.channel ?? a.name ?? ""}」` + maybe(a.suggestion, (s) => `，是不是「${s}」？`),
   channel_in_use: (a) => `渠道「${a.channel ?? a.name ?? ""}」仍被未结束的活动使用` + maybe(a.campaign ?? a.campaigns, (c) => `：${c}`),
   unknown_content_field: (a) => `内容中的字段 {{${a.field}}} 既不是标签也不是内置字段（user_id、address、message_id、campaign）` + maybe(a.suggestion, (s) => `，是不是「${s}」？`),
   channel_kind: (a) => `渠道类型「${a.kind}」不支持` + maybe(a.expected, (e) => `（可用：${e}）`),
   channel_paused: (a) => `渠道「${a.channel ?? ""}」已被网关限流暂停，稍后自动重试`,
+  bad_transition: (a) => `活动当前状态为「${named(stateZh, a.state)}」，不能${named(actionZh, a.action)}`,
+  self_approval: (a) => `「${a.principal}」提交了这个活动，不能由本人审批`,
+  approver_not_admin: (a) => `只有管理员可以审批活动，「${a.principal}」不是管理员`,
 };
 
 // The machine-readable part of an error from the server, if it has one.
