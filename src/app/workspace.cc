@@ -44,6 +44,17 @@ Result<std::unique_ptr<Workspace>> Workspace::Open(const std::string& dir, const
   const CatalogParts parts{*w->catalog_, *w->runs_, *w->sources_, *w->usage_, *w->event_types_, w->event_log_.get()};
   TAGLOOP_ASSIGN_OR_RETURN(w->production_,
                            Production::Open(w->store_.get(), w->segments_.get(), parts, options.production));
+  OutreachParts outreach{dir,
+                         w->store_.get(),
+                         w->segments_.get(),
+                         w->sources_.get(),
+                         w->event_types_.get(),
+                         w->event_log_.get(),
+                         w->production_->realtime()};
+  OutreachOptions outreach_options = options.outreach;
+  outreach_options.utc_offset_minutes = options.production.utc_offset_minutes;
+  TAGLOOP_ASSIGN_OR_RETURN(w->outreach_, OutreachService::Open(outreach, outreach_options));
+  w->run_outreach_ = options.run_outreach;
   return w;
 }
 
@@ -52,11 +63,13 @@ Workspace::~Workspace() { Stop(); }
 Status Workspace::Start() {
   if (started_) return Status::Ok();
   TAGLOOP_RETURN_IF_ERROR(production_->Start());
+  if (run_outreach_) TAGLOOP_RETURN_IF_ERROR(outreach_->Start());
   started_ = true;
   return Status::Ok();
 }
 
 void Workspace::Stop() {
+  if (outreach_) outreach_->Stop();      // idempotent; before production: it feeds real-time tags
   if (production_) production_->Stop();  // idempotent
   if (usage_) {
     if (Status st = usage_->Flush(); !st.ok()) spdlog::warn("tag usage flush at shutdown: {}", st.ToString());

@@ -29,6 +29,7 @@
 #include "core/status.h"
 #include "events/event_log.h"
 #include "events/event_types.h"
+#include "app/outreach_service.h"
 #include "produce/production.h"
 #include "segment/saved_segments.h"
 #include "source/source_registry.h"
@@ -49,6 +50,12 @@ struct WorkspaceOptions {
   bool sync_event_log = true;
   // Producers, scheduler and real-time engine. Static.
   ProductionOptions production;
+  // Run campaigns (schedules, dispatch, resumption after a restart) from
+  // Start(): `tagloop serve` does; commands that only read or change
+  // definitions do not. Static.
+  bool run_outreach = false;
+  // Outreach's business calendar follows production's; the rest. Static.
+  OutreachOptions outreach;
 };
 
 class Workspace {
@@ -61,9 +68,10 @@ class Workspace {
   Workspace(const Workspace&) = delete;
   Workspace& operator=(const Workspace&) = delete;
 
-  // Starts the scheduler (re-queued interrupted runs, cron schedules) and
-  // the real-time engine when options ask for them. Stop() is idempotent:
-  // stops them and flushes usage counters and the audit log.
+  // Starts the scheduler (re-queued interrupted runs, cron schedules), the
+  // real-time engine and the campaign runner when options ask for them.
+  // Stop() is idempotent: stops them and flushes usage counters and the
+  // audit log.
   Status Start();
   void Stop();
 
@@ -74,6 +82,8 @@ class Workspace {
   AuditLog& audit() { return *audit_; }
   CatalogDocuments& documents() { return *documents_; }  // reports and dashboards
   Production& production() { return *production_; }
+  // Channels, the suppression policy, campaigns and their delivery.
+  OutreachService& outreach() { return *outreach_; }
 
   // The catalog side (Production reads and writes them, not owning them).
   TagCatalog& catalog() { return *catalog_; }
@@ -105,6 +115,9 @@ class Workspace {
   std::unique_ptr<events::EventLog> event_log_;
   // Last: it reads every part above, and is destroyed (stopped) first.
   std::unique_ptr<Production> production_;
+  // After production: it feeds sends to the real-time engine.
+  std::unique_ptr<OutreachService> outreach_;
+  bool run_outreach_ = false;
 };
 
 }  // namespace tagloop

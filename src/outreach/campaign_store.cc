@@ -257,7 +257,7 @@ Result<std::vector<CampaignRecord>> CampaignStore::ActiveWithTheme(std::string_v
 Result<CampaignRecord> CampaignStore::Move(std::string_view id, Action action, const Actor& actor,
                                            std::string_view comment) {
   static constexpr const char* kActionNames[] = {"submit", "approve", "reject", "pause",
-                                                 "resume", "cancel",  "start",  "finish"};
+                                                 "resume", "cancel",  "start",  "finish", "reopen"};
   const char* name = kActionNames[static_cast<int>(action)];
   std::lock_guard lock(mu_);
   TAGLOOP_ASSIGN_OR_RETURN(CatalogDb::Transaction tx, db_->Begin());
@@ -301,6 +301,9 @@ Result<CampaignRecord> CampaignStore::Move(std::string_view id, Action action, c
       break;
     case Action::kFinish:
       if (s == CampaignState::kRunning) to = CampaignState::kDone;
+      break;
+    case Action::kReopen:
+      if (s == CampaignState::kDone) to = CampaignState::kRunning;
       break;
   }
   if (!to) return BadTransition(name, r);
@@ -346,6 +349,9 @@ Result<CampaignRecord> CampaignStore::Start(std::string_view id, const Actor& ac
 }
 Result<CampaignRecord> CampaignStore::Finish(std::string_view id, const Actor& actor) {
   return Move(id, Action::kFinish, actor, "");
+}
+Result<CampaignRecord> CampaignStore::Reopen(std::string_view id, const Actor& actor, std::string_view comment) {
+  return Move(id, Action::kReopen, actor, comment);
 }
 
 Result<std::vector<CampaignTransition>> CampaignStore::Transitions(std::string_view id) {

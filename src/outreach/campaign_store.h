@@ -8,7 +8,7 @@
 //   scheduled | running --pause--> paused --resume--> the state it left;
 //   any state but done and cancelled --cancel--> cancelled;
 //   scheduled --reject--> rejected (approval revoked before the send);
-//   running --finish--> done.
+//   running --finish--> done;  done --reopen--> running (dead letters retried).
 // Editing (Update) a pending_approval, rejected or scheduled campaign
 // returns it to draft (a new definition version); running, paused, done and
 // cancelled campaigns cannot be edited.
@@ -124,6 +124,8 @@ class CampaignStore {
   [[nodiscard]] Result<CampaignRecord> Start(std::string_view id, const Actor& actor);
   // The dispatcher: running -> done when every recipient has an outcome.
   [[nodiscard]] Result<CampaignRecord> Finish(std::string_view id, const Actor& actor);
+  // An operator's retry of dead letters: done -> running until they have an outcome.
+  [[nodiscard]] Result<CampaignRecord> Reopen(std::string_view id, const Actor& actor, std::string_view comment);
 
   // Every transition, oldest first.
   [[nodiscard]] Result<std::vector<CampaignTransition>> Transitions(std::string_view id);
@@ -137,7 +139,7 @@ class CampaignStore {
   [[nodiscard]] Result<std::vector<CampaignRun>> Runs(std::string_view id);
 
  private:
-  enum class Action : uint8_t { kSubmit, kApprove, kReject, kPause, kResume, kCancel, kStart, kFinish };
+  enum class Action : uint8_t { kSubmit, kApprove, kReject, kPause, kResume, kCancel, kStart, kFinish, kReopen };
   CampaignStore(std::unique_ptr<CatalogDb> db, WallClock* clock) : db_(std::move(db)), clock_(clock) {}
   Result<CampaignRecord> Move(std::string_view id, Action action, const Actor& actor, std::string_view comment);
   Result<CampaignRecord> ReadLocked(std::string_view column, std::string_view value);

@@ -158,8 +158,20 @@ class Dispatcher::Lane {
     std::vector<OutgoingMessage> batch;
     std::vector<LedgerRecord> records;
     uint64_t suppressed = 0;
-    for (uint32_t u : users) {
-      RenderResult r = job.render(u);
+    std::vector<RenderResult> rendered;
+    if (job.render_batch) {
+      rendered = job.render_batch(users);
+      rendered.resize(users.size(), RenderResult{{}, "the renderer gave no answer", {}, {}, {}});
+    } else {
+      rendered.reserve(users.size());
+      for (uint32_t u : users) rendered.push_back(job.render(u));
+    }
+    // Messages that could not be rendered now: answered as transient without a send.
+    std::vector<OutgoingMessage> unrendered;
+    std::vector<SendOutcome> unrendered_outcomes;
+    for (size_t i = 0; i < users.size(); ++i) {
+      const uint32_t u = users[i];
+      RenderResult& r = rendered[i];
       if (!r.suppressed.empty()) {
         records.push_back(LedgerRecord{u, job.step, job.occurrence, DeliveryState::kSuppressed, 0, now, 0,
                                        r.suppressed});
@@ -174,10 +186,19 @@ class Dispatcher::Lane {
       m.external_user_id = std::move(r.external_user_id);
       m.address = std::move(r.address);
       m.content = std::move(r.content);
+      if (!r.retry_error.empty()) {
+        unrendered.push_back(std::move(m));
+        unrendered_outcomes.push_back(SendOutcome::Transient(r.retry_error));
+        continue;
+      }
       batch.push_back(std::move(m));
     }
 
     std::vector<SendOutcome> outcomes = SendPaced(*job.channel, batch);
+    for (size_t i = 0; i < unrendered.size(); ++i) {
+      batch.push_back(std::move(unrendered[i]));
+      outcomes.push_back(std::move(unrendered_outcomes[i]));
+    }
 
     const int64_t answered = Now();
     std::vector<CommittedSend> sent;
@@ -289,7 +310,7 @@ Dispatcher::~Dispatcher() {
 }
 
 Result<std::shared_ptr<DispatchHandle>> Dispatcher::Start(DispatchJob job) {
-  if (job.ledger == nullptr || !job.channel || !job.render) {
+  if (job.ledger == nullptr || !job.channel || (!job.render && !job.render_batch)) {
     return Status::InvalidArgument("a dispatch job needs a ledger, a channel and a renderer");
   }
   auto state = std::make_shared<DispatchHandle::State>();

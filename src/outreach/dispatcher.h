@@ -56,11 +56,18 @@ struct DispatchOptions {
 // The renderer's answer for one recipient (called at send time).
 struct RenderResult {
   std::string suppressed;          // non-empty: not sent; the suppression reason (e.g. "no_address")
+  // Non-empty: the message could not be rendered now (e.g. the address
+  // source is down); recorded like a transient answer of the channel
+  // (retried with backoff, dead after max_attempts).
+  std::string retry_error;
   std::string external_user_id;
   std::string address;
   nlohmann::json content;
 };
 using Renderer = std::function<RenderResult(uint32_t user)>;
+// Renders a whole batch at once (one address query for the batch): one
+// result per user, in order.
+using BatchRenderer = std::function<std::vector<RenderResult>(const std::vector<uint32_t>& users)>;
 
 // A committed `sent` record, for the caller's `message_sent` events and
 // touch history (and `coupon_issued` from the gateway id of a coupon channel).
@@ -79,7 +86,8 @@ struct DispatchJob {
   Bitmap plan;                        // dense ids of the planned recipients
   Ledger* ledger = nullptr;           // not owned; outlives the job
   std::shared_ptr<Channel> channel;
-  Renderer render;
+  Renderer render;              // per recipient; or
+  BatchRenderer render_batch;   // per batch (takes precedence)
   OnCommitted on_committed;           // optional; called on the lane's thread
 };
 

@@ -263,8 +263,9 @@ Status Ledger::Replay(std::string_view bytes, uint64_t* valid_end) {
       last_index = StepIndexLocked(v.step, true);
       last_step = v.step;
     }
-    LedgerEntry& e = index_->Upsert(Index::Key(last_index, v.occurrence, v.user));
-    e = LedgerEntry{v.state, v.attempt, v.time_ms, v.next_ms};
+    const uint64_t key = Index::Key(last_index, v.occurrence, v.user);
+    index_->Upsert(key) = LedgerEntry{v.state, v.attempt, v.time_ms, v.next_ms};
+    NoteLocked(key, v.state, v.detail);
     ++replayed_records_;
   });
   return Status::Ok();
@@ -289,9 +290,36 @@ Status Ledger::Append(const LedgerRecord& r) {
   if (!broken_.ok()) return broken_;
   buffer_ += EncodeLedgerRecord(r);
   ++buffered_;
-  index_->Upsert(Index::Key(StepIndexLocked(r.step, true), r.occurrence, r.user)) =
-      LedgerEntry{r.state, r.attempt, r.time_ms, r.next_ms};
+  const uint64_t key = Index::Key(StepIndexLocked(r.step, true), r.occurrence, r.user);
+  index_->Upsert(key) = LedgerEntry{r.state, r.attempt, r.time_ms, r.next_ms};
+  NoteLocked(key, r.state, r.detail.substr(0, std::min(r.detail.size(), kMaxLedgerDetail)));
   return Status::Ok();
+}
+
+void Ledger::NoteLocked(uint64_t key, DeliveryState state, std::string_view detail) {
+  // A suppression is final and recorded once per recipient: count it by reason.
+  if (state == DeliveryState::kSuppressed) ++suppressed_reasons_[key >> 32][std::string(detail)];
+  if (state == DeliveryState::kSent) {
+    details_.erase(key);
+  } else {
+    details_[key] = std::string(detail);
+  }
+}
+
+std::map<std::string, uint64_t> Ledger::SuppressedByReason(std::string_view step, uint32_t occurrence) const {
+  std::lock_guard lock(mu_);
+  const int s = const_cast<Ledger*>(this)->StepIndexLocked(step, false);
+  if (s < 0) return {};
+  const auto it = suppressed_reasons_.find(Index::Key(s, occurrence, 0) >> 32);
+  return it == suppressed_reasons_.end() ? std::map<std::string, uint64_t>{} : it->second;
+}
+
+std::string Ledger::LastDetail(uint32_t user, std::string_view step, uint32_t occurrence) const {
+  std::lock_guard lock(mu_);
+  const int s = const_cast<Ledger*>(this)->StepIndexLocked(step, false);
+  if (s < 0) return {};
+  const auto it = details_.find(Index::Key(s, occurrence, user));
+  return it == details_.end() ? std::string() : it->second;
 }
 
 Status Ledger::Commit() {

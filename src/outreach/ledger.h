@@ -15,11 +15,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/bitmap.h"
@@ -100,6 +102,11 @@ class Ledger {
   // The planned users whose delivery has not ended (no record, or kRetry).
   Bitmap Pending(const roaring_bitmap_t* plan, std::string_view step, uint32_t occurrence) const;
   LedgerCounts Counts(std::string_view step, uint32_t occurrence) const;
+  // Recipients suppressed at send time, by reason.
+  std::map<std::string, uint64_t> SuppressedByReason(std::string_view step, uint32_t occurrence) const;
+  // The error, suppression reason or retry note of a recipient whose last
+  // record is not `sent` ("" otherwise). Kept in memory only for those.
+  std::string LastDetail(uint32_t user, std::string_view step, uint32_t occurrence) const;
   // The dead letters (their last record, in the ledger's order of records).
   Result<std::vector<LedgerRecord>> DeadLetters(std::string_view step, uint32_t occurrence) const;
   // An operator's retry of every dead letter: a kRetry record with attempt 0
@@ -117,6 +124,7 @@ class Ledger {
   Status Replay(std::string_view bytes, uint64_t* valid_end);
   int StepIndexLocked(std::string_view step, bool add);
   void ApplyLocked(const LedgerRecord& r, int step_index);
+  void NoteLocked(uint64_t key, DeliveryState state, std::string_view detail);
 
   std::string path_;
   LedgerOptions options_;
@@ -130,6 +138,10 @@ class Ledger {
   std::string buffer_;                 // guarded by mu_
   size_t buffered_ = 0;                // guarded by mu_
   Status broken_;                      // guarded by mu_
+  // By (step, occurrence) key prefix: suppressed recipients per reason.
+  std::map<uint64_t, std::map<std::string, uint64_t>> suppressed_reasons_;  // guarded by mu_
+  // The detail of recipients whose last record is not `sent`.
+  std::unordered_map<uint64_t, std::string> details_;  // guarded by mu_
 };
 
 // Encodes one record as stored (exposed for tests and the fuzz target).

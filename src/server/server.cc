@@ -34,6 +34,7 @@ Result<std::unique_ptr<Server>> Server::Open(const ServerOptions& options) {
   production.threads = EffectiveImportThreads(options);
   production.run_realtime = options.realtime;
   workspace.sync_event_log = options.sync_events;
+  workspace.run_outreach = options.outreach;
   TAGLOOP_ASSIGN_OR_RETURN(s->workspace_, Workspace::Open(options.data, workspace));
   Workspace& w = *s->workspace_;
   auto snap = w.store().snapshot();

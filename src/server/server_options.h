@@ -32,6 +32,7 @@ struct ServerOptions {
   int business_utc_offset = 480;           // minutes east of UTC of the business calendar (+08:00)
   std::string alert_webhook;               // URL that gets production alerts as JSON ("" = none)
   bool realtime = true;                    // keep real-time tags live from events
+  bool outreach = true;                    // run campaigns (schedules, dispatch, resumption)
   bool sync_events = true;                 // fdatasync the event log before acknowledging
   std::string web_root;                    // the web UI's files; "" = web/dist of the build, "none" = no UI
 };

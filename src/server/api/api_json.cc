@@ -86,4 +86,10 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
+HttpResponse NoContent() {
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
 }  // namespace tagloop

@@ -21,6 +21,8 @@ using Json = nlohmann::ordered_json;
 // replaced, never thrown on.
 HttpResponse JsonResponse(const Json& body, int status = 200);
 std::string DumpJson(const Json& j);
+// 204 No Content.
+HttpResponse NoContent();
 
 // Appends `s` as a JSON string literal (quotes included). Bytes that are not
 // valid UTF-8 are written as U+FFFD. For hand-written hot-path responses.

@@ -40,6 +40,7 @@ ApiRouter BuildApiRouter() {
   AddInsightMetricRoutes(router);
   AddInsightRoutes(router);
   AddReportRoutes(router);
+  AddOutreachRoutes(router);
   return router;
 }
 

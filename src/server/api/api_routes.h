@@ -46,6 +46,8 @@ void AddInsightMetricRoutes(ApiRouter& router);  // insight/api_insight_metrics.
 void AddInsightRoutes(ApiRouter& router);  // insight/api_insight.cc
 // Reports (viewer runs, analyst saves) and dashboards (shared by role).
 void AddReportRoutes(ApiRouter& router);  // reports/api_reports.cc
+// Outreach: channels, the policy, campaigns (docs/outreach.md).
+void AddOutreachRoutes(ApiRouter& router);  // outreach/api_outreach.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();

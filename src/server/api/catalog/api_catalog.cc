@@ -114,10 +114,4 @@ void AuditCatalog(ApiContext& ctx, const ApiCall& call, std::string_view action,
   AuditChange(ctx, std::move(entry));
 }
 
-HttpResponse NoContent() {
-  HttpResponse r;
-  r.status = 204;
-  return r;
-}
-
 }  // namespace tagloop::catalog_api

@@ -91,6 +91,5 @@ void RefreshCatalog(ApiContext& ctx);
 void AuditCatalog(ApiContext& ctx, const ApiCall& call, std::string_view action, std::string_view target,
                   int64_t item_count, std::string detail);
 
-HttpResponse NoContent();
 
 }  // namespace tagloop::catalog_api
