@@ -181,6 +181,11 @@ TEST_F(ApiRolesTest, EveryEndpointAgainstEveryRole) {
   for (const Case& c : cases) covered.insert(std::string(c.method) + " " + c.pattern);
   for (const ApiRoute& r : server_->service().router().routes()) {
     if (r.pattern.starts_with("/api/v1/catalog/")) continue;  // api_catalog_roles_test.cc
+    // Outreach: outreach_serve_test.cc (EveryOutreachRouteAgainstEveryRole).
+    if (r.pattern.starts_with("/api/v1/channels") || r.pattern.starts_with("/api/v1/outreach/") ||
+        r.pattern.starts_with("/api/v1/campaigns")) {
+      continue;
+    }
     EXPECT_TRUE(covered.count(r.method + " " + r.pattern))
         << "no role test for " << r.method << " " << r.pattern;
   }

@@ -48,6 +48,7 @@ class OutreachServeTest : public ::testing::Test {
                               "2026-11-01"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     admin_ = CreateCliToken(data_, "admin", "boss");
+    viewer_ = CreateCliToken(data_, "viewer", "zhao");
     operator_ = CreateCliToken(data_, "operator", "li");
     analyst_ = CreateCliToken(data_, "analyst", "wang");
   }
@@ -74,7 +75,7 @@ class OutreachServeTest : public ::testing::Test {
   }
 
   TempDir tmp_;
-  std::string data_, admin_, operator_, analyst_;
+  std::string data_, admin_, operator_, analyst_, viewer_;
   uint16_t port_ = 0;
 };
 
@@ -214,6 +215,66 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
   json effect = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id + "/effect"));
   EXPECT_EQ(effect["treatment"]["users"], planned);
   EXPECT_EQ(effect["treatment"]["converted"], 0);
+}
+
+// Every outreach route against every role: 401 without a token, 403 below
+// the route's role, anything but 401/403 from it on (docs/outreach.md, API).
+TEST_F(OutreachServeTest, EveryOutreachRouteAgainstEveryRole) {
+  std::unique_ptr<ServeProcess> server = Start(0);
+  Ok(Call(admin_, "PUT", "/api/v1/channels/hook", {{"kind", "webhook"}, {"url", "http://127.0.0.1:9/hook"}, {"secret", "k"}}));
+  json c = Ok(Call(operator_, "POST", "/api/v1/campaigns",
+                   {{"name", "roles"}, {"audience", {{"expr", "is_vip"}}}, {"channel", "hook"}, {"content", json::object()}}),
+              201);
+  const std::string id = c["id"];
+  struct Route {
+    const char* method;
+    std::string target;
+    int min_role;  // 0 viewer .. 3 admin; 4: nobody below admin either
+    json body;
+  };
+  const std::vector<Route> routes = {
+      {"GET", "/api/v1/channels", 2, nullptr},
+      {"PUT", "/api/v1/channels/other", 3, {{"kind", "webhook"}, {"url", "http://127.0.0.1:9/x"}, {"secret", "k"}}},
+      {"DELETE", "/api/v1/channels/nosuch", 3, nullptr},
+      {"POST", "/api/v1/channels/hook/test", 2, {{"user_id", "nosuch"}}},
+      {"GET", "/api/v1/outreach/policy", 2, nullptr},
+      {"PUT", "/api/v1/outreach/policy", 3, json::object()},
+      {"GET", "/api/v1/campaigns", 1, nullptr},
+      {"POST", "/api/v1/campaigns", 2, {{"name", "x"}}},
+      {"GET", "/api/v1/campaigns/" + id, 1, nullptr},
+      {"PUT", "/api/v1/campaigns/" + id, 2, {{"name", "x"}}},
+      {"POST", "/api/v1/campaigns/" + id + "/estimate", 1, nullptr},
+      {"POST", "/api/v1/campaigns/" + id + "/preview", 2, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/submit", 2, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/pause", 2, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/resume", 2, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/cancel", 2, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/approve", 3, json::object()},
+      {"POST", "/api/v1/campaigns/" + id + "/reject", 3, {{"reason", "no"}}},
+      {"GET", "/api/v1/campaigns/" + id + "/recipients", 1, nullptr},
+      {"POST", "/api/v1/campaigns/" + id + "/retry", 2, json::object()},
+      {"GET", "/api/v1/campaigns/" + id + "/effect", 1, nullptr},
+  };
+  const std::string tokens[] = {viewer_, analyst_, operator_, admin_};
+  for (const Route& r : routes) {
+    SCOPED_TRACE(std::string(r.method) + " " + r.target);
+    HttpClient anon(port_);
+    EXPECT_EQ(anon.Request(r.method, r.target, r.body.is_null() ? "" : r.body.dump(),
+                           {{"Content-Type", "application/json"}})
+                  .status,
+              401);
+    for (int role = 0; role < 4; ++role) {
+      const int status = Call(tokens[role], r.method, r.target, r.body).status;
+      if (role < r.min_role) {
+        EXPECT_EQ(status, 403) << "role " << role;
+      } else {
+        EXPECT_NE(status, 403) << "role " << role;
+        EXPECT_NE(status, 401) << "role " << role;
+        EXPECT_NE(status, 0) << "role " << role;
+        EXPECT_LT(status, 500) << "role " << role;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -3357,6 +3357,894 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Channels without their secrets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channels?: components["schemas"]["Channel"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or replace a channel; secrets are write-only. Audited. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A channel's name */
+                    name: components["parameters"]["ChannelName"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChannelPut"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        /** Delete a channel; 409 while a campaign that is not over names it. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A channel's name */
+                    name: components["parameters"]["ChannelName"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/channels/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one test message now, outside every campaign and cap. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A channel's name */
+                    name: components["parameters"]["ChannelName"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        content?: Record<string, unknown>;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            outcome?: "sent" | "transient" | "permanent";
+                            error?: string | null;
+                            gateway_id?: string | null;
+                            message_id?: string;
+                            elapsed_ms?: number;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The suppression policy in force */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutreachPolicy"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        /** Store a new policy version (expressions must bind). Audited. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["OutreachPolicy"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OutreachPolicy"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns with their funnels and progress */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description One or several states, comma-separated */
+                    state?: string;
+                    /** @description Only this theme */
+                    theme?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            campaigns?: components["schemas"]["Campaign"][];
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        /** Create a draft campaign (checked against channels, tags and event types). Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CampaignDefinition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The whole campaign: definition, state, funnel, frozen segments, progress, transitions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        /** Edit a campaign (a submitted or scheduled one returns to draft). Audited. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CampaignDefinition"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The plan's funnel as it would be made now; nothing frozen */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            funnel?: {
+                                audience?: number;
+                                control?: number;
+                                suppressed?: {
+                                    [key: string]: number;
+                                };
+                                planned?: number;
+                                sent?: number;
+                                failed?: number;
+                                pending?: number;
+                            } | null;
+                            first_send_ms?: number;
+                            as_of?: string;
+                            elapsed_ms?: number;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The content rendered for sample users */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_ids?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            previews?: {
+                                user_id?: string;
+                                address?: string | null;
+                                content?: unknown;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit for approval. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel (nothing more is sent). Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve (an admin who did not submit it): scheduled, or planned, frozen and sending. Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason (also revokes a scheduled approval). Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string;
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest run's recipients from the ledger, by dense id. Audited. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only this state */
+                    state?: "pending" | "sent" | "failed" | "retry" | "dead" | "suppressed";
+                    /** @description Rows per page */
+                    limit?: number;
+                    /** @description next_cursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recipients?: {
+                                user_id?: string;
+                                state?: string;
+                                attempts?: number;
+                                message_id?: string;
+                                detail?: string | null;
+                                at_ms?: number;
+                            }[];
+                            next_cursor?: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dead letters back to the queue with the same message ids (a done campaign runs again). Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": Record<string, unknown>;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Campaign"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Uplift against the control group (SPEC-outreach, Effect) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CampaignEffect"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3920,6 +4808,149 @@ export interface components {
             updated_at_ms?: number;
             updated_by?: string;
         };
+        /** @description A channel without its secrets (SPEC-outreach, Channels). */
+        Channel: {
+            name: string;
+            /** @enum {string} */
+            kind: "webhook" | "sms" | "email" | "wechat_template" | "wecom_bot" | "coupon";
+            rate_per_second?: number;
+            concurrency?: number;
+            max_attempts?: number;
+            timeout_ms?: number;
+            /** @description Which secrets are stored (never their values) */
+            secrets_set?: string[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description Flat, as the contract writes it: kind, the common settings, the kind's fields (url, smtp_url, from, base_url, appid, template_id, address {source, query}, gateway fields) and write-only secrets (secret, appsecret, password, *_secret, *_password); a secret left out keeps the stored one. */
+        ChannelPut: {
+            /** @enum {string} */
+            kind: "webhook" | "sms" | "email" | "wechat_template" | "wecom_bot" | "coupon";
+            /** @default 100 */
+            rate_per_second?: number;
+            /** @default 4 */
+            concurrency?: number;
+            /** @default 5 */
+            max_attempts?: number;
+            /** @default 10000 */
+            timeout_ms?: number;
+            secret?: string;
+            appsecret?: string;
+            password?: string;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description The suppression policy (SPEC-outreach, Policy) and our extensions. */
+        OutreachPolicy: {
+            blacklist?: string;
+            caps?: {
+                channels?: string[];
+                max: number;
+                days: number;
+            }[];
+            quiet_hours?: {
+                from: string;
+                to: string;
+                /** @enum {string} */
+                mode?: "defer" | "drop";
+            };
+            opt_out?: {
+                [key: string]: string;
+            };
+            dedup_by_theme?: boolean;
+            touched_recently?: {
+                days?: number;
+                channels?: string[];
+            };
+            exempt?: string;
+            global_control?: {
+                share?: number;
+                salt?: string;
+            };
+            readonly version?: number;
+            readonly updated_by?: string;
+            readonly updated_at_ms?: number;
+        };
+        /** @description A campaign as an operator writes it (SPEC-outreach, Campaigns). */
+        CampaignDefinition: {
+            name: string;
+            title?: string;
+            theme?: string;
+            /** @description {expr} | {segment} | {list} | {report, cell, expr} */
+            audience: {
+                expr?: string;
+                segment?: string;
+                list?: string;
+                report?: string;
+                cell?: unknown;
+            };
+            channel: string;
+            content?: Record<string, unknown>;
+            control?: {
+                share?: number;
+            };
+            goal?: {
+                event?: string;
+                window_days?: number;
+            };
+            budget?: {
+                max_recipients?: number;
+                cost_per_message?: number;
+            };
+            schedule?: {
+                /** Format: date-time */
+                at?: string;
+            };
+            /** @enum {string} */
+            class?: "marketing" | "transactional";
+            policy?: Record<string, unknown>;
+            steps?: {
+                name?: string;
+                type?: string;
+            }[];
+        };
+        Campaign: {
+            id: string;
+            /** @enum {string} */
+            state: "draft" | "pending_approval" | "rejected" | "scheduled" | "running" | "paused" | "cancelled" | "done";
+            funnel?: {
+                audience?: number;
+                control?: number;
+                suppressed?: {
+                    [key: string]: number;
+                };
+                planned?: number;
+                sent?: number;
+                failed?: number;
+                pending?: number;
+            } | null;
+            segments?: {
+                treatment?: string;
+                control?: string;
+            } | null;
+            progress?: Record<string, unknown>;
+            transitions?: {
+                from?: string;
+                to?: string;
+                action?: string;
+                by?: string;
+                at_ms?: number;
+                comment?: string;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description SPEC-outreach, Effect; plus health and incremental conversions. */
+        CampaignEffect: {
+            goal: Record<string, unknown>;
+            treatment: Record<string, unknown>;
+            control: Record<string, unknown>;
+            uplift: Record<string, unknown> | null;
+            srm_p_value: number;
+            health?: Record<string, unknown>;
+        } & {
+            [key: string]: unknown;
+        };
     };
     responses: {
         /** @description An error */
@@ -3945,6 +4976,10 @@ export interface components {
         Limit: number;
         /** @description [a-z][a-z0-9_]{0,63} */
         EventTypeName: string;
+        /** @description A channel's name */
+        ChannelName: string;
+        /** @description A campaign's id (c + 16 hex digits) or name */
+        CampaignId: string;
     };
     requestBodies: never;
     headers: never;
