@@ -108,8 +108,9 @@ const zh: Record<string, Translate> = {
   channel_kind: (a) => `渠道类型「${a.kind}」不支持` + maybe(a.expected, (e) => `（可用：${e}）`),
   channel_paused: (a) => `渠道「${a.channel ?? ""}」已被网关限流暂停，稍后自动重试`,
   bad_transition: (a) => `活动当前状态为「${named(stateZh, a.state)}」，不能${named(actionZh, a.action)}`,
-  self_approval: (a) => `「${a.principal}」提交了这个活动，不能由本人审批`,
-  approver_not_admin: (a) => `只有管理员可以审批活动，「${a.principal}」不是管理员`,
+  self_approval: (a) =>
+    a.principal ? `「${a.principal}」提交了这个活动，不能由本人审批，请由其他管理员审批` : "不能审批自己提交的活动，请由其他管理员审批",
+  approver_not_admin: (a) => `只有管理员可以审批活动` + maybe(a.principal, (p) => `，「${p}」不是管理员`),
 };
 
 // The machine-readable part of an error from the server, if it has one.
