@@ -8,8 +8,9 @@ import segments from "./flows/segments.mjs";
 import reports from "./flows/reports.mjs";
 import admin from "./flows/admin.mjs";
 import operations from "./flows/operations.mjs";
+import outreach from "./flows/outreach.mjs";
 
-const flows = [shell, catalog, segments, reports, admin, operations];
+const flows = [shell, catalog, segments, reports, admin, operations, outreach];
 
 describe("tagloop web UI", () => {
   const env = {};
