@@ -80,6 +80,22 @@ std::string Incomparable(const Arm& c, const Arm& t) {
   return {};
 }
 
+// An effect from its estimate and variance (ok when the variance is positive).
+Effect FromMoments(const Arm& c, const Arm& t, double estimate, double variance, const EffectOptions& options) {
+  if (!(variance > 0)) return Refused("an arm's metric has no variance");
+  Effect e;
+  e.ok = true;
+  e.estimate = estimate;
+  e.standard_error = std::sqrt(variance);
+  Conclude(e, c.n, t.n, WelchDof(c, t), options);
+  return e;
+}
+
+// Δ = μT − μC with the unpooled variance σT²/nT + σC²/nC.
+Effect Absolute(const Arm& c, const Arm& t, const EffectOptions& options) {
+  return FromMoments(c, t, t.mean - c.mean, t.variance / t.n + c.variance / c.n, options);
+}
+
 }  // namespace
 
 double ArmStats::variance() const {
@@ -95,21 +111,11 @@ double ArmStats::variance() const {
 Effect CompareArms(const ArmStats& control, const ArmStats& treatment, const EffectOptions& options) {
   const Arm c = Plain(control), t = Plain(treatment);
   if (std::string why = Incomparable(c, t); !why.empty()) return Refused(std::move(why));
-  Effect e;
-  e.ok = true;
-  double variance;
-  if (options.difference == Difference::kAbsolute) {
-    e.estimate = t.mean - c.mean;
-    variance = t.variance / t.n + c.variance / c.n;
-  } else {
-    e.estimate = (t.mean - c.mean) / std::abs(c.mean);
-    // The delta method for μT/μC (the two arms are independent).
-    variance = t.variance / t.n / (c.mean * c.mean) + c.variance / c.n * t.mean * t.mean / std::pow(c.mean, 4);
-  }
-  if (!(variance > 0)) return Refused("an arm's metric has no variance");
-  e.standard_error = std::sqrt(variance);
-  Conclude(e, c.n, t.n, WelchDof(c, t), options);
-  return e;
+  if (options.difference == Difference::kAbsolute) return Absolute(c, t, options);
+  // The delta method for μT/μC (the two arms are independent).
+  const double variance =
+      t.variance / t.n / (c.mean * c.mean) + c.variance / c.n * t.mean * t.mean / std::pow(c.mean, 4);
+  return FromMoments(c, t, (t.mean - c.mean) / std::abs(c.mean), variance, options);
 }
 
 double CupedTheta(const ArmStats& control, const CovariateStats& control_pre, const ArmStats& treatment,
@@ -136,29 +142,17 @@ Effect CompareArmsCuped(const ArmStats& control, const CovariateStats& control_p
   };
   const Arm c = adjusted(control, control_pre), t = adjusted(treatment, treatment_pre);
   if (std::string why = Incomparable(c, t); !why.empty()) return Refused(std::move(why));
-  Effect e;
-  e.ok = true;
-  double variance;
-  if (options.difference == Difference::kAbsolute) {
-    e.estimate = t.mean - c.mean;
-    variance = t.variance / t.n + c.variance / c.n;
-  } else {
-    // The relative effect divides by the unadjusted control mean; its
-    // variance by the delta method over (ȳT − θx̄T, ȳC, x̄C) as gbstats does.
-    const double base = c.unadjusted_mean;
-    e.estimate = (t.mean - c.mean) / std::abs(base);
-    const double v_treatment = t.variance / (t.n * base * base);
-    const double k = -treatment.mean();
-    const double cov_c = Covariance(control, control_pre.pre, control_pre.sum_of_products);
-    const double v_control = (control.variance() * k * k / (base * base) + 2 * theta * cov_c * k / base +
-                              theta * theta * control_pre.pre.variance()) /
-                             (c.n * base * base);
-    variance = v_treatment + v_control;
-  }
-  if (!(variance > 0)) return Refused("an arm's metric has no variance");
-  e.standard_error = std::sqrt(variance);
-  Conclude(e, c.n, t.n, WelchDof(c, t), options);
-  return e;
+  if (options.difference == Difference::kAbsolute) return Absolute(c, t, options);
+  // The relative effect divides by the unadjusted control mean; its
+  // variance by the delta method over (ȳT − θx̄T, ȳC, x̄C) as gbstats does.
+  const double base = c.unadjusted_mean;
+  const double v_treatment = t.variance / (t.n * base * base);
+  const double k = -treatment.mean();
+  const double cov_c = Covariance(control, control_pre.pre, control_pre.sum_of_products);
+  const double v_control = (control.variance() * k * k / (base * base) + 2 * theta * cov_c * k / base +
+                            theta * theta * control_pre.pre.variance()) /
+                           (c.n * base * base);
+  return FromMoments(c, t, (t.mean - c.mean) / std::abs(base), v_treatment + v_control, options);
 }
 
 double SampleRatioMismatchPValue(std::span<const double> users, std::span<const double> weights) {
