@@ -22,7 +22,37 @@ namespace {
 const Actor kSystem{"tagloop", true};
 }  // namespace
 
+// The touch history is flushed every tick, so a kill loses the touches of
+// the last tick; the ledgers are the truth. At start every run of the last
+// 366 days (the longest cap window is 365) is replayed into a fresh history.
+Status OutreachService::RebuildTouches() {
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<CampaignRecord> all, campaigns_->List());
+  const int64_t since = options_.clock->NowUnixMillis() - int64_t{366} * 86'400'000;
+  return touches_->RebuildFrom([&](outreach::TouchHistory& history) -> Status {
+    for (const CampaignRecord& record : all) {
+      TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::CampaignRun> runs, campaigns_->Runs(record.id));
+      for (const outreach::CampaignRun& run : runs) {
+        if (run.started_ms < since || !std::filesystem::exists(LedgerPath(record.id, run.run))) continue;
+        Result<Bitmap> plan = FrozenMembers(run.treatment_segment);
+        if (!plan.ok()) continue;  // the segment was deleted: nothing to count against
+        TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<outreach::Ledger> ledger, OpenIdleLedger(record.id, run.run));
+        std::map<int64_t, Bitmap> by_hour;
+        for (uint32_t u : plan->ToVector()) {
+          const outreach::LedgerEntry e = ledger->Lookup(u, "send", 0);
+          if (e.state != outreach::DeliveryState::kSent) continue;
+          roaring_bitmap_add(by_hour[outreach::TouchHistory::HourOf(e.time_ms)].get(), u);
+        }
+        for (const auto& [hour, users] : by_hour) {
+          history.Record(record.definition.channel, hour * outreach::TouchHistory::kHourMs, users);
+        }
+      }
+    }
+    return Status::Ok();
+  });
+}
+
 Status OutreachService::Start() {
+  TAGLOOP_RETURN_IF_ERROR(RebuildTouches());
   std::lock_guard lock(mu_);
   if (loop_.joinable()) return Status::Ok();
   stop_ = false;
@@ -197,6 +227,25 @@ Status OutreachService::Dispatch(const CampaignRecord& record, const outreach::C
                        options_.clock, options_.utc_offset_minutes};
   TAGLOOP_ASSIGN_OR_RETURN(r->renderer, SendRenderer::Make(rp, record.id, campaign, spec, r->policy));
   TAGLOOP_ASSIGN_OR_RETURN(r->ledger, outreach::Ledger::Open(LedgerPath(record.id, run.run)));
+  if (r->ledger->replayed_records() > 0) {
+    // A kill between a ledger commit and its events loses those events: the
+    // ledger is the truth, so a resumed run writes every sent record's
+    // message_sent again (the event log drops the ids it has; the touches
+    // were rebuilt from the ledgers at start).
+    std::vector<outreach::CommittedSend> sent;
+    std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
+    TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snapshot->dictionary());
+    for (uint32_t u : plan.ToVector()) {
+      const outreach::LedgerEntry e = r->ledger->Lookup(u, "send", 0);
+      if (e.state != outreach::DeliveryState::kSent) continue;
+      sent.push_back({u, outreach::MessageId(record.id, "send", dictionary->ExternalId(u), 0), "", e.time_ms});
+      if (sent.size() == 4096) {
+        OnCommitted(record.id, spec.name, false, sent, /*record_touches=*/false);
+        sent.clear();
+      }
+    }
+    OnCommitted(record.id, spec.name, false, sent, /*record_touches=*/false);
+  }
   outreach::DispatchJob job;
   job.campaign_id = record.id;
   job.plan = std::move(plan);
@@ -204,7 +253,7 @@ Status OutreachService::Dispatch(const CampaignRecord& record, const outreach::C
   job.channel = r->channel;
   job.render_batch = [renderer = r->renderer.get()](const std::vector<uint32_t>& users) { return renderer->Render(users); };
   job.on_committed = [this, id = record.id, name = spec.name, coupon = spec.kind == "coupon"](
-                         const std::vector<outreach::CommittedSend>& sent) { OnCommitted(id, name, coupon, sent); };
+                         const std::vector<outreach::CommittedSend>& sent) { OnCommitted(id, name, coupon, sent, true); };
   TAGLOOP_ASSIGN_OR_RETURN(r->handle, dispatcher_->Start(std::move(job)));
   std::lock_guard lock(mu_);
   running_[record.id] = std::move(r);
@@ -212,11 +261,13 @@ Status OutreachService::Dispatch(const CampaignRecord& record, const outreach::C
 }
 
 void OutreachService::OnCommitted(const std::string& campaign_id, const std::string& channel, bool coupon,
-                                  const std::vector<outreach::CommittedSend>& sent) {
+                                  const std::vector<outreach::CommittedSend>& sent, bool record_touches) {
   if (sent.empty()) return;
-  Bitmap users;
-  for (const outreach::CommittedSend& s : sent) roaring_bitmap_add(users.get(), s.user);
-  touches_->Record(channel, sent.front().time_ms, users);
+  if (record_touches) {
+    Bitmap users;
+    for (const outreach::CommittedSend& s : sent) roaring_bitmap_add(users.get(), s.user);
+    touches_->Record(channel, sent.front().time_ms, users);
+  }
   if (parts_.event_log == nullptr) return;
   std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
   Result<const UserDictionary*> dictionary = snapshot->dictionary();

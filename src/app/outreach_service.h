@@ -94,7 +94,8 @@ class OutreachService {
   OutreachService(const OutreachService&) = delete;
   OutreachService& operator=(const OutreachService&) = delete;
 
-  // Starts the runner (resumes running campaigns). Stop() is idempotent:
+  // Rebuilds the touch history from the ledgers and starts the runner
+  // (resumes running campaigns). Stop() is idempotent:
   // stops dispatching (batches in flight are committed) and flushes the
   // touch history.
   Status Start();
@@ -147,13 +148,16 @@ class OutreachService {
   OutreachService() = default;
   void Loop();
   void Tick();
+  Status RebuildTouches();
   Status StartRun(const outreach::CampaignRecord& record);
   Status ResumeRun(const outreach::CampaignRecord& record, const outreach::CampaignRun& run);
   Status Dispatch(const outreach::CampaignRecord& record, const outreach::CampaignRun& run, Bitmap plan);
   // A ledger of a run not dispatching in this process.
   Result<std::unique_ptr<outreach::Ledger>> OpenIdleLedger(std::string_view id, int64_t run);
+  // Writes sends as message_sent (and coupon_issued) events and, unless
+  // replaying, as touches.
   void OnCommitted(const std::string& campaign_id, const std::string& channel, bool coupon,
-                   const std::vector<outreach::CommittedSend>& sent);
+                   const std::vector<outreach::CommittedSend>& sent, bool record_touches);
   Result<outreach::SuppressionPolicy> PolicyFor(const outreach::Campaign& campaign);
   SegmentQueryOptions TodayQuery() const;
   Result<Bitmap> FrozenMembers(const std::string& segment);

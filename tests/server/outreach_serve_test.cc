@@ -215,6 +215,20 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
   json effect = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id + "/effect"));
   EXPECT_EQ(effect["treatment"]["users"], planned);
   EXPECT_EQ(effect["treatment"]["converted"], 0);
+
+  // A frequency cap counts what was actually sent, across restarts (the
+  // touch history is rebuilt from the ledgers at start): a second campaign
+  // to the same audience finds every treated user at a cap of 1 a week.
+  server.reset();
+  server = Start(99);
+  Ok(Call(admin_, "PUT", "/api/v1/outreach/policy",
+          {{"blacklist", "city = '深圳'"}, {"caps", {{{"channels", {"*"}}, {"max", 1}, {"days", 7}}}}}));
+  json second = Ok(Call(operator_, "POST", "/api/v1/campaigns",
+                        {{"name", "again"}, {"audience", {{"expr", "is_vip"}}}, {"channel", "hook"},
+                         {"content", {{"title", "again"}}}}),
+                   201);
+  json again = Ok(Call(analyst_, "POST", "/api/v1/campaigns/" + second["id"].get<std::string>() + "/estimate"));
+  EXPECT_EQ(again["funnel"]["suppressed"]["frequency_cap"], planned) << again.dump();
 }
 
 // Every outreach route against every role: 401 without a token, 403 below
