@@ -69,7 +69,7 @@ Result<std::unique_ptr<SendRenderer>> SendRenderer::Make(const SendRendererParts
 SendRenderer::~SendRenderer() = default;
 
 Status SendRenderer::RefreshSets(int64_t now_ms) {
-  if (now_ms - sets_at_ms_ < parts_.refresh_ms && sets_at_ms_ != INT64_MIN) return Status::Ok();
+  if (sets_at_ms_ != INT64_MIN && now_ms - sets_at_ms_ < parts_.refresh_ms) return Status::Ok();
   std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
   SegmentQueryOptions q;
   q.as_of = BusinessToday(parts_.clock, parts_.utc_offset_minutes);

@@ -58,6 +58,7 @@ class OutreachServeTest : public ::testing::Test {
         std::vector<std::string>{"--data", data_, "--listen", "127.0.0.1:0", "--no-schedules", "--log-level", "warn",
                                  "--web-root", "none"},
         tmp_.Sub(fmt::format("serve-{}.log", round)));
+    last_log_ = tmp_.Sub(fmt::format("serve-{}.log", round));
     port_ = server->WaitForPort();
     EXPECT_NE(port_, 0) << server->Log();
     return server;
@@ -70,11 +71,17 @@ class OutreachServeTest : public ::testing::Test {
                      {{"Authorization", "Bearer " + token}, {"Content-Type", "application/json"}});
   }
   json Ok(const HttpReply& r, int status = 200) {
-    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.status, status) << r.body << (r.status == 0 ? "\nserver log:\n" + ReadLog() : "");
     return json::parse(r.body, nullptr, false);
   }
 
+  std::string ReadLog() const {
+    std::ifstream in(last_log_);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+
   TempDir tmp_;
+  std::string last_log_;
   std::string data_, admin_, operator_, analyst_, viewer_;
   uint16_t port_ = 0;
 };
