@@ -97,24 +97,24 @@ SendOutcome WechatTemplateChannel::Classify(const HttpResponse& a, bool* token_e
 
 std::vector<SendOutcome> WechatTemplateChannel::Send(const std::vector<OutgoingMessage>& batch, int max_parallel) {
   std::vector<SendOutcome> out(batch.size());
-  std::vector<size_t> todo;
+  std::vector<size_t> unsent;
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].address.empty()) out[i] = SendOutcome::Permanent("no_address");
-    else todo.push_back(i);
+    else unsent.push_back(i);
   }
   bool refetched = false;
   if (token_.empty() || std::chrono::steady_clock::now() >= token_expiry_) {
     std::string error = FetchToken();
     refetched = true;
     if (!error.empty()) {
-      for (size_t i : todo) out[i] = SendOutcome::Transient(error);
+      for (size_t i : unsent) out[i] = SendOutcome::Transient(error);
       return out;
     }
   }
   // At most two rounds: the second after one token refetch.
-  for (int round = 0; round < 2 && !todo.empty(); ++round) {
+  for (int round = 0; round < 2 && !unsent.empty(); ++round) {
     std::vector<HttpRequest> requests;
-    for (size_t i : todo) {
+    for (size_t i : unsent) {
       HttpRequest r;
       r.url = base_url_ + "/cgi-bin/message/template/send?access_token=" + UrlEncode(token_);
       r.body = Body(batch[i]);
@@ -124,16 +124,16 @@ std::vector<SendOutcome> WechatTemplateChannel::Send(const std::vector<OutgoingM
     }
     Result<std::vector<HttpResponse>> answers = http_->Perform(requests, max_parallel);
     std::vector<size_t> again;
-    for (size_t k = 0; k < todo.size(); ++k) {
+    for (size_t k = 0; k < unsent.size(); ++k) {
       if (!answers.ok()) {
-        out[todo[k]] = SendOutcome::Transient(answers.status().message());
+        out[unsent[k]] = SendOutcome::Transient(answers.status().message());
         continue;
       }
       bool token_error = false;
-      out[todo[k]] = Classify((*answers)[k], &token_error);
-      if (token_error) again.push_back(todo[k]);
+      out[unsent[k]] = Classify((*answers)[k], &token_error);
+      if (token_error) again.push_back(unsent[k]);
     }
-    todo.clear();
+    unsent.clear();
     if (again.empty() || refetched) break;
     std::string error = FetchToken();
     refetched = true;
@@ -141,7 +141,7 @@ std::vector<SendOutcome> WechatTemplateChannel::Send(const std::vector<OutgoingM
       for (size_t i : again) out[i] = SendOutcome::Transient(error);
       break;
     }
-    todo = std::move(again);
+    unsent = std::move(again);
   }
   return out;
 }
