@@ -3,6 +3,7 @@
 // hours and finished dispatches, and what a committed send leaves behind
 // (events, touches). Opening and the API's operations: outreach_service.cc.
 #include <filesystem>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -208,6 +209,30 @@ Status OutreachService::StartRun(const CampaignRecord& record) {
   return Dispatch(record, run, std::move(plan.treatment));
 }
 
+namespace {
+
+// The gateway ids of a ledger's `sent` records, by user (a coupon run's
+// coupon ids, for its coupon_issued events again after a restart). The
+// ledger's index keeps a sent record's detail on disk only, so this reads
+// the file once.
+Result<std::unordered_map<uint32_t, std::string>> SentGatewayIds(const std::string& path) {
+  TAGLOOP_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->ReadFile(path));
+  uint64_t valid_end = 0;
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::LedgerRecord> records, outreach::DecodeLedger(bytes, &valid_end));
+  std::unordered_map<uint32_t, std::string> ids;
+  for (outreach::LedgerRecord& r : records) {
+    if (r.step != "send" || r.occurrence != 0) continue;
+    if (r.state == outreach::DeliveryState::kSent) {
+      ids[r.user] = std::move(r.detail);
+    } else {
+      ids.erase(r.user);
+    }
+  }
+  return ids;
+}
+
+}  // namespace
+
 Status OutreachService::ResumeRun(const CampaignRecord& record, const outreach::CampaignRun& run) {
   TAGLOOP_ASSIGN_OR_RETURN(Bitmap plan, FrozenMembers(run.treatment_segment));
   return Dispatch(record, run, std::move(plan));
@@ -232,19 +257,26 @@ Status OutreachService::Dispatch(const CampaignRecord& record, const outreach::C
     // ledger is the truth, so a resumed run writes every sent record's
     // message_sent again (the event log drops the ids it has; the touches
     // were rebuilt from the ledgers at start).
+    const bool coupon = spec.kind == "coupon";
+    std::unordered_map<uint32_t, std::string> coupon_ids;
+    if (coupon) {
+      TAGLOOP_ASSIGN_OR_RETURN(coupon_ids, SentGatewayIds(r->ledger->path()));
+    }
     std::vector<outreach::CommittedSend> sent;
     std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
     TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snapshot->dictionary());
     for (uint32_t u : plan.ToVector()) {
       const outreach::LedgerEntry e = r->ledger->Lookup(u, "send", 0);
       if (e.state != outreach::DeliveryState::kSent) continue;
-      sent.push_back({u, outreach::MessageId(record.id, "send", dictionary->ExternalId(u), 0), "", e.time_ms});
+      auto gateway_id = coupon_ids.find(u);
+      sent.push_back({u, outreach::MessageId(record.id, "send", dictionary->ExternalId(u), 0),
+                      gateway_id == coupon_ids.end() ? "" : gateway_id->second, e.time_ms});
       if (sent.size() == 4096) {
-        OnCommitted(record.id, spec.name, false, sent, /*record_touches=*/false);
+        OnCommitted(record.id, spec.name, coupon, sent, /*record_touches=*/false);
         sent.clear();
       }
     }
-    OnCommitted(record.id, spec.name, false, sent, /*record_touches=*/false);
+    OnCommitted(record.id, spec.name, coupon, sent, /*record_touches=*/false);
   }
   outreach::DispatchJob job;
   job.campaign_id = record.id;
@@ -295,21 +327,25 @@ void OutreachService::OnCommitted(const std::string& campaign_id, const std::str
     }
     batch.push_back(std::move(e));
   }
+  if (Result<events::AppendResult> appended = AppendEvents(std::move(batch)); !appended.ok()) {
+    spdlog::warn("campaign {}: message_sent events not written: {}", campaign_id, appended.status().ToString());
+  }
+}
+
+Result<events::AppendResult> OutreachService::AppendEvents(std::vector<events::Event> batch) {
+  if (parts_.event_log == nullptr) return Status::FailedPrecondition("this workspace keeps no event log");
   // As POST /events does: the ingest lock from the append to the hand-over,
   // so a real-time replay sees each event once.
   std::shared_lock<std::shared_mutex> ingest;
   if (parts_.realtime != nullptr) ingest = parts_.realtime->IngestLock();
-  Result<events::AppendResult> appended = parts_.event_log->Append(batch);
-  if (!appended.ok()) {
-    spdlog::warn("campaign {}: message_sent events not written: {}", campaign_id, appended.status().ToString());
-    return;
-  }
-  if (parts_.realtime != nullptr && appended->appended > 0) {
+  TAGLOOP_ASSIGN_OR_RETURN(events::AppendResult appended, parts_.event_log->Append(batch));
+  if (parts_.realtime != nullptr && appended.appended > 0) {
     std::vector<events::Event> fresh;
-    fresh.reserve(appended->appended);
-    for (uint32_t i : appended->new_indexes) fresh.push_back(std::move(batch[i]));
-    parts_.realtime->Submit(std::move(fresh), appended->first_sequence);
+    fresh.reserve(appended.appended);
+    for (uint32_t i : appended.new_indexes) fresh.push_back(std::move(batch[i]));
+    parts_.realtime->Submit(std::move(fresh), appended.first_sequence);
   }
+  return appended;
 }
 
 Result<std::unique_ptr<outreach::Ledger>> OutreachService::OpenIdleLedger(std::string_view id, int64_t run) {

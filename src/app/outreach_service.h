@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/receipts.h"
 #include "app/send_renderer.h"
 #include "events/event_log.h"
 #include "events/event_types.h"
@@ -87,6 +88,13 @@ struct RecipientRow {
   int64_t time_ms = 0;
 };
 
+// What RecordReceipts made of a request's receipts.
+struct ReceiptsRecorded {
+  size_t recorded = 0;               // new events
+  size_t repeated = 0;               // receipts the event log already had
+  std::vector<std::string> unknown;  // message ids of no campaign of the channel
+};
+
 class OutreachService {
  public:
   static Result<std::unique_ptr<OutreachService>> Open(const OutreachParts& parts, const OutreachOptions& options);
@@ -137,6 +145,12 @@ class OutreachService {
   // address read like a campaign's). Returns the outcome and message id.
   Result<std::pair<outreach::SendOutcome, std::string>> TestSend(std::string_view channel, std::string_view user_id,
                                                                  const nlohmann::json& content);
+  // A gateway's receipts for `channel`'s messages (app/receipts.h) become
+  // message_delivered / message_clicked / message_bounced events of the
+  // campaign and user each message id names (the channel's campaigns, the
+  // latest run first; a repeated receipt is dropped by its event id).
+  // NotFound when there is no such channel.
+  Result<ReceiptsRecorded> RecordReceipts(std::string_view channel, const std::vector<Receipt>& receipts);
   // The contract's effect of the latest run (insight/effect).
   Result<nlohmann::json> Effect(const outreach::CampaignRecord& record);
 
@@ -158,6 +172,11 @@ class OutreachService {
   // replaying, as touches.
   void OnCommitted(const std::string& campaign_id, const std::string& channel, bool coupon,
                    const std::vector<outreach::CommittedSend>& sent, bool record_touches);
+  // Appends events to the log and hands the new ones to the real-time engine.
+  Result<events::AppendResult> AppendEvents(std::vector<events::Event> batch);
+  struct MessageIndex;
+  // The message ids of a campaign's latest run, built once and kept (a few).
+  Result<std::shared_ptr<const MessageIndex>> MessageIndexOf(const outreach::CampaignRecord& record);
   Result<outreach::SuppressionPolicy> PolicyFor(const outreach::Campaign& campaign);
   SegmentQueryOptions TodayQuery() const;
   Result<Bitmap> FrozenMembers(const std::string& segment);
@@ -178,6 +197,9 @@ class OutreachService {
   bool woken_ = false;
   std::thread loop_;
   std::mutex plan_mu_;  // one planning at a time (approval vs. the runner)
+  std::mutex index_mu_;  // guards what follows
+  std::map<std::string, std::shared_ptr<const MessageIndex>> message_indexes_;  // by "campaign id/run"
+  std::vector<std::string> message_index_order_;  // oldest first
 };
 
 // A run dispatching in this process. Destroying it cancels the dispatch and

@@ -99,6 +99,12 @@ std::vector<PropertyDef> MessageProperties() {
           Prop("message_id", T::kString, false, "the message's id at the channel")};
 }
 
+std::vector<PropertyDef> BouncedProperties() {
+  std::vector<PropertyDef> p = MessageProperties();
+  p.push_back(Prop("error", PropertyType::kString, false, "the gateway's error code and text"));
+  return p;
+}
+
 std::vector<PropertyDef> CouponProperties() {
   using T = PropertyType;
   return {Prop("coupon_id", T::kString, true, "the coupon's id"),
@@ -207,6 +213,8 @@ const std::vector<EventTypeSchema>& BuiltinEventTypes() {
               MessageProperties()),
       Builtin("message_clicked", "消息点击", "Message clicked", "the user clicked the message",
               MessageProperties()),
+      Builtin("message_bounced", "消息未送达", "Message bounced", "the channel could not deliver the message",
+              BouncedProperties()),
       Builtin("coupon_issued", "发券", "Coupon issued", "a coupon was issued to the user",
               CouponProperties()),
       Builtin("coupon_redeemed", "用券", "Coupon redeemed", "the user redeemed a coupon", CouponProperties()),

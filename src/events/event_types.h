@@ -75,8 +75,8 @@ const char* JsonTypeName(const nlohmann::json& v);
 
 // The built-in types (order_created, order_paid, car_picked_up,
 // order_extended, car_returned, order_cancelled, message_sent,
-// message_delivered, message_clicked, coupon_issued, coupon_redeemed),
-// each with builtin = true. Built once, never destroyed.
+// message_delivered, message_clicked, message_bounced, coupon_issued,
+// coupon_redeemed), each with builtin = true. Built once, never destroyed.
 const std::vector<EventTypeSchema>& BuiltinEventTypes();
 
 // OK when `next` may replace `current` (same name): every property of

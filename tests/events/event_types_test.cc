@@ -106,7 +106,7 @@ TEST(EventTypesTest, BuiltinBusinessModel) {
   auto registry = EventTypeRegistry::BuiltinOnly();
   for (const char* name :
        {"order_created", "order_paid", "car_picked_up", "order_extended", "car_returned", "order_cancelled",
-        "message_sent", "message_delivered", "message_clicked", "coupon_issued", "coupon_redeemed"}) {
+        "message_sent", "message_delivered", "message_clicked", "message_bounced", "coupon_issued", "coupon_redeemed"}) {
     const EventTypeSchema* s = registry->Find(name);
     ASSERT_NE(s, nullptr) << name;
     EXPECT_TRUE(s->builtin);
@@ -124,7 +124,7 @@ TEST(EventTypesTest, BuiltinBusinessModel) {
   EXPECT_TRUE(registry->Find("message_clicked")->FindProperty("campaign_id")->required);
   EXPECT_TRUE(registry->Find("coupon_redeemed")->FindProperty("coupon_id")->required);
   EXPECT_EQ(registry->Find("nope"), nullptr);
-  EXPECT_EQ(registry->List().size(), 11u);
+  EXPECT_EQ(registry->List().size(), 12u);
   EXPECT_EQ(registry->List()[0].name, "order_created");
   EXPECT_EQ(EventTypeSchemaToJson(*paid)["builtin"], true);
   EXPECT_EQ(registry->Register(Trial()).code(), Status::Code::kFailedPrecondition);

@@ -242,7 +242,7 @@ TEST_F(EventsApiTest, EventTypesListRegisterReplaceAndRemove) {
   EXPECT_EQ(names,
             (std::vector<std::string>{"order_created", "order_paid", "car_picked_up", "order_extended",
                                       "car_returned", "order_cancelled", "message_sent", "message_delivered",
-                                      "message_clicked", "coupon_issued", "coupon_redeemed"}));
+                                      "message_clicked", "message_bounced", "coupon_issued", "coupon_redeemed"}));
   HttpReply paid = Call("GET", "/api/v1/events/types/order_paid", Role::kViewer);
   ASSERT_EQ(paid.status, 200);
   EXPECT_EQ(Json(paid)["name"], "order_paid");
@@ -259,7 +259,7 @@ TEST_F(EventsApiTest, EventTypesListRegisterReplaceAndRemove) {
   HttpReply got = Call("GET", "/api/v1/events/types/app_opened", Role::kViewer);
   ASSERT_EQ(got.status, 200);
   EXPECT_EQ(Json(got)["properties"][0]["name"], "screen");
-  EXPECT_EQ(Json(Call("GET", "/api/v1/events/types", Role::kViewer))["types"].size(), 12u);
+  EXPECT_EQ(Json(Call("GET", "/api/v1/events/types", Role::kViewer))["types"].size(), 13u);
 
   // Events of the new type are accepted (and checked against its schema).
   json ok = {{"event_id", "open-1"},

@@ -238,6 +238,64 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
   EXPECT_EQ(again["funnel"]["suppressed"]["frequency_cap"], planned) << again.dump();
 }
 
+// A gateway's receipts become outcome events of the campaign and user its
+// message ids name: once each (a repeated receipt is dropped), unknown ids
+// listed, a bad request refused whole.
+TEST_F(OutreachServeTest, GatewayReceiptsBecomeOutcomeEvents) {
+  std::filesystem::create_directories(tmp_.Sub("rx"));
+  ReceiverProcess rx(tmp_.Sub("rx"), {});
+  std::unique_ptr<ServeProcess> server = Start(0);
+  Ok(Call(admin_, "PUT", "/api/v1/channels/hook", {{"kind", "webhook"}, {"url", rx.url("/hook")}, {"secret", "k"}}));
+  json created = Ok(Call(operator_, "POST", "/api/v1/campaigns",
+                         {{"name", "receipts"}, {"audience", {{"expr", "city = '深圳'"}}}, {"channel", "hook"},
+                          {"content", {{"title", "hi"}}}}),
+                    201);
+  const std::string id = created["id"];
+  Ok(Call(operator_, "POST", "/api/v1/campaigns/" + id + "/submit"));
+  Ok(Call(admin_, "POST", "/api/v1/campaigns/" + id + "/approve"));
+  json done;
+  for (int i = 0; i < 600; ++i) {
+    done = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id));
+    if (done["state"] == "done") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(done["state"], "done") << done.dump();
+  const uint64_t sent = done["funnel"]["sent"];
+  ASSERT_EQ(sent, static_cast<uint64_t>(kUsers / 10));
+  auto events = [&] { return Ok(Call(admin_, "GET", "/api/v1/events/stats"))["log"]["events"].get<uint64_t>(); };
+  ASSERT_EQ(events(), sent);
+
+  const std::string u0 = outreach::MessageId(id, "send", "u0", 0), u10 = outreach::MessageId(id, "send", "u10", 0);
+  const std::string stranger = outreach::MessageId(id, "send", "u1", 0);  // not in the audience
+  const json receipts = json::array({
+      {{"message_id", u0}, {"status", "delivered"}, {"time", "2026-11-30T10:00:00+08:00"}},
+      {{"message_id", u0}, {"status", "clicked"}},
+      // Aliyun's SMS report, as an SMS gateway pushes it.
+      {{"out_id", u10}, {"success", false}, {"err_code", "MK:0001"}, {"err_msg", "空号"},
+       {"report_time", "2026-11-30 10:00:07"}},
+      {{"message_id", stranger}, {"status", "delivered"}},
+  });
+  json answer = Ok(Call(operator_, "POST", "/api/v1/channels/hook/receipts", receipts));
+  EXPECT_EQ(answer["code"], 0) << "what Aliyun's report push expects";
+  EXPECT_EQ(answer["recorded"], 3);
+  EXPECT_EQ(answer["repeated"], 0);
+  EXPECT_EQ(answer["unknown"], json::array({stranger}));
+  EXPECT_EQ(events(), sent + 3);
+  answer = Ok(Call(operator_, "POST", "/api/v1/channels/hook/receipts", {{"receipts", receipts}}));
+  EXPECT_EQ(answer["recorded"], 0);
+  EXPECT_EQ(answer["repeated"], 3);
+  EXPECT_EQ(events(), sent + 3);
+
+  // Bad input: refused whole, naming the entry; an unknown channel is a 404.
+  HttpReply bad = Call(operator_, "POST", "/api/v1/channels/hook/receipts",
+                       json::array({{{"message_id", u10}, {"status", "delivered"}}, {{"message_id", u10}, {"status", "read"}}}));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("receipts[1].status"), std::string::npos) << bad.body;
+  EXPECT_EQ(events(), sent + 3);
+  EXPECT_EQ(Call(operator_, "POST", "/api/v1/channels/nope/receipts", json::array()).status, 404);
+  EXPECT_EQ(Call(operator_, "POST", "/api/v1/channels/hook/receipts", nullptr).status, 400);
+}
+
 // Every outreach route against every role: 401 without a token, 403 below
 // the route's role, anything but 401/403 from it on (docs/outreach.md, API).
 TEST_F(OutreachServeTest, EveryOutreachRouteAgainstEveryRole) {
@@ -258,6 +316,7 @@ TEST_F(OutreachServeTest, EveryOutreachRouteAgainstEveryRole) {
       {"PUT", "/api/v1/channels/other", 3, {{"kind", "webhook"}, {"url", "http://127.0.0.1:9/x"}, {"secret", "k"}}},
       {"DELETE", "/api/v1/channels/nosuch", 3, nullptr},
       {"POST", "/api/v1/channels/hook/test", 2, {{"user_id", "nosuch"}}},
+      {"POST", "/api/v1/channels/hook/receipts", 2, json::array()},
       {"GET", "/api/v1/outreach/policy", 2, nullptr},
       {"PUT", "/api/v1/outreach/policy", 3, json::object()},
       {"GET", "/api/v1/campaigns", 1, nullptr},

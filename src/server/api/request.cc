@@ -111,9 +111,9 @@ class NumberLocator final : public nlohmann::json_sax<nlohmann::json> {
 
 }  // namespace
 
-Result<nlohmann::json> ParseJsonObject(std::string_view body) {
+Result<nlohmann::json> ParseJson(std::string_view body) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
-    return Status::InvalidArgument("the request body must be a JSON object");
+    return Status::InvalidArgument("the request body is empty: it must be JSON");
   }
   nlohmann::json j;
   try {
@@ -136,6 +136,14 @@ Result<nlohmann::json> ParseJsonObject(std::string_view body) {
         .With(ErrorReason::kNumberOutOfRange, where.field.empty() ? Status::ReasonArgs{}
                                                                  : Status::ReasonArgs{{"field", where.field}});
   }
+  return j;
+}
+
+Result<nlohmann::json> ParseJsonObject(std::string_view body) {
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return Status::InvalidArgument("the request body must be a JSON object");
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json j, ParseJson(body));
   if (!j.is_object())
     return Status::InvalidArgument(
         fmt::format("the request body must be a JSON object, not {}", TypeName(j)));

@@ -30,6 +30,8 @@ namespace tagloop {
 // beyond the double range ("1e400") is a 400 too, naming its byte offset
 // (also as the position) and field path.
 Result<nlohmann::json> ParseJsonObject(std::string_view body);
+// The same for a body of any JSON value (an array of receipts).
+Result<nlohmann::json> ParseJson(std::string_view body);
 
 // A JSON object read strictly, field by field. Absent and null fields are
 // the same ("not given"). Cheap to copy only when small: it holds the body.

@@ -3516,6 +3516,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/channels/{name}/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A gateway's delivery receipts for the channel's messages: Aliyun SMS delivery reports (SmsReport: out_id, success, report_time, err_code, err_msg) or tagloop's own entries (message_id, status, time, error), as an array or {"receipts": [...]}, at most 10000. Each becomes a message_delivered, message_clicked or message_bounced event of the campaign and user its message id names; a repeated receipt is dropped; a request with a bad entry is refused whole. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A channel's name */
+                    name: components["parameters"]["ChannelName"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Receipt"][] | {
+                        receipts: components["schemas"]["Receipt"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK (code 0, as Aliyun's report push expects) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: number;
+                            msg?: string;
+                            /** @description new outcome events */
+                            recorded: number;
+                            /** @description receipts already recorded */
+                            repeated: number;
+                            /** @description message ids of no campaign of the channel */
+                            unknown_count: number;
+                            /** @description the first 100 of them */
+                            unknown: string[];
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+                404: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outreach/policy": {
         parameters: {
             query?: never;
@@ -4937,6 +4995,22 @@ export interface components {
                 at_ms?: number;
                 comment?: string;
             }[];
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description One delivery receipt: Aliyun's SmsReport entry (out_id = the message id the SMS was sent with; success; report_time "yyyy-MM-dd HH:mm:ss" in the business time zone; err_code, err_msg) or tagloop's own (message_id; status delivered | clicked | bounced; time RFC 3339, default: on arrival; error). */
+        Receipt: {
+            message_id?: string;
+            /** @enum {string} */
+            status?: "delivered" | "clicked" | "bounced";
+            /** Format: date-time */
+            time?: string;
+            error?: string;
+            out_id?: string;
+            success?: boolean;
+            report_time?: string;
+            err_code?: string;
+            err_msg?: string;
         } & {
             [key: string]: unknown;
         };

@@ -90,7 +90,7 @@ const zh: Record<string, Translate> = {
   number_out_of_range: (a) => "数字超出范围" + maybe(a.field, (f) => `（字段 ${f}）`),
   limit_exceeded: (a) => `超出上限：${a.what} 最多 ${a.limit}` + maybe(a.value, (v) => `，当前 ${v}`),
   query_deadline: (a) => `查询超时（${a.seconds} 秒），请缩小范围后重试`,
-  in_use: (a) => `「${a.name}」仍被使用：${a.users}`,
+  in_use: (a) => `${kindZh[a.kind] ?? a.kind ?? ""}「${a.name}」仍被使用：${a.users}`,
   events_rejected: (a) => `事件全部被拒绝；第一个（#${a.index}）：${a.first}`,
   bad_field: (a) => `字段 ${a.field} 无效：${a.detail}`,
   unknown_field: (a) => `未知字段 ${a.field}` + maybe(a.expected, (e) => `（可用：${e}）`),

@@ -131,12 +131,36 @@ Result<HttpResponse> DeleteChannel(ApiContext& ctx, ApiCall& call) {
     if (!over && c.definition.channel == name) using_it.push_back(c.definition.name);
   }
   if (!using_it.empty()) {
+    const std::string users = fmt::format("{}", fmt::join(using_it, ", "));
     return Status::FailedPrecondition(
-        fmt::format("channel '{}' is used by campaign(s) {}: cancel or finish them first", name, fmt::join(using_it, ", ")));
+               fmt::format("channel '{}' is used by campaign(s) {}: cancel or finish them first", name, users))
+        .With(ErrorReason::kInUse, {{"kind", "channel"}, {"name", name}, {"users", users}});
   }
   TAGLOOP_RETURN_IF_ERROR(Outreach(ctx).channels().Delete(name));
   Audit(ctx, call, "channels.delete", name);
   return NoContent();
+}
+
+// A gateway's delivery receipts (app/receipts.h: Aliyun SMS reports or
+// tagloop's own), answered the way Aliyun's report push expects
+// ({"code": 0, "msg": ...}; anything else makes it retry) plus what was
+// recorded. Receipts naming no campaign of the channel are listed, not
+// refused: the gateway has nothing better to do with them.
+Result<HttpResponse> ChannelReceipts(ApiContext& ctx, ApiCall& call) {
+  const std::string& name = call.path_params[0];
+  TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json body, ParseJson(call.request->body));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<Receipt> receipts,
+                           ParseReceipts(body, ctx.workspace->utc_offset_minutes()));
+  TAGLOOP_ASSIGN_OR_RETURN(ReceiptsRecorded recorded, Outreach(ctx).RecordReceipts(name, receipts));
+  constexpr size_t kUnknownShown = 100;
+  Json unknown = Json::array();
+  for (size_t i = 0; i < recorded.unknown.size() && i < kUnknownShown; ++i) unknown.push_back(recorded.unknown[i]);
+  return JsonResponse({{"code", 0},
+                       {"msg", "成功"},
+                       {"recorded", recorded.recorded},
+                       {"repeated", recorded.repeated},
+                       {"unknown_count", recorded.unknown.size()},
+                       {"unknown", std::move(unknown)}});
 }
 
 Result<HttpResponse> TestChannel(ApiContext& ctx, ApiCall& call) {
@@ -373,6 +397,8 @@ void AddOutreachRoutes(ApiRouter& router) {
   router.Add(ApiV1Route("PUT", "/channels/{name}", Role::kAdmin, PutChannel, ApiBodyKind::kJson));
   router.Add(ApiV1Route("DELETE", "/channels/{name}", Role::kAdmin, DeleteChannel));
   router.Add(ApiV1Route("POST", "/channels/{name}/test", Role::kOperator, TestChannel, ApiBodyKind::kJson, {},
+                        /*blocking=*/true));
+  router.Add(ApiV1Route("POST", "/channels/{name}/receipts", Role::kOperator, ChannelReceipts, ApiBodyKind::kJson, {},
                         /*blocking=*/true));
   router.Add(ApiV1Route("GET", "/outreach/policy", Role::kOperator, GetPolicy));
   router.Add(ApiV1Route("PUT", "/outreach/policy", Role::kAdmin, PutPolicy, ApiBodyKind::kJson));

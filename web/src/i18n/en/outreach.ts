@@ -277,6 +277,7 @@ const en: Messages<typeof zh> = {
   "outreach.channel.testHint": "Sends one message now, outside every campaign and cap",
   "outreach.channel.testSend": "Send",
   "outreach.channel.testOutcome": "Outcome: {outcome} ({ms} ms)",
+  "outreach.channel.receipts": "Receipts: gateways push delivered, clicked and bounced receipts (Aliyun SMS report or tagloop format) here, with an operator token",
 };
 
 export default en;

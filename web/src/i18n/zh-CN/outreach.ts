@@ -274,4 +274,5 @@ export default {
   "outreach.channel.testHint": "立即发送一条，不计入任何活动和频次",
   "outreach.channel.testSend": "发送",
   "outreach.channel.testOutcome": "结果：{outcome}（{ms} 毫秒）",
+  "outreach.channel.receipts": "回执地址：网关把送达、点击、未送达回执（阿里云短信回执格式或 tagloop 格式）推送到这里，使用操作员令牌",
 };

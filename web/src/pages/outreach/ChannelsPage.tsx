@@ -241,6 +241,15 @@ function ChannelForm({ channel, onClose, onSaved }: { channel?: Channel; onClose
         </Space>
         {kind === "wechat_template" && <Alert type="warning" showIcon title={t("outreach.channel.wechatOnlyService")} style={{ marginBottom: 12 }} />}
         {kind === "wecom_bot" && <Alert type="info" showIcon title={t("outreach.channel.wecomNote")} style={{ marginBottom: 12 }} />}
+        {channel && (
+          <Alert
+            type="info"
+            showIcon
+            title={t("outreach.channel.receipts")}
+            description={<span className="mono small" data-testid="channel-receipts-url">POST {location.origin}/api/v1/channels/{channel.name}/receipts</span>}
+            style={{ marginBottom: 12 }}
+          />
+        )}
         {known.map((f) => (
           <Form.Item key={f} label={fieldLabel(t, f)} extra={f === "base_url" ? t("outreach.channel.baseUrlHint") : undefined}>
             <Input value={values[f] ?? ""} onChange={(e) => setValues({ ...values, [f]: e.target.value })} data-testid={"channel-field-" + f} />
