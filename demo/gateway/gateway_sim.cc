@@ -53,7 +53,7 @@
 //       [--fail-rate P] [--transient-rate T] [--events-url URL --token-file F
 //       [--delivered-rate D] [--click-rate C] [--convert EVENT:SHARE]]
 // --listen 127.0.0.1:0 (the default) picks a free port; the port is written
-// to --port-file once listening. Runs until SIGTERM or SIGINT, then posts
+// to --port-file once listening (without one it is printed on stdout). Runs until SIGTERM or SIGINT, then posts
 // the receipts still queued and exits 0.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -464,10 +464,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gateway_sim: cannot listen on %s: %s\n", g_config.listen.c_str(), ec.message().c_str());
     return 1;
   }
-  std::printf("gateway_sim listening on %s:%u\n", endpoint.address().to_string().c_str(),
-              acceptor.local_endpoint().port());
-  std::fflush(stdout);
-  if (!g_config.port_file.empty()) {
+  if (g_config.port_file.empty()) {  // else the caller reads the port file
+    std::printf("gateway_sim listening on %s:%u\n", endpoint.address().to_string().c_str(),
+                acceptor.local_endpoint().port());
+    std::fflush(stdout);
+  } else {
     const std::string tmp = g_config.port_file + ".tmp";
     std::ofstream(tmp) << acceptor.local_endpoint().port() << "\n";
     std::rename(tmp.c_str(), g_config.port_file.c_str());
