@@ -20,7 +20,8 @@
 # Idempotent: when OUT already holds a setup of the same size, seed, end
 # date and definitions it does nothing. The end date defaults to yesterday
 # (Beijing time), so the history ends where the live events begin. Prints no
-# secret: the temporary admin token it uses is revoked at the end.
+# secret: the temporary tokens it uses are revoked at the end; the gateway
+# simulator's secret stays in OUT/.gateway-secret (mode 600) for make demo.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 members=20000 out=$root/build/demo seed=42 end="" days=7 force=0
@@ -38,7 +39,7 @@ while [ $# -gt 0 ]; do
     --days-produced) days=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --force) force=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "demo-setup: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
