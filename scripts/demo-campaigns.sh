@@ -95,6 +95,7 @@ secret=$(cat "$secret_file")
 
 url=""
 start_server() {
+  server_started=$(date +%s)
   : >"$work/server.log"
   "$tagloop" serve --data "$data" --listen 127.0.0.1:0 --no-schedules --web-root none --log-level warn \
     >"$work/server.log" 2>&1 &
@@ -115,7 +116,9 @@ stop_server() { kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid
 # 6 % of the recipients (so the treatment shows a lift over the control).
 start_sim() {
   rm -f "$work/sim.port"
-  "$sim" --port-file "$work/sim.port" --secret "$secret" --appid wxdemo --appsecret "$secret" --seed "$seed" \
+  # The server's clock started at TAGLOOP_NOW when it started; the
+  # simulator's starts now, at the same moment of that clock (to a second).
+  TAGLOOP_NOW=$((TAGLOOP_NOW + $(date +%s) - server_started)) "$sim" --port-file "$work/sim.port" --secret "$secret" --appid wxdemo --appsecret "$secret" --seed "$seed" \
     --fail-rate 0.03 --transient-rate 0.05 --events-url "$url/api/v1/events" --token-file "$work/gateway.secret" \
     --convert order_paid:0.06 >>"$work/sim.log" 2>&1 &
   sim_pid=$!

@@ -431,6 +431,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "gateway_sim: cannot open the log %s\n", g_config.log.c_str());
     return 1;
   }
+  // TAGLOOP_NOW's clock starts when first read: now, with the process, as
+  // the server's does (receipts must not precede the server's sends).
+  tagloop::WallClock::Default()->NowUnixMillis();
   if (!token_file.empty()) {
     std::ifstream in(token_file);
     if (!(in >> receipts.token)) {

@@ -78,7 +78,7 @@ void ReceiptReporter::Report(const AcceptedMessage& m) {
   };
   const bool delivered = HashUnit(seed, "delivered", m.message_id) < options_.delivered_share;
   if (delivered) {
-    event("message_delivered", "dlv:", delay("delivered_at", 1'000, 20'000), message);
+    event("message_delivered", "dlv:", delay("delivered_at", 2'000, 20'000), message);
     if (HashUnit(seed, "clicked", m.message_id) < options_.clicked_share) {
       event("message_clicked", "clk:", delay("clicked_at", 30'000, 600'000), message);
     }

@@ -301,16 +301,26 @@ TEST_F(DemoSetupTest, OutreachHasChannelsPolicyAndCampaignHistory) {
   auto log = events::EventLog::Open(Data());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   std::map<std::string, std::map<std::string, int>> by_campaign;  // campaign -> type -> events
+  std::map<std::string, int64_t> sent_at, delivered_at;            // message id -> time
+  auto text = [](const events::Event& e, const char* name) {
+    const events::PropertyValue* v = e.Find(name);
+    return v != nullptr && std::holds_alternative<std::string>(*v) ? std::get<std::string>(*v) : std::string();
+  };
   ASSERT_TRUE((*log)
                   ->Scan(*ParseDate("2026-11-01"), *ParseDate("2026-12-31"),
                          [&](const events::Event& e) {
-                           const events::PropertyValue* campaign = e.Find("campaign_id");
-                           if (campaign != nullptr && std::holds_alternative<std::string>(*campaign)) {
-                             ++by_campaign[std::get<std::string>(*campaign)][e.type];
-                           }
+                           const std::string campaign = text(e, "campaign_id");
+                           if (!campaign.empty()) ++by_campaign[campaign][e.type];
+                           if (e.type == "message_sent") sent_at[text(e, "message_id")] = e.time_ms;
+                           if (e.type == "message_delivered") delivered_at[text(e, "message_id")] = e.time_ms;
                            return Status::Ok();
                          })
                   .ok());
+  // A receipt follows its send (the simulator's clock is the server's).
+  for (const auto& [message, at] : delivered_at) {
+    ASSERT_TRUE(sent_at.count(message)) << message << " delivered, never sent";
+    EXPECT_GT(at, sent_at[message]) << message;
+  }
   for (const std::string& id : done_ids) {
     SCOPED_TRACE(id);
     EXPECT_GT(by_campaign[id]["message_sent"], 0);
