@@ -265,6 +265,7 @@ TEST_F(DemoSetupTest, OutreachHasChannelsPolicyAndCampaignHistory) {
   std::set<std::string> done_ids;
   int pending_approval = 0;
   int64_t treatment_converted = 0;
+  int with_control = 0;
   const json campaigns = get("/api/v1/campaigns");
   for (const json& summary : campaigns["campaigns"]) {
     const std::string id = summary["id"];
@@ -275,7 +276,6 @@ TEST_F(DemoSetupTest, OutreachHasChannelsPolicyAndCampaignHistory) {
     const json& f = c["funnel"];
     SCOPED_TRACE(c["name"].get<std::string>() + " " + f.dump());
     EXPECT_GT(f["sent"].get<int64_t>(), 0);
-    EXPECT_GT(f["control"].get<int64_t>(), 0);
     EXPECT_EQ(f["pending"], 0);
     // audience = control + suppressed at planning + planned; planned =
     // sent + failed + pending + suppressed at send time (no_address).
@@ -289,9 +289,14 @@ TEST_F(DemoSetupTest, OutreachHasChannelsPolicyAndCampaignHistory) {
     const json effect = get("/api/v1/campaigns/" + id + "/effect");
     EXPECT_EQ(effect["treatment"]["users"], f["planned"]) << effect.dump();
     EXPECT_EQ(effect["control"]["users"], f["control"]) << effect.dump();
+    with_control += effect["control"]["users"].get<int64_t>() > 0;
     treatment_converted += effect["treatment"]["converted"].get<int64_t>();
   }
   EXPECT_GE(done_ids.size(), 3u);
+  // Campaign ids are random, so are the control groups (a hash of campaign
+  // and user): at this size the smallest audience (~20 users, 15 %) holds
+  // no control user in ~3 % of set-ups; two empty ones are ~1e-4.
+  EXPECT_GE(with_control, 3) << "campaigns with a control group";
   EXPECT_GT(treatment_converted, 0) << "the simulator converts 6 % of the recipients";
   EXPECT_EQ(pending_approval, 1);
 
