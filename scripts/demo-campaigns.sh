@@ -49,8 +49,9 @@ put_channels() {
   for f in "$defs"/channels/*.json; do
     body=$(sed -e "s|@GATEWAY@|$3|g" -e "s|@SMTP@|$4|g" "$f")
     if [ -n "${5:-}" ]; then
-      body=$(jq --arg s "$5" 'if has("secret") then .secret = $s else . end
-                              | if has("appsecret") then .appsecret = $s else . end' <<<"$body")
+      # Through the environment: a command line shows in ps.
+      body=$(SECRET=$5 jq 'if has("secret") then .secret = env.SECRET else . end
+                           | if has("appsecret") then .appsecret = env.SECRET else . end' <<<"$body")
     else
       body=$(jq 'del(.secret, .appsecret)' <<<"$body")
     fi
@@ -118,7 +119,8 @@ start_sim() {
   rm -f "$work/sim.port"
   # The server's clock started at TAGLOOP_NOW when it started; the
   # simulator's starts now, at the same moment of that clock (to a second).
-  TAGLOOP_NOW=$((TAGLOOP_NOW + $(date +%s) - server_started)) "$sim" --port-file "$work/sim.port" --secret "$secret" --appid wxdemo --appsecret "$secret" --seed "$seed" \
+  TAGLOOP_NOW=$((TAGLOOP_NOW + $(date +%s) - server_started)) \
+    "$sim" --port-file "$work/sim.port" --secret-file "$secret_file" --appid wxdemo --seed "$seed" \
     --fail-rate 0.03 --transient-rate 0.05 --events-url "$url/api/v1/events" --token-file "$work/gateway.secret" \
     --convert order_paid:0.06 >>"$work/sim.log" 2>&1 &
   sim_pid=$!

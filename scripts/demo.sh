@@ -70,7 +70,7 @@ days=$(sed -n 's/.* days=\([0-9]*\) .*/\1/p' "$out/setup.stamp")
 # The gateway simulator, with the secret the set-up stored in the channels.
 rm -f "$out/.gateway.port"
 "$bin/demo/gateway/tagloop_gateway_sim" --listen "${DEMO_GATEWAY:-127.0.0.1:0}" --port-file "$out/.gateway.port" \
-  --secret "$(cat "$out/.gateway-secret")" --appid wxdemo --appsecret "$(cat "$out/.gateway-secret")" \
+  --secret-file "$out/.gateway-secret" --appid wxdemo \
   --fail-rate 0.03 --transient-rate 0.05 --events-url "$url/api/v1/events" --token-file "$out/.gateway-token" \
   >"$out/gateway.log" 2>&1 &
 sim_pid=$!

@@ -48,13 +48,15 @@
 // shifts as it shifts the server's (core/wall_clock.h).
 //
 //   tagloop_gateway_sim (--port-file F | --listen HOST:PORT) [--log L]
-//       [--secret S] [--appid A --appsecret B] [--token-uses N]
-//       [--wecom-per-minute N] [--rule ...]... [--seed N]
+//       [--secret S] [--appid A --appsecret B] [--secret-file F]
+//       [--token-uses N] [--wecom-per-minute N] [--rule ...]... [--seed N]
 //       [--fail-rate P] [--transient-rate T] [--events-url URL --token-file F
 //       [--delivered-rate D] [--click-rate C] [--convert EVENT:SHARE]]
 // --listen 127.0.0.1:0 (the default) picks a free port; the port is written
-// to --port-file once listening (without one it is printed on stdout). Runs until SIGTERM or SIGINT, then posts
-// the receipts still queued and exits 0.
+// to --port-file once listening (without one it is printed on stdout).
+// --secret-file: the first line is both --secret and --appsecret, kept off
+// the command line (ps shows it to everyone). Runs until SIGTERM or SIGINT,
+// then posts the receipts still queued and exits 0.
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <signal.h>
@@ -389,6 +391,11 @@ tagloop::demo::ReceiptOptions ParseArgs(int argc, char** argv, std::string* toke
       else if (k == "--transient-rate") g_config.transient_rate = Share(k, v);
       else if (k == "--events-url") receipts.events_url = v;
       else if (k == "--token-file") *token_file = v;
+      else if (k == "--secret-file") {
+        std::ifstream in(v);
+        if (!std::getline(in, g_config.secret) || g_config.secret.empty()) throw std::invalid_argument("no secret in it");
+        g_config.appsecret = g_config.secret;
+      }
       else if (k == "--delivered-rate") receipts.delivered_share = Share(k, v);
       else if (k == "--click-rate") receipts.clicked_share = Share(k, v);
       else if (k == "--convert") {
