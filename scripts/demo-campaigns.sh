@@ -143,7 +143,8 @@ create() {
 
 first_round=1
 # The oldest first: each round's clock is later than the last one's.
-for f in $(ls "$defs"/campaigns/sent*_*.json | sort -V -r); do
+mapfile -t sent < <(ls "$defs"/campaigns/sent*_*.json | sort -V -r)
+for f in "${sent[@]}"; do
   days=$(basename "$f" | sed 's/^sent\([0-9]*\)_.*/\1/')
   export TAGLOOP_NOW=$(( $(date -u -d "$end - $days days" +%s) + 2 * 3600 ))  # 10:00 Beijing
   start_server
@@ -183,4 +184,4 @@ stop_server
 "$tagloop" token list --data "$data" 2>/dev/null |
   awk '($2 == "市场总监-王" || $2 == "运营-李" || $2 == "gateway-sim") && $0 !~ /revoked/ { print $1 }' |
   while read -r tid; do "$tagloop" token revoke --data "$data" "$tid" >/dev/null; done
-say "channels, policy, $(ls "$defs"/campaigns/sent*_*.json | wc -l) finished campaigns and $(ls "$defs"/campaigns/pending_*.json | wc -l) waiting for approval"
+say "channels, policy, ${#sent[@]} finished campaigns and $(ls "$defs"/campaigns/pending_*.json | wc -l) waiting for approval"
