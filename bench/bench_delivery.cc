@@ -28,7 +28,7 @@
 // The test harness's child-process helpers take their program paths from
 // these names.
 static std::string g_receiver, g_smtp_sink;
-#define TAGLOOP_TEST_RECEIVER g_receiver
+#define TAGLOOP_GATEWAY_SIM g_receiver
 #define TAGLOOP_SMTP_SINK g_smtp_sink
 #include "outreach/receiver_process.h"
 #include "outreach/smtp_server.h"

@@ -24,10 +24,10 @@ while [ $# -gt 0 ]; do
 done
 if [ "$build" = 1 ]; then
   cmake --preset release >/dev/null
-  cmake --build --preset release --target tagloop_bench_delivery test_receiver
+  cmake --build --preset release --target tagloop_bench_delivery tagloop_gateway_sim
 fi
 mkdir -p bench/out
 echo "== outreach delivery (scripts/bench-delivery.sh)"
-"$bin/bench/tagloop_bench_delivery" --receiver "$bin/tests/test_receiver" \
+"$bin/bench/tagloop_bench_delivery" --receiver "$bin/demo/gateway/tagloop_gateway_sim" \
   --smtp-sink "$root/tests/outreach/smtp_sink.py" --users "$users" --mails "$mails" \
   --out bench/out/delivery.json

@@ -6,17 +6,22 @@
 #                  the SQLite source `biz`, the event history, 70+ tag definitions
 #                  from demo/tags/ (published; drafts from demo/tags/drafts/), a week of
 #                  daily versions (a backfill), external values pushed over the API,
-#                  saved segments, reports and dashboards
+#                  saved segments, reports and dashboards, and outreach
+#                  (scripts/demo-campaigns.sh: channels of every kind at the gateway
+#                  simulator, a policy, four campaigns sent in the history week with
+#                  delivery receipts and conversions, one waiting for approval)
 #   OUT/setup.log  every command's output
 #
 #   scripts/demo-setup.sh [--members N] [--out DIR] [--seed S] [--end-date YYYY-MM-DD]
 #                         [--days-produced N] [--bin BUILD_DIR] [--force]
-#   (BUILD_DIR holds tagloop and demo/tagloop_demo_company; default build/release)
+#   (BUILD_DIR holds tagloop, demo/tagloop_demo_company and
+#   demo/gateway/tagloop_gateway_sim; default build/release)
 #
 # Idempotent: when OUT already holds a setup of the same size, seed, end
 # date and definitions it does nothing. The end date defaults to yesterday
 # (Beijing time), so the history ends where the live events begin. Prints no
-# secret: the temporary admin token it uses is revoked at the end.
+# secret: the temporary tokens it uses are revoked at the end; the gateway
+# simulator's secret stays in OUT/.gateway-secret (mode 600) for make demo.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 members=20000 out=$root/build/demo seed=42 end="" days=7 force=0
@@ -34,13 +39,13 @@ while [ $# -gt 0 ]; do
     --days-produced) days=$2; shift 2 ;;
     --bin) bin=$2; shift 2 ;;
     --force) force=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "demo-setup: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
 tagloop=$bin/tagloop
 gen=$bin/demo/tagloop_demo_company
-for b in "$tagloop" "$gen"; do
+for b in "$tagloop" "$gen" "$bin/demo/gateway/tagloop_gateway_sim"; do
   [ -x "$b" ] || { echo "demo-setup: $b is missing: build first (make build)" >&2; exit 1; }
 done
 [ -n "$end" ] || end=$(date -u -d "@$(( $(date +%s) + 8 * 3600 - 86400 ))" +%F)
@@ -56,9 +61,10 @@ out=$(cd "$out" && pwd)
 data=$out/data company=$out/company log=$out/setup.log
 
 # Bump `format` when what a setup holds changes.
-format=1
+format=2
 defs_hash=$(cat "$root"/demo/tags/*.yaml "$root"/demo/tags/drafts/*.yaml "$root"/demo/reports/*.json \
-            "$root"/demo/dashboards/*.json "$root"/demo/categories.txt "$0" | cksum | cut -d' ' -f1)
+            "$root"/demo/dashboards/*.json "$root"/demo/categories.txt "$root"/demo/outreach/*.json \
+            "$root"/demo/outreach/*/*.json "$root"/scripts/demo-campaigns.sh "$0" | cksum | cut -d' ' -f1)
 stamp="format=$format members=$members seed=$seed end=$end days=$days definitions=$defs_hash"
 if [ "$force" = 0 ] && [ -f "$out/setup.stamp" ] && [ "$(cat "$out/setup.stamp")" = "$stamp" ] && [ -f "$data/MANIFEST" ]; then
   echo "demo-setup: $out already holds this setup ($members members, history to $end)"
@@ -77,7 +83,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-rm -rf "$data" "$company" "$out/setup.stamp"
+rm -rf "$data" "$company" "$out/setup.stamp" "$out/.gateway-secret"
 : >"$log"
 step "generating the company: $members members, order history to $end (seed $seed)"
 run "$gen" generate --members "$members" --seed "$seed" --end-date "$end" --out "$company"
@@ -177,6 +183,9 @@ step "saving reports and dashboards"
 start_server
 run "$root/scripts/demo-reports.sh" "$url" "$header" "$first" "$end"
 stop_server
+step "outreach: channels, policy and campaigns sent through the gateway simulator"
+run "$root/scripts/demo-campaigns.sh" "$data" "$bin" "$end" "$seed"
+sed -n 's/^demo-campaigns: /demo-setup:   /p' "$log"
 token_id=$("$tagloop" token list --data "$data" | awk '$0 ~ /demo-setup/ && $0 !~ /revoked/ {print $1}' | tail -n 1)
 [ -z "$token_id" ] || run "$tagloop" token revoke --data "$data" "$token_id"
 

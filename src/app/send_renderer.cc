@@ -10,7 +10,8 @@
 namespace tagloop {
 namespace {
 
-constexpr std::string_view kBuiltinFields[] = {"user_id", "address", "message_id", "campaign"};
+constexpr std::string_view kBuiltinFields[] = {"user_id", "address", "message_id", "campaign",
+                                                "campaign_id"};
 constexpr int64_t kProfileRefreshMs = 5'000;
 
 Days BusinessToday(WallClock* clock, int utc_offset_minutes) {
@@ -154,6 +155,7 @@ void SendRenderer::RenderContent(uint32_t user, outreach::RenderResult& r, const
     if (field == "address") return r.address;
     if (field == "message_id") return message_id;
     if (field == "campaign") return campaign_.name;
+    if (field == "campaign_id") return campaign_id_;
     if (profile == nullptr) return {};
     for (const auto& [name, value] : profile->tags) {
       if (name == field) return JoinValues(value.values);

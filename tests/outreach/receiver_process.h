@@ -1,5 +1,6 @@
-// Runs tests/outreach/test_receiver (TAGLOOP_TEST_RECEIVER) as a child
-// process for one test and reads its request log. Killed on destruction.
+// Runs the gateway simulator (demo/gateway/gateway_sim.cc,
+// TAGLOOP_GATEWAY_SIM) as a child process for one test and reads its
+// request log. Killed on destruction.
 #pragma once
 
 #include <signal.h>
@@ -15,7 +16,7 @@
 
 namespace tagloop::testing {
 
-// One logged request (see test_receiver.cc).
+// One logged request (see gateway_sim.cc).
 struct ReceivedRequest {
   std::string route, key;
   int status = 0;
@@ -27,7 +28,7 @@ class ReceiverProcess {
   // `args`: extra options (--secret, --rule, ...). `dir` holds the port file and the log.
   ReceiverProcess(const std::string& dir, std::vector<std::string> args) : log_(dir + "/receiver.log") {
     const std::string port_file = dir + "/receiver.port";
-    std::vector<std::string> argv = {TAGLOOP_TEST_RECEIVER, "--port-file", port_file, "--log", log_};
+    std::vector<std::string> argv = {TAGLOOP_GATEWAY_SIM, "--port-file", port_file, "--log", log_};
     argv.insert(argv.end(), args.begin(), args.end());
     pid_ = fork();
     if (pid_ == 0) {

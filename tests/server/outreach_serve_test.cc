@@ -1,5 +1,5 @@
 // Outreach end to end through a real `tagloop serve` and a real HTTP
-// receiver (tests/outreach/test_receiver): channels, policy, a campaign's
+// gateway (demo/gateway/gateway_sim.cc): channels, policy, a campaign's
 // lifecycle with roles, planning with control and blacklist, the frozen
 // segments, and the contract's delivery guarantee under SIGKILL: the server
 // is killed at random moments while it sends and started again until the

@@ -323,4 +323,4 @@ export function placeholders(content: unknown): string[] {
 }
 
 // The fields every content may use besides tag names (docs/outreach.md, Content).
-export const builtinFields = ["user_id", "address", "message_id", "campaign"] as const;
+export const builtinFields = ["user_id", "address", "message_id", "campaign", "campaign_id"] as const;
