@@ -19,6 +19,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 odbc-postgresql wrk curl linux-perf
   # the outreach e-mail tests and benchmark send to a local SMTP server (tests/outreach/smtp_sink.py)
   python3-aiosmtpd
+  # the demo's outreach set-up (scripts/demo-campaigns.sh) shapes API bodies with jq
+  jq
   # the web UI's end-to-end tests drive Debian's chromium (playwright-core, web/e2e); a CJK font for its screenshots
   chromium fonts-wqy-microhei
 )
