@@ -4,7 +4,8 @@
 #
 #   scripts/bench.sh [--users 1000000,10000000] [--quick] [--seed 42] [--runs 30]
 #                    [--pg-runs 5] [--no-build] [--bin build/release] [--no-pg-rebuild]
-#                    [--no-server] [--no-produce] [--no-events] [--no-insight] [--no-ui] [--no-delivery]
+#                    [--no-server] [--no-produce] [--no-events] [--no-insight] [--no-ui] [--no-outreach]
+#                    [--no-delivery]
 #
 # Per size: generate the CSV (cached in build/bench-data), start a private
 # PostgreSQL (scripts/pg-peer.sh), load it (COPY, indexes, VACUUM ANALYZE),
@@ -27,6 +28,9 @@
 # (--no-insight skips it); segment exports are measured there too.
 # scripts/bench-ui.sh times the web UI's pages in chromium at 10M users and
 # 1,000 catalog tags (--no-ui skips it).
+# tagloop_bench_outreach plans a campaign with every suppression filter at
+# 10M users, on synthetic sets and through the segment engine on the server
+# benchmark's wide store when it is there (--no-outreach skips both).
 # scripts/bench-delivery.sh measures outreach delivery: the HTTP client, the
 # dispatcher with its durable ledger against a local webhook receiver, e-mail
 # to aiosmtpd, ledger recovery at 1M recipients (--no-delivery skips it).
@@ -46,6 +50,7 @@ produce=1
 events=1
 insight=1
 ui=1
+outreach=1
 delivery=1
 server_args=()
 as_of=2026-10-31  # the generator's default business date; the suite's dates assume it
@@ -64,8 +69,9 @@ while [ $# -gt 0 ]; do
     --no-events) events=0; shift ;;
     --no-insight) insight=0; shift ;;
     --no-ui) ui=0; shift ;;
+    --no-outreach) outreach=0; shift ;;
     --no-delivery) delivery=0; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -171,6 +177,18 @@ if [ "$ui" = 1 ]; then
   [ "$sizes" = 100000 ] && ui_args+=(--quick)
   [ "$build" = 1 ] || ui_args+=(--no-build)
   scripts/bench-ui.sh "${ui_args[@]}" --bin "$bin" || status=1
+fi
+if [ "$outreach" = 1 ]; then
+  [ "$build" = 0 ] || cmake --build --preset release --target tagloop_bench_outreach
+  plan_users=10000000
+  [ "$sizes" = 100000 ] && plan_users=1000000
+  echo "=== outreach planning: $plan_users users, synthetic audience and policy sets"
+  "$bin/bench/tagloop_bench_outreach" --users "$plan_users" | tee bench/out/outreach-plan.txt || status=1
+  wide=$(ls -d build/bench-server/store-*x* 2>/dev/null | sort -V | tail -n 1)
+  if [ -n "$wide" ] && [ -f "$wide/MANIFEST" ]; then
+    echo "=== outreach planning through the segment engine on $wide"
+    "$bin/bench/tagloop_bench_outreach" --store "$wide" | tee -a bench/out/outreach-plan.txt || status=1
+  fi
 fi
 if [ "$delivery" = 1 ]; then
   delivery_args=()
