@@ -30,14 +30,20 @@ function records(text) {
   return out;
 }
 
+// lang.ts has no imports: tsc turns it into one ES module in `dir` (marked
+// as one for Node 18, which does not guess it from the syntax).
+async function compileLang(dir) {
+  execFileSync(join(source, "web/node_modules/.bin/tsc"),
+    ["--outDir", dir, "--module", "esnext", "--target", "es2022", "--strict",
+     "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
+  writeFileSync(join(dir, "package.json"), '{"type": "module"}');
+  return import(pathToFileURL(join(dir, "lang.js")).href);
+}
+
 test("the builder re-prints every golden query it can read, selecting the same users", async () => {
   const out = mkdtempSync(join(tmpdir(), "tagloop-lang-"));
   try {
-    // lang.ts has no imports: tsc turns it into one ES module.
-    execFileSync(join(source, "web/node_modules/.bin/tsc"),
-      ["--outDir", join(out, "js"), "--module", "esnext", "--target", "es2022", "--strict",
-       "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
-    const lang = await import(pathToFileURL(join(out, "js", "lang.js")).href);
+    const lang = await compileLang(join(out, "js"));
     const slt = join(out, "slt");
     execFileSync("mkdir", ["-p", slt]);
 
@@ -82,10 +88,7 @@ test("the builder re-prints every golden query it can read, selecting the same u
 test("the builder keeps numeric literals digit for digit", async () => {
   const out = mkdtempSync(join(tmpdir(), "tagloop-lang-"));
   try {
-    execFileSync(join(source, "web/node_modules/.bin/tsc"),
-      ["--outDir", out, "--module", "esnext", "--target", "es2022", "--strict",
-       "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
-    const lang = await import(pathToFileURL(join(out, "lang.js")).href);
+    const lang = await compileLang(out);
     for (const text of [
       "age > 30.5",
       "age = 30.0",
@@ -114,10 +117,7 @@ test("the builder keeps numeric literals digit for digit", async () => {
 test("the builder's parser survives random input", async () => {
   const out = mkdtempSync(join(tmpdir(), "tagloop-lang-"));
   try {
-    execFileSync(join(source, "web/node_modules/.bin/tsc"),
-      ["--outDir", out, "--module", "esnext", "--target", "es2022", "--strict",
-       "--skipLibCheck", join(source, "web/src/components/expression/lang.ts")], { stdio: "inherit" });
-    const lang = await import(pathToFileURL(join(out, "lang.js")).href);
+    const lang = await compileLang(out);
     const words = ["vip", "city", "age", "tag@2026-01-01", "AND", "OR", "NOT", "(", ")", "=", "!=", "<>", "<", ">=",
       "IN", "BETWEEN", "IS", "NULL", "CONTAINS", "ANY", "ALL", "SEGMENT", "('x')", "'上海'", "''", "'it''s'", "3",
       "-2.5", "TRUE", "false", "DAYS_AGO(7)", ",", "'", "@", "1e9", "\u0000", "\t"];
