@@ -122,7 +122,7 @@ start_sim() {
   TAGLOOP_NOW=$((TAGLOOP_NOW + $(date +%s) - server_started)) \
     "$sim" --port-file "$work/sim.port" --secret-file "$secret_file" --appid wxdemo --seed "$seed" \
     --fail-rate 0.03 --transient-rate 0.05 --events-url "$url/api/v1/events" --token-file "$work/gateway.secret" \
-    --convert order_paid:0.06 >>"$work/sim.log" 2>&1 &
+    --sms-report-url "$url/api/v1/channels/sms_main/receipts" --convert order_paid:0.06 >>"$work/sim.log" 2>&1 &
   sim_pid=$!
   for _ in $(seq 1 200); do [ -s "$work/sim.port" ] && break; sleep 0.05; done
   [ -s "$work/sim.port" ] || { cat "$work/sim.log" >&2; fail "the gateway simulator did not start"; }

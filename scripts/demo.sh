@@ -72,7 +72,7 @@ rm -f "$out/.gateway.port"
 "$bin/demo/gateway/tagloop_gateway_sim" --listen "${DEMO_GATEWAY:-127.0.0.1:0}" --port-file "$out/.gateway.port" \
   --secret-file "$out/.gateway-secret" --appid wxdemo \
   --fail-rate 0.03 --transient-rate 0.05 --events-url "$url/api/v1/events" --token-file "$out/.gateway-token" \
-  >"$out/gateway.log" 2>&1 &
+  --sms-report-url "$url/api/v1/channels/sms_main/receipts" >"$out/gateway.log" 2>&1 &
 sim_pid=$!
 for _ in $(seq 1 100); do [ -s "$out/.gateway.port" ] && break; kill -0 "$sim_pid" 2>/dev/null || break; sleep 0.05; done
 [ -s "$out/.gateway.port" ] || { echo "demo: the gateway simulator did not start: $(cat "$out/gateway.log")" >&2; exit 1; }

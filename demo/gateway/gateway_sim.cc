@@ -46,12 +46,18 @@
 // without them gets no receipt. WeCom bot messages go to staff groups, not
 // users: no receipts. Times follow the process's clock, which TAGLOOP_NOW
 // shifts as it shifts the server's (core/wall_clock.h).
+// With --sms-report-url URL (a channel's receipts route, POST
+// /api/v1/channels/{name}/receipts) SMS delivery is reported the way
+// Aliyun's gateway pushes it instead: SmsReport entries by message id
+// (OutId), delivered or bounced ("MK:0001"), for every SMS, tracking link
+// or not.
 //
 //   tagloop_gateway_sim (--port-file F | --listen HOST:PORT) [--log L]
 //       [--secret S] [--appid A --appsecret B] [--secret-file F]
 //       [--token-uses N] [--wecom-per-minute N] [--rule ...]... [--seed N]
 //       [--fail-rate P] [--transient-rate T] [--events-url URL --token-file F
-//       [--delivered-rate D] [--click-rate C] [--convert EVENT:SHARE]]
+//       [--delivered-rate D] [--click-rate C] [--convert EVENT:SHARE]
+//       [--sms-report-url URL]]
 // --listen 127.0.0.1:0 (the default) picks a free port; the port is written
 // to --port-file once listening (without one it is printed on stdout).
 // --secret-file: the first line is both --secret and --appsecret, kept off
@@ -204,6 +210,8 @@ void Accepted(const std::string& route, const std::string& key, const nlohmann::
     m.user_id = Field(j, "user_id"), m.campaign_id = Field(j, "campaign_id"), m.channel = Field(j, "channel");
     m.coupon_id = coupon;
   } else if (route == "sms") {
+    m.sms = true;
+    m.phone = Field(j, "PhoneNumbers");
     ReadTrackingLink(nlohmann::json::parse(Field(j, "TemplateParam"), nullptr, false), &m);
   } else if (route == "wechat_send") {
     ReadTrackingLink(j.is_object() ? j.value("url", nlohmann::json()) : nlohmann::json(), &m);
@@ -390,6 +398,7 @@ tagloop::demo::ReceiptOptions ParseArgs(int argc, char** argv, std::string* toke
       else if (k == "--fail-rate") g_config.fail_rate = Share(k, v);
       else if (k == "--transient-rate") g_config.transient_rate = Share(k, v);
       else if (k == "--events-url") receipts.events_url = v;
+      else if (k == "--sms-report-url") receipts.sms_report_url = v;
       else if (k == "--token-file") *token_file = v;
       else if (k == "--secret-file") {
         std::ifstream in(v);
@@ -414,6 +423,9 @@ tagloop::demo::ReceiptOptions ParseArgs(int argc, char** argv, std::string* toke
   }
   if (receipts.events_url.empty() != token_file->empty()) {
     throw std::invalid_argument("--events-url and --token-file go together");
+  }
+  if (!receipts.sms_report_url.empty() && receipts.events_url.empty()) {
+    throw std::invalid_argument("--sms-report-url needs --events-url and --token-file");
   }
   return receipts;
 }

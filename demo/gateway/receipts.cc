@@ -57,9 +57,40 @@ void ReceiptReporter::Finish() {
   thread_.join();
 }
 
+// "yyyy-MM-dd HH:mm:ss" in Beijing time, as Aliyun's SmsReport writes times.
+std::string BeijingTime(int64_t ms) {
+  const time_t s = static_cast<time_t>(ms / 1000 + 8 * 3600);
+  tm t{};
+  gmtime_r(&s, &t);
+  char buf[80];  // room for any int the compiler imagines in each field
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", t.tm_year + 1900, t.tm_mon + 1, t.tm_mday,
+                t.tm_hour, t.tm_min, t.tm_sec);
+  return buf;
+}
+
 void ReceiptReporter::Report(const AcceptedMessage& m) {
-  if (m.user_id.empty() || m.campaign_id.empty() || m.message_id.empty()) return;
+  if (m.message_id.empty()) return;
   const uint64_t seed = options_.seed;
+  const bool delivered = HashUnit(seed, "delivered", m.message_id) < options_.delivered_share;
+  const bool sms_report = m.sms && !options_.sms_report_url.empty();
+  std::string report;
+  if (sms_report) {
+    // A carrier's answer a few seconds later: delivered, or a bounce.
+    const int64_t at = m.sent_ms + 2'000 + static_cast<int64_t>(HashUnit(seed, "delivered_at", m.message_id) * 18'000);
+    nlohmann::json r = {{"phone_number", m.phone}, {"send_time", BeijingTime(m.sent_ms)},
+                        {"report_time", BeijingTime(at)}, {"success", delivered},
+                        {"err_code", delivered ? "DELIVERED" : "MK:0001"},
+                        {"err_msg", delivered ? "用户接收成功" : "空号或停机"}, {"sms_size", "1"},
+                        {"biz_id", "sim^" + m.message_id.substr(1, 12)}, {"out_id", m.message_id}};
+    report = r.dump();
+  }
+  if (m.user_id.empty() || m.campaign_id.empty()) {
+    if (!report.empty()) {
+      std::lock_guard lock(mu_);
+      if (!stop_) reports_.push_back(std::move(report));
+    }
+    return;
+  }
   std::vector<std::string> lines;
   auto event = [&](const std::string& type, const std::string& id_prefix, int64_t delay_ms, nlohmann::json props) {
     nlohmann::json e = {{"event_id", id_prefix + m.message_id},
@@ -76,9 +107,8 @@ void ReceiptReporter::Report(const AcceptedMessage& m) {
   auto delay = [&](const char* salt, int64_t lo_ms, int64_t hi_ms) {
     return lo_ms + static_cast<int64_t>(HashUnit(seed, salt, m.message_id) * static_cast<double>(hi_ms - lo_ms));
   };
-  const bool delivered = HashUnit(seed, "delivered", m.message_id) < options_.delivered_share;
   if (delivered) {
-    event("message_delivered", "dlv:", delay("delivered_at", 2'000, 20'000), message);
+    if (!sms_report) event("message_delivered", "dlv:", delay("delivered_at", 2'000, 20'000), message);
     if (HashUnit(seed, "clicked", m.message_id) < options_.clicked_share) {
       event("message_clicked", "clk:", delay("clicked_at", 30'000, 600'000), message);
     }
@@ -96,10 +126,11 @@ void ReceiptReporter::Report(const AcceptedMessage& m) {
     }
     event(goal, "goal:", delay("goal_at", 3'600'000, 20 * 3'600'000), std::move(props));
   }
-  if (lines.empty()) return;
+  if (lines.empty() && report.empty()) return;
   std::lock_guard lock(mu_);
   if (stop_) return;
   for (std::string& l : lines) queue_.push_back(std::move(l));
+  if (!report.empty()) reports_.push_back(std::move(report));
 }
 
 void ReceiptReporter::Run() {
@@ -107,36 +138,52 @@ void ReceiptReporter::Run() {
   while (true) {
     wake_.wait_for(lock, kFlushEvery, [this] { return stop_; });
     const bool last = stop_;
-    while (!queue_.empty()) {
-      std::string body;
-      size_t n = 0;
-      for (; n < queue_.size() && n < kMaxBatch; ++n) body += queue_[n] + "\n";
-      lock.unlock();
-      const bool ok = Post(body);
-      lock.lock();
-      if (ok) {
-        queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(n));
-      } else if (last) {
-        std::fprintf(stderr, "gateway_sim: %zu receipts not posted (the server did not take them)\n", queue_.size());
-        queue_.clear();
-      } else {
-        break;  // try again next round
-      }
-    }
+    // Delivery reports first: the events of a click come after its delivery.
+    Drain(lock, reports_, last, /*sms_reports=*/true);
+    Drain(lock, queue_, last, /*sms_reports=*/false);
     if (last) return;
   }
 }
 
-bool ReceiptReporter::Post(const std::string& ndjson) {
+void ReceiptReporter::Drain(std::unique_lock<std::mutex>& lock, std::deque<std::string>& queue, bool last,
+                            bool sms_reports) {
+  while (!queue.empty()) {
+    std::string body = sms_reports ? "[" : "";
+    size_t n = 0;
+    for (; n < queue.size() && n < kMaxBatch; ++n) {
+      if (sms_reports) {
+        body += (n > 0 ? "," : "") + queue[n];
+      } else {
+        body += queue[n] + "\n";
+      }
+    }
+    if (sms_reports) body += "]";
+    lock.unlock();
+    const bool ok = sms_reports ? Post(options_.sms_report_url, "application/json", body)
+                                : Post(options_.events_url, "application/x-ndjson", body);
+    lock.lock();
+    if (ok) {
+      queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(n));
+    } else if (last) {
+      std::fprintf(stderr, "gateway_sim: %zu receipts not posted (the server did not take them)\n", queue.size());
+      queue.clear();
+    } else {
+      return;  // try again next round
+    }
+  }
+}
+
+bool ReceiptReporter::Post(const std::string& url, const char* content_type, const std::string& body) {
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return false;
   const std::string auth = "Authorization: Bearer " + options_.token;
+  const std::string type = std::string("Content-Type: ") + content_type;
   curl_slist* headers = curl_slist_append(nullptr, auth.c_str());
-  headers = curl_slist_append(headers, "Content-Type: application/x-ndjson");
-  curl_easy_setopt(curl, CURLOPT_URL, options_.events_url.c_str());
+  headers = curl_slist_append(headers, type.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, ndjson.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(ndjson.size()));
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
@@ -148,8 +195,8 @@ bool ReceiptReporter::Post(const std::string& ndjson) {
   if (rc != CURLE_OK || status >= 500 || status == 429) return false;  // worth another try
   if (status != 200) {
     // A 4xx will not get better by posting again: say so and drop the batch.
-    std::fprintf(stderr, "gateway_sim: POST %s answered HTTP %ld; %zu bytes of receipts dropped\n",
-                 options_.events_url.c_str(), status, ndjson.size());
+    std::fprintf(stderr, "gateway_sim: POST %s answered HTTP %ld; %zu bytes of receipts dropped\n", url.c_str(),
+                 status, body.size());
   }
   return true;
 }

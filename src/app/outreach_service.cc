@@ -108,7 +108,19 @@ Result<CampaignRecord> OutreachService::Approve(std::string_view id, const Actor
 Result<CampaignRecord> OutreachService::Move(std::string_view id, std::string_view action, const Actor& actor,
                                              std::string_view comment) {
   Result<CampaignRecord> moved = Status::InvalidArgument(fmt::format("unknown action '{}'", action));
-  if (action == "submit") moved = campaigns_->Submit(id, actor, comment);
+  if (action == "submit") {
+    // Nobody to reach is a mistake to catch before an approver looks at it.
+    TAGLOOP_ASSIGN_OR_RETURN(CampaignRecord record, campaigns_->Get(id));
+    const SegmentQueryOptions query = TodayQuery();
+    std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
+    TAGLOOP_ASSIGN_OR_RETURN(Bitmap audience, outreach::ResolveAudience(*snapshot, record.definition.audience, query));
+    if (audience.cardinality() == 0) {
+      const std::string detail = fmt::format("selects no user as of {}: there is nobody to send to", FormatDate(query.as_of));
+      return Status::InvalidArgument("audience: " + detail)
+          .With(ErrorReason::kBadField, {{"field", "audience"}, {"detail", detail}});
+    }
+    moved = campaigns_->Submit(id, actor, comment);
+  }
   if (action == "reject") moved = campaigns_->Reject(id, actor, comment);
   if (action == "pause") moved = campaigns_->Pause(id, actor, comment);
   if (action == "resume") moved = campaigns_->Resume(id, actor, comment);

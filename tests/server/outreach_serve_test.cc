@@ -296,6 +296,24 @@ TEST_F(OutreachServeTest, GatewayReceiptsBecomeOutcomeEvents) {
   EXPECT_EQ(Call(operator_, "POST", "/api/v1/channels/hook/receipts", nullptr).status, 400);
 }
 
+// Nobody to reach is refused at submit, naming the audience; the campaign
+// stays a draft.
+TEST_F(OutreachServeTest, AnEmptyAudienceIsRefusedAtSubmit) {
+  std::unique_ptr<ServeProcess> server = Start(0);
+  Ok(Call(admin_, "PUT", "/api/v1/channels/hook", {{"kind", "webhook"}, {"url", "http://127.0.0.1:9/hook"}, {"secret", "k"}}));
+  json c = Ok(Call(operator_, "POST", "/api/v1/campaigns",
+                   {{"name", "nobody"}, {"audience", {{"expr", "is_vip AND NOT is_vip"}}}, {"channel", "hook"},
+                    {"content", {{"title", "hi"}}}}),
+              201);
+  const std::string id = c["id"];
+  HttpReply refused = Call(operator_, "POST", "/api/v1/campaigns/" + id + "/submit");
+  EXPECT_EQ(refused.status, 400);
+  json error = json::parse(refused.body, nullptr, false);
+  EXPECT_EQ(error["error"]["reason"], "bad_field") << refused.body;
+  EXPECT_EQ(error["error"]["args"]["field"], "audience") << refused.body;
+  EXPECT_EQ(Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id))["state"], "draft");
+}
+
 // Every outreach route against every role: 401 without a token, 403 below
 // the route's role, anything but 401/403 from it on (docs/outreach.md, API).
 TEST_F(OutreachServeTest, EveryOutreachRouteAgainstEveryRole) {
