@@ -13,10 +13,15 @@
 //
 // --rule MATCH=ACTION[*N]: for requests whose body contains MATCH (the
 // first N of them; all without *N) answer with ACTION: an HTTP status
-// (429, 500, 400, ...), `garbage` (bytes that are not HTTP, then close),
+// (429, 500, 400, ...; `429/retry-after=N` adds the header `Retry-After: N`),
+// `garbage` (bytes that are not HTTP, then close),
 // `hang` (never answer), `errcode:NNN` (WeChat/WeCom), `code:TEXT` (SMS).
 //
-//   test_receiver --port-file F --log L [--secret S] [--appid A --appsecret B]
+// --aliyun-secret K: /sms takes Aliyun's signed RPC form (POST, form-encoded)
+// and checks its Signature (HMAC-SHA1 keyed "K&"); signature ok or bad, a
+// bad one answers Code SignatureDoesNotMatch.
+//
+//   test_receiver --port-file F --log L [--secret S] [--appid A --appsecret B] [--aliyun-secret K]
 //                 [--token-uses N] [--wecom-per-minute N] [--rule ...]...
 // The port is written to --port-file once listening. Runs until killed.
 #include <openssl/evp.h>
@@ -49,7 +54,7 @@ struct Rule {
 };
 
 struct Config {
-  std::string port_file, log, secret, appid = "wxapp", appsecret;
+  std::string port_file, log, secret, appid = "wxapp", appsecret, aliyun_secret;
   long token_uses = -1;  // sends per token before it expires (42001); -1: never
   int wecom_per_minute = 20;
   std::vector<Rule> rules;
@@ -112,8 +117,60 @@ std::string Field(const nlohmann::json& j, const char* name) {
 struct Answer {
   int status = 200;
   std::string body;
+  std::string retry_after;  // the Retry-After header's value when set
   bool garbage = false, hang = false;
 };
+
+// Aliyun's RPC percent-encoding (RFC 3986 unreserved kept, %XX upper case).
+std::string AliyunEncode(const std::string& v) {
+  std::string out;
+  char b[4];
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(static_cast<char>(c));
+    else std::snprintf(b, sizeof b, "%%%02X", c), out += b;
+  }
+  return out;
+}
+
+std::string FormDecode(const std::string& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size()) {
+      out.push_back(static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(v[i] == '+' ? ' ' : v[i]);
+    }
+  }
+  return out;
+}
+
+// Checks an Aliyun RPC form body's Signature; fills `params` (decoded, without Signature).
+bool AliyunSignatureOk(const std::string& body, std::map<std::string, std::string>& params) {
+  for (size_t pos = 0; pos <= body.size();) {
+    size_t amp = body.find('&', pos), eq = body.find('=', pos);
+    if (amp == std::string::npos) amp = body.size();
+    if (eq != std::string::npos && eq < amp) {
+      params[FormDecode(body.substr(pos, eq - pos))] = FormDecode(body.substr(eq + 1, amp - eq - 1));
+    }
+    pos = amp + 1;
+  }
+  auto it = params.find("Signature");
+  if (it == params.end()) return false;
+  const std::string got = it->second;
+  params.erase(it);
+  std::string canonical;
+  for (const auto& [k, v] : params) {
+    canonical += (canonical.empty() ? "" : "&") + AliyunEncode(k) + "=" + AliyunEncode(v);
+  }
+  const std::string to_sign = "POST&%2F&" + AliyunEncode(canonical), key = g_config.aliyun_secret + "&";
+  unsigned char mac[EVP_MAX_MD_SIZE], b64[64];
+  unsigned len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(to_sign.data()),
+       to_sign.size(), mac, &len);
+  const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(len));
+  return got == std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
+}
 
 Answer Handle(const http::request<http::string_body>& req) {
   const std::string target(req.target());
@@ -131,6 +188,11 @@ Answer Handle(const http::request<http::string_body>& req) {
   } else if (path == "/sms") {
     route = "sms";
     key = Field(j, "OutId");
+    if (!g_config.aliyun_secret.empty()) {
+      std::map<std::string, std::string> params;
+      sig = AliyunSignatureOk(body, params) ? "ok" : "bad";
+      key = params["OutId"];
+    }
   } else if (path == "/cgi-bin/token") {
     route = "wechat_token";
   } else if (path == "/cgi-bin/message/template/send") {
@@ -150,6 +212,7 @@ Answer Handle(const http::request<http::string_body>& req) {
   } else if (!action.empty() && std::isdigit(static_cast<unsigned char>(action[0]))) {
     a.status = std::stoi(action);
     a.body = "{}";
+    if (size_t ra = action.find("/retry-after="); ra != std::string::npos) a.retry_after = action.substr(ra + 13);
   } else if (route == "hook") {
     a.status = sig == "bad" ? 401 : 200;
     a.body = "{}";
@@ -158,6 +221,7 @@ Answer Handle(const http::request<http::string_body>& req) {
     a.body = nlohmann::json{{"coupon_id", "c-" + key}}.dump();
   } else if (route == "sms") {
     std::string code = action.rfind("code:", 0) == 0 ? action.substr(5) : "OK";
+    if (!g_config.aliyun_secret.empty() && sig == "bad") code = "SignatureDoesNotMatch";
     std::lock_guard lock(g_mu);
     a.body = nlohmann::json{{"Code", code}, {"BizId", "biz" + std::to_string(++g_serial)}, {"RequestId", "r"}}.dump();
   } else if (route == "wechat_token") {
@@ -216,6 +280,7 @@ void Serve(tcp::socket sock) {
     }
     http::response<http::string_body> res{static_cast<http::status>(a.status), req.version()};
     res.set(http::field::content_type, "application/json");
+    if (!a.retry_after.empty()) res.set(http::field::retry_after, a.retry_after);
     res.keep_alive(req.keep_alive());
     res.body() = a.body;
     res.prepare_payload();
@@ -235,10 +300,13 @@ int main(int argc, char** argv) {
     else if (k == "--secret") g_config.secret = v;
     else if (k == "--appid") g_config.appid = v;
     else if (k == "--appsecret") g_config.appsecret = v;
+    else if (k == "--aliyun-secret") g_config.aliyun_secret = v;
     else if (k == "--token-uses") g_config.token_uses = std::stol(v);
     else if (k == "--wecom-per-minute") g_config.wecom_per_minute = std::stoi(v);
     else if (k == "--rule") {
-      size_t eq = v.rfind('=');
+      // The last '=' splits MATCH from ACTION, but not the one of "/retry-after=N".
+      const size_t ra = v.rfind("/retry-after=");
+      size_t eq = v.rfind('=', ra == std::string::npos ? std::string::npos : ra);
       Rule r{v.substr(0, eq), v.substr(eq + 1)};
       size_t star = r.action.find('*');
       if (star != std::string::npos) r.remaining = std::stol(r.action.substr(star + 1)), r.action.resize(star);
