@@ -38,12 +38,13 @@ TEST(AliyunRpcTest, MatchesTheSendSmsDocumentationExample) {
       {"TemplateParam", "{\"customer\":\"test\"}"},
       {"Timestamp", "2017-07-12T02:42:19Z"},
       {"Version", "2017-05-25"}};
-  EXPECT_EQ(AliyunCanonicalQuery(params),
-            "AccessKeyId=testId&Action=SendSms&Format=XML&OutId=123&PhoneNumbers=15300000001&RegionId=cn-hangzhou"
-            "&SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95%E4%B8%93%E7%94%A8"
-            "&SignatureMethod=HMAC-SHA1&SignatureNonce=45e25e9b-0a6f-4070-8c85-2956eda1b466&SignatureVersion=1.0"
-            "&TemplateCode=SMS_71390007&TemplateParam=%7B%22customer%22%3A%22test%22%7D"
-            "&Timestamp=2017-07-12T02%3A42%3A19Z&Version=2017-05-25");
+  EXPECT_EQ(
+      AliyunCanonicalQuery(params),
+      "AccessKeyId=testId&Action=SendSms&Format=XML&OutId=123&PhoneNumbers=15300000001&RegionId=cn-hangzhou"
+      "&SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95%E4%B8%93%E7%94%A8"
+      "&SignatureMethod=HMAC-SHA1&SignatureNonce=45e25e9b-0a6f-4070-8c85-2956eda1b466&SignatureVersion=1.0"
+      "&TemplateCode=SMS_71390007&TemplateParam=%7B%22customer%22%3A%22test%22%7D"
+      "&Timestamp=2017-07-12T02%3A42%3A19Z&Version=2017-05-25");
   EXPECT_EQ(AliyunRpcSignature("GET", params, "testSecret"), "zJDF+Lrzhj/ThnlvIToysFRq6t4=");
   const std::string signed_query = AliyunSignedQuery("GET", params, "testSecret");
   EXPECT_EQ(signed_query.substr(signed_query.rfind('&')), "&Signature=zJDF%2BLrzhj%2FThnlvIToysFRq6t4%3D");
@@ -51,14 +52,15 @@ TEST(AliyunRpcTest, MatchesTheSendSmsDocumentationExample) {
 
 // The DescribeRegions example of Aliyun's RPC signature documentation (ECS).
 TEST(AliyunRpcTest, MatchesTheRpcDocumentationExample) {
-  const std::map<std::string, std::string> params = {{"AccessKeyId", "testid"},
-                                                     {"Action", "DescribeRegions"},
-                                                     {"Format", "XML"},
-                                                     {"SignatureMethod", "HMAC-SHA1"},
-                                                     {"SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"},
-                                                     {"SignatureVersion", "1.0"},
-                                                     {"Timestamp", "2016-02-23T12:46:24Z"},
-                                                     {"Version", "2014-05-26"}};
+  const std::map<std::string, std::string> params = {
+      {"AccessKeyId", "testid"},
+      {"Action", "DescribeRegions"},
+      {"Format", "XML"},
+      {"SignatureMethod", "HMAC-SHA1"},
+      {"SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"},
+      {"SignatureVersion", "1.0"},
+      {"Timestamp", "2016-02-23T12:46:24Z"},
+      {"Version", "2014-05-26"}};
   EXPECT_EQ(AliyunRpcSignature("GET", params, "testsecret"), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
   // The method is part of what is signed.
   EXPECT_NE(AliyunRpcSignature("POST", params, "testsecret"), "OLeaidS1JvxuMvnyHOwuJ+uX5qY=");
@@ -141,8 +143,8 @@ TEST(ChannelSmsAliyunTest, ChecksItsSettingsAndKeepsTheSecretWriteOnly) {
   s.settings["signing"] = "hmac";
   EXPECT_NE(MakeChannel(s).status().message().find("settings.signing"), std::string::npos);
 
-  Json doc = {{"kind", "sms"},          {"url", "http://127.0.0.1:1/sms"}, {"address", {{"source", "crm"}}},
-              {"sign_name", "x"},       {"template_code", "SMS_1"},       {"signing", "aliyun_rpc"},
+  Json doc = {{"kind", "sms"},           {"url", "http://127.0.0.1:1/sms"}, {"address", {{"source", "crm"}}},
+              {"sign_name", "x"},        {"template_code", "SMS_1"},        {"signing", "aliyun_rpc"},
               {"access_key_id", "LTAI"}, {"access_key_secret", "ak-secret"}};
   auto spec = ChannelFromJson("sms_aliyun", doc);
   ASSERT_TRUE(spec.ok()) << spec.status().ToString();

@@ -71,7 +71,8 @@ ChannelSpec Hook(const std::string& url, double rate = 1e6) {
 
 TEST(RetryAfterTest, TheWebhookChannelReportsTheGatewaysRetryAfter) {
   TempDir dir;
-  ReceiverProcess rx(dir.path(), {"--secret", "k", "--rule", "\"u1\"=429/retry-after=2", "--rule", "\"u2\"=503"});
+  ReceiverProcess rx(dir.path(),
+                     {"--secret", "k", "--rule", "\"u1\"=429/retry-after=2", "--rule", "\"u2\"=503"});
   auto ch = MakeChannel(Hook(rx.url("/hook")));
   ASSERT_TRUE(ch.ok()) << ch.status().ToString();
   std::vector<OutgoingMessage> batch(3);

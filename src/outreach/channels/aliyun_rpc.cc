@@ -24,8 +24,8 @@ std::string AliyunRpcSignature(std::string_view method, const std::map<std::stri
   const std::string key = std::string(access_key_secret) + "&";
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(to_sign.data()),
-       to_sign.size(), mac, &len);
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(to_sign.data()), to_sign.size(), mac, &len);
   unsigned char b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
   const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(len));
   return std::string(reinterpret_cast<const char*>(b64), static_cast<size_t>(n));
@@ -33,7 +33,8 @@ std::string AliyunRpcSignature(std::string_view method, const std::map<std::stri
 
 std::string AliyunSignedQuery(std::string_view method, const std::map<std::string, std::string>& params,
                               std::string_view access_key_secret) {
-  return AliyunCanonicalQuery(params) + "&Signature=" + UrlEncode(AliyunRpcSignature(method, params, access_key_secret));
+  return AliyunCanonicalQuery(params) +
+         "&Signature=" + UrlEncode(AliyunRpcSignature(method, params, access_key_secret));
 }
 
 }  // namespace tagloop::outreach

@@ -42,12 +42,20 @@ HttpRequest SmsChannel::AliyunRequest(const OutgoingMessage& m, const std::strin
   gmtime_r(&now, &utc);
   char timestamp[32];
   std::strftime(timestamp, sizeof timestamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  const std::map<std::string, std::string> params = {
-      {"AccessKeyId", access_key_id_},  {"Action", "SendSms"},         {"Format", "JSON"},
-      {"OutId", m.message_id},          {"PhoneNumbers", m.address},   {"RegionId", region_id_},
-      {"SignName", sign_name_},         {"SignatureMethod", "HMAC-SHA1"}, {"SignatureNonce", nonce},
-      {"SignatureVersion", "1.0"},      {"TemplateCode", template_code_}, {"TemplateParam", template_param},
-      {"Timestamp", timestamp},         {"Version", "2017-05-25"}};
+  const std::map<std::string, std::string> params = {{"AccessKeyId", access_key_id_},
+                                                     {"Action", "SendSms"},
+                                                     {"Format", "JSON"},
+                                                     {"OutId", m.message_id},
+                                                     {"PhoneNumbers", m.address},
+                                                     {"RegionId", region_id_},
+                                                     {"SignName", sign_name_},
+                                                     {"SignatureMethod", "HMAC-SHA1"},
+                                                     {"SignatureNonce", nonce},
+                                                     {"SignatureVersion", "1.0"},
+                                                     {"TemplateCode", template_code_},
+                                                     {"TemplateParam", template_param},
+                                                     {"Timestamp", timestamp},
+                                                     {"Version", "2017-05-25"}};
   HttpRequest r;
   r.url = url_;
   r.timeout_ms = static_cast<long>(spec_.timeout_ms);
