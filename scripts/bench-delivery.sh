@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Outreach delivery benchmark (bench/bench_delivery.cc): the HTTP client
 # module's requests/s on one lane, dispatch with the durable ledger to the
-# local webhook receiver (messages/s, CPU µs per message), the email
-# channel against aiosmtpd, and ledger recovery at 1M recipients.
+# local webhook receiver (messages/s, CPU µs per message), the same through
+# the email channel to aiosmtpd over one and over 4 SMTP connections, and
+# ledger recovery at 1M recipients.
 #
 #   scripts/bench-delivery.sh [--quick] [--bin build/release] [--no-build]
 # Results: stdout and bench/out/delivery.json.
@@ -18,7 +19,7 @@ while [ $# -gt 0 ]; do
     --quick) users=50000; mails=500; shift ;;
     --bin) bin=$2; build=0; shift 2 ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "bench-delivery.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done

@@ -12,8 +12,14 @@
 // --log L records every request, one line each (fields separated by tabs):
 //   <route> \t <key> \t <status> \t <signature> \t <body>
 // key: the Idempotency-Key (webhook, coupon), client_msg_id (WeChat), OutId
-// (SMS), "-" otherwise; signature: ok, bad or none (checked when --secret);
-// status -1: garbage was answered, -2: no answer (hang).
+// (SMS), "-" otherwise; signature: ok, bad or none (checked when --secret;
+// for /sms when --aliyun-secret); status -1: garbage was answered, -2: no
+// answer (hang).
+//
+// --aliyun-secret K: /sms takes Aliyun's signed RPC form (a form-encoded
+// POST, `"signing": "aliyun_rpc"` of the sms channel) and checks its
+// Signature (HMAC-SHA1 keyed "K&"); a bad one is answered Code
+// SignatureDoesNotMatch.
 //
 // --rule MATCH=ACTION[*N]: for requests whose body contains MATCH (the
 // first N of them; all without *N) answer with ACTION: an HTTP status
@@ -53,7 +59,7 @@
 // or not.
 //
 //   tagloop_gateway_sim (--port-file F | --listen HOST:PORT) [--log L]
-//       [--secret S] [--appid A --appsecret B] [--secret-file F]
+//       [--secret S] [--appid A --appsecret B] [--secret-file F] [--aliyun-secret K]
 //       [--token-uses N] [--wecom-per-minute N] [--rule ...]... [--seed N]
 //       [--fail-rate P] [--transient-rate T] [--events-url URL --token-file F
 //       [--delivered-rate D] [--click-rate C] [--convert EVENT:SHARE]
@@ -100,7 +106,7 @@ struct Rule {
 };
 
 struct Config {
-  std::string port_file, log, secret, appid = "wxapp", appsecret;
+  std::string port_file, log, secret, appid = "wxapp", appsecret, aliyun_secret;
   std::string listen = "127.0.0.1:0";
   long token_uses = -1;  // sends per token before it expires (42001); -1: never
   int wecom_per_minute = 20;
@@ -193,6 +199,63 @@ void ReadTrackingLink(const nlohmann::json& content, tagloop::demo::AcceptedMess
   }
 }
 
+// Aliyun's RPC percent-encoding (RFC 3986 unreserved kept, %XX upper case).
+std::string AliyunEncode(const std::string& v) {
+  std::string out;
+  char b[4];
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      std::snprintf(b, sizeof b, "%%%02X", c);
+      out += b;
+    }
+  }
+  return out;
+}
+
+std::string FormDecode(const std::string& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size()) {
+      out.push_back(static_cast<char>(std::stoi(v.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(v[i] == '+' ? ' ' : v[i]);
+    }
+  }
+  return out;
+}
+
+// Checks an Aliyun RPC form body's Signature (HMAC-SHA1 keyed
+// "--aliyun-secret&" over POST&%2F&enc(sorted canonical query)); fills
+// `params` (decoded, without Signature).
+bool AliyunSignatureOk(const std::string& body, std::map<std::string, std::string>& params) {
+  for (size_t pos = 0; pos <= body.size();) {
+    size_t amp = body.find('&', pos), eq = body.find('=', pos);
+    if (amp == std::string::npos) amp = body.size();
+    if (eq != std::string::npos && eq < amp) {
+      params[FormDecode(body.substr(pos, eq - pos))] = FormDecode(body.substr(eq + 1, amp - eq - 1));
+    }
+    pos = amp + 1;
+  }
+  auto it = params.find("Signature");
+  if (it == params.end()) return false;
+  const std::string got = it->second;
+  params.erase(it);
+  std::string canonical;
+  for (const auto& [k, v] : params) {
+    canonical += (canonical.empty() ? "" : "&") + AliyunEncode(k) + "=" + AliyunEncode(v);
+  }
+  const std::string to_sign = "POST&%2F&" + AliyunEncode(canonical), key = g_config.aliyun_secret + "&";
+  unsigned char mac[EVP_MAX_MD_SIZE], b64[64];
+  unsigned len = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(to_sign.data()),
+       to_sign.size(), mac, &len);
+  const int n = EVP_EncodeBlock(b64, mac, static_cast<int>(len));
+  return got == std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
+}
+
 struct Answer {
   int status = 200;
   std::string body;
@@ -235,6 +298,12 @@ Answer Handle(const http::request<http::string_body>& req) {
     key = std::string(req["Idempotency-Key"]);
   } else if (path == "/sms") {
     route = "sms";
+    if (!g_config.aliyun_secret.empty()) {
+      // Aliyun's signed RPC form: its parameters stand in for the JSON body.
+      std::map<std::string, std::string> params;
+      sig = AliyunSignatureOk(body, params) ? "ok" : "bad";
+      j = nlohmann::json(params);
+    }
     key = Field(j, "OutId");
   } else if (path == "/cgi-bin/token") {
     route = "wechat_token";
@@ -272,6 +341,7 @@ Answer Handle(const http::request<http::string_body>& req) {
     if (a.status == 200) Accepted(route, key, j, "c-" + key);
   } else if (route == "sms") {
     std::string code = action.rfind("code:", 0) == 0 ? action.substr(5) : "OK";
+    if (sig == "bad") code = "SignatureDoesNotMatch";
     if (code == "OK" && FailsForGood(Field(j, "PhoneNumbers"))) code = "isv.MOBILE_NUMBER_ILLEGAL";
     {
       std::lock_guard lock(g_mu);
@@ -391,6 +461,7 @@ tagloop::demo::ReceiptOptions ParseArgs(int argc, char** argv, std::string* toke
       else if (k == "--secret") g_config.secret = v;
       else if (k == "--appid") g_config.appid = v;
       else if (k == "--appsecret") g_config.appsecret = v;
+      else if (k == "--aliyun-secret") g_config.aliyun_secret = v;
       else if (k == "--token-uses") g_config.token_uses = std::stol(v);
       else if (k == "--wecom-per-minute") g_config.wecom_per_minute = std::stoi(v);
       else if (k == "--rule") g_config.rules.push_back(ParseRule(v));

@@ -2,21 +2,29 @@
 // (docs/outreach.md, "Delivery"; the guarantee: ../shared/SPEC-outreach.md,
 // "Delivery guarantee").
 //
-// One lane per channel (by name), each a thread of its own with the
-// channel's token bucket (`rate_per_second`), its concurrency limit
-// (`concurrency` requests in flight) and its retries; lanes share nothing,
-// so a hanging gateway stalls only its own lane. A lane takes a batch of at
-// most `commit_batch` pending recipients of a job, renders each (at send
-// time, so send-time suppression works), sends, appends one ledger record
-// per answer, commits the ledger (fdatasync) and only then hands the
-// committed `sent` records to `on_committed` and takes the next batch. A
-// SIGKILL therefore re-sends at most the messages of the batch in flight
-// (≤ commit_batch), each with the same message id and body.
+// One lane per channel (by name), each with the channel's token bucket
+// (`rate_per_second`), its concurrency limit (`concurrency` requests in
+// flight) and its retries; lanes share nothing, so a hanging gateway stalls
+// only its own lane. A lane has two threads. The send thread takes a batch
+// of at most `commit_batch` pending recipients of a job, renders each (at
+// send time, so send-time suppression works), sends, and hands one ledger
+// record per answer to the commit thread, which appends them, commits the
+// ledger (write + fdatasync) and only then hands the committed `sent`
+// records to `on_committed`. The send thread goes on with the next batch
+// while the previous one commits, but hands it over only once that commit
+// is done: at most one batch waits for durability while one is sent. A
+// SIGKILL therefore re-sends at most two batches (≤ 2 · commit_batch
+// messages), each with the same message id and body, and nothing reported
+// through `on_committed` or Progress().sent can be lost by a kill.
 //
 // Transient answers become `retry` records with the next attempt's time
-// (the gateway's retry-after, else backoff_base_ms · backoff_factor^(n-1));
-// after `max_attempts` attempts the recipient is `dead`. A restarted
-// dispatcher reads the retry times back from the ledger.
+// (the gateway's Retry-After, capped at retry_after_max_ms, else
+// backoff_base_ms · backoff_factor^(n-1)); after `max_attempts` attempts the
+// recipient is `dead`. A gateway's Retry-After (or WeChat's quota) also
+// pauses the lane that long and halves its token bucket's rate, which
+// climbs back over a few seconds (rate_limiter.h); the rest of the batch is
+// not sent and goes back to the queue. A restarted dispatcher reads the
+// retry times back from the ledger.
 #pragma once
 
 #include <atomic>
@@ -46,6 +54,9 @@ struct DispatchOptions {
   int64_t backoff_base_ms = 1000;
   int64_t backoff_factor = 4;
   int64_t backoff_max_ms = 3600 * 1000;
+  // A gateway's Retry-After is obeyed up to this long (a retry's delay and
+  // the lane's pause).
+  int64_t retry_after_max_ms = 3600 * 1000;
   // WeChat's quota error (45009) pauses a channel this long when the channel
   // does not say.
   int64_t default_pause_ms = 60 * 1000;
@@ -88,7 +99,9 @@ struct DispatchJob {
   std::shared_ptr<Channel> channel;
   Renderer render;              // per recipient; or
   BatchRenderer render_batch;   // per batch (takes precedence)
-  OnCommitted on_committed;           // optional; called on the lane's thread
+  // Optional; called on the lane's commit thread, after the records are
+  // durable, one batch at a time, in commit order.
+  OnCommitted on_committed;
 };
 
 struct DispatchProgress {

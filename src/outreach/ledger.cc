@@ -291,8 +291,8 @@ Status Ledger::Append(const LedgerRecord& r) {
   buffer_ += EncodeLedgerRecord(r);
   ++buffered_;
   const uint64_t key = Index::Key(StepIndexLocked(r.step, true), r.occurrence, r.user);
-  index_->Upsert(key) = LedgerEntry{r.state, r.attempt, r.time_ms, r.next_ms};
-  NoteLocked(key, r.state, r.detail.substr(0, std::min(r.detail.size(), kMaxLedgerDetail)));
+  unindexed_.push_back(Unindexed{key, LedgerEntry{r.state, r.attempt, r.time_ms, r.next_ms},
+                                 r.detail.substr(0, std::min(r.detail.size(), kMaxLedgerDetail))});
   return Status::Ok();
 }
 
@@ -334,6 +334,12 @@ Status Ledger::Commit() {
   }
   buffer_.clear();
   buffered_ = 0;
+  // Durable now: readers may see these records.
+  for (const Unindexed& u : unindexed_) {
+    index_->Upsert(u.key) = u.entry;
+    NoteLocked(u.key, u.entry.state, u.detail);
+  }
+  unindexed_.clear();
   return Status::Ok();
 }
 

@@ -4,12 +4,14 @@
 // ledger"). A recipient's state is its last record; no record = pending.
 //
 // The dispatcher appends a record only after the channel answered and
-// commits (write + fdatasync) before it takes the next batch, so a SIGKILL
-// loses at most the answers not yet committed: those recipients are sent
-// again with the same message id. Open replays the file into an in-memory
+// commits (write + fdatasync) each batch before it hands over the next, so
+// a SIGKILL loses at most the answers not yet committed: those recipients
+// are sent again with the same message id. Open replays the file into an in-memory
 // index of each recipient's last state; a torn or corrupt tail (a record
 // whose length or checksum does not hold) is cut off, and everything after
 // the first bad record goes with it (the longest valid prefix is kept).
+// Readers (Lookup, Pending, Counts, ...) see a record only once Commit made
+// it durable, so no answer about a recipient can be undone by a kill.
 //
 // Thread-safe: every member may be called from any thread.
 #pragma once
@@ -86,9 +88,9 @@ class Ledger {
   Ledger(const Ledger&) = delete;
   Ledger& operator=(const Ledger&) = delete;
 
-  // Buffers a record and updates the index at once. InvalidArgument when
-  // the step is longer than 255 bytes, the occurrence ≥ 65,536 or the state
-  // is kPending; the record is then not appended.
+  // Buffers a record; the index shows it after the next successful Commit.
+  // InvalidArgument when the step is longer than 255 bytes, the occurrence
+  // ≥ 65,536 or the state is kPending; the record is then not appended.
   Status Append(const LedgerRecord& record);
   // Writes the buffered records and fdatasyncs the file (group commit).
   // After an IOError the ledger refuses further appends (what is on disk is
@@ -137,6 +139,13 @@ class Ledger {
   std::vector<std::string> steps_;     // guarded by mu_
   std::string buffer_;                 // guarded by mu_
   size_t buffered_ = 0;                // guarded by mu_
+  // The buffered records' index updates, applied by Commit.
+  struct Unindexed {
+    uint64_t key;
+    LedgerEntry entry;
+    std::string detail;
+  };
+  std::vector<Unindexed> unindexed_;   // guarded by mu_
   Status broken_;                      // guarded by mu_
   // By (step, occurrence) key prefix: suppressed recipients per reason.
   std::map<uint64_t, std::map<std::string, uint64_t>> suppressed_reasons_;  // guarded by mu_

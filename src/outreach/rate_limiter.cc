@@ -12,7 +12,7 @@ int64_t MonotonicMicros() {
 }
 
 RateLimiter::RateLimiter(double rate, double burst, Clock clock)
-    : rate_(rate > 0 ? rate : 1), clock_(clock ? std::move(clock) : Clock(MonotonicMicros)) {
+    : max_rate_(rate > 0 ? rate : 1), rate_(max_rate_), clock_(clock ? std::move(clock) : Clock(MonotonicMicros)) {
   burst_ = burst >= 1 ? burst : std::max(1.0, rate_ / 20);
   tokens_ = burst_;
   last_us_ = clock_();
@@ -20,8 +20,22 @@ RateLimiter::RateLimiter(double rate, double burst, Clock clock)
 
 void RateLimiter::Refill() {
   const int64_t now = clock_();
-  tokens_ = std::min(burst_, tokens_ + static_cast<double>(now - last_us_) * rate_ / 1e6);
+  const double seconds = static_cast<double>(now - last_us_) / 1e6;
+  tokens_ = std::min(burst_, tokens_ + seconds * rate_);
+  // Back to the configured rate in kRecoverySeconds from half of it.
+  if (rate_ < max_rate_) rate_ = std::min(max_rate_, rate_ + seconds * max_rate_ / (2 * kRecoverySeconds));
   last_us_ = now;
+}
+
+void RateLimiter::Throttle() {
+  Refill();
+  rate_ = std::max(rate_ / 2, max_rate_ / 64);
+  tokens_ = std::min(tokens_, 0.0);
+}
+
+double RateLimiter::rate() {
+  Refill();
+  return rate_;
 }
 
 size_t RateLimiter::TryAcquire(size_t want) {

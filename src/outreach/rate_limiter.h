@@ -1,6 +1,8 @@
 // A token bucket: `rate` tokens a second, at most `burst` saved up. Used by
 // a dispatcher lane to pace a channel's requests (`rate_per_second`).
-// Time comes from a clock function (Unix ms) so tests can fake it.
+// A gateway that asks to slow down (Throttle) halves the rate, which then
+// climbs back linearly to the configured one (AIMD, as TCP does).
+// Time comes from a clock function (monotonic µs) so tests can fake it.
 // Not thread-safe: one per lane.
 #pragma once
 
@@ -20,11 +22,17 @@ class RateLimiter {
   size_t TryAcquire(size_t want);
   // Microseconds until at least one token is available (0: now).
   int64_t MicrosUntilNext();
-  double rate() const { return rate_; }
+  // Halves the current rate (not below a 64th of the configured one) and
+  // drops the saved tokens; the rate climbs back to the configured one in
+  // kRecoverySeconds from a halving.
+  void Throttle();
+  static constexpr double kRecoverySeconds = 5;
+  // The current rate (tokens a second).
+  double rate();
 
  private:
   void Refill();
-  double rate_, burst_, tokens_;
+  double max_rate_, rate_, burst_, tokens_;
   int64_t last_us_;
   Clock clock_;
 };

@@ -5,10 +5,16 @@
 //
 //   dispatch_driver --url URL --secret S --ledger PATH --users N
 //                   [--skip-every K] [--concurrency C] [--commit-batch B]
-//                   [--rate R] [--no-sync]
+//                   [--rate R] [--no-sync] [--acks FILE]
 // Plan: dense ids 0..N-1 except those with id % K == K-1 (K = 0: none
 // skipped); external id "u<id>"; content {"title": "Hi {{user_id}}",
 // "id": "{{message_id}}"}. Prints "sent=<n> seconds=<s>" at the end.
+// --acks FILE: appends the dense id of every send reported through
+// on_committed, one a line, as the caller of the dispatcher would emit its
+// message_sent events (the kill test checks each is durable in the ledger).
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -24,7 +30,7 @@ using namespace tagloop;
 using namespace tagloop::outreach;
 
 int main(int argc, char** argv) {
-  std::string url, secret, ledger_path;
+  std::string url, secret, ledger_path, acks_path;
   uint32_t users = 0, skip_every = 0;
   int concurrency = 16;
   size_t commit_batch = 256;
@@ -42,6 +48,7 @@ int main(int argc, char** argv) {
     else if (k == "--commit-batch") commit_batch = std::stoul(next());
     else if (k == "--rate") rate = std::stod(next());
     else if (k == "--no-sync") sync = false;
+    else if (k == "--acks") acks_path = next();
     else {
       std::fprintf(stderr, "dispatch_driver: unknown option %s\n", k.c_str());
       return 2;
@@ -86,6 +93,15 @@ int main(int argc, char** argv) {
     r.content = t.Render([&](std::string_view f) { return f == "user_id" ? r.external_user_id : mid; });
     return r;
   };
+  if (!acks_path.empty()) {
+    const int fd = ::open(acks_path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return 1;
+    job.on_committed = [fd](const std::vector<CommittedSend>& sent) {
+      std::string lines;
+      for (const CommittedSend& c : sent) lines += std::to_string(c.user) + "\n";
+      if (::write(fd, lines.data(), lines.size()) != static_cast<ssize_t>(lines.size())) std::abort();
+    };
+  }
   DispatchOptions options;
   options.commit_batch = commit_batch;
   options.backoff_base_ms = 50;

@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "outreach/channel_factory.h"
 #include "outreach/message_id.h"
@@ -97,6 +99,47 @@ TEST(DispatcherTest, DeliversThePlanOnceAndSuppressesAtSendTime) {
   EXPECT_EQ(keys.size(), 90u);
   EXPECT_EQ((*ledger)->Lookup(28, "send", 0).state, DeliveryState::kSuppressed);
   EXPECT_EQ((*ledger)->Lookup(4, "send", 0).state, DeliveryState::kSent);
+}
+
+// Pipelined commits: while one batch is committed the next is sent, yet a
+// send is reported (on_committed, Progress().sent) only once its record is
+// written and synced: each reported user is in the ledger file as sent.
+TEST(DispatcherTest, ReportsASendOnlyOnceItsRecordIsInTheLedgerFile) {
+  TempDir dir;
+  ReceiverProcess rx(dir.path(), {"--secret", "k"});
+  const std::string path = dir.Sub("c1/run-0.ledger");
+  auto ledger = Ledger::Open(path);
+  ASSERT_TRUE(ledger.ok());
+  std::mutex mu;
+  size_t reported = 0, missing = 0, calls = 0;
+  DispatchJob job = Job("c1", ledger->get(), Hook("h", rx.url("/hook")), Bitmap::Range(0, 2000));
+  job.on_committed = [&](const std::vector<CommittedSend>& sent) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    uint64_t end = 0;
+    auto records = DecodeLedger(bytes.str(), &end);
+    ASSERT_TRUE(records.ok());
+    std::set<uint32_t> in_file;
+    for (const LedgerRecord& r : *records) {
+      if (r.state == DeliveryState::kSent) in_file.insert(r.user);
+    }
+    std::lock_guard lock(mu);
+    ++calls;
+    for (const CommittedSend& c : sent) missing += !in_file.count(c.user);
+    reported += sent.size();
+  };
+  DispatchOptions options;
+  options.commit_batch = 64;
+  Dispatcher d(options);
+  auto h = d.Start(std::move(job));
+  ASSERT_TRUE(h.ok());
+  ASSERT_TRUE((*h)->Wait().ok());
+  EXPECT_EQ(reported, 1900u);  // 100 suppressed
+  EXPECT_EQ(missing, 0u);
+  EXPECT_GE(calls, 2000u / 64);
+  EXPECT_EQ((*h)->Progress().sent, 1900u);
+  EXPECT_EQ((*h)->Progress().pending, 0u);
 }
 
 TEST(DispatcherTest, RetriesWithBackoffThenDeadLetters) {

@@ -102,6 +102,9 @@ TEST(LedgerTest, UncommittedRecordsAreLostAndATornTailIsCutOff) {
     for (uint32_t u = 0; u < 10; ++u) ASSERT_TRUE((*l)->Append(Rec(u, DeliveryState::kSent)).ok());
     ASSERT_TRUE((*l)->Commit().ok());
     ASSERT_TRUE((*l)->Append(Rec(10, DeliveryState::kSent)).ok());  // never committed
+    // Readers never see what a kill could still lose.
+    EXPECT_EQ((*l)->Lookup(10, "send", 0).state, DeliveryState::kPending);
+    EXPECT_EQ((*l)->Counts("send", 0).sent, 10u);
   }
   const uint64_t good = std::filesystem::file_size(path);
   {

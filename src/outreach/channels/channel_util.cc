@@ -3,6 +3,10 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
 #include <fmt/format.h>
 
 namespace tagloop::outreach {
@@ -61,8 +65,37 @@ std::string HmacSha256Hex(std::string_view key, std::string_view data) {
 SendOutcome ClassifyHttp(const HttpResponse& r) {
   if (!r.answered()) return SendOutcome::Transient(r.error);
   if (r.status >= 200 && r.status < 300) return SendOutcome::Sent();
-  if (r.status == 429 || r.status >= 500) return SendOutcome::Transient(fmt::format("HTTP {}", r.status));
+  if (r.status == 429 || r.status >= 500) {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    const int64_t wait_ms = r.retry_after.empty() ? -1 : ParseRetryAfter(r.retry_after, now_ms);
+    return SendOutcome::Transient(fmt::format("HTTP {}", r.status), wait_ms);
+  }
   return SendOutcome::Permanent(fmt::format("HTTP {}", r.status));
+}
+
+int64_t ParseRetryAfter(std::string_view value, int64_t now_ms) {
+  constexpr int64_t kYearMs = int64_t{366} * 24 * 3600 * 1000;
+  if (value.empty()) return -1;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    int64_t seconds = 0;
+    for (char c : value) {
+      seconds = seconds * 10 + (c - '0');
+      if (seconds * 1000 > kYearMs) return kYearMs;
+    }
+    return seconds * 1000;
+  }
+  // IMF-fixdate, then the obsolete RFC 850 and asctime forms; always GMT.
+  const std::string text(value);
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end == nullptr || *end != '\0') continue;
+    const int64_t at_ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+    return std::clamp<int64_t>(at_ms - now_ms, 0, kYearMs);
+  }
+  return -1;
 }
 
 HttpRequest SignedJsonPost(const std::string& url, std::string body, const std::string& message_id,

@@ -32,8 +32,14 @@ Status SettingError(const ChannelSpec& spec, const std::string& message);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 
 // The contract's reading of an HTTP answer: 2xx sent; 429, 5xx, a time-out
-// or a broken connection transient; any other status permanent.
+// or a broken connection transient; any other status permanent. A
+// transient answer's Retry-After (429, 503) becomes its retry_after_ms.
 SendOutcome ClassifyHttp(const HttpResponse& response);
+// The wait a Retry-After value asks for, in ms from `now_ms` (Unix ms):
+// delay-seconds, or an HTTP date in any of the three forms RFC 9110 §5.6.7
+// requires a recipient to accept (a past date is 0). -1 when it is neither.
+// At most a year.
+int64_t ParseRetryAfter(std::string_view value, int64_t now_ms);
 
 // The contract's signed JSON POST: Content-Type application/json,
 // Idempotency-Key: <message_id>, and X-Tagloop-Signature: sha256=<hex

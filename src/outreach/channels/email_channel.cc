@@ -82,27 +82,40 @@ Result<std::string> EmailChannel::Compose(const OutgoingMessage& m) const {
   return msg;
 }
 
-std::vector<SendOutcome> EmailChannel::Send(const std::vector<OutgoingMessage>& batch, int /*max_parallel*/) {
-  std::vector<SendOutcome> out;
-  out.reserve(batch.size());
-  for (const OutgoingMessage& m : batch) {
+std::vector<SendOutcome> EmailChannel::Send(const std::vector<OutgoingMessage>& batch, int max_parallel) {
+  std::vector<SendOutcome> out(batch.size());
+  std::vector<SmtpMessage> mails;
+  std::vector<size_t> index;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const OutgoingMessage& m = batch[i];
     if (m.address.empty()) {
-      out.push_back(SendOutcome::Permanent("no_address"));
+      out[i] = SendOutcome::Permanent("no_address");
       continue;
     }
     Result<std::string> payload = Compose(m);
     if (!payload.ok()) {
-      out.push_back(SendOutcome::Permanent(payload.status().message()));
+      out[i] = SendOutcome::Permanent(payload.status().message());
       continue;
     }
-    SmtpMessage s{smtp_url_, from_address_, "<" + m.address + ">", *payload, username_, password_, spec_.timeout_ms};
-    SmtpResult r = http_->SendMail(s);
+    mails.push_back(SmtpMessage{smtp_url_, from_address_, "<" + m.address + ">", std::move(*payload), username_,
+                                password_, spec_.timeout_ms});
+    index.push_back(i);
+  }
+  if (mails.empty()) return out;
+  Result<std::vector<SmtpResult>> results = http_->SendMail(mails, max_parallel);
+  for (size_t k = 0; k < index.size(); ++k) {
+    const size_t i = index[k];
+    if (!results.ok()) {
+      out[i] = SendOutcome::Transient(results.status().message());
+      continue;
+    }
+    const SmtpResult& r = (*results)[k];
     if (r.error_code == 0) {
-      out.push_back(SendOutcome::Sent(m.message_id + "@tagloop"));
+      out[i] = SendOutcome::Sent(batch[i].message_id + "@tagloop");
     } else if (r.smtp_code >= 500) {
-      out.push_back(SendOutcome::Permanent(fmt::format("SMTP {}", r.smtp_code)));
+      out[i] = SendOutcome::Permanent(fmt::format("SMTP {}", r.smtp_code));
     } else {
-      out.push_back(SendOutcome::Transient(r.smtp_code > 0 ? fmt::format("SMTP {}", r.smtp_code) : r.error));
+      out[i] = SendOutcome::Transient(r.smtp_code > 0 ? fmt::format("SMTP {}", r.smtp_code) : r.error);
     }
   }
   return out;

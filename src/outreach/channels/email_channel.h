@@ -7,7 +7,8 @@
 // `Message-ID: <message_id@tagloop>`; it carries no Date header (the
 // submission server adds one), so every attempt sends the same bytes.
 // 250 is sent; a 5xx reply permanent; 4xx and connection failures
-// transient. Messages go one after another on one kept-alive connection.
+// transient. A batch goes over up to the channel's `concurrency` SMTP
+// connections at once (default 4), each kept open for the next messages.
 #pragma once
 
 #include <memory>

@@ -28,6 +28,13 @@ struct TagloopHttpResponse {
   char error[128];                   // error_code's text, NUL-terminated
   const char* body;                  // owned by the client until its next call
   size_t body_size;
+  char retry_after[64];              // the Retry-After header's value, NUL-terminated; "" when none
+};
+
+struct TagloopSmtpResult {
+  int error_code;                    // 0, or libcurl's CURLcode
+  long smtp_code;                    // the server's last reply (250 on success, 4xx/5xx refused, 0 none)
+  char error[128];                   // error_code's text, NUL-terminated
 };
 
 struct TagloopSmtpMessage {
@@ -41,22 +48,23 @@ struct TagloopSmtpMessage {
   long timeout_ms;
 };
 
-// A client: one curl multi handle (its connection cache keeps connections
-// alive across calls) and one SMTP handle. Not thread-safe: one per lane.
+// A client: one curl multi handle for HTTP and one for SMTP (their
+// connection caches keep connections alive across calls). Not thread-safe:
+// one per lane.
 void* tagloop_http_client_new(void);
 void tagloop_http_client_free(void* client);
 // Runs `count` requests, at most `max_parallel` at once, and fills `out`
 // (same order). Returns 0, or -1 when the multi interface itself failed.
 int tagloop_http_perform(void* client, const TagloopHttpRequest* requests, size_t count, long max_parallel,
                          TagloopHttpResponse* out);
-// Sends one message over SMTP, reusing the client's connection when the URL
-// is the same. Returns 0 or libcurl's CURLcode; *smtp_code is the server's
-// last reply code (250 on success, 4xx/5xx when refused, 0 when none).
-int tagloop_smtp_send(void* client, const TagloopSmtpMessage* message, long* smtp_code, char* error,
-                      size_t error_size);
+// Sends `count` messages over SMTP, at most `max_parallel` connections at
+// once, each kept open for the next message to the same URL; fills `out`
+// (same order). Returns 0, or -1 when the multi interface itself failed.
+int tagloop_smtp_send(void* client, const TagloopSmtpMessage* messages, size_t count, long max_parallel,
+                      TagloopSmtpResult* out);
 }
 
 using TagloopHttpClientNewFn = void* (*)();
 using TagloopHttpClientFreeFn = void (*)(void*);
 using TagloopHttpPerformFn = int (*)(void*, const TagloopHttpRequest*, size_t, long, TagloopHttpResponse*);
-using TagloopSmtpSendFn = int (*)(void*, const TagloopSmtpMessage*, long*, char*, size_t);
+using TagloopSmtpSendFn = int (*)(void*, const TagloopSmtpMessage*, size_t, long, TagloopSmtpResult*);

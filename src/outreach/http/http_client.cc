@@ -68,24 +68,35 @@ Result<std::vector<HttpResponse>> HttpClient::Perform(const std::vector<HttpRequ
     result[i].error_code = out[i].error_code;
     result[i].error = out[i].error;
     result[i].body.assign(out[i].body, out[i].body_size);
+    result[i].retry_after = out[i].retry_after;
   }
   return result;
 }
 
-SmtpResult HttpClient::SendMail(const SmtpMessage& m) {
-  TagloopSmtpMessage in{m.url.c_str(),
-                        m.from.c_str(),
-                        m.rcpt.c_str(),
-                        m.payload.data(),
-                        m.payload.size(),
-                        m.username.empty() ? nullptr : m.username.c_str(),
-                        m.password.empty() ? nullptr : m.password.c_str(),
-                        m.timeout_ms};
-  SmtpResult r;
-  char error[128];
-  r.error_code = LoadApi().smtp_send(handle_, &in, &r.smtp_code, error, sizeof error);
-  if (r.error_code != 0) r.error = error;
-  return r;
+Result<std::vector<SmtpResult>> HttpClient::SendMail(const std::vector<SmtpMessage>& messages, int max_parallel) {
+  std::vector<TagloopSmtpMessage> in(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const SmtpMessage& m = messages[i];
+    in[i] = TagloopSmtpMessage{m.url.c_str(),
+                               m.from.c_str(),
+                               m.rcpt.c_str(),
+                               m.payload.data(),
+                               m.payload.size(),
+                               m.username.empty() ? nullptr : m.username.c_str(),
+                               m.password.empty() ? nullptr : m.password.c_str(),
+                               m.timeout_ms};
+  }
+  std::vector<TagloopSmtpResult> out(messages.size());
+  if (LoadApi().smtp_send(handle_, in.data(), in.size(), max_parallel, out.data()) != 0) {
+    return Status::Internal("the SMTP client's multi interface failed");
+  }
+  std::vector<SmtpResult> result(messages.size());
+  for (size_t i = 0; i < messages.size(); ++i) {
+    result[i].error_code = out[i].error_code;
+    result[i].smtp_code = out[i].smtp_code;
+    if (out[i].error_code != 0) result[i].error = out[i].error;
+  }
+  return result;
 }
 
 }  // namespace tagloop::outreach

@@ -25,6 +25,7 @@ struct HttpResponse {
   int error_code = 0;     // libcurl's code; 0 when answered
   std::string error;      // what failed (never the URL or a credential)
   std::string body;
+  std::string retry_after;  // the Retry-After header's value ("" when none)
   bool answered() const { return error_code == 0; }
 };
 
@@ -50,7 +51,10 @@ class HttpClient {
   // Runs the requests, at most `max_parallel` at once; one response each, in
   // order. Internal when the multi interface failed as a whole.
   Result<std::vector<HttpResponse>> Perform(const std::vector<HttpRequest>& requests, int max_parallel);
-  SmtpResult SendMail(const SmtpMessage& message);
+  // Sends the messages over SMTP, at most `max_parallel` connections at
+  // once (kept open for the next call); one result each, in order.
+  // Internal when the multi interface failed as a whole.
+  Result<std::vector<SmtpResult>> SendMail(const std::vector<SmtpMessage>& messages, int max_parallel);
 
  private:
   HttpClient() = default;
