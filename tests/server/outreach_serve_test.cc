@@ -75,6 +75,17 @@ class OutreachServeTest : public ::testing::Test {
     return json::parse(r.body, nullptr, false);
   }
 
+  // The campaign once it is done (or as it is after 30 s).
+  json WaitDone(const std::string& id) {
+    json c;
+    for (int i = 0; i < 600; ++i) {
+      c = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id));
+      if (c["state"] == "done") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return c;
+  }
+
   std::string ReadLog() const {
     std::ifstream in(last_log_);
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -156,12 +167,7 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
     json now = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id));
     if (now["state"] == "done") break;
   }
-  json done;
-  for (int i = 0; i < 600; ++i) {
-    done = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id));
-    if (done["state"] == "done") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  json done = WaitDone(id);
   ASSERT_EQ(done["state"], "done") << done.dump();
   EXPECT_EQ(done["funnel"]["sent"], planned);
   EXPECT_EQ(done["funnel"]["pending"], 0);
@@ -255,12 +261,7 @@ TEST_F(OutreachServeTest, GatewayReceiptsBecomeOutcomeEvents) {
   const std::string id = created["id"];
   Ok(Call(operator_, "POST", "/api/v1/campaigns/" + id + "/submit"));
   Ok(Call(admin_, "POST", "/api/v1/campaigns/" + id + "/approve"));
-  json done;
-  for (int i = 0; i < 600; ++i) {
-    done = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id));
-    if (done["state"] == "done") break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  json done = WaitDone(id);
   ASSERT_EQ(done["state"], "done") << done.dump();
   const uint64_t sent = done["funnel"]["sent"];
   ASSERT_EQ(sent, static_cast<uint64_t>(kUsers / 10));
