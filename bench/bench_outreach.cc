@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
   app.add_option("--budget", budget, "max_recipients (0: none)");
   app.add_option("--runs", runs, "timed plans");
   std::string store_dir, as_of_text = "2026-10-31";
-  std::string audience_expr = "t003 BETWEEN 10000 AND 22000", blacklist_expr = "t009 < 2000",
+  // At 10M users: an audience of ~1.67M that plans exactly 1M (the budget cuts).
+  std::string audience_expr = "t003 BETWEEN 10000 AND 31000", blacklist_expr = "t009 < 2000",
               opt_out_expr = "t015 < 3000";
   app.add_option("--store", store_dir, "a wide-model tag store: audience and policy sets from the segment engine");
   app.add_option("--as-of", as_of_text, "the store's query date");

@@ -26,34 +26,27 @@ void Suppress(Funnel& funnel, Bitmap& left, const Bitmap* remove, const char* re
 
 // The shortest prefix of `eligible` in budget hash order whose members
 // outside the control group number `max` (all of `eligible` when it has
-// fewer). Sorts only a little more than the expected prefix; the whole set
-// in the rare case the prefix falls short.
+// fewer). No sort: the prefix ends at the max-th smallest (hash, user) among
+// the users outside the control group (a selection, linear), and it holds
+// every eligible user up to that key, control users included.
 Bitmap BudgetPrefix(const Bitmap& eligible, const std::string& campaign_id, double share, uint64_t max) {
   const uint64_t seed = BudgetOrderSeed(campaign_id);
   const uint64_t control_seed = CampaignControlSeed(campaign_id);
   const uint64_t threshold = ShareThreshold(share);
-  std::vector<std::pair<uint64_t, uint32_t>> keyed;
-  keyed.reserve(eligible.cardinality());
-  for (uint32_t u : eligible.ToVector()) keyed.emplace_back(UserHash(seed, u), u);
-  const double expected = static_cast<double>(max) / (1 - share);
-  size_t head = static_cast<size_t>(expected + 6 * std::sqrt(expected) + 64);
-  for (;;) {
-    head = std::min(head, keyed.size());
-    std::nth_element(keyed.begin(), keyed.begin() + static_cast<ptrdiff_t>(head - (head == keyed.size())),
-                     keyed.end());
-    std::sort(keyed.begin(), keyed.begin() + static_cast<ptrdiff_t>(head));
-    std::vector<uint32_t> kept;
-    uint64_t treated = 0;
-    for (size_t i = 0; i < head && treated < max; ++i) {
-      kept.push_back(keyed[i].second);
-      treated += UserHash(control_seed, keyed[i].second) >= threshold;
-    }
-    if (treated == max || head == keyed.size()) {
-      std::sort(kept.begin(), kept.end());
-      return Bitmap::Of(kept);
-    }
-    head = keyed.size();  // fell short: sort everything
+  const std::vector<uint32_t> users = eligible.ToVector();
+  std::vector<std::pair<uint64_t, uint32_t>> treated;
+  treated.reserve(users.size());
+  for (uint32_t u : users) {
+    if (UserHash(control_seed, u) >= threshold) treated.emplace_back(UserHash(seed, u), u);
   }
+  if (max == 0 || treated.size() <= max) return max == 0 ? Bitmap() : Bitmap::Copy(eligible.get());
+  std::nth_element(treated.begin(), treated.begin() + static_cast<ptrdiff_t>(max - 1), treated.end());
+  const std::pair<uint64_t, uint32_t> last = treated[max - 1];
+  std::vector<uint32_t> kept;
+  for (uint32_t u : users) {
+    if (std::pair<uint64_t, uint32_t>(UserHash(seed, u), u) <= last) kept.push_back(u);  // ascending ids
+  }
+  return Bitmap::Of(kept);
 }
 
 }  // namespace

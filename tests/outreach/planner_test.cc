@@ -168,6 +168,34 @@ TEST_F(PlannerTest, BudgetTruncatesDeterministically) {
   EXPECT_NEAR(static_cast<double>(a->funnel.control), 75.0, 25.0);
 }
 
+// The budget's cut is the shortest prefix in (budget hash, user) order that
+// holds max_recipients users outside the control group: the planner selects
+// it without sorting; a full sort here says what it must be.
+TEST_F(PlannerTest, BudgetCutIsTheHashOrderPrefix) {
+  PolicySets none;
+  PlanInput in = Input(universe_, none);
+  in.policy = SuppressionPolicy();
+  for (uint64_t max : {1u, 17u, 300u, 1000u}) {
+    in.max_recipients = max;
+    auto plan = PlanCampaign(in);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    std::vector<std::pair<uint64_t, uint32_t>> order;
+    for (uint32_t u : universe_.ToVector()) order.emplace_back(UserHash(BudgetOrderSeed(in.campaign_id), u), u);
+    std::sort(order.begin(), order.end());
+    std::vector<uint32_t> prefix;
+    uint64_t treated = 0;
+    for (const auto& [hash, u] : order) {
+      if (treated == max) break;
+      prefix.push_back(u);
+      treated += UserHash(CampaignControlSeed(in.campaign_id), u) >= ShareThreshold(in.control_share);
+    }
+    Bitmap expected = Bitmap::Of(prefix);
+    Bitmap got = Bitmap::Or(plan->treatment.get(), plan->control.get());
+    EXPECT_TRUE(roaring_bitmap_equals(got.get(), expected.get())) << max;
+    EXPECT_EQ(plan->funnel.planned, std::min<uint64_t>(max, treated)) << max;
+  }
+}
+
 TEST_F(PlannerTest, FrozenSegmentsWorkInTheSegmentLanguage) {
   auto snap = fx_->store->snapshot();
   auto campaign = Campaign::FromJson(Json::parse(R"({"name": "renew_nov", "audience": {"expr": "vip"}, "channel": "sms",
