@@ -30,7 +30,6 @@
 #include <thread>
 #include <vector>
 
-#include "app/receipts.h"
 #include "app/send_renderer.h"
 #include "events/event_log.h"
 #include "events/event_types.h"
@@ -40,6 +39,7 @@
 #include "outreach/ledger.h"
 #include "outreach/planner.h"
 #include "outreach/policy_store.h"
+#include "outreach/receipts.h"
 #include "outreach/touch_history.h"
 #include "produce/realtime_engine.h"
 #include "segment/saved_segments.h"
@@ -145,12 +145,13 @@ class OutreachService {
   // address read like a campaign's). Returns the outcome and message id.
   Result<std::pair<outreach::SendOutcome, std::string>> TestSend(std::string_view channel, std::string_view user_id,
                                                                  const nlohmann::json& content);
-  // A gateway's receipts for `channel`'s messages (app/receipts.h) become
+  // A gateway's receipts for `channel`'s messages (outreach/receipts.h) become
   // message_delivered / message_clicked / message_bounced events of the
   // campaign and user each message id names (the channel's campaigns, the
   // latest run first; a repeated receipt is dropped by its event id).
   // NotFound when there is no such channel.
-  Result<ReceiptsRecorded> RecordReceipts(std::string_view channel, const std::vector<Receipt>& receipts);
+  Result<ReceiptsRecorded> RecordReceipts(std::string_view channel,
+                                          const std::vector<outreach::Receipt>& receipts);
   // The contract's effect of the latest run (insight/effect).
   Result<nlohmann::json> Effect(const outreach::CampaignRecord& record);
 

@@ -70,7 +70,7 @@ Result<std::shared_ptr<const OutreachService::MessageIndex>> OutreachService::Me
 }
 
 Result<ReceiptsRecorded> OutreachService::RecordReceipts(std::string_view channel,
-                                                         const std::vector<Receipt>& receipts) {
+                                                         const std::vector<outreach::Receipt>& receipts) {
   TAGLOOP_RETURN_IF_ERROR(channels_->Get(channel).status());
   // The channel's campaigns that sent something, the latest started first.
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<CampaignRecord> all, campaigns_->List());
@@ -92,14 +92,14 @@ Result<ReceiptsRecorded> OutreachService::RecordReceipts(std::string_view channe
   const int64_t now_ms = options_.clock->NowUnixMillis();
   std::vector<events::Event> batch;
   ReceiptsRecorded out;
-  std::vector<const Receipt*> open;  // not yet found
-  for (const Receipt& r : receipts) open.push_back(&r);
+  std::vector<const outreach::Receipt*> open;  // not yet found
+  for (const outreach::Receipt& r : receipts) open.push_back(&r);
   for (const auto& [started, campaign] : senders) {
     if (open.empty()) break;
     TAGLOOP_ASSIGN_OR_RETURN(std::shared_ptr<const MessageIndex> index, MessageIndexOf(campaign));
     if (index == nullptr) continue;
-    std::vector<const Receipt*> still_open;
-    for (const Receipt* r : open) {
+    std::vector<const outreach::Receipt*> still_open;
+    for (const outreach::Receipt* r : open) {
       const uint64_t key = MessageIndex::Key(r->message_id);
       auto hit = std::lower_bound(index->keys.begin(), index->keys.end(), std::make_pair(key, uint32_t{0}));
       bool found = false;
@@ -108,12 +108,12 @@ Result<ReceiptsRecorded> OutreachService::RecordReceipts(std::string_view channe
         if (outreach::MessageId(campaign.id, "send", user, 0) != r->message_id) continue;
         found = true;
         events::Event e;
-        e.type = ReceiptEventType(r->kind);
+        e.type = outreach::ReceiptEventType(r->kind);
         e.event_id = e.type.substr(std::string_view("message_").size()) + ":" + r->message_id;
         e.user_id = user;
         e.time_ms = r->time_ms > 0 ? r->time_ms : now_ms;
         e.properties = {{"campaign_id", campaign.id}, {"channel", std::string(channel)}};
-        if (r->kind == ReceiptKind::kBounced && !r->error.empty()) e.properties.emplace_back("error", r->error);
+        if (r->kind == outreach::ReceiptKind::kBounced && !r->error.empty()) e.properties.emplace_back("error", r->error);
         e.properties.emplace_back("message_id", r->message_id);
         batch.push_back(std::move(e));
       }
@@ -121,7 +121,7 @@ Result<ReceiptsRecorded> OutreachService::RecordReceipts(std::string_view channe
     }
     open = std::move(still_open);
   }
-  for (const Receipt* r : open) out.unknown.push_back(r->message_id);
+  for (const outreach::Receipt* r : open) out.unknown.push_back(r->message_id);
   if (!batch.empty()) {
     TAGLOOP_ASSIGN_OR_RETURN(events::AppendResult appended, AppendEvents(std::move(batch)));
     out.recorded = appended.appended;

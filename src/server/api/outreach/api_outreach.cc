@@ -141,7 +141,7 @@ Result<HttpResponse> DeleteChannel(ApiContext& ctx, ApiCall& call) {
   return NoContent();
 }
 
-// A gateway's delivery receipts (app/receipts.h: Aliyun SMS reports or
+// A gateway's delivery receipts (outreach/receipts.h: Aliyun SMS reports or
 // tagloop's own), answered the way Aliyun's report push expects
 // ({"code": 0, "msg": ...}; anything else makes it retry) plus what was
 // recorded. Receipts naming no campaign of the channel are listed, not
@@ -149,8 +149,8 @@ Result<HttpResponse> DeleteChannel(ApiContext& ctx, ApiCall& call) {
 Result<HttpResponse> ChannelReceipts(ApiContext& ctx, ApiCall& call) {
   const std::string& name = call.path_params[0];
   TAGLOOP_ASSIGN_OR_RETURN(nlohmann::json body, ParseJson(call.request->body));
-  TAGLOOP_ASSIGN_OR_RETURN(std::vector<Receipt> receipts,
-                           ParseReceipts(body, ctx.workspace->utc_offset_minutes()));
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::Receipt> receipts,
+                           outreach::ParseReceipts(body, ctx.workspace->utc_offset_minutes()));
   TAGLOOP_ASSIGN_OR_RETURN(ReceiptsRecorded recorded, Outreach(ctx).RecordReceipts(name, receipts));
   constexpr size_t kUnknownShown = 100;
   Json unknown = Json::array();

@@ -1,13 +1,13 @@
-// Receipt parsing (app/receipts.h): Aliyun SMS delivery reports and
+// Receipt parsing (outreach/receipts.h): Aliyun SMS delivery reports and
 // tagloop's own format, the business time zone of Aliyun's times, and a
 // request refused whole, naming the entry and field, at its first bad entry.
-#include "app/receipts.h"
+#include "outreach/receipts.h"
 
 #include <gtest/gtest.h>
 
 #include "events/event_time.h"
 
-namespace tagloop {
+namespace tagloop::outreach {
 namespace {
 
 using nlohmann::json;
@@ -81,4 +81,4 @@ TEST(ReceiptsTest, RefusesTheWholeRequestNamingTheFirstBadEntry) {
 }
 
 }  // namespace
-}  // namespace tagloop
+}  // namespace tagloop::outreach

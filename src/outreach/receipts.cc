@@ -1,4 +1,4 @@
-#include "app/receipts.h"
+#include "outreach/receipts.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 #include "core/error_reason.h"
 #include "events/event_time.h"
 
-namespace tagloop {
+namespace tagloop::outreach {
 namespace {
 
 using nlohmann::json;
@@ -140,4 +140,4 @@ Result<std::vector<Receipt>> ParseReceipts(const json& body, int utc_offset_minu
   return out;
 }
 
-}  // namespace tagloop
+}  // namespace tagloop::outreach

@@ -26,7 +26,7 @@
 
 #include "core/status.h"
 
-namespace tagloop {
+namespace tagloop::outreach {
 
 enum class ReceiptKind { kDelivered, kClicked, kBounced };
 // The event type a receipt becomes: message_delivered, message_clicked, message_bounced.
@@ -47,4 +47,4 @@ inline constexpr size_t kMaxReceiptsPerRequest = 10000;
 // first bad one: a request is taken whole or not at all.
 Result<std::vector<Receipt>> ParseReceipts(const nlohmann::json& body, int utc_offset_minutes);
 
-}  // namespace tagloop
+}  // namespace tagloop::outreach
