@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -105,7 +106,9 @@ TEST(DeliveryKillTest, EveryPlannedRecipientOnceOrInFlightAfterSigkills) {
       EXPECT_EQ((*ledger)->Lookup(static_cast<uint32_t>(std::stoul(line)), "send", 0).state, DeliveryState::kSent)
           << "u" << line << " was acknowledged but is not sent in the ledger after kill " << kills;
     }
-    acks_checked = acked;
+    // A run killed before its first commit acknowledged nothing (a loaded
+    // machine starts slowly): the check must have bitten after some kill.
+    acks_checked = std::max(acks_checked, acked);
   }
   // Then run until it finishes.
   for (int i = 0; i < 5 && !done; ++i) {
@@ -150,7 +153,7 @@ TEST(DeliveryKillTest, EveryPlannedRecipientOnceOrInFlightAfterSigkills) {
   // sent (each ≤ commit batch), plus the requests in flight.
   EXPECT_LE(duplicates, static_cast<size_t>(kills) * (2 * kCommitBatch + kConcurrency));
   EXPECT_GT(acks_checked, 0u);
-  std::printf("kills=%d requests=%zu planned=%zu duplicates=%zu (bound %d) acks checked after the last kill=%zu\n",
+  std::printf("kills=%d requests=%zu planned=%zu duplicates=%zu (bound %d) most acks checked after a kill=%zu\n",
               kills, requests, planned, duplicates, kills * (2 * kCommitBatch + kConcurrency), acks_checked);
 }
 
