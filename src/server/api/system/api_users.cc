@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 
 #include "server/api/api_context.h"
 #include "server/api/api_json.h"
@@ -82,7 +83,17 @@ Result<HttpResponse> GetProfile(ApiContext& ctx, ApiCall& call) {
 
 Result<HttpResponse> DeleteUser(ApiContext& ctx, ApiCall& call) {
   const std::string& external_id = call.path_params[0];
-  TAGLOOP_ASSIGN_OR_RETURN(auto writer, ctx.workspace->store().BeginWrite());
+  // The real-time engine (new users of an event batch) or a producer may
+  // hold the store's write lock for a moment: wait for it, as they wait
+  // for each other, rather than answer 409 to a request that is fine.
+  Result<std::unique_ptr<StoreWriter>> begun = ctx.workspace->store().BeginWrite();
+  for (const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+       !begun.ok() && begun.status().code() == Status::Code::kFailedPrecondition &&
+       std::chrono::steady_clock::now() < give_up;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    begun = ctx.workspace->store().BeginWrite();
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(std::unique_ptr<StoreWriter> writer, std::move(begun));
   // The writer's base is the newest published state (BeginWrite refreshes).
   const Snapshot& base = writer->base();
   TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dict, base.dictionary());
