@@ -31,6 +31,10 @@ Status OutreachService::RebuildTouches() {
   const int64_t since = options_.clock->NowUnixMillis() - int64_t{366} * 86'400'000;
   return touches_->RebuildFrom([&](outreach::TouchHistory& history) -> Status {
     for (const CampaignRecord& record : all) {
+      if (record.definition.IsJourney()) {
+        TAGLOOP_RETURN_IF_ERROR(ReplayJourneyTouches(record, since, history));
+        continue;
+      }
       TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::CampaignRun> runs, campaigns_->Runs(record.id));
       for (const outreach::CampaignRun& run : runs) {
         if (run.started_ms < since || !std::filesystem::exists(LedgerPath(record.id, run.run))) continue;
@@ -52,16 +56,55 @@ Status OutreachService::RebuildTouches() {
   });
 }
 
+// A journey's ledger holds every step and occurrence: its sent records
+// within the window count.
+Status OutreachService::ReplayJourneyTouches(const CampaignRecord& record, int64_t since,
+                                             outreach::TouchHistory& history) {
+  const std::string path = journeys_->LedgerPath(record.id);
+  if (!std::filesystem::exists(path)) return Status::Ok();
+  TAGLOOP_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->ReadFile(path));
+  uint64_t valid_end = 0;
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::LedgerRecord> records, outreach::DecodeLedger(bytes, &valid_end));
+  std::map<std::string, std::string> channel_of;  // step -> channel, from every version
+  TAGLOOP_ASSIGN_OR_RETURN(auto versions, campaigns_->Versions(record.id));
+  for (const auto& [v, def] : versions) {
+    if (!def.journey) continue;
+    for (const outreach::JourneyStep& s : def.journey->steps) {
+      if (s.type == outreach::StepType::kSend) channel_of[s.name] = s.channel;
+    }
+  }
+  std::map<std::pair<std::string, int64_t>, Bitmap> by_hour;  // (channel, hour)
+  for (const outreach::LedgerRecord& r : records) {
+    if (r.state != outreach::DeliveryState::kSent || r.time_ms < since) continue;
+    auto c = channel_of.find(r.step);
+    if (c == channel_of.end()) continue;
+    by_hour[{c->second, outreach::TouchHistory::HourOf(r.time_ms)}].Add(r.user);
+  }
+  for (const auto& [key, users] : by_hour) {
+    history.Record(key.first, key.second * outreach::TouchHistory::kHourMs, users);
+  }
+  return Status::Ok();
+}
+
 Status OutreachService::Start() {
   TAGLOOP_RETURN_IF_ERROR(RebuildTouches());
   std::lock_guard lock(mu_);
   if (loop_.joinable()) return Status::Ok();
   stop_ = false;
   loop_ = std::thread([this] { Loop(); });
+  TAGLOOP_RETURN_IF_ERROR(journeys_->Start());
+  if (parts_.realtime != nullptr) {
+    parts_.realtime->SetListener([journeys = journeys_.get()](const std::vector<events::Event>& events,
+                                                             const std::vector<uint32_t>& users) {
+      journeys->OnEvents(events, users);
+    });
+  }
   return Status::Ok();
 }
 
 void OutreachService::Stop() {
+  if (parts_.realtime != nullptr) parts_.realtime->SetListener(nullptr);
+  if (journeys_) journeys_->Stop();
   {
     std::lock_guard lock(mu_);
     stop_ = true;
@@ -106,6 +149,7 @@ void OutreachService::Tick() {
   }
   const int64_t now = options_.clock->NowUnixMillis();
   for (CampaignRecord& record : *list) {
+    if (record.definition.IsJourney()) continue;  // the journey runner's
     const std::string& id = record.id;
     if (record.state == CampaignState::kScheduled && record.definition.schedule_at_ms &&
         *record.definition.schedule_at_ms <= now) {
@@ -293,7 +337,8 @@ Status OutreachService::Dispatch(const CampaignRecord& record, const outreach::C
 }
 
 void OutreachService::OnCommitted(const std::string& campaign_id, const std::string& channel, bool coupon,
-                                  const std::vector<outreach::CommittedSend>& sent, bool record_touches) {
+                                  const std::vector<outreach::CommittedSend>& sent, bool record_touches,
+                                  const std::string& step) {
   if (sent.empty()) return;
   if (record_touches) {
     Bitmap users;
@@ -316,6 +361,7 @@ void OutreachService::OnCommitted(const std::string& campaign_id, const std::str
     e.user_id = std::string((*dictionary)->ExternalId(s.user));
     e.time_ms = s.time_ms;
     e.properties = {{"campaign_id", campaign_id}, {"channel", channel}, {"message_id", s.message_id}};
+    if (step != "send") e.properties.emplace_back("step", step);
     if (coupon && !s.gateway_id.empty()) {
       events::Event c;
       c.event_id = "coupon:" + s.message_id;

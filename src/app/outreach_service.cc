@@ -3,11 +3,14 @@
 #include "app/outreach_service.h"
 
 #include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "core/date.h"
+#include "events/event_rule.h"
+#include "produce/cron.h"
 #include "insight/effect/conversions.h"
 #include "outreach/channel_factory.h"
 #include "outreach/message_id.h"
@@ -30,6 +33,31 @@ Result<std::unique_ptr<OutreachService>> OutreachService::Open(const OutreachPar
   outreach::DispatchOptions dispatch = options.dispatch;
   if (!dispatch.now_ms) dispatch.now_ms = [clock = options.clock] { return clock->NowUnixMillis(); };
   s->dispatcher_ = std::make_unique<outreach::Dispatcher>(dispatch);
+  JourneyRunnerParts jp;
+  jp.data_dir = parts.data_dir;
+  jp.store = parts.store;
+  jp.segments = parts.segments;
+  jp.sources = parts.sources;
+  jp.event_types = parts.event_types;
+  jp.event_log = parts.event_log;
+  jp.campaigns = s->campaigns_.get();
+  jp.channels = s->channels_.get();
+  jp.policies = s->policies_.get();
+  jp.touches = s->touches_.get();
+  jp.dispatcher = s->dispatcher_.get();
+  jp.clock = options.clock;
+  jp.utc_offset_minutes = options.utc_offset_minutes;
+  jp.tick_ms = options.tick_ms;
+  OutreachService* self = s.get();
+  jp.on_committed = [self](const std::string& id, const std::string& channel, bool coupon, const std::string& step,
+                           const std::vector<outreach::CommittedSend>& sent) {
+    self->OnCommitted(id, channel, coupon, sent, /*record_touches=*/true, step);
+  };
+  jp.pause = [self](const std::string& id, const std::string& reason) {
+    Result<CampaignRecord> paused = self->campaigns_->Pause(id, Actor{"tagloop", true}, reason);
+    if (!paused.ok()) spdlog::warn("journey {}: not paused ({}): {}", id, reason, paused.status().ToString());
+  };
+  s->journeys_ = std::make_unique<JourneyRunner>(std::move(jp));
   return s;
 }
 
@@ -58,17 +86,108 @@ Result<Bitmap> OutreachService::FrozenMembers(const std::string& segment) {
   return Bitmap::Copy(members->get());
 }
 
-Status OutreachService::CheckCampaign(const outreach::Campaign& campaign, const SegmentQueryOptions& query) {
-  Result<outreach::ChannelSpec> channel = channels_->Get(campaign.channel);
-  if (!channel.ok()) {
-    return Status::InvalidArgument(fmt::format("channel: no channel '{}' (PUT /api/v1/channels/{{name}} first)",
-                                               campaign.channel))
-        .With(ErrorReason::kBadField, {{"field", "channel"}, {"detail", channel.status().message()}});
+namespace {
+
+// SEGMENT('campaign_<name>_<step>') of a journey being checked: its own steps
+// exist before it ever ran (empty then); everything else as `inner` has it.
+class JourneyStepsResolver : public SegmentResolver {
+ public:
+  JourneyStepsResolver(const SegmentResolver* inner, const outreach::Campaign& journey) : inner_(inner) {
+    for (const outreach::JourneyStep& s : journey.journey->steps) names_.insert(fmt::format("campaign_{}_{}", journey.name, s.name));
+    names_.insert(fmt::format("campaign_{}_control", journey.name));
+  }
+  Result<std::string> ExpressionOf(std::string_view name) const override { return inner_->ExpressionOf(name); }
+  std::vector<std::string> Names() const override {
+    std::vector<std::string> all = inner_->Names();
+    all.insert(all.end(), names_.begin(), names_.end());
+    return all;
+  }
+  Result<std::optional<FrozenMembers>> MembersOf(std::string_view name, Days as_of, bool load) const override {
+    Result<std::optional<FrozenMembers>> inner = inner_->MembersOf(name, as_of, load);
+    if (inner.ok() || !names_.count(std::string(name))) return inner;
+    FrozenMembers m;
+    m.kind = "list";
+    if (load) m.members = std::make_shared<const Bitmap>();
+    return std::optional<FrozenMembers>(std::move(m));
+  }
+
+ private:
+  const SegmentResolver* inner_;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+Status OutreachService::CheckJourney(const outreach::Campaign& campaign, const SegmentQueryOptions& query) {
+  const outreach::Journey& j = *campaign.journey;
+  const events::EventTypeRegistry* types = parts_.event_types;
+  auto event_type = [&](const std::string& type, const std::string& field) -> Status {
+    if (types != nullptr && types->Find(type) == nullptr) return outreach::BadField(field, fmt::format("no event type '{}'", type));
+    return Status::Ok();
+  };
+  auto where = [&](const nlohmann::json& w, const std::string& type, const std::string& field) -> Status {
+    Result<std::vector<events::Condition>> parsed = events::ParseWhere(w, {type}, types, field);
+    if (!parsed.ok()) return outreach::BadField(field, parsed.status().message());
+    return Status::Ok();
+  };
+  if (j.entry.kind == outreach::JourneyEntry::Kind::kSchedule) {
+    if (Result<CronSchedule> cron = CronSchedule::Parse(j.entry.cron); !cron.ok()) {
+      return outreach::BadField("entry.schedule", cron.status().message());
+    }
+  } else {
+    TAGLOOP_RETURN_IF_ERROR(event_type(j.entry.event.type, "entry.event"));
+    TAGLOOP_RETURN_IF_ERROR(where(j.entry.event.where, j.entry.event.type, "entry.where"));
   }
   std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
-  if (Result<outreach::ContentTemplate> content = CompileContent(campaign.content, *snapshot); !content.ok()) {
-    return Status::InvalidArgument(fmt::format("content: {}", content.status().message()))
-        .With(ErrorReason::kBadField, {{"field", "content"}, {"detail", content.status().message()}});
+  JourneyStepsResolver steps_resolver(query.segments != nullptr ? query.segments : parts_.segments, campaign);
+  SegmentQueryOptions step_query = query;
+  step_query.segments = &steps_resolver;
+  for (size_t i = 0; i < j.steps.size(); ++i) {
+    const outreach::JourneyStep& s = j.steps[i];
+    const std::string path = fmt::format("steps[{}]", i);
+    switch (s.type) {
+      case outreach::StepType::kSend: {
+        if (Result<outreach::ChannelSpec> c = channels_->Get(s.channel); !c.ok()) {
+          return outreach::BadField(path + ".channel",
+                                    fmt::format("no channel '{}' (PUT /api/v1/channels/{{name}} first)", s.channel));
+        }
+        if (Result<outreach::ContentTemplate> c = CompileContent(s.content, *snapshot); !c.ok()) {
+          return outreach::BadField(path + ".content", c.status().message());
+        }
+        break;
+      }
+      case outreach::StepType::kWaitEvent:
+        TAGLOOP_RETURN_IF_ERROR(event_type(s.event.type, path + ".event"));
+        TAGLOOP_RETURN_IF_ERROR(where(s.event.where, s.event.type, path + ".where"));
+        break;
+      case outreach::StepType::kBranch:
+        if (Status st = ValidateSegment(*snapshot, s.condition, step_query); !st.ok()) {
+          if (st.code() == Status::Code::kPermissionDenied) return st;
+          return outreach::BadField(path + ".condition", st.message());
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return Status::Ok();
+}
+
+Status OutreachService::CheckCampaign(const outreach::Campaign& campaign, const SegmentQueryOptions& query) {
+  std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
+  if (campaign.IsJourney()) {
+    TAGLOOP_RETURN_IF_ERROR(CheckJourney(campaign, query));
+  } else {
+    Result<outreach::ChannelSpec> channel = channels_->Get(campaign.channel);
+    if (!channel.ok()) {
+      return Status::InvalidArgument(fmt::format("channel: no channel '{}' (PUT /api/v1/channels/{{name}} first)",
+                                                 campaign.channel))
+          .With(ErrorReason::kBadField, {{"field", "channel"}, {"detail", channel.status().message()}});
+    }
+    if (Result<outreach::ContentTemplate> content = CompileContent(campaign.content, *snapshot); !content.ok()) {
+      return Status::InvalidArgument(fmt::format("content: {}", content.status().message()))
+          .With(ErrorReason::kBadField, {{"field", "content"}, {"detail", content.status().message()}});
+    }
   }
   TAGLOOP_ASSIGN_OR_RETURN(std::string expr, campaign.audience.Expression());
   if (Status st = ValidateSegment(*snapshot, expr, query); !st.ok()) {
@@ -81,8 +200,9 @@ Status OutreachService::CheckCampaign(const outreach::Campaign& campaign, const 
         .With(ErrorReason::kBadField, {{"field", "goal.event"}, {"detail", "no such event type"}});
   }
   TAGLOOP_ASSIGN_OR_RETURN(outreach::SuppressionPolicy policy, PolicyFor(campaign));
-  for (const auto& [field, text] : {std::pair<std::string, std::string>{"policy.blacklist", policy.blacklist},
-                                    {"policy.opt_out", policy.OptOutExpression(campaign.channel)}}) {
+  std::vector<std::pair<std::string, std::string>> rules{{"policy.blacklist", policy.blacklist}};
+  for (const std::string& channel : campaign.Channels()) rules.emplace_back("policy.opt_out", policy.OptOutExpression(channel));
+  for (const auto& [field, text] : rules) {
     if (text.empty()) continue;
     if (Status st = ValidateSegment(*snapshot, text, query); !st.ok()) {
       return Status::InvalidArgument(fmt::format("{}: {}", field, st.message()))
@@ -94,6 +214,10 @@ Status OutreachService::CheckCampaign(const outreach::Campaign& campaign, const 
 
 Result<CampaignRecord> OutreachService::Approve(std::string_view id, const Actor& actor, std::string_view comment) {
   TAGLOOP_ASSIGN_OR_RETURN(CampaignRecord record, campaigns_->Approve(id, actor, comment));
+  if (record.definition.IsJourney()) {
+    journeys_->Wake();  // the runner loads it and takes entries from now on
+    return record;
+  }
   if (record.state == CampaignState::kRunning) {
     if (Status st = StartRun(record); !st.ok()) {
       spdlog::warn("campaign {}: planning failed: {}", record.definition.name, st.ToString());
@@ -111,6 +235,13 @@ Result<CampaignRecord> OutreachService::Move(std::string_view id, std::string_vi
   if (action == "submit") {
     // Nobody to reach is a mistake to catch before an approver looks at it.
     TAGLOOP_ASSIGN_OR_RETURN(CampaignRecord record, campaigns_->Get(id));
+    // A journey's audience is who may enter: nobody today is no mistake (a
+    // weekly reminder may find none this week; event entries have none).
+    if (record.definition.IsJourney()) {
+      moved = campaigns_->Submit(id, actor, comment);
+      if (moved.ok()) journeys_->Wake();
+      return moved;
+    }
     const SegmentQueryOptions query = TodayQuery();
     std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
     TAGLOOP_ASSIGN_OR_RETURN(Bitmap audience, outreach::ResolveAudience(*snapshot, record.definition.audience, query));
@@ -143,12 +274,31 @@ Result<CampaignRecord> OutreachService::Move(std::string_view id, std::string_vi
   }
   cancelled.reset();
   Wake();
+  if (moved->definition.IsJourney()) journeys_->Wake();
   return moved;
 }
 
+namespace {
+
+// A journey's first send step as a one-step campaign (the estimate's policy
+// sets and the preview); a campaign as it is.
+outreach::Campaign FirstSend(const outreach::Campaign& c) {
+  outreach::Campaign one = c;
+  if (!c.journey) return one;
+  for (const outreach::JourneyStep& s : c.journey->steps) {
+    if (s.type != outreach::StepType::kSend) continue;
+    one.channel = s.channel;
+    one.content = s.content;
+    break;
+  }
+  return one;
+}
+
+}  // namespace
+
 Result<outreach::CampaignPlan> OutreachService::Estimate(const CampaignRecord& record,
                                                          const SegmentQueryOptions& query) {
-  const outreach::Campaign& campaign = record.definition;
+  const outreach::Campaign campaign = FirstSend(record.definition);
   TAGLOOP_ASSIGN_OR_RETURN(outreach::SuppressionPolicy policy, PolicyFor(campaign));
   std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
   TAGLOOP_ASSIGN_OR_RETURN(Bitmap audience, outreach::ResolveAudience(*snapshot, campaign.audience, query));
@@ -183,7 +333,8 @@ Result<outreach::CampaignPlan> OutreachService::Estimate(const CampaignRecord& r
 Result<std::vector<outreach::RenderResult>> OutreachService::Preview(const CampaignRecord& record,
                                                                      const std::vector<std::string>& user_ids,
                                                                      const SegmentQueryOptions& query) {
-  const outreach::Campaign& campaign = record.definition;
+  const outreach::Campaign campaign = FirstSend(record.definition);
+  if (campaign.channel.empty()) return Status::FailedPrecondition("the journey has no send step to preview");
   TAGLOOP_ASSIGN_OR_RETURN(outreach::ChannelSpec spec, channels_->Get(campaign.channel));
   TAGLOOP_ASSIGN_OR_RETURN(outreach::SuppressionPolicy policy, PolicyFor(campaign));
   SendRendererParts rp{parts_.data_dir, parts_.store, parts_.segments, parts_.sources, touches_.get(),
@@ -252,6 +403,7 @@ Result<nlohmann::json> OutreachService::Effect(const CampaignRecord& record) {
         fmt::format("campaign '{}' has no goal: give it {{\"goal\": {{\"event\", \"window_days\"}}}}", campaign.name));
   }
   if (parts_.event_log == nullptr) return Status::Unavailable("the event log is not open in this process");
+  if (campaign.IsJourney()) return JourneyEffect(record);
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::CampaignRun> runs, campaigns_->Runs(record.id));
   if (runs.empty()) {
     return Status::FailedPrecondition(fmt::format("campaign '{}' has not started: no effect yet", campaign.name));
@@ -281,6 +433,52 @@ Result<nlohmann::json> OutreachService::Effect(const CampaignRecord& record) {
   nlohmann::json j = effect::EffectJson(goal, outcomes[0], outcomes[1], campaign.control_share);
   j["run"] = run.run;
   j["segments"] = {{"treatment", run.treatment_segment}, {"control", run.control_segment}};
+  return j;
+}
+
+// A journey's effect over all its entries: the users who entered against
+// those held out at entry. A treated user's exposure is their first send
+// (from the journey's ledger); the others' is the journey's start.
+// Per-step and per-run effect: issue 17.
+Result<nlohmann::json> OutreachService::JourneyEffect(const CampaignRecord& record) {
+  const outreach::Campaign& campaign = record.definition;
+  const std::string state_path = journeys_->StatePath(record.id);
+  if (!std::filesystem::exists(state_path)) {
+    return Status::FailedPrecondition(fmt::format("journey '{}' has not started: no effect yet", campaign.name));
+  }
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::CampaignTransition> transitions, campaigns_->Transitions(record.id));
+  int64_t started_ms = record.updated_ms;
+  for (const outreach::CampaignTransition& t : transitions) {
+    if (t.to == CampaignState::kRunning) {
+      started_ms = t.at_ms;
+      break;
+    }
+  }
+  std::vector<effect::Arm> arms(2);
+  TAGLOOP_ASSIGN_OR_RETURN(auto entered, journeys_->EnteredAndHeldOut(record));
+  arms[0].name = "treatment";
+  arms[0].users = std::move(entered.first);
+  arms[0].default_exposure_ms = started_ms;
+  arms[1].name = "control";
+  arms[1].users = std::move(entered.second);
+  arms[1].default_exposure_ms = started_ms;
+  const std::string ledger_path = journeys_->LedgerPath(record.id);
+  if (std::filesystem::exists(ledger_path)) {
+    TAGLOOP_ASSIGN_OR_RETURN(std::string bytes, Env::Default()->ReadFile(ledger_path));
+    uint64_t valid_end = 0;
+    TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::LedgerRecord> records, outreach::DecodeLedger(bytes, &valid_end));
+    for (const outreach::LedgerRecord& r : records) {
+      if (r.state == outreach::DeliveryState::kSent) arms[0].exposure_ms.emplace(r.user, r.time_ms);
+    }
+  }
+  std::shared_ptr<const Snapshot> snapshot = parts_.store->snapshot();
+  TAGLOOP_ASSIGN_OR_RETURN(const UserDictionary* dictionary, snapshot->dictionary());
+  const effect::Goal goal{campaign.goal->event, campaign.goal->window_days, ""};
+  TAGLOOP_ASSIGN_OR_RETURN(std::vector<effect::ArmOutcome> outcomes,
+                           effect::MeasureConversions(*parts_.event_log, *dictionary, goal, arms));
+  nlohmann::json j = effect::EffectJson(goal, outcomes[0], outcomes[1], campaign.control_share);
+  j["segments"] = {{"treatment", fmt::format("campaign_{}_{}", campaign.name, campaign.journey->start)},
+                   {"control", campaign.ControlSegment()}};
   return j;
 }
 

@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "app/journey_runner.h"
 #include "app/send_renderer.h"
 #include "events/event_log.h"
 #include "events/event_types.h"
@@ -113,12 +114,18 @@ class OutreachService {
   outreach::PolicyStore& policies() { return *policies_; }
   outreach::CampaignStore& campaigns() { return *campaigns_; }
   outreach::TouchHistory& touches() { return *touches_; }
+  // The journeys (campaigns with an `entry`): counts, users, test runs, migration.
+  JourneyRunner& journeys() { return *journeys_; }
 
   // Checks a definition against the workspace: the channel exists, the
   // content's fields are tags or builtins, the audience binds (with the
   // caller's tag access), the goal event type is registered, the policy
   // overrides' expressions bind. InvalidArgument naming the field.
   Status CheckCampaign(const outreach::Campaign& campaign, const SegmentQueryOptions& query);
+  // A journey's part of CheckCampaign: the cron, event types and `where`s,
+  // each send step's channel and content, each branch's condition (this
+  // journey's step populations may be named). bad_field naming the step.
+  Status CheckJourney(const outreach::Campaign& campaign, const SegmentQueryOptions& query);
 
   // The lifecycle moves that touch more than the store; each wakes the runner.
   Result<outreach::CampaignRecord> Approve(std::string_view id, const outreach::Actor& actor, std::string_view comment);
@@ -152,14 +159,17 @@ class OutreachService {
   // NotFound when there is no such channel.
   Result<ReceiptsRecorded> RecordReceipts(std::string_view channel,
                                           const std::vector<outreach::Receipt>& receipts);
-  // The contract's effect of the latest run (insight/effect).
+  // The contract's effect of the latest run (insight/effect); a journey's
+  // over all its entries (JourneyEffect).
   Result<nlohmann::json> Effect(const outreach::CampaignRecord& record);
+  Result<nlohmann::json> JourneyEffect(const outreach::CampaignRecord& record);
 
   // The path of a run's ledger.
   std::string LedgerPath(std::string_view campaign_id, int64_t run) const;
 
  private:
   struct Running;
+  using CampaignRecord = outreach::CampaignRecord;
   OutreachService() = default;
   void Loop();
   void Tick();
@@ -172,7 +182,10 @@ class OutreachService {
   // Writes sends as message_sent (and coupon_issued) events and, unless
   // replaying, as touches.
   void OnCommitted(const std::string& campaign_id, const std::string& channel, bool coupon,
-                   const std::vector<outreach::CommittedSend>& sent, bool record_touches);
+                   const std::vector<outreach::CommittedSend>& sent, bool record_touches,
+                   const std::string& step = "send");
+  // The journeys' sends since `since` into the touch history being rebuilt.
+  Status ReplayJourneyTouches(const CampaignRecord& record, int64_t since, outreach::TouchHistory& history);
   // Appends events to the log and hands the new ones to the real-time engine.
   Result<events::AppendResult> AppendEvents(std::vector<events::Event> batch);
   struct MessageIndex;
@@ -190,6 +203,7 @@ class OutreachService {
   std::unique_ptr<outreach::CampaignStore> campaigns_;
   std::unique_ptr<outreach::TouchHistory> touches_;
   std::unique_ptr<outreach::Dispatcher> dispatcher_;
+  std::unique_ptr<JourneyRunner> journeys_;
 
   std::mutex mu_;  // guards what follows
   std::map<std::string, std::unique_ptr<Running>> running_;  // by campaign id

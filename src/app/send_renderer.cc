@@ -164,7 +164,8 @@ void SendRenderer::RenderContent(uint32_t user, outreach::RenderResult& r, const
   });
 }
 
-std::vector<outreach::RenderResult> SendRenderer::Render(const std::vector<uint32_t>& users) {
+std::vector<outreach::RenderResult> SendRenderer::Render(const std::vector<uint32_t>& users, std::string_view step,
+                                                        uint32_t occurrence) {
   std::lock_guard lock(mu_);
   std::vector<outreach::RenderResult> out(users.size());
   const int64_t now_ms = parts_.clock->NowUnixMillis();
@@ -203,7 +204,7 @@ std::vector<outreach::RenderResult> SendRenderer::Render(const std::vector<uint3
     }
     const bool found = needs_profile && profiles_->Lookup(r.external_user_id, today, &profile).ok();
     RenderContent(users[i], r, found ? &profile : nullptr,
-                  outreach::MessageId(campaign_id_, "send", r.external_user_id, 0));
+                  outreach::MessageId(campaign_id_, step, r.external_user_id, occurrence));
   }
   return out;
 }

@@ -70,8 +70,10 @@ class SendRenderer {
                                                     outreach::SuppressionPolicy policy);
   ~SendRenderer();
 
-  // One result per user, in order (the dispatcher's renderer).
-  std::vector<outreach::RenderResult> Render(const std::vector<uint32_t>& users);
+  // One result per user, in order (the dispatcher's renderer). A journey's
+  // send steps name their step and the users' occurrence (the message id's).
+  std::vector<outreach::RenderResult> Render(const std::vector<uint32_t>& users, std::string_view step = "send",
+                                             uint32_t occurrence = 0);
 
   // Rendering without suppression, for previews of sample users: each
   // user's address (empty when none) and content.

@@ -308,6 +308,25 @@ Status ReadWhere(const json& settings, const EventRule& rule, const EventTypeReg
   return Status::Ok();
 }
 
+}  // namespace
+
+Result<std::vector<Condition>> ParseWhere(const json& where, const std::vector<std::string>& event_types,
+                                          const EventTypeRegistry* types, std::string_view field) {
+  EventRule rule;
+  rule.kind = RuleKind::kCount;
+  rule.events = event_types;
+  std::vector<Condition> out;
+  Status st = ReadWhere(json{{"where", where}}, rule, types, &out);
+  if (st.ok()) return out;
+  // ReadWhere names fields as a tag rule's ("producer.where.city: ..."): name them as the caller's.
+  std::string message = st.message();
+  constexpr std::string_view kRulePrefix = "producer.where";
+  if (message.rfind(kRulePrefix, 0) == 0) message = std::string(field) + message.substr(kRulePrefix.size());
+  return Status::InvalidArgument(message);
+}
+
+namespace {
+
 Result<Days> ReadDate(const json& settings, const char* key) {
   const json& v = settings.at(key);
   if (!v.is_string()) return FieldError(key, "must be a date \"YYYY-MM-DD\"");

@@ -132,6 +132,14 @@ std::vector<std::string> EventTypesOf(const EventRule& rule);
 // ranges (whose events the caller bounds by `rule.from`).
 int64_t LookbackMillis(const EventRule& rule);
 
+// Parses a `where` object (see above) on events of `event_types` (checked
+// against their schemas when `types` is given), for other documents than
+// tag rules (journeys). Errors are InvalidArgument "<field>.<property>:
+// <what>" with `field` naming the object ("steps[1].where").
+[[nodiscard]] Result<std::vector<Condition>> ParseWhere(const nlohmann::json& where,
+                                                        const std::vector<std::string>& event_types,
+                                                        const EventTypeRegistry* types, std::string_view field);
+
 // True when every condition holds for `event` (see "where" above).
 bool MatchesWhere(const std::vector<Condition>& where, const Event& event);
 

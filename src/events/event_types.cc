@@ -96,7 +96,8 @@ std::vector<PropertyDef> MessageProperties() {
   using T = PropertyType;
   return {Prop("campaign_id", T::kString, true, "the outreach campaign"),
           Prop("channel", T::kString, false, "sms, push, email, wechat, ..."),
-          Prop("message_id", T::kString, false, "the message's id at the channel")};
+          Prop("message_id", T::kString, false, "the message's id at the channel"),
+          Prop("step", T::kString, false, "the journey step that sent it")};
 }
 
 std::vector<PropertyDef> BouncedProperties() {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "events/event_time.h"
@@ -105,7 +106,8 @@ Result<std::string> Audience::Expression() const {
 Result<Campaign> Campaign::FromJson(const Json& j) {
   TAGLOOP_ASSIGN_OR_RETURN(JsonFields f, JsonFields::Of(j, "", {"name", "title", "theme", "audience", "channel",
                                                                "content", "control", "goal", "budget", "schedule",
-                                                               "class", "policy", "steps"}));
+                                                               "class", "policy", "steps", "entry", "reentry",
+                                                               "max_concurrent", "exit", "start"}));
   Campaign c;
   TAGLOOP_ASSIGN_OR_RETURN(c.name, f.String("name"));
   if (!IsOutreachName(c.name)) return BadField("name", "1 to 64 characters of a-z, 0-9 and _");
@@ -113,11 +115,32 @@ Result<Campaign> Campaign::FromJson(const Json& j) {
   c.title = title && !title->empty() ? *title : c.name;
   TAGLOOP_ASSIGN_OR_RETURN(std::optional<std::string> theme, f.OptString("theme"));
   c.theme = theme.value_or("");
+  const bool journey = f.Has("entry");
+  if (!journey) {
+    for (const char* key : {"reentry", "max_concurrent", "exit", "start"}) {
+      if (f.Has(key)) return BadField(key, "only a journey (a definition with \"entry\") has it");
+    }
+  }
   const Json* audience = f.Get("audience");
-  if (!audience) return MissingField("audience");
-  TAGLOOP_ASSIGN_OR_RETURN(c.audience, ParseAudience(*audience));
-  TAGLOOP_ASSIGN_OR_RETURN(c.channel, f.String("channel"));
-  if (!IsOutreachName(c.channel)) return BadField("channel", "a channel name is 1 to 64 characters of a-z, 0-9 and _");
+  if (audience) {
+    TAGLOOP_ASSIGN_OR_RETURN(c.audience, ParseAudience(*audience));
+  } else if (journey && j["entry"].is_object() && j["entry"].contains("event")) {
+    c.audience.expr = "ALL";  // an event entry needs no audience: whoever the event names
+  } else {
+    return MissingField("audience");
+  }
+  if (journey) {
+    for (const char* key : {"channel", "content"}) {
+      if (f.Has(key)) return BadField(key, "a journey's channel and content belong to its send steps");
+    }
+    TAGLOOP_ASSIGN_OR_RETURN(Journey parsed, Journey::FromJson(j, f.Has("goal")));
+    c.journey = std::move(parsed);
+    c.steps.clear();
+    for (const JourneyStep& s : c.journey->steps) c.steps.push_back({s.name, StepTypeName(s.type)});
+  } else {
+    TAGLOOP_ASSIGN_OR_RETURN(c.channel, f.String("channel"));
+    if (!IsOutreachName(c.channel)) return BadField("channel", "a channel name is 1 to 64 characters of a-z, 0-9 and _");
+  }
   if (const Json* content = f.Get("content")) {
     if (!content->is_object()) return BadField("content", "must be an object");
     c.content = *content;
@@ -161,7 +184,7 @@ Result<Campaign> Campaign::FromJson(const Json& j) {
     TAGLOOP_RETURN_IF_ERROR(SuppressionPolicy::ValidateOverrides(*policy));
     c.policy_overrides = *policy;
   }
-  if (const Json* steps = f.Get("steps")) {
+  if (const Json* steps = f.Get("steps"); steps && !journey) {
     TAGLOOP_ASSIGN_OR_RETURN(c.steps, ParseSteps(*steps));
   }
   return c;
@@ -173,8 +196,10 @@ Json Campaign::ToJson() const {
   j["title"] = title;
   j["theme"] = theme;
   j["audience"] = AudienceJson(audience);
-  j["channel"] = channel;
-  j["content"] = content;
+  if (!journey) {
+    j["channel"] = channel;
+    j["content"] = content;
+  }
   j["control"] = {{"share", control_share}};
   if (goal) j["goal"] = {{"event", goal->event}, {"window_days", goal->window_days}};
   Json budget_json = Json::object();
@@ -184,10 +209,23 @@ Json Campaign::ToJson() const {
   if (schedule_at_ms) j["schedule"] = {{"at", events::FormatRfc3339Millis(*schedule_at_ms)}};
   j["class"] = CampaignClassName(campaign_class);
   if (!policy_overrides.empty()) j["policy"] = policy_overrides;
+  if (journey) {
+    journey->ToJson(j);  // entry, reentry, ..., and the steps with their settings
+    return j;
+  }
   Json steps_json = Json::array();
   for (const FlowStep& s : steps) steps_json.push_back({{"name", s.name}, {"type", s.type}});
   j["steps"] = std::move(steps_json);
   return j;
+}
+
+std::vector<std::string> Campaign::Channels() const {
+  if (!journey) return {channel};
+  std::vector<std::string> out;
+  for (const JourneyStep& s : journey->steps) {
+    if (s.type == StepType::kSend && std::find(out.begin(), out.end(), s.channel) == out.end()) out.push_back(s.channel);
+  }
+  return out;
 }
 
 }  // namespace tagloop::outreach

@@ -17,6 +17,8 @@
 //    "class": "marketing" | "transactional",
 //    "policy": {...overrides, policy.h...},
 //    "steps": [{"name": "send", "type": "send"}]}      // default
+// A definition with "entry" is a journey (journey.h: entry, reentry,
+// max_concurrent, exit, start and a graph of steps; no top-level channel).
 // Errors are InvalidArgument naming the field (json_fields.h). Expressions,
 // segment names, the channel and the goal event are checked against the
 // store and catalog by the caller (the API), not here.
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "outreach/journey.h"
 #include "outreach/json_fields.h"
 
 namespace tagloop::outreach {
@@ -82,6 +85,14 @@ struct Campaign {
   CampaignClass campaign_class = CampaignClass::kMarketing;
   Json policy_overrides = Json::object();  // validated by SuppressionPolicy::ValidateOverrides
   std::vector<FlowStep> steps{{"send", "send"}};
+  // A journey (the definition has an `entry`; journey.h): its steps replace
+  // `steps`, and `channel`/`content` are per send step (both empty here).
+  // For an event entry without an audience the audience is "ALL".
+  std::optional<Journey> journey;
+
+  bool IsJourney() const { return journey.has_value(); }
+  // The channels the campaign sends on (a journey's send steps'), each once.
+  std::vector<std::string> Channels() const;
 
   // Parses and validates a definition (see the top).
   [[nodiscard]] static Result<Campaign> FromJson(const Json& j);

@@ -184,6 +184,15 @@ Result<CampaignRecord> CampaignStore::Update(std::string_view id, const Campaign
   if (campaign.name != r.definition.name) {
     return BadField("name", fmt::format("a campaign cannot be renamed ('{}')", r.definition.name));
   }
+  // A running (or paused) journey takes a new version at once from an
+  // admin (the approver): users inside finish on theirs.
+  const bool live_journey = (r.state == CampaignState::kRunning || r.state == CampaignState::kPaused) &&
+                            r.definition.IsJourney() && campaign.IsJourney();
+  if (live_journey && !actor.admin) {
+    return Status::PermissionDenied(fmt::format(
+        "journey '{}' is {}: only an admin (an approver) may change it while it runs; pause it and ask one",
+        r.definition.name, CampaignStateName(r.state)));
+  }
   switch (r.state) {
     case CampaignState::kDraft:
     case CampaignState::kPendingApproval:
@@ -191,7 +200,7 @@ Result<CampaignRecord> CampaignStore::Update(std::string_view id, const Campaign
     case CampaignState::kScheduled:
       break;
     default:
-      return BadTransition("edit", r);
+      if (!live_journey) return BadTransition("edit", r);
   }
   const CampaignRecord before = r;
   const int64_t now = clock_->NowUnixMillis();
@@ -199,7 +208,9 @@ Result<CampaignRecord> CampaignStore::Update(std::string_view id, const Campaign
   r.version += 1;
   r.updated_by = actor.name;
   r.updated_ms = now;
-  if (r.state != CampaignState::kDraft) {
+  if (live_journey) {
+    TAGLOOP_RETURN_IF_ERROR(AddTransition(before, r.state, "edit", actor, fmt::format("version {}", r.version), now));
+  } else if (r.state != CampaignState::kDraft) {
     r.state = CampaignState::kDraft;  // a submitted campaign goes back to draft
     r.submitted_by.clear();
     r.approved_by.clear();

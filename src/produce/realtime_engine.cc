@@ -151,10 +151,12 @@ void RealtimeEngine::Loop() {
       st = Reload(/*start=*/false);
     } else {
       const int64_t now = options_.clock->NowUnixMillis();
-      if (!batch.empty()) st = ApplyBatch(batch, now);
+      std::vector<uint32_t> users;
+      if (!batch.empty()) st = ApplyBatch(batch, now, &users);
       if (st.ok()) {
         Advance(now);
         PublishChanged(now, /*force=*/false);
+        if (!batch.empty()) Notify(batch, users);
       }
     }
     std::unique_lock l(mu_);
@@ -195,7 +197,8 @@ Status RealtimeEngine::Reload(bool start) {
   const int64_t now = options_.clock->NowUnixMillis();
   // Events already queued belong to the tags as they were (and are in the
   // log, so rebuilt tags see them in the replay).
-  Status st = queued.empty() ? Status::Ok() : ApplyBatch(queued, now);
+  std::vector<uint32_t> queued_users;
+  Status st = queued.empty() ? Status::Ok() : ApplyBatch(queued, now, &queued_users);
 
   std::vector<Tag*> rebuilt;
   for (auto it = tags_.begin(); it != tags_.end();) {
@@ -253,6 +256,7 @@ Status RealtimeEngine::Reload(bool start) {
   }
   Advance(now);
   PublishChanged(now, /*force=*/true);
+  if (!queued.empty() && st.ok()) Notify(queued, queued_users);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::lock_guard l(mu_);
   visible_ = std::max(visible_, ticket);
@@ -330,8 +334,19 @@ Status RealtimeEngine::ResolveUsers(const std::vector<Event>& events, bool repla
   return Status::Ok();
 }
 
-Status RealtimeEngine::ApplyBatch(std::vector<Event>& events, int64_t now_ms) {
-  std::vector<uint32_t> users;
+void RealtimeEngine::SetListener(EventListener listener) {
+  std::lock_guard l(listener_mu_);
+  listener_ = std::move(listener);
+}
+
+void RealtimeEngine::Notify(const std::vector<Event>& events, const std::vector<uint32_t>& users) {
+  std::lock_guard l(listener_mu_);
+  if (listener_) listener_(events, users);
+}
+
+Status RealtimeEngine::ApplyBatch(std::vector<Event>& events, int64_t now_ms, std::vector<uint32_t>* users_out) {
+  std::vector<uint32_t>& users = *users_out;
+  users.clear();
   TAGLOOP_RETURN_IF_ERROR(ResolveUsers(events, /*replay=*/false, &users));
   Advance(now_ms);
   for (size_t i = 0; i < events.size(); ++i) {

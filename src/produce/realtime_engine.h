@@ -27,6 +27,8 @@
 // Thread-safety: all public methods may be called from any thread.
 #pragma once
 
+#include <functional>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -112,11 +114,21 @@ class RealtimeEngine {
 
   RealtimeStats stats() const;
 
+  // Called on the engine's thread with each batch of new events once it is
+  // applied and visible (never for a replay), with the users' dense ids
+  // (parallel to the events). Journeys enter and move users from here
+  // (app/journey_runner.h); a listener must only queue the work. May be set
+  // at any time; null removes it.
+  using EventListener = std::function<void(const std::vector<events::Event>&, const std::vector<uint32_t>& users)>;
+  void SetListener(EventListener listener);
+
  private:
   struct Tag;
   void Loop();
   Status Reload(bool start);                      // thread (or Start): rebuild changed tags
-  Status ApplyBatch(std::vector<events::Event>& events, int64_t now_ms);
+  // Applies new events; *users gets their dense ids.
+  Status ApplyBatch(std::vector<events::Event>& events, int64_t now_ms, std::vector<uint32_t>* users);
+  void Notify(const std::vector<events::Event>& events, const std::vector<uint32_t>& users);
   // Dense ids of the events' users, adding unseen users to the store. A
   // deleted user comes back with a new id when `replay` is false (a new
   // event); in a replay their logged events are skipped (kNotFound).
@@ -147,6 +159,8 @@ class RealtimeEngine {
   std::map<std::string, TagDefinition, std::less<>> definitions_;  // wanted
   RealtimeStats stats_;
   std::thread thread_;
+  std::mutex listener_mu_;
+  EventListener listener_;  // guarded by listener_mu_
 
   // Engine thread only.
   std::map<std::string, std::unique_ptr<Tag>, std::less<>> tags_;

@@ -41,6 +41,7 @@ ApiRouter BuildApiRouter() {
   AddInsightRoutes(router);
   AddReportRoutes(router);
   AddOutreachRoutes(router);
+  AddJourneyRoutes(router);
   return router;
 }
 

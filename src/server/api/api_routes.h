@@ -48,6 +48,7 @@ void AddInsightRoutes(ApiRouter& router);  // insight/api_insight.cc
 void AddReportRoutes(ApiRouter& router);  // reports/api_reports.cc
 // Outreach: channels, the policy, campaigns (docs/outreach.md).
 void AddOutreachRoutes(ApiRouter& router);  // outreach/api_outreach.cc
+void AddJourneyRoutes(ApiRouter& router);   // outreach/api_journeys.cc
 
 // All of the above, in matching order (literal paths before {parameters}).
 ApiRouter BuildApiRouter();

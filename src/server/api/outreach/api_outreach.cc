@@ -19,6 +19,7 @@
 #include "server/api/api_error.h"
 #include "server/api/api_json.h"
 #include "server/api/api_routes.h"
+#include "server/api/outreach/campaign_path.h"
 #include "server/api/request.h"
 
 namespace tagloop {
@@ -38,14 +39,6 @@ void Audit(ApiContext& ctx, const ApiCall& call, std::string_view action, std::s
   AuditChange(ctx, std::move(e));
 }
 
-// The campaign named by the path: its id ("c…") or its name.
-Result<CampaignRecord> PathCampaign(ApiContext& ctx, const ApiCall& call) {
-  const std::string& key = call.path_params[0];
-  Result<CampaignRecord> byId = Outreach(ctx).campaigns().Get(key);
-  if (byId.ok() || byId.status().code() != Status::Code::kNotFound) return byId;
-  return Outreach(ctx).campaigns().GetByName(key);
-}
-
 Json ProgressJson(const CampaignProgress& p) {
   Json suppressed = Json::object();
   for (const auto& [reason, n] : p.suppressed_at_send) suppressed[reason] = n;
@@ -58,6 +51,12 @@ Json ProgressJson(const CampaignProgress& p) {
 // The whole campaign: definition, state, funnel, frozen segments, progress, transitions.
 Result<Json> CampaignJson(ApiContext& ctx, const CampaignRecord& record, bool with_transitions) {
   Json j = Json::parse(record.ToJson().dump());
+  j["kind"] = record.definition.IsJourney() ? "journey" : "campaign";
+  if (record.definition.IsJourney()) {
+    TAGLOOP_ASSIGN_OR_RETURN(JourneyView v, Outreach(ctx).journeys().View(record));
+    j["journey"] = {{"entered", v.entered}, {"inside", v.inside}, {"converted", v.converted},
+                    {"completed", v.completed}, {"control", v.control}};
+  }
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<outreach::CampaignRun> runs, Outreach(ctx).campaigns().Runs(record.id));
   const CampaignProgress progress = Outreach(ctx).Progress(record);
   Json funnel = nullptr, segments = nullptr;
@@ -128,7 +127,10 @@ Result<HttpResponse> DeleteChannel(ApiContext& ctx, ApiCall& call) {
   for (const CampaignRecord& c : all) {
     const bool over = c.state == CampaignState::kDone || c.state == CampaignState::kCancelled ||
                       c.state == CampaignState::kRejected;
-    if (!over && c.definition.channel == name) using_it.push_back(c.definition.name);
+    const std::vector<std::string> channels = c.definition.Channels();
+    if (!over && std::find(channels.begin(), channels.end(), name) != channels.end()) {
+      using_it.push_back(c.definition.name);
+    }
   }
   if (!using_it.empty()) {
     const std::string users = fmt::format("{}", fmt::join(using_it, ", "));
@@ -246,12 +248,15 @@ Result<HttpResponse> ListCampaigns(ApiContext& ctx, ApiCall& call) {
     }
   }
   const std::optional<std::string_view> theme = call.Query("theme");
+  const std::optional<std::string_view> kind = call.Query("kind");
+  if (kind && *kind != "campaign" && *kind != "journey") return BadField("kind", "must be campaign or journey");
   TAGLOOP_ASSIGN_OR_RETURN(std::vector<CampaignRecord> all, Outreach(ctx).campaigns().List());
   Json list = Json::array();
   for (const CampaignRecord& r : all) {
     const std::string state = outreach::CampaignStateName(r.state);
     if (!states.empty() && std::find(states.begin(), states.end(), state) == states.end()) continue;
     if (theme && r.definition.theme != *theme) continue;
+    if (kind && (*kind == "journey") != r.definition.IsJourney()) continue;
     TAGLOOP_ASSIGN_OR_RETURN(Json j, CampaignJson(ctx, r, false));
     list.push_back(std::move(j));
   }
@@ -275,6 +280,7 @@ Result<HttpResponse> UpdateCampaign(ApiContext& ctx, ApiCall& call) {
   TAGLOOP_ASSIGN_OR_RETURN(outreach::Campaign campaign, ReadCampaign(ctx, call));
   TAGLOOP_ASSIGN_OR_RETURN(CampaignRecord updated, Outreach(ctx).campaigns().Update(record.id, campaign, ActorOf(call)));
   Audit(ctx, call, "campaigns.update", record.id, fmt::format("version {}", updated.version));
+  if (updated.definition.IsJourney()) Outreach(ctx).journeys().Wake();
   return CampaignAnswer(ctx, updated);
 }
 
@@ -402,7 +408,8 @@ void AddOutreachRoutes(ApiRouter& router) {
                         /*blocking=*/true));
   router.Add(ApiV1Route("GET", "/outreach/policy", Role::kOperator, GetPolicy));
   router.Add(ApiV1Route("PUT", "/outreach/policy", Role::kAdmin, PutPolicy, ApiBodyKind::kJson));
-  router.Add(ApiV1Route("GET", "/campaigns", Role::kAnalyst, ListCampaigns, ApiBodyKind::kNone, {"state", "theme"}));
+  router.Add(ApiV1Route("GET", "/campaigns", Role::kAnalyst, ListCampaigns, ApiBodyKind::kNone,
+                        {"state", "theme", "kind"}));
   router.Add(ApiV1Route("POST", "/campaigns", Role::kOperator, CreateCampaign, ApiBodyKind::kJson));
   router.Add(ApiV1Route("GET", "/campaigns/{id}", Role::kAnalyst, GetCampaign));
   router.Add(ApiV1Route("PUT", "/campaigns/{id}", Role::kOperator, UpdateCampaign, ApiBodyKind::kJson));
