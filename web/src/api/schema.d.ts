@@ -3651,6 +3651,8 @@ export interface paths {
                     state?: string;
                     /** @description Only this theme */
                     theme?: string;
+                    /** @description Only campaigns or only journeys */
+                    kind?: "campaign" | "journey";
                 };
                 header?: never;
                 path?: never;
@@ -4303,6 +4305,225 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{id}/journey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A journey's live counts per step, totals and users inside per version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["JourneyCounts"];
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/journey/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who waits where and why (the stuck-users view). Audited. */
+        get: {
+            parameters: {
+                query?: {
+                    step?: string;
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            users?: {
+                                user_id?: string;
+                                step?: string;
+                                version?: number;
+                                occurrence?: number;
+                                since?: string | null;
+                                until?: string | null;
+                                why?: string;
+                            }[];
+                            next_cursor?: string | null;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/journey/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A test run: one user through the current version with simulated time and events; nothing is sent or stored */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        user_id: string;
+                        /** @description a duration, default 30d */
+                        horizon?: string;
+                        events?: {
+                            type: string;
+                            after?: string;
+                            properties?: Record<string, unknown>;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            outcome?: string;
+                            trace?: {
+                                at?: string;
+                                step?: string;
+                                type?: string;
+                                decision?: string;
+                                detail?: string;
+                                channel?: string;
+                                content?: unknown;
+                                condition?: string;
+                            }[];
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/journey/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Moves the users of an older version to the steps of the same name and type in the current one (dry_run: counts only). Audited. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description A campaign's id (c + 16 hex digits) or name */
+                    id: components["parameters"]["CampaignId"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        from_version: number;
+                        dry_run?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            moves?: {
+                                step?: string;
+                                users?: number;
+                            }[];
+                            stay?: {
+                                step?: string;
+                                users?: number;
+                            }[];
+                            moved?: number;
+                            to_version?: number;
+                            dry_run?: boolean;
+                        };
+                    };
+                };
+                400: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4929,20 +5150,20 @@ export interface components {
             readonly updated_by?: string;
             readonly updated_at_ms?: number;
         };
-        /** @description A campaign as an operator writes it (SPEC-outreach, Campaigns). */
+        /** @description A campaign as an operator writes it (SPEC-outreach, Campaigns). With `entry` it is a journey (docs/outreach.md, Journeys): `channel` and `content` then belong to its send steps, and `audience` is optional for an event entry. */
         CampaignDefinition: {
             name: string;
             title?: string;
             theme?: string;
             /** @description {expr} | {segment} | {list} | {report, cell, expr} */
-            audience: {
+            audience?: {
                 expr?: string;
                 segment?: string;
                 list?: string;
                 report?: string;
                 cell?: unknown;
             };
-            channel: string;
+            channel?: string;
             content?: Record<string, unknown>;
             control?: {
                 share?: number;
@@ -4962,9 +5183,50 @@ export interface components {
             /** @enum {string} */
             class?: "marketing" | "transactional";
             policy?: Record<string, unknown>;
-            steps?: {
-                name?: string;
-                type?: string;
+            /** @description A campaign: one {name: send, type: send}. A journey: its steps. */
+            steps?: components["schemas"]["JourneyStep"][];
+            /** @description A journey's entry: {schedule: cron} or {event, where} */
+            entry?: {
+                schedule?: string;
+                event?: string;
+                where?: Record<string, unknown>;
+            };
+            reentry?: {
+                /** @enum {string} */
+                mode?: "once" | "after" | "every_time";
+                days?: number;
+            };
+            max_concurrent?: number;
+            exit?: {
+                goal?: boolean;
+                not_matching?: boolean;
+            };
+            start?: string;
+        };
+        /** @description A journey step (docs/outreach.md, Journeys): send {channel, content, next}, wait {duration | until, next}, wait_event {event, where, timeout, next, timeout_next}, branch {condition, yes, no}, split {paths}, exit. */
+        JourneyStep: {
+            name: string;
+            /** @enum {string} */
+            type: "send" | "wait" | "wait_event" | "branch" | "split" | "exit";
+            next?: string;
+            channel?: string;
+            content?: Record<string, unknown>;
+            /** @description 90s, 30m, 36h, 3d */
+            duration?: string;
+            /** @description HH:MM */
+            until?: string;
+            event?: string;
+            where?: Record<string, unknown>;
+            timeout?: string;
+            timeout_next?: string;
+            condition?: string;
+            yes?: string;
+            no?: string;
+            paths?: {
+                name: string;
+                share: number;
+                next?: string;
+                control?: boolean;
             }[];
         };
         Campaign: {
@@ -4995,8 +5257,60 @@ export interface components {
                 at_ms?: number;
                 comment?: string;
             }[];
+            /** @enum {string} */
+            kind?: "campaign" | "journey";
+            /** @description A journey's totals */
+            journey?: {
+                entered?: number;
+                inside?: number;
+                converted?: number;
+                completed?: number;
+                control?: number;
+            };
         } & {
             [key: string]: unknown;
+        };
+        JourneyCounts: {
+            id?: string;
+            name?: string;
+            version?: number;
+            state?: string;
+            active?: boolean;
+            entry?: {
+                /** @enum {string} */
+                kind?: "schedule" | "event";
+                next_at?: string | null;
+                last_at?: string | null;
+            };
+            totals?: {
+                entered?: number;
+                inside?: number;
+                completed?: number;
+                converted?: number;
+                control?: number;
+                exited?: number;
+            };
+            steps?: {
+                name?: string;
+                type?: string;
+                segment?: string;
+                entered?: number;
+                inside?: number;
+                waiting?: number;
+                sending?: number;
+                sent?: number;
+                failed?: number;
+                suppressed?: number;
+                converted?: number;
+                exited?: number;
+                exit_reasons?: {
+                    [key: string]: number;
+                };
+            }[];
+            versions?: {
+                version?: number;
+                inside?: number;
+            }[];
         };
         /** @description One delivery receipt: Aliyun's SmsReport entry (out_id = the message id the SMS was sent with; success; report_time "yyyy-MM-dd HH:mm:ss" in the business time zone; err_code, err_msg) or tagloop's own (message_id; status delivered | clicked | bounced; time RFC 3339, default: on arrival; error). */
         Receipt: {
