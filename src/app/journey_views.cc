@@ -419,6 +419,12 @@ Result<JourneyMigration> JourneyRunner::Migrate(const CampaignRecord& record, in
         fmt::format("journey '{}' is not running or paused here: nobody to migrate", record.definition.name));
   }
   std::lock_guard work(a->mu);
+  if (record.version > a->record.version) {  // edited just now: the runner's next look would take it too
+    a->versions[record.version] = record.definition;
+    a->compiled.erase(record.version);
+    a->NoteSteps(record.definition);
+    a->record = record;
+  }
   if (!a->versions.count(from_version)) {
     return Status::InvalidArgument(fmt::format("from_version: no version {} with users inside", from_version));
   }

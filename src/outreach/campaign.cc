@@ -124,7 +124,7 @@ Result<Campaign> Campaign::FromJson(const Json& j) {
   const Json* audience = f.Get("audience");
   if (audience) {
     TAGLOOP_ASSIGN_OR_RETURN(c.audience, ParseAudience(*audience));
-  } else if (journey && j["entry"].is_object() && j["entry"].contains("event")) {
+  } else if (journey && !(j["entry"].is_object() && j["entry"].contains("schedule"))) {
     c.audience.expr = "ALL";  // an event entry needs no audience: whoever the event names
   } else {
     return MissingField("audience");
