@@ -167,10 +167,13 @@ class Dispatcher::Lane {
       }
       if (paused_until_ms_ > now) wait_ms = std::min<int64_t>(wait_ms, paused_until_ms_ - now);
       const bool idle = !pick || paused_until_ms_ > now;
-      // Before idling, and before another job's batch (its renderer may read
-      // the touches the pending commit records for frequency caps), the
-      // commit stage is drained: pipelining is for one job's batches.
-      if (uncommitted_ > 0 && (idle || pick.get() != last_handed_)) {
+      // Before idling, and before another campaign's batch (its renderer may
+      // read the touches the pending commit records for frequency caps), the
+      // commit stage is drained: pipelining is for one campaign's batches.
+      // A journey's jobs (one per group reaching a send step) pipeline with
+      // each other: a user is in one group of a journey at a time, so no
+      // cap counts a send of the batch being committed.
+      if (uncommitted_ > 0 && (idle || (pick.get() != last_handed_ && pick->job.campaign_id != last_campaign_))) {
         lock.unlock();
         Drain();
         lock.lock();
@@ -389,6 +392,7 @@ class Dispatcher::Lane {
   // Send thread: waits until the commit stage is free and hands it `b`.
   void HandToCommit(Batch b) {
     last_handed_ = b.job.get();
+    last_campaign_ = b.job->job.campaign_id;
     ++uncommitted_;
     std::vector<Batch> done;
     {
@@ -431,6 +435,7 @@ class Dispatcher::Lane {
   int64_t paused_until_ms_ = 0;
   size_t uncommitted_ = 0;                         // batches handed over, not merged yet
   const DispatchHandle::State* last_handed_ = nullptr;
+  std::string last_campaign_;  // of last_handed_
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -22,8 +22,10 @@
 // taken twice after a restart enters nobody twice) and the time up to which
 // events were taken.
 //
-// Memory: a waiting user costs their share of one group bitmap plus one
-// 8-byte slot of a flat user -> group index (load ≤ 0.7), not a timer object.
+// Memory: a waiting user costs their share of one group bitmap plus, unless
+// their group was made by a bulk arrival (50,000 users or more at once: a
+// scheduled run, a big timer), one 8-byte slot of a flat user -> group index
+// (load ≤ 0.7); bulk groups are searched by their bitmaps. No timer objects.
 //
 // Thread-safety: every member may be called from any thread (one mutex).
 #pragma once
@@ -158,6 +160,8 @@ class JourneyState {
   // Applies and buffers a record.
   void RecordLocked(nlohmann::json header, const roaring_bitmap_t* members);
   void RemoveFromGroupLocked(JourneyGroup& g, const roaring_bitmap_t* users);
+  // Makes `who`, arrived in group `id` (`made`: new), findable by GroupOf.
+  void IndexLocked(uint32_t id, bool made, const roaring_bitmap_t* who);
   void DropIfEmptyLocked(uint32_t id);
   uint32_t FindJoinableLocked(const GroupPlace& place) const;
   std::string SnapshotLocked() const;
@@ -174,7 +178,9 @@ class JourneyState {
   uint32_t next_group_ = 1;  // ids are never reused
   std::map<uint32_t, JourneyGroup> groups_;
   std::set<std::pair<int64_t, uint32_t>> timers_;  // (wake_ms, group)
-  std::unique_ptr<UserIndex> index_;
+  std::unique_ptr<UserIndex> index_;  // user -> group, but for bulk groups
+  std::set<uint32_t> bulk_;           // groups made by 50,000 users or more at once
+  uint64_t bulk_inside_ = 0;          // their members
   std::vector<Bitmap> entry_layers_;                // layer k: entered > k times
   std::map<int64_t, Bitmap> entered_by_day_;        // UTC day -> users
   std::map<std::string, Bitmap, std::less<>> reached_;

@@ -25,6 +25,7 @@ class HttpReceiver {
   struct Request {
     std::string head;  // request line + headers
     std::string body;
+    std::chrono::steady_clock::time_point at;  // when the whole request had arrived
   };
 
   explicit HttpReceiver(int status = 200) : status_(status) {
@@ -50,6 +51,10 @@ class HttpReceiver {
   }
   void set_status(int status) { status_ = status; }
 
+  size_t count() {
+    std::lock_guard lock(mu_);
+    return requests_.size();
+  }
   // Waits until at least `n` requests arrived (or `timeout`); returns them.
   std::vector<Request> WaitFor(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     std::unique_lock lock(mu_);
@@ -80,12 +85,13 @@ class HttpReceiver {
         }
         if (body_at != std::string::npos && data.size() >= body_at + length) break;
       }
+      const auto arrived = std::chrono::steady_clock::now();
       std::string answer = "HTTP/1.1 " + std::to_string(status_.load()) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       ::send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
       ::close(c);
       if (body_at != std::string::npos) {
         std::lock_guard lock(mu_);
-        requests_.push_back(Request{data.substr(0, body_at), data.substr(body_at, length)});
+        requests_.push_back(Request{data.substr(0, body_at), data.substr(body_at, length), arrived});
         cv_.notify_all();
       }
     }
