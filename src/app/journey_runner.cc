@@ -32,7 +32,7 @@ namespace {
 
 constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kCacheMs = 1000;            // audience and branch conditions are re-evaluated after this
-constexpr int64_t kFreezeEveryMs = 15 * 60'000;  // step populations to saved segments
+constexpr int64_t kFreezeEveryMs = 5 * 60'000;  // step populations to saved segments
 constexpr int64_t kRecoveryMarginMs = 10 * 60'000;
 constexpr int kMaxRouteDepth = 400;
 
@@ -67,6 +67,7 @@ struct JourneyRunner::Dest {
   std::optional<GroupPlace> place;  // none: they leave
   std::string reason;               // when they leave
   bool join = false;
+  std::vector<std::string> via = {};  // steps passed without stopping, in order
 };
 
 JourneyRunner::JourneyRunner(JourneyRunnerParts parts) : parts_(std::move(parts)) {}
@@ -260,6 +261,7 @@ Status JourneyRunner::Load(const CampaignRecord& record) {
   }
   if (!fresh) TAGLOOP_RETURN_IF_ERROR(RecoverEvents(*a, now));
   TAGLOOP_RETURN_IF_ERROR(a->state->Commit());
+  FreezeSteps(*a, now, /*force=*/true);
   spdlog::info("journey {}: running, {} users inside", record.definition.name, a->state->InsideCount());
   return Status::Ok();
 }
@@ -600,18 +602,19 @@ void JourneyRunner::Forward(Active& a, uint32_t from, const Bitmap& users, int64
     if (d.users.empty()) continue;
     if (from == 0) {
       if (d.place) {
-        a.state->Enter(d.users, *d.place, now, d.join);
+        a.state->Enter(d.users, *d.place, now, d.join, d.via);
       } else {
-        // Entered and left at once (e.g. a branch straight to the exit).
-        const uint32_t g = a.state->Enter(d.users, GroupPlace{version, a.versions.at(version).journey->start,
-                                                              occurrence, 0},
-                                          now, false);
-        a.state->Leave(g, d.users, d.reason, now);
+        // Entered and left at once (e.g. a branch straight to the exit):
+        // in at the first step passed, out at the last.
+        const std::string first = d.via.empty() ? a.versions.at(version).journey->start : d.via.front();
+        const uint32_t g = a.state->Enter(d.users, GroupPlace{version, first, occurrence, 0}, now, false);
+        a.state->Leave(g, d.users, d.reason, now, nullptr,
+                       std::vector<std::string>(d.via.empty() ? d.via.begin() : d.via.begin() + 1, d.via.end()));
       }
     } else if (d.place) {
-      a.state->Move(from, d.users, *d.place, now, d.join, tally);
+      a.state->Move(from, d.users, *d.place, now, d.join, tally, d.via);
     } else {
-      a.state->Leave(from, d.users, d.reason, now, tally);
+      a.state->Leave(from, d.users, d.reason, now, tally, d.via);
     }
     tally = nullptr;  // counted once, at the step left
   }
@@ -623,7 +626,7 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
   std::vector<Dest> out;
   if (users.empty()) return out;
   auto leave = [&](Bitmap who, std::string reason) {
-    if (!who.empty()) out.push_back(Dest{std::move(who), std::nullopt, std::move(reason), false});
+    if (!who.empty()) out.push_back(Dest{std::move(who), std::nullopt, std::move(reason), false, {}});
   };
   if (name.empty()) {
     leave(std::move(users), "completed");
@@ -643,20 +646,24 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
     leave(std::move(users), "step_removed");
     return out;
   }
+  // What comes after a step the users pass without stopping: that step first in `via`.
   auto append = [&](std::vector<Dest> more) {
-    for (Dest& d : more) out.push_back(std::move(d));
+    for (Dest& d : more) {
+      d.via.insert(d.via.begin(), s->name);
+      out.push_back(std::move(d));
+    }
   };
   switch (s->type) {
     case StepType::kExit:
-      leave(std::move(users), "completed");
+      out.push_back(Dest{std::move(users), std::nullopt, "completed", false, {s->name}});
       break;
     case StepType::kSend:
-      out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, 0}, "", false});
+      out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, 0}, "", false, {}});
       break;
     case StepType::kWait: {
       const int64_t at = s->until_minute ? NextTimeOfDay(now, *s->until_minute, parts_.utc_offset_minutes)
                                          : now + s->duration_ms;
-      out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, RoundWake(at, at - now)}, "", true});
+      out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, RoundWake(at, at - now)}, "", true, {}});
       break;
     }
     case StepType::kWaitEvent: {
@@ -675,7 +682,7 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
       if (!users.empty()) {
         out.push_back(Dest{std::move(users),
                            GroupPlace{version, s->name, occurrence, RoundWake(now + s->timeout_ms, s->timeout_ms)}, "",
-                           true});
+                           true, {}});
       }
       break;
     }
@@ -683,7 +690,7 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
       Result<const Bitmap*> cond = ConditionOf(a, s->condition, now);
       if (!cond.ok()) {
         // Never a silent stall: they wait here and the journey pauses with the reason.
-        out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, now + parts_.tick_ms}, "", true});
+        out.push_back(Dest{std::move(users), GroupPlace{version, s->name, occurrence, now + parts_.tick_ms}, "", true, {}});
         a.failure = fmt::format("step '{}': {}", s->name, cond.status().message());
         break;
       }
@@ -708,7 +715,9 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
       }
       for (size_t k = 0; k < parts.size(); ++k) {
         if (s->paths[k].control) {
-          leave(std::move(parts[k]), "split_control:" + s->paths[k].name);
+          if (!parts[k].empty()) {
+            out.push_back(Dest{std::move(parts[k]), std::nullopt, "split_control:" + s->paths[k].name, false, {s->name}});
+          }
         } else {
           append(Route(a, version, s->paths[k].next, std::move(parts[k]), occurrence, now, depth + 1));
         }
@@ -808,8 +817,10 @@ void JourneyRunner::FreezeSteps(Active& a, int64_t now, bool force) {
   if (def.journey->entry.kind == outreach::JourneyEntry::Kind::kEvent) steps.push_back("control");
   for (const std::string& step : steps) {
     Bitmap reached = a.state->Reached(step);
-    uint64_t& last = a.frozen_sizes[step];
-    if (reached.cardinality() == last) continue;  // only ever grows: same size, same users
+    auto [known, first] = a.frozen_sizes.try_emplace(step, 0);
+    uint64_t& last = known->second;
+    // Every step has its segment from the start (empty), then a version when it grew.
+    if (!first && reached.cardinality() == last) continue;  // only ever grows: same size, same users
     FrozenVersionInput input;
     input.kind = SegmentKind::kList;
     input.members = std::move(reached);

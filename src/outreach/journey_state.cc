@@ -295,6 +295,16 @@ Status JourneyState::ApplyLocked(const Json& h, const roaring_bitmap_t* members)
     reached_[place.step].OrWith(who);
     tallies_[place.step].entered += roaring_bitmap_get_cardinality(who);
   };
+  // Steps passed without stopping: reached and entered there.
+  auto pass = [&](const roaring_bitmap_t* who) {
+    if (!h.contains("via")) return;
+    const uint64_t n = roaring_bitmap_get_cardinality(who);
+    for (const Json& step : h["via"]) {
+      const std::string name = step.get<std::string>();
+      reached_[name].OrWith(who);
+      tallies_[name].entered += n;
+    }
+  };
   auto tally = [&](const std::string& step) {
     if (!h.contains("tally")) return;
     StepTally& st = tallies_[step];
@@ -320,6 +330,7 @@ Status JourneyState::ApplyLocked(const Json& h, const roaring_bitmap_t* members)
   };
   if (op == "enter") {
     count_entry(users);
+    pass(users);
     arrive(h.at("g").get<uint32_t>(), PlaceOf(h), users);
   } else if (op == "hold") {
     count_entry(users);
@@ -335,11 +346,13 @@ Status JourneyState::ApplyLocked(const Json& h, const roaring_bitmap_t* members)
     RemoveFromGroupLocked(it->second, moving.get());
     DropIfEmptyLocked(from);
     tally(from_step);
+    pass(moving.get());
     if (op == "move") {
       arrive(h.at("g").get<uint32_t>(), PlaceOf(h), moving.get());
     } else {
       const std::string reason = h.value("r", std::string("completed"));
-      StepTally& st = tallies_[from_step];
+      const bool via = h.contains("via") && !h["via"].empty();
+      StepTally& st = tallies_[via ? h["via"].back().get<std::string>() : from_step];
       const uint64_t n = moving.cardinality();
       st.exited += n;
       st.exit_reasons[reason] += n;
@@ -414,19 +427,21 @@ uint32_t JourneyState::FindJoinableLocked(const GroupPlace& place) const {
   return 0;
 }
 
-uint32_t JourneyState::Enter(const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join) {
+uint32_t JourneyState::Enter(const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join,
+                             const std::vector<std::string>& via) {
   std::lock_guard lock(mu_);
   if (users.empty()) return 0;
   uint32_t id = join ? FindJoinableLocked(to) : 0;
   if (id == 0) id = next_group_++;
   Json h = {{"op", "enter"}, {"g", id}, {"t", now_ms}};
   PutPlace(h, to);
+  if (!via.empty()) h["via"] = via;
   RecordLocked(std::move(h), users.get());
   return id;
 }
 
 uint32_t JourneyState::Move(uint32_t from, const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join,
-                            const Json& tally) {
+                            const Json& tally, const std::vector<std::string>& via) {
   std::lock_guard lock(mu_);
   if (!groups_.count(from)) return 0;
   uint32_t id = join ? FindJoinableLocked(to) : 0;
@@ -435,16 +450,18 @@ uint32_t JourneyState::Move(uint32_t from, const Bitmap& users, const GroupPlace
   Json h = {{"op", "move"}, {"from", from}, {"g", id}, {"t", now_ms}};
   PutPlace(h, to);
   if (!tally.is_null()) h["tally"] = tally;
+  if (!via.empty()) h["via"] = via;
   RecordLocked(std::move(h), users.get());
   return id;
 }
 
 void JourneyState::Leave(uint32_t from, const Bitmap& users, std::string_view reason, int64_t now_ms,
-                         const Json& tally) {
+                         const Json& tally, const std::vector<std::string>& via) {
   std::lock_guard lock(mu_);
   if (!groups_.count(from)) return;
   Json h = {{"op", "leave"}, {"from", from}, {"r", reason}, {"t", now_ms}};
   if (!tally.is_null()) h["tally"] = tally;
+  if (!via.empty()) h["via"] = via;
   RecordLocked(std::move(h), users.get());
 }
 

@@ -97,15 +97,19 @@ class JourneyState {
   // `users` enter at `to` at now_ms (each user's occurrence is the caller's:
   // Occurrences(u) before the entry). `join`: add them to an existing group
   // with the same place (timers, never a send under way).
-  uint32_t Enter(const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join);
+  // `via`: steps passed on the way without stopping (branches, splits, an
+  // event wait already met), counted as reached.
+  uint32_t Enter(const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join,
+                 const std::vector<std::string>& via = {});
   // Members of group `from` (users ∩ members) move to `to`. `tally`: a send
   // step's outcomes {"sent", "failed", "suppressed"} counted at `from`'s step.
   uint32_t Move(uint32_t from, const Bitmap& users, const GroupPlace& to, int64_t now_ms, bool join,
-                const nlohmann::json& tally = nullptr);
+                const nlohmann::json& tally = nullptr, const std::vector<std::string>& via = {});
   // Members of group `from` leave the journey: `reason` is converted,
-  // completed, stopped, not_matching, control, ... (tallied at the step).
+  // completed, stopped, not_matching, control, ... (tallied at the last
+  // step of `via`, else at `from`'s step).
   void Leave(uint32_t from, const Bitmap& users, std::string_view reason, int64_t now_ms,
-             const nlohmann::json& tally = nullptr);
+             const nlohmann::json& tally = nullptr, const std::vector<std::string>& via = {});
   // Users held out at entry (the `control` pseudo-step): counted, never inside.
   void HoldOut(const Bitmap& users, uint32_t occurrence, int64_t now_ms);
   // Hashes of the events that made users enter (kept a day for SeenTrigger).

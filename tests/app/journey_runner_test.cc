@@ -217,7 +217,10 @@ TEST_F(JourneyRunnerTest, EventEntryWaitsForClicksBranchesTimesOutAndLeavesOnThe
   EXPECT_EQ(Step(v, "coupon").sent, 10u);
   EXPECT_EQ(Step(v, "wait_click").entered, 10u);
   EXPECT_EQ(Step(v, "wait_click").converted, 1u);
-  EXPECT_EQ(Step(v, "vip").entered, 0u);  // a branch is passed through, nobody stays
+  EXPECT_EQ(Step(v, "vip").entered, 4u);  // passed through: counted, nobody stays
+  EXPECT_EQ(Step(v, "vip").inside, 0u);
+  EXPECT_EQ(Step(v, "end").entered, 9u);
+  EXPECT_EQ(Step(v, "end").exit_reasons.at("completed"), 9u);
   EXPECT_EQ(Step(v, "thanks").sent, 2u);
   EXPECT_EQ(Step(v, "remind").sent, 5u);
   // The same event again enters nobody (the user entered once, the default).
