@@ -227,6 +227,7 @@ export interface CampaignSummary {
   theme?: string;
   channel?: string;
   state: CampaignState | string;
+  kind?: "campaign" | "journey" | string;
   audience?: number;
   planned?: number;
   sent?: number;
@@ -263,7 +264,8 @@ export interface Effect {
 
 const cp = (id: string, rest = "") => `/campaigns/${seg(id)}${rest}`;
 
-export const listCampaigns = (query: { state?: string; theme?: string } = {}, signal?: AbortSignal) =>
+// `kind`: "journey" lists journeys only, "campaign" single-send campaigns only (docs/outreach.md, Journeys).
+export const listCampaigns = (query: { state?: string; theme?: string; kind?: "journey" | "campaign" } = {}, signal?: AbortSignal) =>
   get<{ campaigns: CampaignSummary[] } | CampaignSummary[]>("/campaigns" + qs(query), { signal }).then((r) =>
     Array.isArray(r) ? r : (r.campaigns ?? []),
   );

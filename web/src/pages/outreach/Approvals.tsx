@@ -34,6 +34,9 @@ import {
 } from "../../api/outreach";
 import { ErrorAlert, FunnelChart, PageHead, PreviewList, StateTag, errorText, useTimeText } from "./common";
 
+// A journey is reviewed on its own page (the canvas, the test run); a campaign on the approval screen.
+const reviewHref = (c: CampaignSummary) => (c.kind === "journey" ? href(["journeys", c.id]) : href(["approvals", c.id]));
+
 export function ApprovalInbox() {
   const { t, num } = useI18n();
   const timeText = useTimeText();
@@ -43,14 +46,18 @@ export function ApprovalInbox() {
       title: t("outreach.campaign.name"),
       key: "name",
       render: (_, c) => (
-        <a href={href(["approvals", c.id])} data-testid={"approval-link-" + c.name}>
+        <a href={reviewHref(c)} data-testid={"approval-link-" + c.name}>
           {c.title || c.name}
           {c.title && <div className="muted small mono">{c.name}</div>}
         </a>
       ),
     },
     { title: t("outreach.campaign.theme"), dataIndex: "theme", key: "theme", render: (v?: string) => v ?? "—" },
-    { title: t("outreach.campaign.channel"), dataIndex: "channel", key: "channel", render: (v?: string) => <span className="mono">{v ?? "—"}</span> },
+    {
+      title: t("outreach.campaign.channel"),
+      key: "channel",
+      render: (_, c) => (c.kind === "journey" ? <span className="muted">{t("outreach.journey.kindLabel")}</span> : <span className="mono">{c.channel ?? "—"}</span>),
+    },
     { title: t("outreach.funnel.audience"), key: "audience", align: "right", render: (_, c) => (summarySizes(c).audience !== undefined ? num(summarySizes(c).audience!) : "—") },
     { title: t("outreach.approval.submittedBy"), key: "by", render: (_, c) => c.submitted_by ?? c.created_by ?? "—" },
     { title: t("common.updated"), key: "updated", render: (_, c) => <span className="small">{timeText(c.updated_at)}</span> },
@@ -58,7 +65,7 @@ export function ApprovalInbox() {
       title: t("common.actions"),
       key: "act",
       render: (_, c) => (
-        <Button size="small" type="primary" href={href(["approvals", c.id])} data-testid={"approval-open-" + c.name}>
+        <Button size="small" type="primary" href={reviewHref(c)} data-testid={"approval-open-" + c.name}>
           {t("outreach.approval.review")}
         </Button>
       ),

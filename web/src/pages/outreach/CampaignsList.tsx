@@ -22,7 +22,7 @@ export default function CampaignsList({ route }: { route: Route }) {
   const timeText = useTimeText();
   const state = route.query.get("state") ?? "";
   const theme = route.query.get("theme") ?? "";
-  const list = useAsync((signal) => listCampaigns({ state: state || undefined, theme: theme || undefined }, signal), [state, theme]);
+  const list = useAsync((signal) => listCampaigns({ state: state || undefined, theme: theme || undefined, kind: "campaign" }, signal), [state, theme]);
   // Themes seen in the answer (with the filter's own, so it stays selectable).
   const themes = useMemo(() => {
     const s = new Set<string>();
