@@ -96,6 +96,7 @@ interface StepData extends Record<string, unknown> {
   unreachable: boolean;
   visited: boolean; // on the last test run's trace
   editable: boolean;
+  saved: boolean; // a saved journey: its populations and waiting users exist
   onUsers: (step: string) => void;
 }
 
@@ -140,21 +141,23 @@ const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepD
           );
         })}
       </div>
-      <div className="journey-node-links small">
-        <a href={href(["insight"], { expr: `SEGMENT(${quote(segment)})` })} onClick={(e) => e.stopPropagation()} className="nodrag" data-testid={"journey-node-insight-" + step.name}>
-          {t("outreach.journey.population")}
-        </a>
-        <a
-          className="nodrag"
-          onClick={(e) => {
-            e.stopPropagation();
-            data.onUsers(step.name);
-          }}
-          data-testid={"journey-node-users-" + step.name}
-        >
-          {t("outreach.journey.waitingUsers")}
-        </a>
-      </div>
+      {data.saved && (
+        <div className="journey-node-links small">
+          <a href={href(["insight"], { expr: `SEGMENT(${quote(segment)})` })} onClick={(e) => e.stopPropagation()} className="nodrag" data-testid={"journey-node-insight-" + step.name}>
+            {t("outreach.journey.population")}
+          </a>
+          <a
+            className="nodrag"
+            onClick={(e) => {
+              e.stopPropagation();
+              data.onUsers(step.name);
+            }}
+            data-testid={"journey-node-users-" + step.name}
+          >
+            {t("outreach.journey.waitingUsers")}
+          </a>
+        </div>
+      )}
       {slots.map((slot, i) => (
         <Handle
           key={slot}
@@ -205,6 +208,7 @@ const nodeTypes = { step: StepNode, entry: EntryNode };
 
 export interface CanvasProps {
   def: JourneyDefinition;
+  saved: boolean;
   live?: JourneyLive;
   editable: boolean;
   selected?: string;
@@ -218,7 +222,7 @@ export interface CanvasProps {
 }
 
 export default function JourneyCanvas(props: CanvasProps) {
-  const { def, live, editable, selected, badStep, visited, onSelect, onConnect, onDisconnect, onRemove, onUsers } = props;
+  const { def, saved, live, editable, selected, badStep, visited, onSelect, onConnect, onDisconnect, onRemove, onUsers } = props;
   const { t, pct } = useI18n();
   const shape = shapeKey(def);
   const laid = useMemo(() => layout(def), [shape]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -263,12 +267,13 @@ export default function JourneyCanvas(props: CanvasProps) {
           unreachable: laid.unreachable.has(step.name),
           visited: visitedSet.has(step.name),
           editable,
+          saved,
           onUsers,
         } satisfies StepData,
       });
     }
     return out;
-  }, [def, live, laid, moved, sizes, selected, badStep, visitedSet, countsOf, editable, start, onUsers]);
+  }, [def, live, laid, moved, sizes, selected, badStep, visitedSet, countsOf, editable, saved, start, onUsers]);
 
   const edges = useMemo<Edge[]>(() => {
     const byName = new Map(def.steps.map((s) => [s.name, s]));

@@ -335,6 +335,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
         </div>
         <JourneyCanvas
           def={def}
+          saved={!!id}
           live={live}
           editable={editable}
           selected={selected}
