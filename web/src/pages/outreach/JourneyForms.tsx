@@ -309,7 +309,7 @@ export function StepForm({
                     style={{ width: "30%" }}
                     data-testid={`journey-path-${i}-share`}
                   />
-                  <Button disabled={ro || paths.length <= 1} onClick={() => set({ paths: paths.filter((_, j) => j !== i) })} style={{ width: "30%" }}>
+                  <Button disabled={ro || paths.length <= 2} onClick={() => set({ paths: paths.filter((_, j) => j !== i) })} style={{ width: "30%" }}>
                     {t("common.delete")}
                   </Button>
                 </Space.Compact>

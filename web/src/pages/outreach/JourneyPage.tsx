@@ -216,16 +216,27 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
     if (step) setUsersStep(step);
   }, []);
 
-  // Adds a step; the selected step's first free slot leads to it.
+  // Adds a step after the selected one: into its first free slot, else
+  // between it and the step its first slot leads to (an exit, which leads
+  // nowhere, is only added into a free slot).
   const addStep = (type: StepType) => {
     if (!def) return;
-    const step = newStep(def, type);
-    let steps = [...def.steps, step];
+    let step = newStep(def, type);
     const from = selected ? def.steps.find((s) => s.name === selected) : undefined;
+    let link: { slot: string } | undefined;
     if (from) {
-      const free = slotsOf(from).find((slot) => !slotTarget(from, slot));
-      if (free) steps = steps.map((s) => (s.name === from.name ? withSlot(s, free, step.name) : s));
+      const slots = slotsOf(from);
+      const free = slots.find((slot) => !slotTarget(from, slot));
+      if (free) link = { slot: free };
+      else if (slots.length && type !== "exit") {
+        const old = slotTarget(from, slots[0]);
+        const own = slotsOf(step)[0];
+        if (own) step = withSlot(step, own, old);
+        link = { slot: slots[0] };
+      }
     }
+    let steps = [...def.steps, step];
+    if (from && link) steps = steps.map((s) => (s.name === from.name ? withSlot(s, link!.slot, step.name) : s));
     change({ ...def, steps, start: def.start ?? def.steps[0]?.name ?? step.name });
     setSelected(step.name);
   };
@@ -319,6 +330,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
         <div className="journey-toolbar">
           {editable && (
             <Dropdown
+              trigger={["click"]}
               menu={{
                 items: stepTypes.map((type) => ({
                   key: type,

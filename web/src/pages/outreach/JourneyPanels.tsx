@@ -207,7 +207,9 @@ export function WaitingUsers({ id, def, step, onStep, version }: { id: string; d
           style={{ width: 200 }}
           data-testid="journey-users-step"
         />
-        <Button onClick={rows.reload}>{t("common.refresh")}</Button>
+        <Button onClick={rows.reload} data-testid="journey-users-refresh">
+          {t("common.refresh")}
+        </Button>
       </Space>
       <ErrorAlert error={rows.error} />
       <Table<WaitingUser>
