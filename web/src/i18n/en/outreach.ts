@@ -285,6 +285,7 @@ const en: Messages<typeof zh> = {
   "outreach.journeys.sub": "Multi-step outreach: users enter on an event or a schedule, then send, wait, wait for an event, branch and split until they leave",
   "outreach.journeys.new": "New journey",
   "outreach.journeys.empty": "No journeys yet",
+  "outreach.journeys.name": "Journey",
   "outreach.journey.kindLabel": "Journey",
   "outreach.journey.newTitle": "New journey",
   "outreach.journey.back": "← All journeys",
@@ -349,6 +350,7 @@ const en: Messages<typeof zh> = {
   "outreach.journey.reentry.every_time": "Every time",
 
   "outreach.journey.form.stepName": "Step name",
+  "outreach.journey.form.nameHint": "Lower-case letters, digits and underscores; fixed once saved. Each step's population is the segment campaign_<journey>_<step>",
   "outreach.journey.form.stepNameHint": "Lower-case letters, digits and underscores, up to 64; renaming updates every edge",
   "outreach.journey.form.badStepName": "A step name is 1-64 lower-case letters, digits or underscores, and unique",
   "outreach.journey.form.notObject": "must be a JSON object",

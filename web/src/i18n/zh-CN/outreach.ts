@@ -282,6 +282,7 @@ export default {
   "outreach.journeys.sub": "多步骤触达：按事件或定时进入，发送、等待、等事件、分支、分流，直到离开",
   "outreach.journeys.new": "新建旅程",
   "outreach.journeys.empty": "还没有旅程",
+  "outreach.journeys.name": "旅程名",
   "outreach.journey.kindLabel": "旅程",
   "outreach.journey.newTitle": "新建旅程",
   "outreach.journey.back": "← 全部旅程",
@@ -346,6 +347,7 @@ export default {
   "outreach.journey.reentry.every_time": "每次都可进入",
 
   "outreach.journey.form.stepName": "步骤名",
+  "outreach.journey.form.nameHint": "小写字母、数字、下划线，保存后不能修改；各步骤的人群以 campaign_<旅程名>_<步骤名> 命名",
   "outreach.journey.form.stepNameHint": "小写字母、数字、下划线，最长 64 个字符；改名会同步更新所有连线",
   "outreach.journey.form.badStepName": "步骤名只能由小写字母、数字、下划线组成（1–64 个字符），且不能与其他步骤重名",
   "outreach.journey.form.notObject": "必须是 JSON 对象",

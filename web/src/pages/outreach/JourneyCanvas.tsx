@@ -18,6 +18,7 @@ import {
   type Node,
   type NodeChange,
   type NodeProps,
+  type ReactFlowInstance,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
 import SendOutlined from "@ant-design/icons/SendOutlined";
@@ -229,6 +230,13 @@ export default function JourneyCanvas(props: CanvasProps) {
   // Positions the user dragged, until the graph's shape changes.
   const [moved, setMoved] = useState<Record<string, { x: number; y: number }>>({});
   useEffect(() => setMoved({}), [shape]);
+  // The whole graph in view again when its shape changes (once the new nodes are measured).
+  const [flow, setFlow] = useState<ReactFlowInstance>();
+  useEffect(() => {
+    if (!flow) return;
+    const timer = setTimeout(() => flow.fitView({ padding: 0.15, maxZoom: 1, duration: 200 }), 60);
+    return () => clearTimeout(timer);
+  }, [flow, shape]);
   // Sizes React Flow measured: the nodes are rebuilt from the definition on
   // every change, and a node without its measured size is hidden until measured again.
   const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
@@ -353,6 +361,7 @@ export default function JourneyCanvas(props: CanvasProps) {
         nodesDraggable
         elementsSelectable
         deleteKeyCode={editable ? ["Delete", "Backspace"] : null}
+        onInit={setFlow}
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
         minZoom={0.2}

@@ -136,6 +136,7 @@ const durationHelp = (t: (k: MessageKey) => string, v: string | undefined) => (v
 export function StepForm({
   def,
   step,
+  saved,
   editable,
   channels,
   eventTypes,
@@ -146,6 +147,7 @@ export function StepForm({
 }: {
   def: JourneyDefinition;
   step: JourneyStep;
+  saved: boolean;
   editable: boolean;
   channels: Channel[] | undefined;
   eventTypes: EventTypeOption[] | undefined;
@@ -172,9 +174,11 @@ export function StepForm({
           {look.icon}
         </span>
         <Tag>{t(("outreach.journey.type." + step.type) as MessageKey)}</Tag>
-        <a href={href(["insight"], { expr: `SEGMENT(${quote(stepSegment(def.name, step.name))})` })} className="small">
-          {t("outreach.journey.population")}
-        </a>
+        {saved && (
+          <a href={href(["insight"], { expr: `SEGMENT(${quote(stepSegment(def.name, step.name))})` })} className="small">
+            {t("outreach.journey.population")}
+          </a>
+        )}
       </div>
       <Form layout="vertical" component="div" size="small">
         <Form.Item
@@ -388,7 +392,7 @@ export function JourneySettings({
   return (
     <div data-testid="journey-settings">
       <Form layout="vertical" component="div" size="small">
-        <Form.Item label={t("outreach.campaign.name")} required help={isNew ? t("outreach.editor.nameHint") : undefined}>
+        <Form.Item label={t("outreach.journeys.name")} required help={isNew ? t("outreach.journey.form.nameHint") : undefined}>
           <Input className="mono" value={def.name} disabled={ro || !isNew} onChange={(e) => set({ name: e.target.value.trim() })} placeholder="cancel_rescue" data-testid="journey-name" />
         </Form.Item>
         <Form.Item label={t("common.title")}>

@@ -309,6 +309,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
       key={selectedStep.name}
       def={def}
       step={selectedStep}
+      saved={!!id}
       editable={editable}
       channels={channels.data}
       eventTypes={eventTypes.data}

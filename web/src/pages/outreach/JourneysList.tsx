@@ -47,7 +47,7 @@ export default function JourneysList() {
   const entryKind = (r: Row) => r.live?.entry?.kind ?? (r.entry?.schedule !== undefined ? "schedule" : r.entry?.event !== undefined ? "event" : undefined);
   const columns: ColumnsType<Row> = [
     {
-      title: t("outreach.campaign.name"),
+      title: t("outreach.journeys.name"),
       key: "name",
       render: (_, r) => (
         <a href={href(["journeys", r.id])} data-testid={"journey-link-" + r.name}>
