@@ -116,6 +116,11 @@ export function ApprovalScreen({ id }: { id: string }) {
   const [actError, setActError] = useState<unknown>();
 
   const c = campaign.data;
+  // A journey is reviewed on its own page (the canvas, the test run).
+  const isJourney = !!(c as { entry?: unknown } | undefined)?.entry;
+  useEffect(() => {
+    if (isJourney) window.location.replace(href(["journeys", id]));
+  }, [isJourney, id]);
   const audienceExpr = c ? (c.audience?.segment ? `SEGMENT(${quote(c.audience.segment)})` : (c.audience?.expr ?? "")) : "";
   const submitter = c?.submitted_by ?? [...(c?.transitions ?? [])].reverse().find((tr) => tr.to === "pending_approval")?.by;
   const own = !!submitter && submitter === session.name;
@@ -136,7 +141,7 @@ export function ApprovalScreen({ id }: { id: string }) {
   };
 
   if (campaign.error) return <ErrorAlert error={campaign.error} />;
-  if (!c) return <div className="state loading">{t("common.loading")}</div>;
+  if (!c || isJourney) return <div className="state loading">{t("common.loading")}</div>;
   return (
     <div data-testid="approval-screen">
       <PageHead

@@ -60,6 +60,8 @@ export default function CampaignDetail({ id }: { id: string }) {
     const ctl = new AbortController();
     getCampaign(id, ctl.signal).then(
       (c) => {
+        // A journey (a campaign with an entry) has its own page.
+        if ((c as { entry?: unknown }).entry) return window.location.replace(href(["journeys", id]));
         setCampaign(c);
         setError(undefined);
       },
