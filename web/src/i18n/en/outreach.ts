@@ -297,6 +297,7 @@ const en: Messages<typeof zh> = {
   "outreach.journey.editRunning": "This journey is running: saving stores a new version at once; new entries take it, users inside finish on the version they entered (see Versions to migrate them)",
   "outreach.journey.invalidFields": "{n} field(s) are not valid; fix them to save",
   "outreach.journey.cancelWarning": "Once stopped, no one enters and every user inside leaves (stopped). This cannot be undone.",
+  "outreach.journey.stop": "Stop journey",
   "outreach.journey.polling": "Running: the step counts refresh every 3 s",
   "outreach.journey.addStep": "Add step",
   "outreach.journey.addAfter": "Add after {step}",

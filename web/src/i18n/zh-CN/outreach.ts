@@ -294,6 +294,7 @@ export default {
   "outreach.journey.editRunning": "旅程运行中：保存后立即生效为新版本，新进入的用户走新版本，已在旅程中的用户按原版本走完（可在“版本”中迁移）",
   "outreach.journey.invalidFields": "有 {n} 个字段格式不正确，修正后才能保存",
   "outreach.journey.cancelWarning": "停止后不再有用户进入，旅程中的用户全部离开（原因：已停止），且无法恢复。",
+  "outreach.journey.stop": "停止旅程",
   "outreach.journey.polling": "运行中：每 3 秒刷新各步骤人数",
   "outreach.journey.addStep": "添加步骤",
   "outreach.journey.addAfter": "在 {step} 之后添加",

@@ -282,7 +282,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
     setBusy(true);
     try {
       await transition(id, action, comment.trim() || undefined);
-      message.success(t("outreach.detail.done", { action: t(("outreach.action." + action) as MessageKey) }));
+      message.success(t("outreach.detail.done", { action: actionLabel(action) }));
       setDialog(null);
       setComment("");
       reload();
@@ -293,6 +293,8 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
     }
   };
 
+  // "Cancel" stops a journey: users inside leave (stopped).
+  const actionLabel = (a: CampaignAction) => (a === "cancel" ? t("outreach.journey.stop") : t(("outreach.action." + a) as MessageKey));
   const selectedStep = useMemo(() => def?.steps.find((s) => s.name === selected), [def, selected]);
 
   if (loadError && !record) return <ErrorAlert error={loadError} testId="journey-load-error" />;
@@ -424,7 +426,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
                 onClick={() => setDialog(a)}
                 data-testid={"journey-action-" + a}
               >
-                {t(("outreach.action." + a) as MessageKey)}
+                {actionLabel(a)}
               </Button>
             ))}
             {id && <Button onClick={reload}>{t("common.refresh")}</Button>}
@@ -438,7 +440,7 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
       {id && <TestDrawer id={id} open={testOpen} onClose={() => setTestOpen(false)} eventTypes={eventTypes.data} onTrace={setVisited} />}
       <Modal
         open={dialog !== null}
-        title={dialog ? t("outreach.detail.confirm", { action: t(("outreach.action." + dialog) as MessageKey) }) : ""}
+        title={dialog ? t("outreach.detail.confirm", { action: actionLabel(dialog) }) : ""}
         onCancel={() => setDialog(null)}
         onOk={() => dialog && act(dialog)}
         okButtonProps={{ loading: busy, danger: dialog === "cancel" || dialog === "reject", disabled: dialog === "reject" && !comment.trim(), "data-testid": "journey-action-ok" }}
