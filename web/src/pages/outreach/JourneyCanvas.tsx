@@ -7,14 +7,17 @@
 import { memo, useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import {
   Background,
+  BaseEdge,
   Controls,
   Handle,
   MarkerType,
   Position,
   ReactFlow,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type EdgeChange,
+  type EdgeProps,
   type Node,
   type NodeChange,
   type NodeProps,
@@ -34,6 +37,7 @@ import { useI18n, type MessageKey } from "../../i18n";
 import {
   edgesOf,
   slotsOf,
+  slotTarget,
   startOf,
   stepSegment,
   type JourneyDefinition,
@@ -41,7 +45,7 @@ import {
   type JourneyStep,
   type StepCounts,
 } from "../../api/journeys";
-import { layout, nodeWidth, shapeKey } from "./journeyGraph";
+import { entryId, layout, nodeWidth, routedPath, shapeKey, type Point } from "./journeyGraph";
 
 export const stepLook: Record<string, { color: string; icon: ReactNode }> = {
   send: { color: "#3370ff", icon: <SendOutlined /> },
@@ -52,7 +56,6 @@ export const stepLook: Record<string, { color: string; icon: ReactNode }> = {
   exit: { color: "#d83931", icon: <LogoutOutlined /> },
 };
 
-const entryId = "entry:";
 const countFields = ["entered", "inside", "sent", "converted", "exited"] as const;
 
 type T = (k: MessageKey, p?: Record<string, string | number>) => string;
@@ -98,6 +101,7 @@ interface StepData extends Record<string, unknown> {
   visited: boolean; // on the last test run's trace
   editable: boolean;
   saved: boolean; // a saved journey: its populations and waiting users exist
+  slotOrder: string[]; // the outgoing slots left to right, as their edges leave (fewer crossings)
   onUsers: (step: string) => void;
 }
 
@@ -106,11 +110,15 @@ interface EntryData extends Record<string, unknown> {
   live?: JourneyLive;
 }
 
-const StepNode = memo(function StepNode({ data, selected }: NodeProps<Node<StepData>>) {
+const StepNode = memo(function StepNode({ id, data, selected }: NodeProps<Node<StepData>>) {
   const { t, num } = useI18n();
   const { step, counts } = data;
+  // Handles moved (slots added, removed or reordered): React Flow measures them again.
+  const updateInternals = useUpdateNodeInternals();
+  const handleKey = data.slotOrder.join(",");
+  useEffect(() => updateInternals(id), [id, handleKey, updateInternals]);
   const look = stepLook[step.type] ?? stepLook.exit;
-  const slots = slotsOf(step);
+  const slots = data.slotOrder;
   const segment = counts?.segment || stepSegment(data.journey, step.name);
   const cls = ["journey-node", selected ? "selected" : "", data.bad ? "bad" : "", data.visited ? "visited" : "", data.unreachable ? "unreachable" : ""].join(" ");
   const value = (f: (typeof countFields)[number]) => {
@@ -207,6 +215,30 @@ const EntryNode = memo(function EntryNode({ data }: NodeProps<Node<EntryData>>) 
 
 const nodeTypes = { step: StepNode, entry: EntryNode };
 
+// An edge along the layout's bends (so an edge that skips layers passes
+// beside the steps between, not under them); straight from handle to
+// handle once a node was dragged.
+function RoutedEdge(props: EdgeProps<Edge<{ bends?: Point[] }>>) {
+  const { sourceX, sourceY, targetX, targetY, data, label, labelStyle, labelBgStyle, labelBgPadding, style, markerEnd, interactionWidth } = props;
+  const { path, label: at } = routedPath({ x: sourceX, y: sourceY }, data?.bends ?? [], { x: targetX, y: targetY });
+  return (
+    <BaseEdge
+      path={path}
+      labelX={at.x}
+      labelY={at.y}
+      label={label}
+      labelStyle={labelStyle}
+      labelBgStyle={labelBgStyle}
+      labelBgPadding={labelBgPadding}
+      style={style}
+      markerEnd={markerEnd}
+      interactionWidth={interactionWidth}
+    />
+  );
+}
+
+const edgeTypes = { routed: RoutedEdge };
+
 export interface CanvasProps {
   def: JourneyDefinition;
   saved: boolean;
@@ -241,17 +273,28 @@ export default function JourneyCanvas(props: CanvasProps) {
   // every change, and a node without its measured size is hidden until measured again.
   const [sizes, setSizes] = useState<Record<string, { width: number; height: number }>>({});
 
+  // A step's slots ordered by where their edges go: the first bend, else the target's centre.
+  const slotOrder = (step: JourneyStep) => {
+    const xOf = (slot: string) => {
+      const bend = laid.bends[`${step.name}:${slot}`]?.[0];
+      if (bend) return bend.x;
+      const to = slotTarget(step, slot);
+      const p = to ? (moved[to] ?? laid.positions[to]) : undefined;
+      return p ? p.x + nodeWidth / 2 : Number.POSITIVE_INFINITY;
+    };
+    const slots = slotsOf(step);
+    return [...slots].sort((a, b) => xOf(a) - xOf(b) || slots.indexOf(a) - slots.indexOf(b));
+  };
   const countsOf = useMemo(() => new Map((live?.steps ?? []).map((s) => [s.name, s])), [live]);
   const visitedSet = useMemo(() => new Set(visited ?? []), [visited]);
   const start = startOf(def);
 
   const nodes = useMemo<Node[]>(() => {
-    const startPos = start ? (moved[start] ?? laid.positions[start]) : undefined;
     const out: Node[] = [
       {
         id: entryId,
         type: "entry",
-        position: moved[entryId] ?? { x: startPos ? startPos.x : -nodeWidth / 2, y: (startPos?.y ?? 0) - 190 },
+        position: moved[entryId] ?? laid.positions[entryId] ?? { x: -nodeWidth / 2, y: -150 },
         measured: sizes[entryId],
         data: { def, live } satisfies EntryData,
         selectable: false,
@@ -276,6 +319,7 @@ export default function JourneyCanvas(props: CanvasProps) {
           visited: visitedSet.has(step.name),
           editable,
           saved,
+          slotOrder: slotOrder(step),
           onUsers,
         } satisfies StepData,
       });
@@ -301,7 +345,8 @@ export default function JourneyCanvas(props: CanvasProps) {
         sourceHandle: e.slot,
         target: e.to,
         targetHandle: "in",
-        type: "smoothstep",
+        type: "routed",
+        data: { bends: moved[e.from] || moved[e.to] ? [] : (laid.bends[`${e.from}:${e.slot}`] ?? []) },
         label: label || undefined,
         labelBgPadding: [4, 2],
         labelStyle: { fontSize: 12, fill: negative ? "#d83931" : "#1f2329" },
@@ -312,7 +357,7 @@ export default function JourneyCanvas(props: CanvasProps) {
       });
     }
     return out;
-  }, [def, start, visited, editable, t, pct]);
+  }, [def, start, visited, editable, laid, moved, t, pct]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -353,6 +398,7 @@ export default function JourneyCanvas(props: CanvasProps) {
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={connect}
