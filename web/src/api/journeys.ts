@@ -146,7 +146,7 @@ export interface WaitingUser {
   occurrence: number;
   since: string | number;
   until?: string | number;
-  why: string;
+  why: string; // the server's sentence: "waiting for 'order_paid' until ..., then 'sms'"
 }
 
 export interface TestEvent {
@@ -155,15 +155,21 @@ export interface TestEvent {
   properties?: Record<string, unknown>;
 }
 
+// One decision of a test run: `type` is the step's type, or "entry" for the
+// entry's decision; `decision` is the server's sentence.
 export interface TraceEntry {
   at: string | number;
   step: string;
   type: string;
   decision: string;
   detail?: string;
+  channel?: string;
+  condition?: string;
   content?: Record<string, unknown>;
 }
 
+// outcome: completed, converted, waiting (at the horizon), control,
+// split_control, not_entered or loop_limit.
 export interface TestResult {
   trace: TraceEntry[];
   outcome: string;
@@ -186,8 +192,8 @@ export const getJourney = (id: string, signal?: AbortSignal) => get<Journey>(`/c
 export const createJourney = (def: JourneyDefinition) => createCampaign(def as unknown as CampaignDefinition) as unknown as Promise<Journey>;
 export const updateJourney = (id: string, def: JourneyDefinition) => updateCampaign(id, def as unknown as CampaignDefinition) as unknown as Promise<Journey>;
 export const getJourneyLive = (id: string, signal?: AbortSignal) => get<JourneyLive>(jp(id), { signal });
-export const listWaitingUsers = (id: string, query: { step?: string; limit?: number; cursor?: string }, signal?: AbortSignal) =>
-  get<{ users: WaitingUser[]; next_cursor?: string | null }>(jp(id, "/users") + qs(query), { signal });
+export const listWaitingUsers = (id: string, query: { step?: string; limit?: number; cursor?: string | number }, signal?: AbortSignal) =>
+  get<{ users: WaitingUser[]; next_cursor?: string | number | null }>(jp(id, "/users") + qs(query), { signal });
 export const testJourney = (id: string, body: { user_id: string; events?: TestEvent[]; horizon?: string }) => post<TestResult>(jp(id, "/test"), body);
 export const migrateJourney = (id: string, body: { from_version: number; dry_run?: boolean }) => post<MigrateResult>(jp(id, "/migrate"), body);
 

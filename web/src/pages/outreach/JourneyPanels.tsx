@@ -149,12 +149,12 @@ export function TestDrawer({
             <Timeline
               items={result.trace.map((x, i) => ({
                 key: i,
-                color: x.type === "send" ? "blue" : x.type === "exit" ? "red" : "gray",
+                color: x.type === "send" ? "blue" : x.type === "exit" ? "red" : x.type === "entry" ? "green" : "gray",
                 title: timeText(x.at),
                 content: (
                   <div data-testid={"journey-test-trace-" + i} data-step={x.step}>
                     <b className="mono">{x.step}</b> <span className="muted small">{label(t, "outreach.journey.type.", x.type)}</span>
-                    <div>{label(t, "outreach.journey.decision.", x.decision)}</div>
+                    <div>{x.decision}</div>
                     {x.detail && <div className="small muted">{x.detail}</div>}
                     {x.content && <pre className="mono outreach-pre">{JSON.stringify(x.content, null, 2)}</pre>}
                   </div>
@@ -176,7 +176,7 @@ export function WaitingUsers({ id, def, step, onStep, version }: { id: string; d
   const { t, num } = useI18n();
   const timeText = useTimeText();
   // The cursors of the pages seen so far: [undefined, c1, c2, ...].
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [cursors, setCursors] = useState<(string | number | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
   const [limit] = useState(50);
   const rows = useAsync((signal) => listWaitingUsers(id, { step, limit, cursor: cursors[page] }, signal), [id, step, page, version]);
@@ -193,7 +193,7 @@ export function WaitingUsers({ id, def, step, onStep, version }: { id: string; d
     { title: t("outreach.journey.users.occurrence"), dataIndex: "occurrence", key: "occurrence", align: "right" },
     { title: t("outreach.journey.users.since"), dataIndex: "since", key: "since", render: (v: string | number) => <span className="small">{timeText(v)}</span> },
     { title: t("outreach.journey.users.until"), dataIndex: "until", key: "until", render: (v?: string | number) => <span className="small">{timeText(v)}</span> },
-    { title: t("outreach.journey.users.why"), dataIndex: "why", key: "why", render: (v: string) => label(t, "outreach.journey.why.", v) },
+    { title: t("outreach.journey.users.why"), dataIndex: "why", key: "why", render: (v: string) => <span className="small">{v}</span> },
   ];
   return (
     <div data-testid="journey-users">
