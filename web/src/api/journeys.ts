@@ -185,9 +185,10 @@ export interface MigrateResult {
 
 const jp = (id: string, rest = "") => `/campaigns/${seg(id)}/journey${rest}`;
 
-// Journeys only (GET /campaigns?kind=journey).
+// Journeys only (GET /campaigns?kind=journey): each row is the record
+// (definition included) with its totals under `journey`.
 export const listJourneys = (signal?: AbortSignal) =>
-  listCampaigns({ kind: "journey" }, signal) as Promise<(CampaignSummary & { entry?: JourneyEntry; totals?: JourneyTotals })[]>;
+  listCampaigns({ kind: "journey" }, signal) as Promise<(CampaignSummary & { entry?: JourneyEntry; journey?: JourneyTotals })[]>;
 export const getJourney = (id: string, signal?: AbortSignal) => get<Journey>(`/campaigns/${seg(id)}`, { signal });
 export const createJourney = (def: JourneyDefinition) => createCampaign(def as unknown as CampaignDefinition) as unknown as Promise<Journey>;
 export const updateJourney = (id: string, def: JourneyDefinition) => updateCampaign(id, def as unknown as CampaignDefinition) as unknown as Promise<Journey>;

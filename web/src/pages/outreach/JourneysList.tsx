@@ -15,12 +15,16 @@ import { toMs, type CampaignSummary } from "../../api/outreach";
 import { getJourney, getJourneyLive, listJourneys, type JourneyEntry, type JourneyLive, type JourneyTotals } from "../../api/journeys";
 import { ErrorAlert, PageHead, StateTag, useTimeText } from "./common";
 
-type Row = CampaignSummary & { entry?: JourneyEntry; totals?: JourneyTotals; live?: JourneyLive | null };
+// A row: the journey's record (its definition) with its totals under `journey`.
+type Row = CampaignSummary & { entry?: JourneyEntry; journey?: JourneyTotals; live?: JourneyLive | null };
 
-// A draft has no live state yet; a journey whose counts cannot be read shows dashes.
+// The totals come with each row; a row without them (or without its entry)
+// is completed from the journey's own routes. A draft has no live state yet;
+// a journey whose counts cannot be read shows dashes.
 async function withLive(rows: Row[], signal: AbortSignal): Promise<Row[]> {
   return Promise.all(
     rows.map(async (r) => {
+      if (r.journey && r.entry) return r;
       // The list's summary may not carry the entry: the record does.
       const entry = r.entry ?? (await getJourney(r.id, signal)).entry;
       if (r.state === "draft") return { ...r, entry, live: null };
@@ -41,7 +45,7 @@ export default function JourneysList() {
   const list = useAsync((signal) => listJourneys(signal).then((rows) => withLive(rows, signal)), []);
 
   const total = (r: Row, k: keyof JourneyTotals) => {
-    const v = r.live?.totals?.[k] ?? r.totals?.[k];
+    const v = r.journey?.[k] ?? r.live?.totals?.[k];
     return v === undefined ? <span className="muted">—</span> : <span data-testid={`journeys-${k}-${r.name}`}>{num(v)}</span>;
   };
   const entryKind = (r: Row) => r.live?.entry?.kind ?? (r.entry?.schedule !== undefined ? "schedule" : r.entry?.event !== undefined ? "event" : undefined);
