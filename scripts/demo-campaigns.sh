@@ -187,6 +187,7 @@ done
 journeys=("$defs"/journeys/*.json)
 for f in "${journeys[@]}"; do
   id=$(create "$f")
+  [ -n "$id" ] && [ "$id" != null ] || fail "$(basename "$f"): not created"
   state=$(call POST "$url/api/v1/campaigns/$id/approve" "$work/admin" '{"comment": "同意上线"}' | jq -r .state)
   say "journey $(jq -r .name "$f") approved ($state)"
 done
