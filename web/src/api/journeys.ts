@@ -4,12 +4,14 @@
 // /campaigns/{id}/journey add live counts, the users waiting, a test run
 // and the migration of users between versions.
 //
-// The types are written by hand from docs/outreach.md ("Journeys (issue
-// 16)") because the server's routes are written in parallel and
-// src/server/openapi.json does not describe them yet; once it does they
-// move to the generated schema.d.ts as segments.ts did.
-import { get, post, qs, seg } from "./client";
-import { createCampaign, listCampaigns, updateCampaign, type CampaignDefinition, type CampaignSummary, type Transition } from "./outreach";
+// The definition's types are written by hand from docs/outreach.md
+// ("Journeys (issue 16)"): the editor relies on the fields per step type,
+// which the document's one Step schema leaves optional. The routes under
+// /journey are called through route.ts, so each answer type here is checked
+// against the generated schema.d.ts (a property that changes kind in
+// src/server/openapi.json fails the type check).
+import { call, type Answer, type Loosely } from "./route";
+import { createCampaign, getCampaign, listCampaigns, updateCampaign, type CampaignDefinition, type CampaignSummary, type Transition } from "./outreach";
 
 // ---- the definition -----------------------------------------------------
 
@@ -133,7 +135,7 @@ export interface JourneyTotals {
 export interface JourneyLive {
   version: number;
   state: string;
-  entry: { kind: "schedule" | "event" | string; next_at?: string | number; last_at?: string | number };
+  entry: { kind: "schedule" | "event" | string; next_at?: string | null; last_at?: string | null };
   totals: JourneyTotals;
   steps: StepCounts[];
   versions: { version: number; inside: number }[];
@@ -144,9 +146,15 @@ export interface WaitingUser {
   step: string;
   version: number;
   occurrence: number;
-  since: string | number;
-  until?: string | number;
+  since: string | null;
+  until?: string | null;
   why: string; // the server's sentence: "waiting for 'order_paid' until ..., then 'sms'"
+}
+
+// A page of users waiting; `next_cursor` continues it (null: the last page).
+export interface WaitingPage {
+  users: WaitingUser[];
+  next_cursor?: string | null;
 }
 
 export interface TestEvent {
@@ -158,7 +166,7 @@ export interface TestEvent {
 // One decision of a test run: `type` is the step's type, or "entry" for the
 // entry's decision; `decision` is the server's sentence.
 export interface TraceEntry {
-  at: string | number;
+  at: string;
   step: string;
   type: string;
   decision: string;
@@ -179,24 +187,37 @@ export interface MigrateResult {
   moves: { step: string; users: number }[];
   stay: { step: string; users: number }[];
   moved?: number;
+  to_version?: number;
 }
 
 // ---- routes --------------------------------------------------------------
-
-const jp = (id: string, rest = "") => `/campaigns/${seg(id)}/journey${rest}`;
 
 // Journeys only (GET /campaigns?kind=journey): each row is the record
 // (definition included) with its totals under `journey`.
 export const listJourneys = (signal?: AbortSignal) =>
   listCampaigns({ kind: "journey" }, signal) as Promise<(CampaignSummary & { entry?: JourneyEntry; journey?: JourneyTotals })[]>;
-export const getJourney = (id: string, signal?: AbortSignal) => get<Journey>(`/campaigns/${seg(id)}`, { signal });
+export const getJourney = (id: string, signal?: AbortSignal) => getCampaign(id, signal) as unknown as Promise<Journey>;
 export const createJourney = (def: JourneyDefinition) => createCampaign(def as unknown as CampaignDefinition) as unknown as Promise<Journey>;
 export const updateJourney = (id: string, def: JourneyDefinition) => updateCampaign(id, def as unknown as CampaignDefinition) as unknown as Promise<Journey>;
-export const getJourneyLive = (id: string, signal?: AbortSignal) => get<JourneyLive>(jp(id), { signal });
-export const listWaitingUsers = (id: string, query: { step?: string; limit?: number; cursor?: string | number }, signal?: AbortSignal) =>
-  get<{ users: WaitingUser[]; next_cursor?: string | number | null }>(jp(id, "/users") + qs(query), { signal });
-export const testJourney = (id: string, body: { user_id: string; events?: TestEvent[]; horizon?: string }) => post<TestResult>(jp(id, "/test"), body);
-export const migrateJourney = (id: string, body: { from_version: number; dry_run?: boolean }) => post<MigrateResult>(jp(id, "/migrate"), body);
+
+// T, which must be Loosely the document's answer A (route.ts).
+type Checked<T extends Loosely<A>, A> = T;
+
+type LiveAnswer = Answer<"/api/v1/campaigns/{id}/journey", "get">;
+export const getJourneyLive = (id: string, signal?: AbortSignal) =>
+  call("get", "/api/v1/campaigns/{id}/journey", { path: { id }, signal }) as Promise<Checked<JourneyLive, LiveAnswer>>;
+
+type UsersAnswer = Answer<"/api/v1/campaigns/{id}/journey/users", "get">;
+export const listWaitingUsers = (id: string, query: { step?: string; limit?: number; cursor?: string }, signal?: AbortSignal) =>
+  call("get", "/api/v1/campaigns/{id}/journey/users", { path: { id }, query, signal }) as Promise<Checked<WaitingPage, UsersAnswer>>;
+
+type TestAnswer = Answer<"/api/v1/campaigns/{id}/journey/test", "post">;
+export const testJourney = (id: string, body: { user_id: string; events?: TestEvent[]; horizon?: string }) =>
+  call("post", "/api/v1/campaigns/{id}/journey/test", { path: { id }, body }) as Promise<Checked<TestResult, TestAnswer>>;
+
+type MigrateAnswer = Answer<"/api/v1/campaigns/{id}/journey/migrate", "post">;
+export const migrateJourney = (id: string, body: { from_version: number; dry_run?: boolean }) =>
+  call("post", "/api/v1/campaigns/{id}/journey/migrate", { path: { id }, body }) as Promise<Checked<MigrateResult, MigrateAnswer>>;
 
 // ---- helpers -------------------------------------------------------------
 

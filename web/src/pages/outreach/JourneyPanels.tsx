@@ -176,7 +176,7 @@ export function WaitingUsers({ id, def, step, onStep, version }: { id: string; d
   const { t, num } = useI18n();
   const timeText = useTimeText();
   // The cursors of the pages seen so far: [undefined, c1, c2, ...].
-  const [cursors, setCursors] = useState<(string | number | undefined)[]>([undefined]);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
   const [limit] = useState(50);
   const rows = useAsync((signal) => listWaitingUsers(id, { step, limit, cursor: cursors[page] }, signal), [id, step, page, version]);
@@ -191,8 +191,8 @@ export function WaitingUsers({ id, def, step, onStep, version }: { id: string; d
     { title: t("outreach.journey.users.step"), dataIndex: "step", key: "step", render: (v: string) => <span className="mono">{v}</span> },
     { title: t("outreach.journey.users.version"), dataIndex: "version", key: "version", align: "right" },
     { title: t("outreach.journey.users.occurrence"), dataIndex: "occurrence", key: "occurrence", align: "right" },
-    { title: t("outreach.journey.users.since"), dataIndex: "since", key: "since", render: (v: string | number) => <span className="small">{timeText(v)}</span> },
-    { title: t("outreach.journey.users.until"), dataIndex: "until", key: "until", render: (v?: string | number) => <span className="small">{timeText(v)}</span> },
+    { title: t("outreach.journey.users.since"), dataIndex: "since", key: "since", render: (v: string | null) => <span className="small">{timeText(v)}</span> },
+    { title: t("outreach.journey.users.until"), dataIndex: "until", key: "until", render: (v?: string | null) => <span className="small">{timeText(v)}</span> },
     { title: t("outreach.journey.users.why"), dataIndex: "why", key: "why", render: (v: string) => <span className="small">{v}</span> },
   ];
   return (
