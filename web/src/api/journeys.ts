@@ -120,6 +120,7 @@ export interface StepCounts {
   suppressed?: number;
   converted?: number;
   exited?: number;
+  exit_reasons?: Record<string, number>; // why users left at this step: completed, converted, stopped, ...
   segment?: string;
 }
 

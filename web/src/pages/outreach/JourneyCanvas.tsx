@@ -144,7 +144,13 @@ const StepNode = memo(function StepNode({ id, data, selected }: NodeProps<Node<S
         {shown.map((f) => {
           const v = value(f);
           return (
-            <span key={f} className="journey-count" data-testid={`journey-count-${step.name}-${f}`} data-value={v ?? ""}>
+            <span
+              key={f}
+              className="journey-count"
+              data-testid={`journey-count-${step.name}-${f}`}
+              data-value={v ?? ""}
+              title={f === "exited" && counts?.exit_reasons ? Object.entries(counts.exit_reasons).map(([why, n]) => `${why}: ${num(n)}`).join("\n") : undefined}
+            >
               <span className="muted">{t(("outreach.journey.count." + f) as MessageKey)}</span> <b>{v === undefined ? "—" : num(v)}</b>
             </span>
           );
