@@ -227,7 +227,9 @@ describe("journeys", () => {
     const by = Object.fromEntries(done.steps.map((s) => [s.name, s]));
     assert.ok(by.hook.sent > 0, "the webhook was sent");
     assert.ok(by.sms.entered > 0, "some users timed out into the SMS");
-    assert.ok(by.sms.entered < by.wait_event.entered, "some users clicked and skipped the SMS");
+    // A click can come before the user reaches wait_event (it counts at
+    // once, docs/outreach.md): compare with the webhook's recipients.
+    assert.ok(by.sms.entered < by.hook.sent, "some users clicked and skipped the SMS");
 
     // The canvas shows the API's numbers (it polls every 3 s).
     const fields = ["entered", "inside", "converted", "exited"];
