@@ -5,7 +5,8 @@
 // and to an SMS on the timeout — sees the server's error on the step it
 // names, test-runs it, submits it; an admin approves it; `order_cancelled`
 // events enter users, the simulator clicks for a share of the messages,
-// and the canvas's per-step counts end equal to GET .../journey's.
+// and the canvas's per-step counts end equal to GET .../journey's; pause
+// and resume; an admin's edit of the running journey is a new version.
 //
 // Environment (tests/CMakeLists.txt): as harness.mjs, plus
 // TAGLOOP_GATEWAY_SIM (default: beside TAGLOOP_BINARY in demo/gateway/).
@@ -243,6 +244,23 @@ describe("journeys", () => {
     }
     assert.equal(Number(await admin.getByTestId("journey-total-entered").getAttribute("data-value")), done.totals.entered);
     await env.shot(admin, "journey-canvas-live");
+
+    // Pause holds it, resume moves it again.
+    await admin.getByTestId("journey-action-pause").click();
+    await admin.getByTestId("journey-action-ok").click();
+    await admin.locator('[data-testid="journey-page"][data-state="paused"]').waitFor();
+    await admin.getByTestId("journey-action-resume").click();
+    await admin.getByTestId("journey-action-ok").click();
+    await admin.locator('[data-testid="journey-page"][data-state="running"]').waitFor();
+
+    // An admin edits the running journey: a new version at once.
+    await selectNode(admin, "wait_event");
+    await admin.getByTestId("journey-step-timeout").fill("2m");
+    await admin.getByTestId("journey-save").click();
+    await waitFor("version 2 shown", async () => /v2/.test(await admin.getByTestId("journey-version").innerText()), 15_000);
+    const edited = await env.api("analyst", "GET", `/campaigns/${encodeURIComponent(id)}`);
+    assert.equal(edited.steps.find((s) => s.name === "wait_event").timeout, "2m");
+    assert.equal(edited.state, "running");
     // The list shows the totals too.
     await admin.getByTestId("nav-journeys").click();
     await admin.getByTestId("journey-link-" + name).waitFor();
