@@ -184,11 +184,15 @@ export interface Funnel {
   dead?: number;
 }
 
+// The server sends times as milliseconds (`at_ms`, `created_ms`,
+// `updated_ms`); `at` / `created_at` / `updated_at` are the contract's names.
 export interface Transition {
   from: string;
   to: string;
   by: string;
-  at: string | number;
+  at?: string | number;
+  at_ms?: number;
+  action?: string;
   comment?: string;
 }
 
@@ -215,7 +219,9 @@ export interface Campaign extends CampaignDefinition {
   transitions?: Transition[];
   created_by?: string;
   created_at?: string | number;
+  created_ms?: number;
   updated_at?: string | number;
+  updated_ms?: number;
   submitted_by?: string;
 }
 
@@ -233,7 +239,9 @@ export interface CampaignSummary {
   sent?: number;
   funnel?: Partial<Funnel> | null;
   created_at?: string | number;
+  created_ms?: number;
   updated_at?: string | number;
+  updated_ms?: number;
   created_by?: string;
   submitted_by?: string;
 }

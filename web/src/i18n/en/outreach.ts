@@ -311,6 +311,7 @@ const en: Messages<typeof zh> = {
   "outreach.journey.entrySchedule": "Schedule: {cron}",
   "outreach.journey.entryEvent": "Event: {event}",
   "outreach.journey.entryNone": "No entry set",
+  "outreach.journey.nextAt": "Next run: {time}",
   "outreach.journey.entryKind.schedule": "Schedule",
   "outreach.journey.entryKind.event": "Event",
 

@@ -308,6 +308,7 @@ export default {
   "outreach.journey.entrySchedule": "定时：{cron}",
   "outreach.journey.entryEvent": "事件：{event}",
   "outreach.journey.entryNone": "未设置进入条件",
+  "outreach.journey.nextAt": "下次触发：{time}",
   "outreach.journey.entryKind.schedule": "定时",
   "outreach.journey.entryKind.event": "事件",
 

@@ -60,7 +60,7 @@ export function ApprovalInbox() {
     },
     { title: t("outreach.funnel.audience"), key: "audience", align: "right", render: (_, c) => (summarySizes(c).audience !== undefined ? num(summarySizes(c).audience!) : "—") },
     { title: t("outreach.approval.submittedBy"), key: "by", render: (_, c) => c.submitted_by ?? c.created_by ?? "—" },
-    { title: t("common.updated"), key: "updated", render: (_, c) => <span className="small">{timeText(c.updated_at)}</span> },
+    { title: t("common.updated"), key: "updated", render: (_, c) => <span className="small">{timeText(c.updated_ms ?? c.updated_at)}</span> },
     {
       title: t("common.actions"),
       key: "act",

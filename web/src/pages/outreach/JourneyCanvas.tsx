@@ -45,6 +45,7 @@ import {
   type JourneyStep,
   type StepCounts,
 } from "../../api/journeys";
+import { useTimeText } from "./common";
 import { entryId, layout, nodeWidth, routedPath, shapeKey, type Point } from "./journeyGraph";
 
 export const stepLook: Record<string, { color: string; icon: ReactNode }> = {
@@ -190,6 +191,7 @@ const StepNode = memo(function StepNode({ id, data, selected }: NodeProps<Node<S
 
 const EntryNode = memo(function EntryNode({ data }: NodeProps<Node<EntryData>>) {
   const { t, num } = useI18n();
+  const timeText = useTimeText();
   const { def, live } = data;
   const entry = def.entry ?? {};
   const text = entry.schedule
@@ -207,6 +209,11 @@ const EntryNode = memo(function EntryNode({ data }: NodeProps<Node<EntryData>>) 
         <span className="journey-node-name">{t("outreach.journey.entry")}</span>
       </div>
       <div className="journey-node-summary small">{text}</div>
+      {live?.entry?.next_at && (
+        <div className="journey-node-summary small muted" data-testid="journey-entry-next">
+          {t("outreach.journey.nextAt", { time: timeText(live.entry.next_at) })}
+        </div>
+      )}
       <div className="journey-node-counts">
         {(["entered", "inside", "converted", "control"] as const).map((f) => (
           <span key={f} className="journey-count" data-testid={"journey-total-" + f} data-value={totals?.[f] ?? ""}>

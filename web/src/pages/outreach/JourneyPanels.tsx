@@ -364,7 +364,7 @@ export function History({ transitions }: { transitions: Transition[] }) {
       items={transitions.map((tr, i) => ({
         key: i,
         color: tr.to === "rejected" || tr.to === "cancelled" ? "red" : "blue",
-        title: timeText(tr.at),
+        title: timeText(tr.at_ms ?? tr.at),
         content: (
           <div data-testid={"journey-transition-" + i}>
             <b>{stateLabel(t, tr.to)}</b> <span className="muted">← {stateLabel(t, tr.from)}</span>

@@ -17,6 +17,8 @@ import { ErrorAlert, PageHead, StateTag, useTimeText } from "./common";
 
 // A row: the journey's record (its definition) with its totals under `journey`.
 type Row = CampaignSummary & { entry?: JourneyEntry; journey?: JourneyTotals; live?: JourneyLive | null };
+// The record's times come as milliseconds (`updated_ms`); `updated_at` is the summaries' older name.
+const updated = (r: Row) => r.updated_ms ?? toMs(r.updated_at);
 
 // The totals come with each row; a row without them (or without its entry)
 // is completed from the journey's own routes. A draft has no live state yet;
@@ -83,8 +85,8 @@ export default function JourneysList() {
       title: t("common.updated"),
       key: "updated",
       defaultSortOrder: "descend",
-      sorter: (a, b) => (toMs(a.updated_at) ?? 0) - (toMs(b.updated_at) ?? 0),
-      render: (_, r) => <span className="small">{timeText(r.updated_at)}</span>,
+      sorter: (a, b) => (updated(a) ?? 0) - (updated(b) ?? 0),
+      render: (_, r) => <span className="small">{timeText(updated(r))}</span>,
     },
   ];
 
