@@ -299,6 +299,7 @@ const en: Messages<typeof zh> = {
   "outreach.journey.cancelWarning": "Once stopped, no one enters and every user inside leaves (stopped). This cannot be undone.",
   "outreach.journey.stop": "Stop journey",
   "outreach.journey.polling": "Running: the step counts refresh every 3 s",
+  "outreach.journey.oldSteps": "Users are still on steps of older versions: {steps}",
   "outreach.journey.addStep": "Add step",
   "outreach.journey.addAfter": "Add after {step}",
   "outreach.journey.canvasHint": "Click a step to edit it; drag from a dot under a step to another step to connect; select an edge or a step and press Delete to remove it; click the background for the journey's settings",

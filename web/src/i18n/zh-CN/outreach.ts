@@ -296,6 +296,7 @@ export default {
   "outreach.journey.cancelWarning": "停止后不再有用户进入，旅程中的用户全部离开（原因：已停止），且无法恢复。",
   "outreach.journey.stop": "停止旅程",
   "outreach.journey.polling": "运行中：每 3 秒刷新各步骤人数",
+  "outreach.journey.oldSteps": "旧版本的步骤上仍有用户：{steps}",
   "outreach.journey.addStep": "添加步骤",
   "outreach.journey.addAfter": "在 {step} 之后添加",
   "outreach.journey.canvasHint": "点击节点编辑设置；从节点底部的圆点拖到另一节点即可连线；选中连线或节点按 Delete 删除；点击空白处编辑旅程设置",

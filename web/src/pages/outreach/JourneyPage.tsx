@@ -94,7 +94,7 @@ function newStep(def: JourneyDefinition, type: StepType): JourneyStep {
 const livePolled = new Set(["scheduled", "running", "paused"]);
 
 export default function JourneyPage({ id: routeId }: { id?: string }) {
-  const { t, lang } = useI18n();
+  const { t, lang, num } = useI18n();
   const session = useSession();
   const { message } = AntApp.useApp();
   const [id, setId] = useState(routeId);
@@ -296,6 +296,8 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
   // "Cancel" stops a journey: users inside leave (stopped).
   const actionLabel = (a: CampaignAction) => (a === "cancel" ? t("outreach.journey.stop") : t(("outreach.action." + a) as MessageKey));
   const selectedStep = useMemo(() => def?.steps.find((s) => s.name === selected), [def, selected]);
+  // Users still on steps only an older version has (they finish there, or an admin migrates them).
+  const oldSteps = useMemo(() => (live?.steps ?? []).filter((s) => (s.inside ?? 0) > 0 && !def?.steps.some((d) => d.name === s.name)), [live, def]);
 
   if (loadError && !record) return <ErrorAlert error={loadError} testId="journey-load-error" />;
   if (!def) return <div className="state loading">{t("common.loading")}</div>;
@@ -348,6 +350,19 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
           )}
           <span className="muted small">{editable ? t("outreach.journey.canvasHint") : t("outreach.journey.canvasHintReadOnly")}</span>
         </div>
+        {oldSteps.length > 0 && (
+          <Alert
+            type="info"
+            showIcon
+            data-testid="journey-old-steps"
+            title={t("outreach.journey.oldSteps", { steps: oldSteps.map((s) => `${s.name} (${t("common.users", { n: num(s.inside ?? 0) })})`).join("、") })}
+            action={
+              <Button size="small" onClick={() => setTab("versions")}>
+                {t("outreach.journey.tab.versions")}
+              </Button>
+            }
+          />
+        )}
         <JourneyCanvas
           def={def}
           saved={!!id}
