@@ -9,6 +9,11 @@
 #                        receipts (delivered, clicked, the goal event for
 #                        some recipients): the history effect analysis reads
 #   campaigns/pending_*.json  created and submitted: waiting for approval
+#   journeys/*.json      journeys (issue 16: a campaign with an `entry`):
+#                        created and submitted by the operator and approved
+#                        by the admin at the caller's TAGLOOP_NOW, so they
+#                        run from then on (a weekly renewal reminder, a
+#                        rescue of cancelled orders)
 #
 #   scripts/demo-campaigns.sh DATA BIN END_DATE SEED
 # The data directory must not be served meanwhile. Each sent campaign runs
@@ -179,9 +184,16 @@ for f in "$defs"/campaigns/pending_*.json; do
   create "$f" >/dev/null
   say "$(jq -r .name "$f") waits for approval"
 done
+journeys=("$defs"/journeys/*.json)
+for f in "${journeys[@]}"; do
+  id=$(create "$f")
+  [ -n "$id" ] && [ "$id" != null ] || fail "$(basename "$f"): not created"
+  state=$(call POST "$url/api/v1/campaigns/$id/approve" "$work/admin" '{"comment": "同意上线"}' | jq -r .state)
+  say "journey $(jq -r .name "$f") approved ($state)"
+done
 stop_server
 
 "$tagloop" token list --data "$data" 2>/dev/null |
   awk '($2 == "市场总监-王" || $2 == "运营-李" || $2 == "gateway-sim") && $0 !~ /revoked/ { print $1 }' |
   while read -r tid; do "$tagloop" token revoke --data "$data" "$tid" >/dev/null; done
-say "channels, policy, ${#sent[@]} finished campaigns and $(ls "$defs"/campaigns/pending_*.json | wc -l) waiting for approval"
+say "channels, policy, ${#sent[@]} finished campaigns, $(ls "$defs"/campaigns/pending_*.json | wc -l) waiting for approval and ${#journeys[@]} journeys"

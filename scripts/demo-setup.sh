@@ -9,7 +9,8 @@
 #                  saved segments, reports and dashboards, and outreach
 #                  (scripts/demo-campaigns.sh: channels of every kind at the gateway
 #                  simulator, a policy, four campaigns sent in the history week with
-#                  delivery receipts and conversions, one waiting for approval)
+#                  delivery receipts and conversions, one waiting for approval, two approved
+#                  journeys)
 #   OUT/setup.log  every command's output
 #
 #   scripts/demo-setup.sh [--members N] [--out DIR] [--seed S] [--end-date YYYY-MM-DD]

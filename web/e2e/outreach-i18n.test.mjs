@@ -2,8 +2,10 @@
 // server: both languages have the same keys with the same {placeholders};
 // every key the pages name literally exists; the key families the pages
 // build at run time (states, suppression reasons, channel kinds, actions,
-// channel fields) are complete for what api/outreach.ts lists; and the
-// outreach error reasons have Chinese texts without "undefined".
+// channel fields; journeys' step types, re-entry modes and counts) are
+// complete for what api/outreach.ts and api/journeys.ts list; the outreach
+// error reasons have Chinese texts without "undefined"; and the journey
+// graph helpers (edges, rename, remove, a server field to its step) hold.
 //
 // Runs on Node 18 and 20: `node --test web/e2e/outreach-i18n.test.mjs`
 // (or `npm run test:outreach` in web/). Environment: TAGLOOP_SOURCE_DIR (optional).
@@ -40,13 +42,14 @@ function compile(files) {
 const params = (text) => new Set([...text.matchAll(/(?<!\{)\{(\w+)\}(?!\})/g)].map((m) => m[1]));
 
 let dir;
-let zh, en, api, server;
+let zh, en, api, journeys, server;
 
 test("compile the catalogs and the API module", async () => {
-  dir = compile(["i18n/zh-CN/outreach.ts", "i18n/en/outreach.ts", "api/outreach.ts", "i18n/serverMessages.ts"]);
+  dir = compile(["i18n/zh-CN/outreach.ts", "i18n/en/outreach.ts", "api/outreach.ts", "api/journeys.ts", "i18n/serverMessages.ts"]);
   zh = (await import(pathToFileURL(join(dir, "i18n/zh-CN/outreach.js")).href)).default;
   en = (await import(pathToFileURL(join(dir, "i18n/en/outreach.js")).href)).default;
   api = await import(pathToFileURL(join(dir, "api/outreach.js")).href);
+  journeys = await import(pathToFileURL(join(dir, "api/journeys.js")).href);
   server = await import(pathToFileURL(join(dir, "i18n/serverMessages.js")).href);
   assert.ok(Object.keys(zh).length > 100, `read ${Object.keys(zh).length} Chinese texts`);
 });
@@ -71,14 +74,14 @@ test("every key the outreach pages name exists in both languages", () => {
     for (const m of text.matchAll(/"((?:outreach|nav)\.[A-Za-z0-9_.]+)"/g)) if (!m[1].endsWith(".")) used.add(m[1]);
   }
   const registry = readFileSync(join(web, "src/pages/registry.tsx"), "utf8");
-  for (const m of registry.matchAll(/nav: "(nav\.(?:campaigns|approvals|outreachPolicy|channels))"/g)) used.add(m[1]);
+  for (const m of registry.matchAll(/nav: "(nav\.(?:campaigns|journeys|approvals|outreachPolicy|channels))"/g)) used.add(m[1]);
   assert.ok(used.size > 100, `found ${used.size} keys in the pages`);
   for (const k of used) {
     if (k.startsWith("nav.") && !(k in zh)) continue; // the shell's own nav keys live in common.ts
     assert.ok(k in zh, `zh-CN lacks ${k}`);
     assert.ok(k in en, `en lacks ${k}`);
   }
-  for (const k of ["nav.campaigns", "nav.approvals", "nav.outreachPolicy", "nav.channels"]) assert.ok(k in zh && k in en, k);
+  for (const k of ["nav.campaigns", "nav.journeys", "nav.approvals", "nav.outreachPolicy", "nav.channels"]) assert.ok(k in zh && k in en, k);
 });
 
 test("the key families built at run time are complete", () => {
@@ -88,6 +91,12 @@ test("the key families built at run time are complete", () => {
     "outreach.kind.": api.channelKinds,
     "outreach.action.": ["submit", "approve", "reject", "pause", "resume", "cancel"],
     "outreach.class.": ["marketing", "transactional"],
+    // Journeys (issue 16): step types, re-entry modes, the counts on the canvas and the entry node.
+    "outreach.journey.type.": journeys.stepTypes,
+    "outreach.journey.reentry.": journeys.reentryModes,
+    "outreach.journey.count.": ["entered", "inside", "sent", "converted", "exited"],
+    "outreach.journey.total.": ["entered", "inside", "converted", "control"],
+    "outreach.journey.entryKind.": ["schedule", "event"],
     "outreach.field.": [
       ...new Set([
         ...Object.values(api.channelFields).flat(),
@@ -133,6 +142,33 @@ test("the {{field}} helper finds placeholders in nested content", () => {
   assert.equal(api.toMs("2026-11-23T10:00:00+08:00"), Date.UTC(2026, 10, 23, 2));
   assert.equal(api.toMs(5), 5);
   assert.equal(api.toMs(""), undefined);
+});
+
+test("the journey graph helpers follow every slot and rename and remove through them", () => {
+  const def = {
+    name: "j",
+    entry: { event: "order_cancelled" },
+    steps: [
+      { name: "coupon", type: "send", channel: "c", content: {}, next: "wait_pay" },
+      { name: "wait_pay", type: "wait_event", event: "order_paid", timeout: "2d", next: "end", timeout_next: "sms" },
+      { name: "sms", type: "send", channel: "s", content: {}, next: "split" },
+      { name: "split", type: "split", paths: [{ name: "a", share: 0.5, next: "end" }, { name: "b", share: 0.5, control: true }] },
+      { name: "end", type: "exit" },
+    ],
+  };
+  assert.deepEqual(journeys.edgesOf(def).map((e) => `${e.from}.${e.slot}>${e.to}`), [
+    "coupon.next>wait_pay", "wait_pay.next>end", "wait_pay.timeout_next>sms", "sms.next>split", "split.paths.0>end",
+  ]);
+  const renamed = journeys.renameStep(def, "end", "done");
+  assert.deepEqual(journeys.edgesOf(renamed).filter((e) => e.to === "done").map((e) => e.from), ["wait_pay", "split"]);
+  const removed = journeys.removeStep(def, "sms");
+  assert.equal(removed.steps.find((s) => s.name === "wait_pay").timeout_next, undefined);
+  assert.equal(journeys.stepOfField(def, "steps[2].next"), "sms");
+  assert.equal(journeys.stepOfField(def, "entry.event"), undefined);
+  assert.equal(journeys.freshName(def, "sms"), "sms_2");
+  assert.equal(journeys.stepSegment("cancel_rescue", "coupon"), "campaign_cancel_rescue_coupon");
+  // A record read back is cut to the definition's keys (the server refuses unknown ones).
+  assert.deepEqual(Object.keys(journeys.definitionOf({ ...def, id: "7", state: "running", transitions: [] })).sort(), ["entry", "name", "steps"]);
 });
 
 test("clean up", () => {

@@ -184,11 +184,15 @@ export interface Funnel {
   dead?: number;
 }
 
+// The server sends times as milliseconds (`at_ms`, `created_ms`,
+// `updated_ms`); `at` / `created_at` / `updated_at` are the contract's names.
 export interface Transition {
   from: string;
   to: string;
   by: string;
-  at: string | number;
+  at?: string | number;
+  at_ms?: number;
+  action?: string;
   comment?: string;
 }
 
@@ -215,7 +219,9 @@ export interface Campaign extends CampaignDefinition {
   transitions?: Transition[];
   created_by?: string;
   created_at?: string | number;
+  created_ms?: number;
   updated_at?: string | number;
+  updated_ms?: number;
   submitted_by?: string;
 }
 
@@ -227,12 +233,15 @@ export interface CampaignSummary {
   theme?: string;
   channel?: string;
   state: CampaignState | string;
+  kind?: "campaign" | "journey" | string;
   audience?: number;
   planned?: number;
   sent?: number;
   funnel?: Partial<Funnel> | null;
   created_at?: string | number;
+  created_ms?: number;
   updated_at?: string | number;
+  updated_ms?: number;
   created_by?: string;
   submitted_by?: string;
 }
@@ -263,7 +272,8 @@ export interface Effect {
 
 const cp = (id: string, rest = "") => `/campaigns/${seg(id)}${rest}`;
 
-export const listCampaigns = (query: { state?: string; theme?: string } = {}, signal?: AbortSignal) =>
+// `kind`: "journey" lists journeys only, "campaign" single-send campaigns only (docs/outreach.md, Journeys).
+export const listCampaigns = (query: { state?: string; theme?: string; kind?: "journey" | "campaign" } = {}, signal?: AbortSignal) =>
   get<{ campaigns: CampaignSummary[] } | CampaignSummary[]>("/campaigns" + qs(query), { signal }).then((r) =>
     Array.isArray(r) ? r : (r.campaigns ?? []),
   );

@@ -27,10 +27,11 @@ export const pages: PageEntry[] = [
   { path: "dashboards", nav: "nav.dashboards", min: "viewer", component: lazy(() => import("./reports/DashboardsPage")) },
   { path: "lists", nav: "nav.lists", min: "analyst", component: lazy(() => import("./lists/ListsPage")) },
   { path: "quality", nav: "nav.quality", min: "viewer", component: lazy(() => import("./quality/QualityPage")) },
-  // Outreach (one lazily loaded module for the four areas): analysts read
+  // Outreach (one lazily loaded module for the five areas): analysts read
   // campaigns, operators edit them and read the policy and channels, admins
   // approve and edit the policy and channels.
   { path: "campaigns", nav: "nav.campaigns", min: "analyst", component: lazy(() => import("./outreach").then((m) => ({ default: m.CampaignsArea }))) },
+  { path: "journeys", nav: "nav.journeys", min: "analyst", component: lazy(() => import("./outreach").then((m) => ({ default: m.JourneysArea }))) },
   { path: "approvals", nav: "nav.approvals", min: "admin", component: lazy(() => import("./outreach").then((m) => ({ default: m.ApprovalsArea }))) },
   { path: "outreach-policy", nav: "nav.outreachPolicy", min: "operator", component: lazy(() => import("./outreach").then((m) => ({ default: m.PolicyArea }))) },
   { path: "channels", nav: "nav.channels", min: "operator", component: lazy(() => import("./outreach").then((m) => ({ default: m.ChannelsArea }))) },

@@ -34,6 +34,9 @@ import {
 } from "../../api/outreach";
 import { ErrorAlert, FunnelChart, PageHead, PreviewList, StateTag, errorText, useTimeText } from "./common";
 
+// A journey is reviewed on its own page (the canvas, the test run); a campaign on the approval screen.
+const reviewHref = (c: CampaignSummary) => (c.kind === "journey" ? href(["journeys", c.id]) : href(["approvals", c.id]));
+
 export function ApprovalInbox() {
   const { t, num } = useI18n();
   const timeText = useTimeText();
@@ -43,22 +46,26 @@ export function ApprovalInbox() {
       title: t("outreach.campaign.name"),
       key: "name",
       render: (_, c) => (
-        <a href={href(["approvals", c.id])} data-testid={"approval-link-" + c.name}>
+        <a href={reviewHref(c)} data-testid={"approval-link-" + c.name}>
           {c.title || c.name}
           {c.title && <div className="muted small mono">{c.name}</div>}
         </a>
       ),
     },
     { title: t("outreach.campaign.theme"), dataIndex: "theme", key: "theme", render: (v?: string) => v ?? "—" },
-    { title: t("outreach.campaign.channel"), dataIndex: "channel", key: "channel", render: (v?: string) => <span className="mono">{v ?? "—"}</span> },
+    {
+      title: t("outreach.campaign.channel"),
+      key: "channel",
+      render: (_, c) => (c.kind === "journey" ? <span className="muted">{t("outreach.journey.kindLabel")}</span> : <span className="mono">{c.channel ?? "—"}</span>),
+    },
     { title: t("outreach.funnel.audience"), key: "audience", align: "right", render: (_, c) => (summarySizes(c).audience !== undefined ? num(summarySizes(c).audience!) : "—") },
     { title: t("outreach.approval.submittedBy"), key: "by", render: (_, c) => c.submitted_by ?? c.created_by ?? "—" },
-    { title: t("common.updated"), key: "updated", render: (_, c) => <span className="small">{timeText(c.updated_at)}</span> },
+    { title: t("common.updated"), key: "updated", render: (_, c) => <span className="small">{timeText(c.updated_ms ?? c.updated_at)}</span> },
     {
       title: t("common.actions"),
       key: "act",
       render: (_, c) => (
-        <Button size="small" type="primary" href={href(["approvals", c.id])} data-testid={"approval-open-" + c.name}>
+        <Button size="small" type="primary" href={reviewHref(c)} data-testid={"approval-open-" + c.name}>
           {t("outreach.approval.review")}
         </Button>
       ),
@@ -109,6 +116,11 @@ export function ApprovalScreen({ id }: { id: string }) {
   const [actError, setActError] = useState<unknown>();
 
   const c = campaign.data;
+  // A journey is reviewed on its own page (the canvas, the test run).
+  const isJourney = !!(c as { entry?: unknown } | undefined)?.entry;
+  useEffect(() => {
+    if (isJourney) window.location.replace(href(["journeys", id]));
+  }, [isJourney, id]);
   const audienceExpr = c ? (c.audience?.segment ? `SEGMENT(${quote(c.audience.segment)})` : (c.audience?.expr ?? "")) : "";
   const submitter = c?.submitted_by ?? [...(c?.transitions ?? [])].reverse().find((tr) => tr.to === "pending_approval")?.by;
   const own = !!submitter && submitter === session.name;
@@ -129,7 +141,7 @@ export function ApprovalScreen({ id }: { id: string }) {
   };
 
   if (campaign.error) return <ErrorAlert error={campaign.error} />;
-  if (!c) return <div className="state loading">{t("common.loading")}</div>;
+  if (!c || isJourney) return <div className="state loading">{t("common.loading")}</div>;
   return (
     <div data-testid="approval-screen">
       <PageHead

@@ -60,6 +60,8 @@ export default function CampaignDetail({ id }: { id: string }) {
     const ctl = new AbortController();
     getCampaign(id, ctl.signal).then(
       (c) => {
+        // A journey (a campaign with an entry) has its own page.
+        if ((c as { entry?: unknown }).entry) return window.location.replace(href(["journeys", id]));
         setCampaign(c);
         setError(undefined);
       },
@@ -190,7 +192,7 @@ export default function CampaignDetail({ id }: { id: string }) {
             items={(c.transitions ?? []).map((tr, i) => ({
               key: i,
               color: tr.to === "rejected" || tr.to === "cancelled" ? "red" : tr.to === "done" ? "green" : "blue",
-              title: timeText(tr.at),
+              title: timeText(tr.at_ms ?? tr.at),
               content: (
                 <div data-testid={"campaign-transition-" + i}>
                   <b>{stateLabel(t, tr.to)}</b> <span className="muted">← {stateLabel(t, tr.from)}</span>
@@ -214,9 +216,9 @@ export default function CampaignDetail({ id }: { id: string }) {
           <Descriptions.Item label={t("outreach.campaign.class")}>{t(c.class === "transactional" ? "outreach.class.transactional" : "outreach.class.marketing")}</Descriptions.Item>
           <Descriptions.Item label={t("outreach.editor.schedule")}>{c.schedule?.at ? timeText(c.schedule.at) : t("outreach.editor.onApproval")}</Descriptions.Item>
           <Descriptions.Item label={t("outreach.campaign.created")}>
-            {timeText(c.created_at)} {c.created_by && <span className="muted">· {c.created_by}</span>}
+            {timeText(c.created_ms ?? c.created_at)} {c.created_by && <span className="muted">· {c.created_by}</span>}
           </Descriptions.Item>
-          <Descriptions.Item label={t("common.updated")}>{timeText(c.updated_at)}</Descriptions.Item>
+          <Descriptions.Item label={t("common.updated")}>{timeText(c.updated_ms ?? c.updated_at)}</Descriptions.Item>
           <Descriptions.Item label={t("outreach.editor.content")} span={2}>
             <pre className="mono outreach-pre">{JSON.stringify(c.content ?? {}, null, 2)}</pre>
           </Descriptions.Item>

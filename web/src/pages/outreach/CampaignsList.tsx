@@ -22,7 +22,7 @@ export default function CampaignsList({ route }: { route: Route }) {
   const timeText = useTimeText();
   const state = route.query.get("state") ?? "";
   const theme = route.query.get("theme") ?? "";
-  const list = useAsync((signal) => listCampaigns({ state: state || undefined, theme: theme || undefined }, signal), [state, theme]);
+  const list = useAsync((signal) => listCampaigns({ state: state || undefined, theme: theme || undefined, kind: "campaign" }, signal), [state, theme]);
   // Themes seen in the answer (with the filter's own, so it stays selectable).
   const themes = useMemo(() => {
     const s = new Set<string>();
@@ -54,10 +54,10 @@ export default function CampaignsList({ route }: { route: Route }) {
     {
       title: t("outreach.campaign.created"),
       key: "created",
-      sorter: (a, b) => (toMs(a.created_at) ?? 0) - (toMs(b.created_at) ?? 0),
+      sorter: (a, b) => (a.created_ms ?? toMs(a.created_at) ?? 0) - (b.created_ms ?? toMs(b.created_at) ?? 0),
       render: (_, c) => (
         <span className="small">
-          {timeText(c.created_at)}
+          {timeText(c.created_ms ?? c.created_at)}
           {c.created_by && <div className="muted">{c.created_by}</div>}
         </span>
       ),
@@ -66,8 +66,8 @@ export default function CampaignsList({ route }: { route: Route }) {
       title: t("common.updated"),
       key: "updated",
       defaultSortOrder: "descend",
-      sorter: (a, b) => (toMs(a.updated_at) ?? 0) - (toMs(b.updated_at) ?? 0),
-      render: (_, c) => <span className="small">{timeText(c.updated_at)}</span>,
+      sorter: (a, b) => (a.updated_ms ?? toMs(a.updated_at) ?? 0) - (b.updated_ms ?? toMs(b.updated_at) ?? 0),
+      render: (_, c) => <span className="small">{timeText(c.updated_ms ?? c.updated_at)}</span>,
     },
   ];
 

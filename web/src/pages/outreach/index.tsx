@@ -1,5 +1,5 @@
-// The outreach area (issue 15): campaigns, approvals, the contact policy and
-// channels. The registry imports this module lazily for all four entries,
+// The outreach area (issue 15): campaigns, journeys (issue 16), approvals,
+// the contact policy and channels. The registry imports this module lazily for all five entries,
 // so Vite puts the outreach pages and Ant Design (used only here) in their
 // own chunks, loaded the first time an outreach page opens.
 import type { PageProps } from "../registry";
@@ -9,6 +9,8 @@ import CampaignEditor from "./CampaignEditor";
 import CampaignDetail from "./CampaignDetail";
 import { ApprovalInbox, ApprovalScreen } from "./Approvals";
 import PolicyPage from "./PolicyPage";
+import JourneysList from "./JourneysList";
+import JourneyPage from "./JourneyPage";
 import ChannelsPage from "./ChannelsPage";
 
 // #/campaigns, #/campaigns/new[?expr=|segment=], #/campaigns/{id}, #/campaigns/{id}/edit
@@ -19,6 +21,16 @@ export function CampaignsArea({ route }: PageProps) {
   else if (id === "new") body = <CampaignEditor route={route} />;
   else if (sub === "edit") body = <CampaignEditor key={id} route={route} id={id} />;
   else body = <CampaignDetail key={id} id={id} />;
+  return <AntdScope>{body}</AntdScope>;
+}
+
+// #/journeys, #/journeys/new, #/journeys/{id} (issue 16: a journey is a campaign with an entry)
+export function JourneysArea({ route }: PageProps) {
+  const id = route.parts[1];
+  let body;
+  if (!id) body = <JourneysList />;
+  else if (id === "new") body = <JourneyPage key="new" />;
+  else body = <JourneyPage key={id} id={id} />;
   return <AntdScope>{body}</AntdScope>;
 }
 
