@@ -249,6 +249,86 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
 // A gateway's receipts become outcome events of the campaign and user its
 // message ids name: once each (a repeated receipt is dropped), unknown ids
 // listed, a bad request refused whole.
+// A journey under SIGKILL: events keep coming in (each acknowledged batch
+// must enter its users, taken again from the log after a restart), users
+// move from a send through a wait to a second send, and the server is
+// killed again and again. In the end every user got both messages, with
+// the same message id on a re-send and at most what can be in flight at
+// the kills sent twice.
+TEST_F(OutreachServeTest, AJourneyLosesNothingThroughKills) {
+  constexpr int kEntering = 2000;
+  ReceiverProcess rx(tmp_.Sub("rx"), {"--secret", "s3cret"});
+  std::unique_ptr<ServeProcess> server = Start(0);
+  Ok(Call(admin_, "PUT", "/api/v1/channels/hook",
+          {{"kind", "webhook"}, {"url", rx.url("/hook")}, {"secret", "s3cret"}, {"rate_per_second", 1500}}));
+  json journey = json::parse(R"({
+    "name": "rescue", "entry": {"event": "order_cancelled"},
+    "steps": [{"name": "hello", "type": "send", "channel": "hook", "content": {"t": "{{user_id}}"}, "next": "pause"},
+              {"name": "pause", "type": "wait", "duration": "2s", "next": "again"},
+              {"name": "again", "type": "send", "channel": "hook", "content": {"t": "again"}, "next": "end"},
+              {"name": "end", "type": "exit"}]})");
+  const std::string id = Ok(Call(operator_, "POST", "/api/v1/campaigns", journey), 201)["id"];
+  Ok(Call(operator_, "POST", "/api/v1/campaigns/" + id + "/submit"));
+  Ok(Call(admin_, "POST", "/api/v1/campaigns/" + id + "/approve"));
+  // Events in batches of 100; the server is killed every few batches. A
+  // batch whose answer was lost is sent again (event ids de-duplicate).
+  std::mt19937 rng(11);
+  int kills = 0, round = 0;
+  for (int from = 0; from < kEntering;) {
+    json batch = json::array();
+    for (int u = from; u < from + 100; ++u) {
+      batch.push_back({{"event_id", fmt::format("cancel-{}", u)}, {"type", "order_cancelled"},
+                       {"user_id", fmt::format("u{}", u)}, {"properties", {{"order_id", fmt::format("o{}", u)}}}});
+    }
+    HttpReply r = Call(operator_, "POST", "/api/v1/events", batch);
+    if (r.status == 200) from += 100;
+    if (rng() % 4 == 0 || r.status != 200) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
+      server.reset();  // SIGKILL
+      ++kills;
+      server = Start(++round);
+    }
+  }
+  // Two more kills while the users wait and the second send goes out.
+  for (int i = 0; i < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(800 + rng() % 800));
+    server.reset();
+    ++kills;
+    server = Start(++round);
+  }
+  json counts;
+  for (int i = 0; i < 600; ++i) {
+    counts = Ok(Call(analyst_, "GET", "/api/v1/campaigns/" + id + "/journey"));
+    if (counts["totals"]["entered"] == kEntering && counts["totals"]["inside"] == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(counts["totals"]["entered"], kEntering) << counts.dump();
+  ASSERT_EQ(counts["totals"]["inside"], 0) << counts.dump();
+  EXPECT_EQ(counts["totals"]["completed"], kEntering) << counts.dump();
+  std::map<std::string, int> received;  // message id -> times
+  std::map<std::string, std::string> body_of;
+  for (const ReceivedRequest& r : rx.Requests()) {
+    ++received[r.key];
+    if (body_of.count(r.key)) {
+      EXPECT_EQ(body_of[r.key], r.body) << "a re-send must carry the same body";
+    }
+    body_of[r.key] = r.body;
+  }
+  size_t duplicates = 0;
+  for (int u = 0; u < kEntering; ++u) {
+    for (const char* step : {"hello", "again"}) {
+      const std::string mid = outreach::MessageId(id, step, fmt::format("u{}", u), 0);
+      ASSERT_TRUE(received.count(mid)) << "u" << u << " never got '" << step << "'";
+      duplicates += received[mid] - 1;
+    }
+  }
+  EXPECT_EQ(received.size(), 2u * kEntering) << "someone outside the journey was sent to";
+  // Per kill: the batch being committed and the one being sent, of each send step's lane.
+  EXPECT_LE(duplicates, static_cast<size_t>(kills) * 2 * (256 + 8)) << kills << " kills";
+  RecordProperty("kills", kills);
+  RecordProperty("duplicates", static_cast<int>(duplicates));
+}
+
 TEST_F(OutreachServeTest, GatewayReceiptsBecomeOutcomeEvents) {
   std::filesystem::create_directories(tmp_.Sub("rx"));
   ReceiverProcess rx(tmp_.Sub("rx"), {});
