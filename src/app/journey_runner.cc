@@ -537,7 +537,8 @@ void JourneyRunner::TakeEvents(Active& a, const std::vector<events::Event>& evs,
   if (!candidates.empty()) {
     Result<const Bitmap*> audience = AudienceOf(a, now);
     if (!audience.ok()) {
-      spdlog::warn("journey {}: entries skipped: {}", def.name, audience.status().ToString());
+      // The entry segment is gone or broken: the journey pauses with the reason (never a silent stall).
+      a.failure = fmt::format("entries stopped: {}", audience.status().message());
     } else {
       if (*audience) candidates.AndWith((*audience)->get());
       Bitmap eligible = FilterEntries(a, std::move(candidates), now, nullptr);

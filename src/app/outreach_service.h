@@ -189,8 +189,9 @@ class OutreachService {
   // Appends events to the log and hands the new ones to the real-time engine.
   Result<events::AppendResult> AppendEvents(std::vector<events::Event> batch);
   struct MessageIndex;
-  // The message ids of a campaign's latest run, built once and kept (a few).
-  Result<std::shared_ptr<const MessageIndex>> MessageIndexOf(const outreach::CampaignRecord& record);
+  // The message ids of a campaign's latest run (a journey's ledger), built
+  // once and kept (a few); `refresh`: a journey's again if its ledger grew.
+  Result<std::shared_ptr<const MessageIndex>> MessageIndexOf(const outreach::CampaignRecord& record, bool refresh);
   Result<outreach::SuppressionPolicy> PolicyFor(const outreach::Campaign& campaign);
   SegmentQueryOptions TodayQuery() const;
   Result<Bitmap> FrozenMembers(const std::string& segment);

@@ -233,6 +233,23 @@ TEST_F(JourneyRunnerTest, EventEntryWaitsForClicksBranchesTimesOutAndLeavesOnThe
   EXPECT_EQ((*thanks)->members->cardinality(), 2u);
 }
 
+TEST_F(JourneyRunnerTest, AGatewaysClickReceiptMovesTheUserOn) {
+  const std::string id = Launch(RescueJourney());
+  Ingest("order_cancelled", {30, 31}, "a");
+  WaitFor([&] { return Step(View(id), "wait_click").inside == 2; });
+  // The gateway reports a click on u30's coupon message by its id (journey
+  // messages are found through the journey's ledger); an unknown id is listed back.
+  outreach::Receipt click{outreach::MessageId(id, "coupon", "u30", 0), outreach::ReceiptKind::kClicked, 0, ""};
+  outreach::Receipt stray{outreach::MessageId(id, "coupon", "u99", 0), outreach::ReceiptKind::kClicked, 0, ""};
+  Result<ReceiptsRecorded> r = ws_->outreach().RecordReceipts("hook", {click, stray});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->recorded, 1u);
+  EXPECT_EQ(r->unknown, std::vector<std::string>{stray.message_id});
+  WaitFor([&] { return ReceivedCount() >= 3; });  // u30 is a VIP: thanks
+  EXPECT_EQ(Received()["thanks"], std::vector<std::string>{"u30"});
+  EXPECT_EQ(Step(View(id), "wait_click").inside, 1u);
+}
+
 TEST_F(JourneyRunnerTest, ARestartLosesNoWaitAndSendsNothingTwice) {
   const std::string id = Launch(RescueJourney());
   Ingest("order_cancelled", {10, 11, 12, 13}, "a");

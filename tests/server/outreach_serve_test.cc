@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "events/event_time.h"
 #include "outreach/message_id.h"
 #include "outreach/receiver_process.h"
 #include "server/http_client.h"
@@ -255,9 +256,16 @@ TEST_F(OutreachServeTest, ACampaignIsSentExactlyAsPlannedThroughKills) {
 // killed again and again. In the end every user got both messages, with
 // the same message id on a re-send and at most what can be in flight at
 // the kills sent twice.
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 TEST_F(OutreachServeTest, AJourneyLosesNothingThroughKills) {
   constexpr int kEntering = 2000;
+  std::filesystem::create_directories(tmp_.Sub("rx"));
   ReceiverProcess rx(tmp_.Sub("rx"), {"--secret", "s3cret"});
+  ASSERT_NE(rx.port(), 0);
   std::unique_ptr<ServeProcess> server = Start(0);
   Ok(Call(admin_, "PUT", "/api/v1/channels/hook",
           {{"kind", "webhook"}, {"url", rx.url("/hook")}, {"secret", "s3cret"}, {"rate_per_second", 1500}}));
@@ -278,9 +286,12 @@ TEST_F(OutreachServeTest, AJourneyLosesNothingThroughKills) {
     json batch = json::array();
     for (int u = from; u < from + 100; ++u) {
       batch.push_back({{"event_id", fmt::format("cancel-{}", u)}, {"type", "order_cancelled"},
-                       {"user_id", fmt::format("u{}", u)}, {"properties", {{"order_id", fmt::format("o{}", u)}}}});
+                       {"user_id", fmt::format("u{}", u)}, {"time", events::FormatRfc3339Millis(NowMs())},
+                       {"properties", {{"order_id", fmt::format("o{}", u)}}}});
     }
     HttpReply r = Call(operator_, "POST", "/api/v1/events", batch);
+    ASSERT_TRUE(r.status == 200 || r.status == 0) << r.status << " " << r.body;  // 0: killed mid-request
+    ASSERT_LT(round, 60) << "too many rounds";
     if (r.status == 200) from += 100;
     if (rng() % 4 == 0 || r.status != 200) {
       std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
