@@ -30,7 +30,8 @@
 # 1,000 catalog tags (--no-ui skips it).
 # tagloop_bench_outreach plans a campaign with every suppression filter at
 # 10M users, on synthetic sets and through the segment engine on the server
-# benchmark's wide store when it is there (--no-outreach skips both).
+# benchmark's wide store when it is there, and tagloop_bench_journeys runs
+# journeys on a copy of that store (--no-outreach skips all three).
 # scripts/bench-delivery.sh measures outreach delivery: the HTTP client, the
 # dispatcher with its durable ledger against a local webhook receiver, e-mail
 # to aiosmtpd, ledger recovery at 1M recipients (--no-delivery skips it).
@@ -188,6 +189,13 @@ if [ "$outreach" = 1 ]; then
   if [ -n "$wide" ] && [ -f "$wide/MANIFEST" ]; then
     echo "=== outreach planning through the segment engine on $wide"
     "$bin/bench/tagloop_bench_outreach" --store "$wide" | tee -a bench/out/outreach-plan.txt || status=1
+    # Journeys on a hard-linked copy of the same store: event-triggered entry
+    # latency at 20,000 events/s, a scheduled entry of ~1M, 1M timers firing.
+    [ "$build" = 0 ] || cmake --build --preset release --target tagloop_bench_journeys
+    users=${wide##*store-}; users=${users%%x*}
+    echo "=== journeys on $wide ($users users)"
+    "$bin/bench/tagloop_bench_journeys" --store "$wide" --users "$users" --work build/bench-journeys \
+      | tee bench/out/journeys.jsonl || status=1
   fi
 fi
 if [ "$delivery" = 1 ]; then
