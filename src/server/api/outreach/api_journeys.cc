@@ -16,7 +16,7 @@
 #include "server/api/api_error.h"
 #include "server/api/api_json.h"
 #include "server/api/api_routes.h"
-#include "server/api/outreach/campaign_path.h"
+#include "server/api/outreach/outreach_common.h"
 #include "server/api/request.h"
 
 namespace tagloop {
@@ -101,11 +101,7 @@ Result<HttpResponse> JourneyUsers(ApiContext& ctx, ApiCall& call) {
                     {"until", TimeOrNull(r.until_ms)},
                     {"why", r.why}});
   }
-  AuditEntry e = AuditEntry::For(call.principal, "journeys.users", record.id, static_cast<int64_t>(rows.size()));
-  e.detail = step;
-  if (Status st = RecordAudit(ctx, std::move(e)); !st.ok()) return AuditUnavailable(st);
-  return JsonResponse({{"users", std::move(list)},
-                       {"next_cursor", next < 0 ? Json(nullptr) : Json(std::to_string(next))}});
+  return AuditedPage(ctx, call, "journeys.users", record.id, step, "users", std::move(list), next);
 }
 
 Result<HttpResponse> TestJourney(ApiContext& ctx, ApiCall& call) {

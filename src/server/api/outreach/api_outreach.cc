@@ -19,7 +19,7 @@
 #include "server/api/api_error.h"
 #include "server/api/api_json.h"
 #include "server/api/api_routes.h"
-#include "server/api/outreach/campaign_path.h"
+#include "server/api/outreach/outreach_common.h"
 #include "server/api/request.h"
 
 namespace tagloop {
@@ -373,11 +373,7 @@ Result<HttpResponse> CampaignRecipients(ApiContext& ctx, ApiCall& call) {
                     {"detail", mask && r.state == "sent" ? Json(nullptr) : Json(r.detail)},
                     {"at_ms", r.time_ms}});
   }
-  AuditEntry e = AuditEntry::For(call.principal, "campaigns.recipients", record.id, static_cast<int64_t>(rows.size()));
-  e.detail = state;
-  if (Status st = RecordAudit(ctx, std::move(e)); !st.ok()) return AuditUnavailable(st);
-  return JsonResponse({{"recipients", std::move(list)},
-                       {"next_cursor", next < 0 ? Json(nullptr) : Json(std::to_string(next))}});
+  return AuditedPage(ctx, call, "campaigns.recipients", record.id, state, "recipients", std::move(list), next);
 }
 
 Result<HttpResponse> RetryCampaign(ApiContext& ctx, ApiCall& call) {

@@ -12,8 +12,6 @@ import Statistic from "antd/es/statistic";
 import Table from "antd/es/table";
 import type { ColumnsType } from "antd/es/table";
 import Segmented from "antd/es/segmented";
-import Modal from "antd/es/modal";
-import Input from "antd/es/input";
 import Descriptions from "antd/es/descriptions";
 import AntApp from "antd/es/app";
 import { href } from "../../app/router";
@@ -34,7 +32,7 @@ import {
   type Effect,
   type Recipient,
 } from "../../api/outreach";
-import { ErrorAlert, FunnelChart, PageHead, StateTag, errorText, stateLabel, useTimeText } from "./common";
+import { ActionDialog, ErrorAlert, FunnelChart, PageHead, StateTag, errorText, stateLabel, useTimeText } from "./common";
 
 // Which actions a state allows (docs/outreach.md, Lifecycle).
 const allowed: Record<string, CampaignAction[]> = {
@@ -249,25 +247,17 @@ export default function CampaignDetail({ id }: { id: string }) {
 
       {effect.data && <EffectPanel effect={effect.data} />}
 
-      <Modal
-        open={dialog !== null}
-        title={dialog ? t("outreach.detail.confirm", { action: t(("outreach.action." + dialog) as "outreach.action.submit") }) : ""}
-        onCancel={() => setDialog(null)}
+      <ActionDialog
+        action={dialog}
+        label={dialog ? t(("outreach.action." + dialog) as "outreach.action.submit") : ""}
+        busy={busy}
+        comment={comment}
+        onComment={setComment}
         onOk={() => dialog && act(dialog)}
-        okButtonProps={{ loading: busy, danger: dialog === "cancel" || dialog === "reject", disabled: dialog === "reject" && !comment.trim(), "data-testid": "campaign-action-ok" }}
-        okText={t("common.confirm")}
-        cancelText={t("common.cancel")}
-        destroyOnHidden
-      >
-        {dialog === "cancel" && <p>{t("outreach.detail.cancelWarning")}</p>}
-        <Input.TextArea
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          placeholder={dialog === "reject" ? t("outreach.approval.reasonRequired") : t("outreach.approval.comment")}
-          autoSize={{ minRows: 2 }}
-          data-testid="campaign-action-comment"
-        />
-      </Modal>
+        onCancel={() => setDialog(null)}
+        cancelWarning={t("outreach.detail.cancelWarning")}
+        testId="campaign-action"
+      />
     </div>
   );
 }

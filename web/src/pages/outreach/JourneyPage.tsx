@@ -10,8 +10,6 @@ import Button from "antd/es/button";
 import Space from "antd/es/space";
 import Tabs from "antd/es/tabs";
 import Dropdown from "antd/es/dropdown";
-import Modal from "antd/es/modal";
-import Input from "antd/es/input";
 import Alert from "antd/es/alert";
 import Tag from "antd/es/tag";
 import AntApp from "antd/es/app";
@@ -42,7 +40,7 @@ import {
   type JourneyStep,
   type StepType,
 } from "../../api/journeys";
-import { ErrorAlert, PageHead, StateTag, errorText } from "./common";
+import { ActionDialog, ErrorAlert, PageHead, StateTag, errorText } from "./common";
 import JourneyCanvas, { stepLook } from "./JourneyCanvas";
 import "./journeys.css";
 import { JourneySettings, StepForm, type EventTypeOption } from "./JourneyForms";
@@ -453,25 +451,17 @@ export default function JourneyPage({ id: routeId }: { id?: string }) {
       <ErrorAlert error={saveError} testId="journey-save-error" />
       <Tabs activeKey={tab} onChange={setTab} items={items} data-testid="journey-tabs" />
       {id && <TestDrawer id={id} open={testOpen} onClose={() => setTestOpen(false)} eventTypes={eventTypes.data} onTrace={setVisited} />}
-      <Modal
-        open={dialog !== null}
-        title={dialog ? t("outreach.detail.confirm", { action: actionLabel(dialog) }) : ""}
-        onCancel={() => setDialog(null)}
+      <ActionDialog
+        action={dialog}
+        label={dialog ? actionLabel(dialog) : ""}
+        busy={busy}
+        comment={comment}
+        onComment={setComment}
         onOk={() => dialog && act(dialog)}
-        okButtonProps={{ loading: busy, danger: dialog === "cancel" || dialog === "reject", disabled: dialog === "reject" && !comment.trim(), "data-testid": "journey-action-ok" }}
-        okText={t("common.confirm")}
-        cancelText={t("common.cancel")}
-        destroyOnHidden
-      >
-        {dialog === "cancel" && <p>{t("outreach.journey.cancelWarning")}</p>}
-        <Input.TextArea
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          placeholder={dialog === "reject" ? t("outreach.approval.reasonRequired") : t("outreach.approval.comment")}
-          autoSize={{ minRows: 2 }}
-          data-testid="journey-action-comment"
-        />
-      </Modal>
+        onCancel={() => setDialog(null)}
+        cancelWarning={t("outreach.journey.cancelWarning")}
+        testId="journey-action"
+      />
     </div>
   );
 }

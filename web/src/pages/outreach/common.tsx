@@ -8,6 +8,9 @@ import ConfigProvider from "antd/es/config-provider";
 import AntApp from "antd/es/app";
 import Tag from "antd/es/tag";
 import Alert from "antd/es/alert";
+import Modal from "antd/es/modal";
+import type { ButtonProps } from "antd/es/button";
+import Input from "antd/es/input";
 import zhCN from "antd/es/locale/zh_CN";
 import enUS from "antd/es/locale/en_US";
 import dayjs from "dayjs";
@@ -194,5 +197,49 @@ export function PageHead({ title, extra, sub }: { title: ReactNode; extra?: Reac
       </div>
       <div className="outreach-head-extra">{extra}</div>
     </div>
+  );
+}
+
+// The confirmation of a lifecycle move (submit, approve, reject, pause,
+// resume, cancel) with its comment; a rejection needs a reason. Campaign and
+// journey pages share it; `testId` prefixes the OK button's and the comment's.
+export function ActionDialog(props: {
+  action: string | null;
+  label: string;
+  busy: boolean;
+  comment: string;
+  onComment: (v: string) => void;
+  onOk: () => void;
+  onCancel: () => void;
+  cancelWarning: string;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const { action, comment } = props;
+  return (
+    <Modal
+      open={action !== null}
+      title={action ? t("outreach.detail.confirm", { action: props.label }) : ""}
+      onCancel={props.onCancel}
+      onOk={() => action && props.onOk()}
+      okButtonProps={{
+        loading: props.busy,
+        danger: action === "cancel" || action === "reject",
+        disabled: action === "reject" && !comment.trim(),
+        "data-testid": `${props.testId}-ok`,
+      } as ButtonProps}
+      okText={t("common.confirm")}
+      cancelText={t("common.cancel")}
+      destroyOnHidden
+    >
+      {action === "cancel" && <p>{props.cancelWarning}</p>}
+      <Input.TextArea
+        value={comment}
+        onChange={(e) => props.onComment(e.target.value)}
+        placeholder={action === "reject" ? t("outreach.approval.reasonRequired") : t("outreach.approval.comment")}
+        autoSize={{ minRows: 2 }}
+        data-testid={`${props.testId}-comment`}
+      />
+    </Modal>
   );
 }
