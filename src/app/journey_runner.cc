@@ -391,19 +391,27 @@ Bitmap JourneyRunner::FilterEntries(Active& a, Bitmap left, int64_t now, std::ma
     left.AndNotWith(out.get());
     if (suppressed && before > left.cardinality()) (*suppressed)[reason] += before - left.cardinality();
   };
+  const int64_t reentry_since = now - int64_t{j.reentry_days} * 86'400'000 + 1;
   if (left.cardinality() < 1024) {
-    Bitmap inside;
+    // A few users (an event batch): asked one by one, no bitmap of the journey copied.
+    Bitmap inside, again;
     for (uint32_t u : left.ToVector()) {
-      if (a.state->GroupOf(u)) inside.Add(u);
+      if (a.state->GroupOf(u)) {
+        inside.Add(u);
+      } else if ((j.reentry == outreach::ReentryMode::kOnce && a.state->EnteredEver(u)) ||
+                 (j.reentry == outreach::ReentryMode::kAfter && a.state->EnteredSince(u, reentry_since))) {
+        again.Add(u);
+      }
     }
     drop(inside, "already_inside");
+    drop(again, "reentry");
   } else {
     drop(a.state->Inside(), "already_inside");
-  }
-  if (j.reentry == outreach::ReentryMode::kOnce) {
-    drop(a.state->EverEntered(), "reentry");
-  } else if (j.reentry == outreach::ReentryMode::kAfter) {
-    drop(a.state->EnteredSince(now - int64_t{j.reentry_days} * 86'400'000 + 1), "reentry");
+    if (j.reentry == outreach::ReentryMode::kOnce) {
+      drop(a.state->EverEntered(), "reentry");
+    } else if (j.reentry == outreach::ReentryMode::kAfter) {
+      drop(a.state->EnteredSince(reentry_since), "reentry");
+    }
   }
   if (a.record.definition.campaign_class == outreach::CampaignClass::kMarketing && a.policy &&
       a.policy->global_control && a.policy->global_control->share > 0) {
@@ -734,7 +742,7 @@ std::vector<JourneyRunner::Dest> JourneyRunner::Route(Active& a, int64_t version
 Status JourneyRunner::StartSends(Active& a, int64_t now) {
   (void)now;
   if (!a.failure.empty()) return Status::FailedPrecondition(std::exchange(a.failure, ""));
-  for (uint32_t g : a.state->AllGroups()) {
+  for (uint32_t g : a.state->Untimed()) {
     if (a.sending.count(g)) continue;
     std::optional<outreach::JourneyGroup> group = a.state->Group(g);
     if (!group || group->place.wake_ms != 0) continue;

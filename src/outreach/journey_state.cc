@@ -526,6 +526,28 @@ std::vector<uint32_t> JourneyState::AllGroups() const {
   return out;
 }
 
+std::vector<uint32_t> JourneyState::Untimed() const {
+  std::lock_guard lock(mu_);
+  std::vector<uint32_t> out;
+  for (const auto& [id, g] : groups_) {
+    if (g.place.wake_ms == 0) out.push_back(id);
+  }
+  return out;
+}
+
+bool JourneyState::EnteredEver(uint32_t user) const {
+  std::lock_guard lock(mu_);
+  return !entry_layers_.empty() && entry_layers_[0].Contains(user);
+}
+
+bool JourneyState::EnteredSince(uint32_t user, int64_t since_ms) const {
+  std::lock_guard lock(mu_);
+  for (auto it = entered_by_day_.lower_bound(DayOf(since_ms)); it != entered_by_day_.end(); ++it) {
+    if (it->second.Contains(user)) return true;
+  }
+  return false;
+}
+
 std::vector<uint32_t> JourneyState::DueGroups(int64_t now_ms) const {
   std::lock_guard lock(mu_);
   std::vector<uint32_t> out;

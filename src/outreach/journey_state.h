@@ -124,6 +124,8 @@ class JourneyState {
   std::optional<JourneyGroup> Group(uint32_t id) const;       // a copy
   std::vector<uint32_t> GroupsAt(std::string_view step) const;
   std::vector<uint32_t> AllGroups() const;
+  // Groups without a timer (at a send step, or just arrived), cheaply.
+  std::vector<uint32_t> Untimed() const;
   // Groups whose timer is due (0 < wake_ms <= now_ms), earliest first.
   std::vector<uint32_t> DueGroups(int64_t now_ms) const;
   int64_t NextWakeMs() const;  // 0 when no timer
@@ -133,6 +135,9 @@ class JourneyState {
   std::map<uint32_t, Bitmap> ByOccurrence(const Bitmap& users) const;
   // Users who entered on a UTC day at or after since_ms's (re-entry "after").
   Bitmap EnteredSince(int64_t since_ms) const;
+  // The same questions for one user (cheap for a few users: no bitmap copied).
+  bool EnteredEver(uint32_t user) const;
+  bool EnteredSince(uint32_t user, int64_t since_ms) const;
   bool SeenTrigger(uint64_t event_hash) const;
   Bitmap Inside() const;
   uint64_t InsideCount() const;

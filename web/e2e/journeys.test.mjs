@@ -208,8 +208,18 @@ describe("journeys", () => {
     await waitFor("users entered", async () => ((await live()).totals.entered ?? 0) > 0, 30_000);
 
     // While they wait for a click, the users tab lists them at wait_event.
-    await admin.getByTestId("journey-node-users-wait_event").click();
-    await admin.getByTestId("journey-users").waitFor();
+    // The node's link opens the users tab filtered to that step. On a slow
+    // machine the canvas may still be fitting the view when the first click
+    // lands (a fresh Debian 12 run missed it once): click again until it opens.
+    for (let attempt = 0; ; ++attempt) {
+      await admin.getByTestId("journey-node-users-wait_event").click();
+      try {
+        await admin.getByTestId("journey-users").waitFor({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        if (attempt === 5) throw e;
+      }
+    }
     await waitFor("users waiting at wait_event", async () => {
       await admin.getByTestId("journey-users-refresh").click();
       await sleep(300);
