@@ -71,6 +71,29 @@ async function addStep(page, type) {
   await page.getByTestId("journey-add-" + type).click();
 }
 
+// A lifecycle move through the page's button and its confirmation, until the
+// page shows `state`. A click that lands while the page re-renders (the
+// counts refresh every 3 s; a drawer closing) is made again: a move the
+// server already took shows its state, and the button is then gone.
+async function lifecycle(page, action, state, comment) {
+  const reached = page.locator(`[data-testid="journey-page"][data-state="${state}"]`);
+  for (let attempt = 0; ; ++attempt) {
+    const button = page.getByTestId("journey-action-" + action);
+    if (await button.isVisible()) {
+      await button.click();
+      if (comment) await page.getByTestId("journey-action-comment").fill(comment);
+      await page.getByTestId("journey-action-ok").click();
+    }
+    try {
+      await reached.waitFor({ timeout: 10_000 });
+      return;
+    } catch (e) {
+      if (attempt === 4) throw e;
+      if (await page.getByTestId("journey-action-ok").isVisible()) await page.keyboard.press("Escape");
+    }
+  }
+}
+
 async function waitFor(what, fn, ms) {
   const until = Date.now() + ms;
   let last;
@@ -183,20 +206,16 @@ describe("journeys", () => {
     assert.equal(await op.getByTestId("journey-node-hook").getAttribute("data-visited"), "1");
     await env.shot(op, "journey-test-run");
     await op.locator(".ant-drawer-close").click();
+    await op.locator(".ant-drawer-content").waitFor({ state: "hidden" });
 
-    await op.getByTestId("journey-action-submit").click();
-    await op.getByTestId("journey-action-ok").click();
-    await op.locator('[data-testid="journey-page"][data-state="pending_approval"]').waitFor();
+    await lifecycle(op, "submit", "pending_approval");
 
     // ---- the admin approves it from the inbox
     const admin = await env.signedIn("admin");
     await admin.getByTestId("nav-approvals").click();
     await admin.getByTestId("approval-open-" + name).click();
     await admin.getByTestId("journey-page").waitFor();
-    await admin.getByTestId("journey-action-approve").click();
-    await admin.getByTestId("journey-action-comment").fill("e2e 同意");
-    await admin.getByTestId("journey-action-ok").click();
-    await admin.locator('[data-testid="journey-page"][data-state="running"]').waitFor({ timeout: 30_000 });
+    await lifecycle(admin, "approve", "running", "e2e 同意");
 
     // ---- users enter on order_cancelled
     const users = await members(env, 30);
@@ -256,12 +275,8 @@ describe("journeys", () => {
     await env.shot(admin, "journey-canvas-live");
 
     // Pause holds it, resume moves it again.
-    await admin.getByTestId("journey-action-pause").click();
-    await admin.getByTestId("journey-action-ok").click();
-    await admin.locator('[data-testid="journey-page"][data-state="paused"]').waitFor();
-    await admin.getByTestId("journey-action-resume").click();
-    await admin.getByTestId("journey-action-ok").click();
-    await admin.locator('[data-testid="journey-page"][data-state="running"]').waitFor();
+    await lifecycle(admin, "pause", "paused");
+    await lifecycle(admin, "resume", "running");
 
     // An admin edits the running journey: a new version at once.
     await selectNode(admin, "wait_event");
