@@ -157,16 +157,16 @@ Status CheckGraph(const Journey& j) {
   if (!index.count(j.start)) return BadField("start", fmt::format("no step '{}'", j.start));
   // Reachable from start.
   std::vector<bool> seen(j.steps.size(), false);
-  std::vector<size_t> todo{index[j.start]};
-  seen[todo[0]] = true;
-  while (!todo.empty()) {
-    const size_t at = todo.back();
-    todo.pop_back();
+  std::vector<size_t> frontier{index[j.start]};
+  seen[frontier[0]] = true;
+  while (!frontier.empty()) {
+    const size_t at = frontier.back();
+    frontier.pop_back();
     for (const std::string& target : j.steps[at].Successors()) {
       const size_t t = index[target];
       if (!seen[t]) {
         seen[t] = true;
-        todo.push_back(t);
+        frontier.push_back(t);
       }
     }
   }
